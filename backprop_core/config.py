@@ -1,0 +1,162 @@
+"""One typed list of settings that fully determines a run, and the builder that runs it.
+
+``RunConfig`` is what widgets write, what share links encode and what ``build`` turns into a
+dataset and a trainer: same config, same data, same initial weights, same run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+
+from .datasets import DATASETS, Dataset, make_dataset
+from .features import FEATURES, apply_features
+from .network import Network
+from .optimizers import make_optimizer
+from .trainer import Trainer
+
+# Output activation and loss, paired so that the output delta is the simple, exact y - t.
+OUTPUT_PAIRINGS: dict[str, tuple[str, str]] = {
+    "sigmoid+bce": ("sigmoid", "bce"),
+    "softmax+cross_entropy": ("softmax", "cross_entropy"),
+    "linear+mse": ("linear", "mse"),
+    "sigmoid+mse": ("sigmoid", "mse"),  # the seed article's choice
+    "tanh+mse": ("tanh", "mse"),
+}
+AUTO_PAIRING = {"binary": "sigmoid+bce", "multiclass": "softmax+cross_entropy",
+                "regression": "linear+mse"}
+HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that defines a run. Tuples keep it hashable (usable as a cache key)."""
+
+    dataset: str = "circle"
+    noise: float = 0.0
+    n_samples: int = 250
+    train_fraction: float = 0.5
+    n_classes: int = 3
+    data_seed: int = 0
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden: tuple[int, ...] = (4, 4)
+    activations: tuple[str, ...] = ("tanh", "tanh")
+    output: str = "auto"
+    init: str = "xavier"
+    seed: int = 0
+    optimizer: str = "sgd"
+    lr: float = 0.03
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    batch_size: int = 10
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    reduction: str = "mean"
+
+    def __post_init__(self):
+        check(self)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunConfig:
+        names = {f.name for f in fields(cls)}
+        unknown = set(d) - names
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+        return cls(**values)
+
+    def with_(self, **changes) -> RunConfig:
+        return replace(self, **changes)
+
+    @property
+    def task(self) -> str:
+        return DATASETS[self.dataset].task
+
+    @property
+    def pairing(self) -> str:
+        return AUTO_PAIRING[self.task] if self.output == "auto" else self.output
+
+    def optimizer_hyperparams(self) -> dict[str, float]:
+        if self.optimizer == "momentum":
+            return {"lr": self.lr, "momentum": self.momentum}
+        if self.optimizer == "adam":
+            return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+        return {"lr": self.lr}
+
+
+def check(c: RunConfig) -> None:
+    """Raise ValueError naming the first invalid setting."""
+    if c.dataset not in DATASETS:
+        raise ValueError(f"dataset: unknown {c.dataset!r}")
+    bad = [f for f in c.features if f not in FEATURES]
+    if not c.features or bad or len(set(c.features)) != len(c.features):
+        raise ValueError(f"features: need distinct names from {list(FEATURES)}")
+    if len(c.hidden) > MAX_HIDDEN_LAYERS or any(not 1 <= n <= MAX_NEURONS for n in c.hidden):
+        raise ValueError(f"hidden: up to {MAX_HIDDEN_LAYERS} layers of 1..{MAX_NEURONS} neurons")
+    if len(c.activations) != len(c.hidden) or any(
+        a not in HIDDEN_ACTIVATIONS for a in c.activations
+    ):
+        raise ValueError(f"activations: one of {HIDDEN_ACTIVATIONS} per hidden layer")
+    if c.output != "auto" and c.output not in OUTPUT_PAIRINGS:
+        raise ValueError(f"output: one of {['auto', *OUTPUT_PAIRINGS]}")
+    act, _ = OUTPUT_PAIRINGS[c.pairing]
+    if (act == "softmax") != (c.task == "multiclass"):
+        raise ValueError("output: softmax+cross_entropy is for multi-class data only")
+    if c.batch_size < 1:
+        raise ValueError("batch_size: must be >= 1")
+    if c.reduction not in ("mean", "sum"):
+        raise ValueError("reduction: 'mean' or 'sum'")
+
+
+def make_data(c: RunConfig) -> Dataset:
+    return make_dataset(c.dataset, c.n_samples, c.noise, c.train_fraction, c.data_seed,
+                        c.n_classes)
+
+
+def build(c: RunConfig, data: Dataset | None = None) -> tuple[Dataset, Trainer]:
+    """The dataset and a fresh trainer for ``c`` (pass ``data`` to reuse a generated set)."""
+    data = data if data is not None else make_data(c)
+    out_act, loss = OUTPUT_PAIRINGS[c.pairing]
+    sizes = [len(c.features), *c.hidden, data.Y_train.shape[1]]
+    net = Network(sizes, [*c.activations, out_act], seed=c.seed, init=c.init)
+    trainer = Trainer(
+        net,
+        apply_features(data.X_train, c.features),
+        data.Y_train,
+        X_test=apply_features(data.X_test, c.features),
+        Y_test=data.Y_test,
+        loss=loss,
+        optimizer=make_optimizer(c.optimizer, **c.optimizer_hyperparams()),
+        batch_size=min(c.batch_size, len(data.X_train)),
+        seed=c.seed,
+        reduction=c.reduction,
+        regularization=c.regularization,
+        reg_rate=c.reg_rate,
+        task=data.task,
+    )
+    return data, trainer
+
+
+def needs_rebuild(old: RunConfig, new: RunConfig) -> bool:
+    """True when data or architecture changed; settings a trainer can take live are not."""
+    live = {"optimizer", "lr", "momentum", "beta1", "beta2", "eps", "regularization",
+            "reg_rate"}
+    return any(getattr(old, f.name) != getattr(new, f.name)
+               for f in fields(RunConfig) if f.name not in live)
+
+
+def apply_live_settings(trainer: Trainer, old: RunConfig, new: RunConfig) -> None:
+    """Push optimizer and regularisation changes into a running trainer (no reset)."""
+    if new.optimizer != old.optimizer:
+        trainer.set_optimizer(new.optimizer, **new.optimizer_hyperparams())
+    elif new.optimizer_hyperparams() != old.optimizer_hyperparams():
+        trainer.set_hyperparams(**new.optimizer_hyperparams())
+    if (new.regularization, new.reg_rate) != (old.regularization, old.reg_rate):
+        trainer.set_regularization(new.regularization, new.reg_rate)

@@ -1,0 +1,187 @@
+"""Optimizers: the only code that changes a network's parameters.
+
+The update rules follow ``torch.optim.SGD`` (with ``momentum``, ``dampening=0``) and
+``torch.optim.Adam`` exactly, including their first step and the order of operations, so the
+numbers match PyTorch's to rounding. State (velocity, m, v, t) lines up with the parameters:
+``opt.state["m"]["weights"][i]`` has the shape of ``net.weights[i]``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import Gradients, Network
+
+
+@dataclass
+class Update:
+    """The change each parameter received, Δ = p_new - p_old (parameter shapes)."""
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+
+
+def _zeros_like_params(net: Network) -> dict[str, list[np.ndarray]]:
+    return {
+        "weights": [np.zeros_like(W) for W in net.weights],
+        "biases": [np.zeros_like(b) for b in net.biases],
+    }
+
+
+def _check_positive(name: str, value: float, allow_zero: bool = False) -> float:
+    value = float(value)
+    ok = value >= 0 if allow_zero else value > 0
+    if not (math.isfinite(value) and ok):
+        raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0")
+    return value
+
+
+class Optimizer:
+    """Base class: subclasses define ``_delta(kind, i, p, g) -> Δ`` and their state slots."""
+
+    name = "base"
+    slots: tuple[str, ...] = ()
+
+    def __init__(self, lr: float):
+        self.lr = _check_positive("lr", lr)
+        self.state: dict[str, dict[str, list[np.ndarray]]] = {}
+        self.t = 0
+
+    def hyperparams(self) -> dict[str, float]:
+        return {"lr": self.lr}
+
+    def set_hyperparams(self, **values: float) -> None:
+        """Change settings (e.g. the learning rate) without touching the state."""
+        current = self.hyperparams()
+        for key in values:
+            if key not in current:
+                raise ValueError(f"{self.name} has no setting {key!r}")
+        checked = type(self)(**{**current, **values})  # the constructor validates ranges
+        for key in values:
+            setattr(self, key, getattr(checked, key))
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.hyperparams().items())
+        return f"{type(self).__name__}({args})"
+
+    def _ensure_state(self, net: Network) -> None:
+        shapes = [W.shape for W in net.weights]
+        for slot in self.slots:
+            current = self.state.get(slot)
+            if current is None or [W.shape for W in current["weights"]] != shapes:
+                self.state[slot] = _zeros_like_params(net)
+
+    def reset(self) -> None:
+        self.state = {}
+        self.t = 0
+
+    def step(self, net: Network, grads: Gradients) -> Update:
+        """Apply one update in place and return the Δ each parameter received."""
+        self._ensure_state(net)
+        self.t += 1
+        out = Update([], [])
+        for kind, params, gs, deltas in (
+            ("weights", net.weights, grads.weights, out.weights),
+            ("biases", net.biases, grads.biases, out.biases),
+        ):
+            for i, (p, g) in enumerate(zip(params, gs, strict=True)):
+                delta = self._delta(kind, i, g)
+                p += delta
+                deltas.append(delta)
+        return out
+
+    def _delta(self, kind: str, i: int, g: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """p ← p - lr·g."""
+
+    name = "sgd"
+
+    def _delta(self, kind, i, g):
+        return (-self.lr) * g
+
+
+class Momentum(Optimizer):
+    """PyTorch SGD with momentum: v ← μ·v + g (v = g on the first step); p ← p - lr·v.
+
+    With ``nesterov=True``: p ← p - lr·(g + μ·v).
+    """
+
+    name = "momentum"
+    slots = ("velocity",)
+
+    def __init__(self, lr: float, momentum: float = 0.9, nesterov: bool = False):
+        super().__init__(lr)
+        self.momentum = _check_positive("momentum", momentum, allow_zero=True)
+        self.nesterov = bool(nesterov)
+
+    def hyperparams(self):
+        return {"lr": self.lr, "momentum": self.momentum, "nesterov": float(self.nesterov)}
+
+    def _delta(self, kind, i, g):
+        v = self.state["velocity"][kind][i]
+        if self.t == 1:
+            v[...] = g  # PyTorch starts the buffer as a copy of the first gradient
+        else:
+            v *= self.momentum
+            v += g
+        direction = g + self.momentum * v if self.nesterov else v
+        return (-self.lr) * direction
+
+
+class Adam(Optimizer):
+    """PyTorch Adam (no weight decay, no amsgrad):
+
+    m ← m + (1-β1)(g - m);  v ← β2·v + (1-β2)·g²;
+    p ← p - (lr / (1-β1^t)) · m / (√v / √(1-β2^t) + eps)
+    """
+
+    name = "adam"
+    slots = ("m", "v")
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
+        super().__init__(lr)
+        for label, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not (0.0 <= float(beta) < 1.0):
+                raise ValueError(f"{label} must be in [0, 1), got {beta!r}")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.eps = _check_positive("eps", eps)
+
+    def hyperparams(self):
+        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+    def _delta(self, kind, i, g):
+        m = self.state["m"][kind][i]
+        v = self.state["v"][kind][i]
+        weight = 1.0 - self.beta1
+        if weight < 0.5:  # torch's lerp_(g, 1 - β1), in the form it uses for this weight
+            m += weight * (g - m)
+        else:
+            m[...] = g - (g - m) * (1.0 - weight)
+        v *= self.beta2
+        v += (1.0 - self.beta2) * (g * g)
+        step_size = self.lr / (1.0 - self.beta1**self.t)
+        bias_correction2_sqrt = (1.0 - self.beta2**self.t) ** 0.5
+        denom = np.sqrt(v) / bias_correction2_sqrt + self.eps
+        return (-step_size) * (m / denom)
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def make_optimizer(name: str, **hyperparams: float) -> Optimizer:
+    try:
+        cls = OPTIMIZERS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}"
+        ) from None
+    if "nesterov" in hyperparams:
+        hyperparams["nesterov"] = bool(hyperparams["nesterov"])
+    return cls(**hyperparams)

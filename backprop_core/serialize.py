@@ -1,0 +1,349 @@
+"""A trainer's whole state to a JSON-compatible dict and back, exactly.
+
+Floats are written as Python floats, whose JSON text (shortest repr) reads back to the
+same bits; non-finite numbers are refused (JSON has no NaN). The 128-bit integers of the
+RNG state are written as decimal strings so that JavaScript readers do not round them.
+Loading checks everything first and builds new objects, so a bad input changes nothing;
+every problem raises ``StateError`` naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .history import History
+from .initializers import INITIALIZERS
+from .losses import LOSSES, REDUCTIONS
+from .network import Network
+from .optimizers import OPTIMIZERS, make_optimizer
+from .regularization import REGULARIZERS, check_regularization
+from .trainer import PHASES, TASKS, Trainer
+
+FORMAT = "backprop-playground/trainer"
+VERSION = 1
+
+
+class StateError(ValueError):
+    """A saved state that cannot be loaded; the message names the field."""
+
+
+# --- writing ------------------------------------------------------------------------------
+def _array(a: np.ndarray | None):
+    return None if a is None else np.asarray(a, dtype=np.float64).tolist()
+
+
+def _param_lists(d: dict[str, list[np.ndarray]]) -> dict[str, list]:
+    return {kind: [_array(a) for a in arrays] for kind, arrays in d.items()}
+
+
+def _rng_state(state: dict) -> dict:
+    inner = state["state"]
+    return {
+        "bit_generator": state["bit_generator"],
+        "state": {"state": str(inner["state"]), "inc": str(inner["inc"])},
+        "has_uint32": int(state["has_uint32"]),
+        "uinteger": int(state["uinteger"]),
+    }
+
+
+def _snapshot_to_dict(snap: dict) -> dict:
+    opt = snap["optimizer"]
+    return {
+        "step": snap["step"],
+        "weights": [_array(W) for W in snap["weights"]],
+        "biases": [_array(b) for b in snap["biases"]],
+        "optimizer": {
+            "name": opt["name"],
+            "hyperparams": dict(opt["hyperparams"]),
+            "t": opt["t"],
+            "state": {slot: _param_lists(v) for slot, v in opt["state"].items()},
+        },
+        "rng": _rng_state(snap["rng"]),
+        "epoch": snap["epoch"],
+        "batch_index": snap["batch_index"],
+        "perm": [int(i) for i in snap["perm"]],
+        "regularization": list(snap["regularization"]),
+    }
+
+
+def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, Any]:
+    """Everything needed to rebuild ``trainer`` exactly, as JSON-compatible values.
+
+    The current state is saved as of the last step boundary, plus the number of phases
+    already run in the step; loading re-runs those phases, which is exact. ``extra`` (e.g.
+    the app's settings) is stored as given and must itself be JSON-compatible.
+    """
+    if trainer.diverged is not None:
+        raise StateError("cannot save a diverged trainer; restore the last good step first")
+    net = trainer.net
+    boundary = trainer._snapshot()
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "network": {
+            "layer_sizes": list(net.layer_sizes),
+            "activations": list(net.activation_names),
+            "init": net.init,
+        },
+        "data": {
+            "X": _array(trainer.X),
+            "Y": _array(trainer.Y),
+            "X_test": _array(trainer.X_test),
+            "Y_test": _array(trainer.Y_test),
+        },
+        "settings": {
+            "loss": trainer.loss,
+            "reduction": trainer.reduction,
+            "task": trainer.task,
+            "batch_size": trainer.batch_size,
+            "seed": trainer.seed,
+            "shuffle": trainer.shuffle,
+            "keyframe_interval": trainer.keyframe_interval,
+            "max_keyframes": trainer.max_keyframes,
+        },
+        "current": _snapshot_to_dict(boundary),
+        "phase_index": trainer.phase_index,
+        "keyframes": [_snapshot_to_dict(k) for _, k in sorted(trainer.keyframes.items())],
+        "events": [[s, kind, dict(payload)] for s, kind, payload in trainer.events],
+        "history": trainer.history.to_dict(),
+        "extra": extra,
+    }
+    _check_finite(data, "state")
+    return data
+
+
+def _check_finite(value, path: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise StateError(f"{path}: non-finite number {value!r}")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_finite(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for k, v in enumerate(value):
+            _check_finite(v, f"{path}[{k}]")
+
+
+# --- reading ------------------------------------------------------------------------------
+def _get(d: Any, key: str, path: str, kind: type | tuple[type, ...] | None = None):
+    if not isinstance(d, dict):
+        raise StateError(f"{path}: expected an object")
+    if key not in d:
+        raise StateError(f"{path}.{key}: missing")
+    value = d[key]
+    if kind is not None:
+        # bool is a subclass of int, but True is no step count.
+        wrong_bool = isinstance(value, bool) and kind is not bool
+        if wrong_bool or not isinstance(value, kind):
+            raise StateError(f"{path}.{key}: expected {getattr(kind, '__name__', kind)}, "
+                             f"got {type(value).__name__}")
+    return value
+
+
+def _choice(d, key, path, table) -> str:
+    value = _get(d, key, path, str)
+    if value not in table:
+        raise StateError(f"{path}.{key}: unknown value {value!r}; expected one of {sorted(table)}")
+    return value
+
+
+def _read_array(value, path: str, shape: tuple[int, ...] | None) -> np.ndarray:
+    try:
+        a = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise StateError(f"{path}: not a numeric array ({exc})") from None
+    if value is None or a.dtype != np.float64 or a.ndim == 0:
+        raise StateError(f"{path}: not a numeric array")
+    if shape is not None and a.shape != shape:
+        raise StateError(f"{path}: shape {a.shape}, expected {shape}")
+    if not np.all(np.isfinite(a)):
+        raise StateError(f"{path}: contains NaN or infinite values")
+    return a
+
+
+def _read_param_lists(value, path, w_shapes, b_shapes) -> dict[str, list[np.ndarray]]:
+    weights = _get(value, "weights", path, list)
+    biases = _get(value, "biases", path, list)
+    if len(weights) != len(w_shapes) or len(biases) != len(b_shapes):
+        raise StateError(f"{path}: expected {len(w_shapes)} layers")
+    return {
+        "weights": [_read_array(w, f"{path}.weights[{i}]", s)
+                    for i, (w, s) in enumerate(zip(weights, w_shapes, strict=True))],
+        "biases": [_read_array(b, f"{path}.biases[{i}]", s)
+                   for i, (b, s) in enumerate(zip(biases, b_shapes, strict=True))],
+    }
+
+
+def _read_rng(value, path) -> dict:
+    name = _get(value, "bit_generator", path, str)
+    if name != "PCG64":
+        raise StateError(f"{path}.bit_generator: expected 'PCG64', got {name!r}")
+    inner = _get(value, "state", path, dict)
+    try:
+        state = {"state": int(_get(inner, "state", f"{path}.state", str)),
+                 "inc": int(_get(inner, "inc", f"{path}.state", str))}
+    except ValueError:
+        raise StateError(f"{path}.state: not decimal integers") from None
+    rng_state = {"bit_generator": "PCG64", "state": state,
+                 "has_uint32": _get(value, "has_uint32", path, int),
+                 "uinteger": _get(value, "uinteger", path, int)}
+    try:
+        np.random.default_rng().bit_generator.state = rng_state
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise StateError(f"{path}: invalid RNG state ({exc})") from None
+    return rng_state
+
+
+def _read_snapshot(value, path, net: Network, n_train: int) -> dict:
+    w_shapes = [W.shape for W in net.weights]
+    b_shapes = [b.shape for b in net.biases]
+    params = _read_param_lists(value, path, w_shapes, b_shapes)
+    opt = _get(value, "optimizer", path, dict)
+    opt_name = _choice(opt, "name", f"{path}.optimizer", OPTIMIZERS)
+    hyper = _get(opt, "hyperparams", f"{path}.optimizer", dict)
+    try:
+        optimizer = make_optimizer(opt_name, **hyper)
+    except (TypeError, ValueError) as exc:
+        raise StateError(f"{path}.optimizer.hyperparams: {exc}") from None
+    state = _get(opt, "state", f"{path}.optimizer", dict)
+    if sorted(state) != sorted(optimizer.slots):
+        raise StateError(f"{path}.optimizer.state: expected slots {list(optimizer.slots)}")
+    perm = _get(value, "perm", path, list)
+    if sorted(perm) != list(range(n_train)) or not all(type(i) is int for i in perm):
+        raise StateError(f"{path}.perm: not a permutation of the {n_train} training samples")
+    reg = _get(value, "regularization", path, list)
+    if len(reg) != 2 or reg[0] not in REGULARIZERS or not isinstance(reg[1], int | float) \
+            or not (math.isfinite(reg[1]) and reg[1] >= 0):
+        raise StateError(f"{path}.regularization: expected [name, rate >= 0]")
+    step = _get(value, "step", path, int)
+    epoch = _get(value, "epoch", path, int)
+    batch_index = _get(value, "batch_index", path, int)
+    if step < 0 or epoch < 0 or batch_index < 0:
+        raise StateError(f"{path}: step, epoch and batch_index must be >= 0")
+    t = _get(opt, "t", f"{path}.optimizer", int)
+    return {
+        "step": step,
+        "weights": params["weights"],
+        "biases": params["biases"],
+        "optimizer": {
+            "name": opt_name,
+            "hyperparams": optimizer.hyperparams(),
+            "t": t,
+            "state": {slot: _read_param_lists(state[slot], f"{path}.optimizer.state.{slot}",
+                                              w_shapes, b_shapes) for slot in optimizer.slots},
+        },
+        "rng": _read_rng(_get(value, "rng", path, dict), f"{path}.rng"),
+        "epoch": epoch,
+        "batch_index": batch_index,
+        "perm": np.array(perm, dtype=np.int64),
+        "regularization": [reg[0], float(reg[1])],
+    }
+
+
+def trainer_from_dict(data: Any) -> Trainer:
+    """Rebuild a trainer saved by ``trainer_to_dict``; raises StateError on any bad input."""
+    if not isinstance(data, dict):
+        raise StateError("state: expected an object")
+    if data.get("format") != FORMAT:
+        raise StateError(f"state.format: expected {FORMAT!r}")
+    version = _get(data, "version", "state", int)
+    if version != VERSION:
+        raise StateError(f"state.version: unsupported version {version}, expected {VERSION}")
+    spec = _get(data, "network", "state", dict)
+    sizes = _get(spec, "layer_sizes", "state.network", list)
+    acts = _get(spec, "activations", "state.network", list)
+    for k, name in enumerate(acts):
+        if name not in ACTIVATIONS:
+            raise StateError(f"state.network.activations[{k}]: unknown activation {name!r}")
+    init = _choice(spec, "init", "state.network", INITIALIZERS)
+    if not all(type(s) is int and 1 <= s <= 4096 for s in sizes):
+        raise StateError("state.network.layer_sizes: expected positive integers")
+    try:
+        net = Network(sizes, acts, seed=0, init=init)
+    except ValueError as exc:
+        raise StateError(f"state.network: {exc}") from None
+
+    d = _get(data, "data", "state", dict)
+    X = _read_array(_get(d, "X", "state.data"), "state.data.X", None)
+    Y = _read_array(_get(d, "Y", "state.data"), "state.data.Y", None)
+    has_test = _get(d, "X_test", "state.data") is not None
+    X_test = _read_array(d["X_test"], "state.data.X_test", None) if has_test else None
+    Y_test = _read_array(_get(d, "Y_test", "state.data"), "state.data.Y_test", None) \
+        if has_test else None
+
+    s = _get(data, "settings", "state", dict)
+    settings = {
+        "loss": _choice(s, "loss", "state.settings", LOSSES),
+        "reduction": _choice(s, "reduction", "state.settings", REDUCTIONS),
+        "task": _choice(s, "task", "state.settings", TASKS),
+        "batch_size": _get(s, "batch_size", "state.settings", int),
+        "seed": _get(s, "seed", "state.settings", int),
+        "shuffle": _get(s, "shuffle", "state.settings", bool),
+        "keyframe_interval": _get(s, "keyframe_interval", "state.settings", int),
+        "max_keyframes": _get(s, "max_keyframes", "state.settings", int),
+    }
+    if settings["keyframe_interval"] < 1 or settings["max_keyframes"] < 2:
+        raise StateError("state.settings: keyframe_interval >= 1 and max_keyframes >= 2 needed")
+    try:
+        trainer = Trainer(net, X, Y, X_test=X_test, Y_test=Y_test, **settings)
+    except ValueError as exc:
+        raise StateError(f"state.settings/data: {exc}") from None
+
+    n = len(trainer.X)
+    current = _read_snapshot(_get(data, "current", "state", dict), "state.current", net, n)
+    keyframes = {}
+    for k, kf in enumerate(_get(data, "keyframes", "state", list)):
+        snap = _read_snapshot(kf, f"state.keyframes[{k}]", net, n)
+        keyframes[snap["step"]] = snap
+    if 0 not in keyframes:
+        raise StateError("state.keyframes: the keyframe of step 0 is missing")
+    events = _read_events(_get(data, "events", "state", list), keyframes[0]["optimizer"])
+    try:
+        history = History.from_dict(_get(data, "history", "state", dict))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StateError(f"state.history: {exc}") from None
+    if not current["step"] <= history.last_step:
+        raise StateError("state.current.step: beyond the recorded history")
+    phase_index = _get(data, "phase_index", "state", int)
+    if not 0 <= phase_index < len(PHASES):
+        raise StateError("state.phase_index: expected 0, 1 or 2")
+
+    # Everything is valid: install it into the fresh trainer.
+    trainer._restore(current)
+    trainer.keyframes = keyframes
+    trainer.events = events
+    trainer.history = history
+    for _ in range(phase_index):
+        trainer.run_phase()
+    return trainer
+
+
+def _read_events(events: list, first: dict) -> list[tuple[int, str, dict]]:
+    """Settings changes; each is tried on a scratch optimizer so replay cannot fail later.
+
+    ``first`` is step 0's optimizer snapshot: events replay in order from there.
+    """
+    out = []
+    scratch = make_optimizer(first["name"], **first["hyperparams"])
+    for k, e in enumerate(events):
+        path = f"state.events[{k}]"
+        if not (isinstance(e, list) and len(e) == 3 and type(e[0]) is int and e[0] >= 0
+                and e[1] in ("hyperparams", "optimizer", "regularization")
+                and isinstance(e[2], dict)):
+            raise StateError(f"{path}: expected [step >= 0, kind, settings]")
+        kind, payload = e[1], dict(e[2])
+        try:
+            if kind == "optimizer":
+                args = dict(payload)
+                scratch = make_optimizer(args.pop("name"), **args)
+            elif kind == "hyperparams":
+                scratch.set_hyperparams(**payload)
+            else:
+                check_regularization(payload["name"], payload["rate"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StateError(f"{path}: invalid settings ({exc})") from None
+        out.append((e[0], kind, payload))
+    return out

@@ -1,0 +1,423 @@
+"""Training one phase at a time: forward, backward, update, with history and rewind.
+
+A *step* is one mini-batch: its forward pass, its backward pass, and one optimizer update.
+Running the three phases one by one is exactly the same code as ``finish_step()``, so the
+numbers agree bit for bit.
+
+Rewind works by keyframes plus replay. A keyframe is a full copy of everything a step
+depends on (parameters, optimizer state, RNG state, batch position, settings); one is
+taken every ``keyframe_interval`` steps. Going to step s restores the last keyframe before
+s and replays the steps in between, which reproduces them exactly because each step is
+deterministic given that state. Settings changed along the way are kept as events and
+replayed at the step they were made. When keyframes exceed ``max_keyframes``, every other
+one is dropped and the interval doubles, so memory stays bounded for any run length while
+a replay never exceeds one interval of steps.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .history import History, StepRecord
+from .losses import get_loss, per_sample_cost, reduction_scale
+from .network import ForwardCache, Gradients, Network
+from .optimizers import SGD, Optimizer, Update, make_optimizer
+from .regularization import check_regularization, penalty
+
+PHASES = ("forward", "backward", "update")
+TASKS = ("binary", "multiclass", "regression")
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where training produced a non-finite number: step (1-based), phase, layer (0-based)."""
+
+    step: int
+    phase: str
+    layer: int
+    quantity: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Training diverged at step {self.step}: the {self.quantity} of layer "
+            f"{self.layer + 1} became NaN or infinite during the {self.phase} phase. "
+            f"Lower the learning rate, then restore step {self.step - 1}."
+        )
+
+
+class TrainerDiverged(RuntimeError):
+    """Raised when asked to run a phase after training diverged."""
+
+
+def infer_task(loss: str, Y: np.ndarray) -> str:
+    if loss == "cross_entropy":
+        return "multiclass"
+    if loss == "bce":
+        return "binary"
+    binary_values = np.all((Y == 0) | (Y == 1))
+    if Y.shape[1] == 1 and binary_values:
+        return "binary"
+    if Y.shape[1] > 1 and binary_values and np.all(Y.sum(axis=1) == 1):
+        return "multiclass"
+    return "regression"
+
+
+def accuracy(output: np.ndarray, Y: np.ndarray, task: str) -> float | None:
+    """Fraction classified right: output > 0.5 for binary, arg-max for multi-class."""
+    if task == "binary":
+        return float(np.count_nonzero((output > 0.5) == (Y > 0.5)) / output.size)
+    if task == "multiclass":
+        return float(np.count_nonzero(output.argmax(axis=1) == Y.argmax(axis=1)) / len(output))
+    return None
+
+
+def _layer_norms(weights, biases) -> tuple[float, ...]:
+    """‖(W_i, b_i)‖ per layer (a hot path: one dot product per array)."""
+    dot = np.dot
+    pairs = zip(weights, biases, strict=True)
+    return tuple(math.sqrt(dot(W.ravel(), W.ravel()) + dot(b, b)) for W, b in pairs)
+
+
+def _first_bad(norms) -> int | None:
+    return next((i for i, v in enumerate(norms) if not math.isfinite(v)), None)
+
+
+class Trainer:
+    """Owns a network, its data, loss, optimizer, batch size and shuffle seed.
+
+    X (n, n_in), Y (n, n_out) are the training set; X_test / Y_test optional.
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        X: np.ndarray,
+        Y: np.ndarray,
+        *,
+        loss: str = "mse",
+        optimizer: Optimizer | None = None,
+        batch_size: int = 10,
+        seed: int = 0,
+        reduction: str = "mean",
+        regularization: str = "none",
+        reg_rate: float = 0.0,
+        X_test: np.ndarray | None = None,
+        Y_test: np.ndarray | None = None,
+        task: str | None = None,
+        shuffle: bool = True,
+        keyframe_interval: int = 25,
+        max_keyframes: int = 100,
+    ):
+        self.net = net
+        self.X = np.ascontiguousarray(X, dtype=np.float64)
+        self.Y = np.ascontiguousarray(Y, dtype=np.float64)
+        self._check_data(self.X, self.Y, "training")
+        has_test = X_test is not None and len(X_test) > 0
+        self.X_test = np.ascontiguousarray(X_test, dtype=np.float64) if has_test else None
+        self.Y_test = np.ascontiguousarray(Y_test, dtype=np.float64) if has_test else None
+        if has_test:
+            self._check_data(self.X_test, self.Y_test, "test")
+        get_loss(loss).check_output(net.acts[-1])
+        reduction_scale(reduction, 1)
+        self.loss, self.reduction = loss, reduction
+        self.task = task or infer_task(loss, self.Y)
+        if self.task not in TASKS:
+            raise ValueError(f"unknown task {self.task!r}; choose one of {list(TASKS)}")
+        self.batch_size = int(batch_size)
+        if not 1 <= self.batch_size:
+            raise ValueError("batch_size must be >= 1")
+        self.seed, self.shuffle = int(seed), bool(shuffle)
+        self.regularization = check_regularization(regularization, reg_rate)
+        self.reg_rate = float(reg_rate)
+        self.optimizer = optimizer if optimizer is not None else SGD(lr=0.03)
+        self.rng = np.random.default_rng(self.seed)
+        self.keyframe_interval, self.max_keyframes = int(keyframe_interval), int(max_keyframes)
+        # Evaluate train and test in one forward pass over both.
+        self._X_eval = self.X if not has_test else np.vstack([self.X, self.X_test])
+        self._start()
+
+    # --- set-up -------------------------------------------------------------------------
+    def _check_data(self, X, Y, label):
+        net_in, net_out = self.net.layer_sizes[0], self.net.layer_sizes[-1]
+        if X.ndim != 2 or X.shape[1] != net_in:
+            raise ValueError(f"{label} X must have shape (n, {net_in}), got {X.shape}")
+        if Y.ndim != 2 or Y.shape != (X.shape[0], net_out):
+            raise ValueError(f"{label} Y must have shape ({X.shape[0]}, {net_out}), got {Y.shape}")
+        if X.shape[0] < 1:
+            raise ValueError(f"{label} data is empty")
+        if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
+            raise ValueError(f"{label} data contains NaN or infinite values")
+
+    def _start(self) -> None:
+        self.step = 0
+        self.epoch = 0
+        self.batch_index = 0
+        self.perm = self._new_order()
+        self.phase_index = 0
+        self.batch_idx: np.ndarray | None = None
+        self.cache: ForwardCache | None = None
+        self.batch_loss: float | None = None
+        self.grads: Gradients | None = None
+        self.last_update: Update | None = None
+        self.diverged: Divergence | None = None
+        self._grad_norms: tuple[float, ...] | None = None
+        self.events: list[tuple[int, str, dict]] = []
+        self.keyframes: dict[int, dict] = {}
+        self.history = History()
+        self.history.append(self._record(None, None))
+        self.keyframes[0] = self._snapshot()
+
+    @property
+    def n_batches(self) -> int:
+        return -(-len(self.X) // self.batch_size)
+
+    def _new_order(self) -> np.ndarray:
+        n = len(self.X)
+        return self.rng.permutation(n) if self.shuffle else np.arange(n)
+
+    # --- phases -------------------------------------------------------------------------
+    @property
+    def next_phase(self) -> str:
+        return PHASES[self.phase_index]
+
+    @property
+    def last_phase(self) -> str | None:
+        """The phase that ran last in the current step (None at a step boundary)."""
+        return PHASES[self.phase_index - 1] if self.phase_index else None
+
+    def run_phase(self) -> str:
+        """Run the next phase; returns its name. Raises TrainerDiverged after divergence."""
+        if self.diverged is not None:
+            raise TrainerDiverged(self.diverged.message)
+        if self.step < self.history.last_step and self.phase_index == 0:
+            self._forget_future()
+        phase = self.next_phase
+        with np.errstate(all="ignore"):  # overflow is detected below, not warned about
+            getattr(self, f"_{phase}")(record=True)
+        return phase
+
+    def _forward(self, record: bool) -> None:
+        start = self.batch_index * self.batch_size
+        self.batch_idx = self.perm[start : start + self.batch_size]
+        Xb, Yb = self.X[self.batch_idx], self.Y[self.batch_idx]
+        self.cache = self.net.forward(Xb)
+        self.grads = self.last_update = None
+        self.phase_index = 1
+        if record:
+            costs = per_sample_cost(self.cache.output, Yb, self.loss, self.cache.z[-1])
+            self.batch_loss = float(np.sum(costs) * reduction_scale(self.reduction, len(costs)))
+            if not math.isfinite(self.batch_loss):
+                norms = [float(np.sum(np.abs(z))) for z in self.cache.z]
+                self._diverge("forward", _first_bad(norms), "pre-activation z")
+
+    def _backward(self, record: bool) -> None:
+        Yb = self.Y[self.batch_idx]
+        self.grads = self.net.backward(
+            self.cache, Yb, self.loss, self.reduction, self.regularization, self.reg_rate
+        )
+        self.phase_index = 2
+        if record:
+            self._grad_norms = _layer_norms(self.grads.weights, self.grads.biases)
+            if _first_bad(self._grad_norms) is not None:
+                self._diverge("backward", _first_bad(self._grad_norms), "gradient")
+
+    def _update(self, record: bool) -> None:
+        self.last_update = self.optimizer.step(self.net, self.grads)
+        self.phase_index = 0
+        self.step += 1
+        self.batch_index += 1
+        if self.batch_index == self.n_batches:
+            self.epoch, self.batch_index = self.epoch + 1, 0
+            self.perm = self._new_order()
+        if not record:
+            return
+        rec = self._record(self.grads, self.last_update)
+        bad = _first_bad(rec.weight_norms)
+        if bad is not None:
+            self.step -= 1
+            self._diverge("update", bad, "weights")
+            return
+        self.history.append(rec)
+        if self.step % self.keyframe_interval == 0:
+            self._add_keyframe()
+
+    def _diverge(self, phase: str, layer: int | None, quantity: str) -> None:
+        # The failing step is the one after the last finished step, whatever the phase.
+        layer = self.net.n_layers - 1 if layer is None else layer
+        self.diverged = Divergence(self.step + 1, phase, layer, quantity)
+
+    # --- whole steps --------------------------------------------------------------------
+    def finish_step(self) -> None:
+        """Run the remaining phases of the current step (all three at a step boundary)."""
+        self.run_phase()
+        while self.phase_index != 0 and self.diverged is None:
+            self.run_phase()
+
+    def run_steps(self, n: int) -> None:
+        for _ in range(int(n)):
+            if self.diverged is not None:
+                return
+            self.finish_step()
+
+    def run_epoch(self) -> None:
+        """Finish the current step, then run until the next epoch starts."""
+        self.finish_step()
+        while self.batch_index != 0 and self.diverged is None:
+            self.finish_step()
+
+    # --- bookkeeping --------------------------------------------------------------------
+    def evaluate(self) -> dict[str, float | None]:
+        """Data loss and accuracy on the train and test sets, and the current penalty."""
+        out = self.net.forward(self._X_eval)
+        n = len(self.X)
+        result = {}
+        for name, sl, Y in (("train", slice(0, n), self.Y), ("test", slice(n, None), self.Y_test)):
+            if Y is None:
+                result[f"{name}_loss"] = result[f"{name}_accuracy"] = None
+                continue
+            costs = per_sample_cost(out.output[sl], Y, self.loss, out.z[-1][sl])
+            result[f"{name}_loss"] = float(np.sum(costs) * reduction_scale(self.reduction, len(Y)))
+            result[f"{name}_accuracy"] = accuracy(out.output[sl], Y, self.task)
+        result["penalty"] = float(penalty(self.net.weights, self.regularization, self.reg_rate))
+        return result
+
+    def _record(self, grads: Gradients | None, update: Update | None) -> StepRecord:
+        return StepRecord(
+            step=self.step,
+            epoch=self.epoch,
+            batch_loss=self.batch_loss if grads is not None else None,
+            **self.evaluate(),
+            grad_norms=self._grad_norms if grads else None,
+            update_norms=_layer_norms(update.weights, update.biases) if update else None,
+            weight_norms=_layer_norms(self.net.weights, self.net.biases),
+        )
+
+    # --- settings that change without resetting -----------------------------------------
+    def set_hyperparams(self, **values: float) -> None:
+        """Change optimizer settings such as ``lr``; state (velocity, m, v) is kept."""
+        self.optimizer.set_hyperparams(**values)
+        self._log_event("hyperparams", dict(values))
+
+    def set_optimizer(self, name: str, **hyperparams: float) -> None:
+        """Switch optimizer; the new one starts with empty state."""
+        self.optimizer = make_optimizer(name, **hyperparams)
+        self._log_event("optimizer", {"name": name, **hyperparams})
+
+    def set_regularization(self, name: str, rate: float) -> None:
+        self.regularization = check_regularization(name, rate)
+        self.reg_rate = float(rate)
+        self._log_event("regularization", {"name": self.regularization, "rate": self.reg_rate})
+        if self.next_phase == "update":
+            # Gradients already shown used the old penalty; recompute them so that this
+            # step is exactly what a replay (which applies the change first) computes.
+            with np.errstate(all="ignore"):
+                self._backward(record=True)
+
+    def _log_event(self, kind: str, payload: dict) -> None:
+        if self.step < self.history.last_step:
+            self._forget_future()
+        self.events.append((self.step, kind, payload))
+
+    def _apply_event(self, kind: str, payload: dict) -> None:
+        if kind == "hyperparams":
+            self.optimizer.set_hyperparams(**payload)
+        elif kind == "optimizer":
+            payload = dict(payload)
+            self.optimizer = make_optimizer(payload.pop("name"), **payload)
+        elif kind == "regularization":
+            self.regularization, self.reg_rate = payload["name"], payload["rate"]
+        else:
+            raise ValueError(f"unknown event {kind!r}")
+
+    # --- keyframes, rewind --------------------------------------------------------------
+    def _snapshot(self) -> dict:
+        weights, biases = self.net.copy_params()
+        opt = self.optimizer
+        return {
+            "step": self.step,
+            "weights": weights,
+            "biases": biases,
+            "optimizer": {
+                "name": opt.name,
+                "hyperparams": opt.hyperparams(),
+                "t": opt.t,
+                "state": copy.deepcopy(opt.state),
+            },
+            "rng": copy.deepcopy(self.rng.bit_generator.state),
+            "epoch": self.epoch,
+            "batch_index": self.batch_index,
+            "perm": self.perm.copy(),
+            "regularization": [self.regularization, self.reg_rate],
+        }
+
+    def _add_keyframe(self) -> None:
+        self.keyframes[self.step] = self._snapshot()
+        if len(self.keyframes) > self.max_keyframes:
+            # Thin out: keep step 0 and every keyframe on the doubled grid.
+            self.keyframe_interval *= 2
+            self.keyframes = {
+                s: k for s, k in self.keyframes.items() if s % self.keyframe_interval == 0
+            }
+
+    def _restore(self, snap: dict) -> None:
+        self.net.set_params(snap["weights"], snap["biases"])
+        o = snap["optimizer"]
+        self.optimizer = make_optimizer(o["name"], **o["hyperparams"])
+        self.optimizer.t = o["t"]
+        self.optimizer.state = copy.deepcopy(o["state"])
+        self.rng.bit_generator.state = copy.deepcopy(snap["rng"])
+        self.step, self.epoch, self.batch_index = snap["step"], snap["epoch"], snap["batch_index"]
+        self.perm = snap["perm"].copy()
+        self.regularization, self.reg_rate = snap["regularization"]
+
+    def _apply_events_at(self, step: int) -> None:
+        for s, kind, payload in self.events:
+            if s == step:
+                self._apply_event(kind, payload)
+
+    def goto(self, step: int) -> None:
+        """Restore the exact state after ``step`` finished steps (0 = the initial network).
+
+        Any recorded step can be reached, backwards or forwards; the recorded future is
+        kept until a phase runs from an earlier step. The last step's cache, gradients and
+        update are recomputed, so they can be displayed.
+        """
+        step = int(step)
+        if not 0 <= step <= self.history.last_step:
+            raise ValueError(f"step must be between 0 and {self.history.last_step}, got {step}")
+        start = max(s for s in self.keyframes if s <= max(step - 1, 0))
+        self._restore(self.keyframes[start])
+        self._apply_events_at(start)
+        self.diverged = None
+        self.cache = self.grads = self.last_update = self.batch_idx = None
+        self.batch_loss = None
+        self.phase_index = 0
+        with np.errstate(all="ignore"):
+            while self.step < step:
+                self._forward(record=True)
+                self._backward(record=False)
+                self._update(record=False)
+                self._apply_events_at(self.step)
+
+    def undo(self) -> None:
+        """Back to the start of the current step, or one step back at a step boundary."""
+        self.goto(self.step if self.phase_index else max(self.step - 1, 0))
+
+    def reset(self) -> None:
+        """The initial network again (same seed, same weights), with the history cleared."""
+        self.goto(0)
+        self._forget_future()
+
+    def restore_last_good(self) -> None:
+        """After divergence: back to the last step that finished with finite numbers."""
+        self.goto(self.step)
+
+    def _forget_future(self) -> None:
+        self.history.truncate(self.step)
+        self.keyframes = {s: k for s, k in self.keyframes.items() if s <= self.step}
+        self.events = [e for e in self.events if e[0] <= self.step]

@@ -1,0 +1,54 @@
+"""Helpers for driving the Streamlit app in headless Chromium (see /work/shared/TESTING.md)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+APP_SELECTOR = "[data-testid='stApp']"
+IDLE_SELECTOR = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CONNECTED_SELECTOR = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+
+
+def wait_for_idle(page: Page, timeout: float = 30000) -> None:
+    """Wait until the current rerun has finished.
+
+    Streamlit flips ``data-test-script-state`` to ``running`` shortly after an interaction,
+    so wait ~150 ms first, then for ``notRunning``. While a long-running fragment (Play)
+    is active, wait on the text you expect instead.
+    """
+    page.wait_for_timeout(150)
+    page.locator(IDLE_SELECTOR).wait_for(state="attached", timeout=timeout)
+
+
+# True once lazily loaded element code has arrived (Streamlit shows `stSkeleton` until then),
+# every Plotly chart has drawn its SVG and the web fonts are loaded.
+_RENDERED_JS = """() =>
+    !document.querySelector("[data-testid='stSkeleton']")
+    && [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+        .every((el) => el.querySelector(".main-svg"))
+    && document.fonts.status === "loaded"
+"""
+
+
+def wait_for_render(page: Page, timeout: float = 30000) -> None:
+    """Wait until the elements on screen have finished drawing.
+
+    ``notRunning`` only means the script finished: element types not seen before
+    (Plotly, code, ...) are still placeholders (``stSkeleton``) for ~1 s while their
+    JavaScript loads, and Plotly draws asynchronously after that.
+    """
+    page.wait_for_function(_RENDERED_JS, timeout=timeout)
+
+
+def open_app(page: Page, url: str, timeout: float = 60000) -> None:
+    """Navigate to ``url`` and wait for the first full render of the app."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout)
+    page.locator(APP_SELECTOR).wait_for(state="attached", timeout=timeout)
+    page.locator(CONNECTED_SELECTOR).wait_for(state="attached", timeout=timeout)
+    wait_for_idle(page, timeout=timeout)
+    wait_for_render(page, timeout=timeout)
+
+
+def format_errors(errors: list[str]) -> str:
+    """Format collected console/page errors for an assertion message."""
+    return "\n".join(f"  - {e}" for e in errors) or "  (none)"

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .history import History
+from .history import COLUMNS, History
 from .initializers import INITIALIZERS
 from .losses import LOSSES, REDUCTIONS
 from .network import Network
@@ -79,6 +79,8 @@ def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, An
     """
     if trainer.diverged is not None:
         raise StateError("cannot save a diverged trainer; restore the last good step first")
+    if extra is not None and not isinstance(extra, dict):
+        raise StateError("state.extra: expected an object or None")
     net = trainer.net
     boundary = trainer._snapshot()
     data = {
@@ -112,22 +114,32 @@ def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, An
         "history": trainer.history.to_dict(),
         "extra": extra,
     }
-    _check_finite(data, "state")
+    _check_json(data, "state")
     return data
 
 
-def _check_finite(value, path: str) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise StateError(f"{path}: non-finite number {value!r}")
-    if isinstance(value, dict):
+def _check_json(value, path: str) -> None:
+    """Only JSON values (dict with str keys, list, str, int, finite float, bool, None)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise StateError(f"{path}: non-finite number {value!r}")
+    elif isinstance(value, dict):
         for k, v in value.items():
-            _check_finite(v, f"{path}.{k}")
+            if not isinstance(k, str):
+                raise StateError(f"{path}: key {k!r} is not a string")
+            _check_json(v, f"{path}.{k}")
     elif isinstance(value, list):
         for k, v in enumerate(value):
-            _check_finite(v, f"{path}[{k}]")
+            _check_json(v, f"{path}[{k}]")
+    elif value is not None and not isinstance(value, str | int):  # bool is an int
+        raise StateError(f"{path}: {type(value).__name__} is not a JSON value")
 
 
 # --- reading ------------------------------------------------------------------------------
+def _is_number(value) -> bool:
+    return type(value) in (int, float)  # not bool, not str
+
+
 def _get(d: Any, key: str, path: str, kind: type | tuple[type, ...] | None = None):
     if not isinstance(d, dict):
         raise StateError(f"{path}: expected an object")
@@ -150,13 +162,23 @@ def _choice(d, key, path, table) -> str:
     return value
 
 
+def _check_numbers(value, path: str) -> None:
+    """Nested lists of numbers only: NumPy would quietly turn "1.5" or True into floats."""
+    if isinstance(value, list):
+        for k, v in enumerate(value):
+            _check_numbers(v, f"{path}[{k}]")
+    elif not _is_number(value):
+        raise StateError(f"{path}: expected a number, got {type(value).__name__}")
+
+
 def _read_array(value, path: str, shape: tuple[int, ...] | None) -> np.ndarray:
+    if not isinstance(value, list):
+        raise StateError(f"{path}: not a numeric array")
+    _check_numbers(value, path)
     try:
         a = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise StateError(f"{path}: not a numeric array ({exc})") from None
-    if value is None or a.dtype != np.float64 or a.ndim == 0:
-        raise StateError(f"{path}: not a numeric array")
     if shape is not None and a.shape != shape:
         raise StateError(f"{path}: shape {a.shape}, expected {shape}")
     if not np.all(np.isfinite(a)):
@@ -182,11 +204,12 @@ def _read_rng(value, path) -> dict:
     if name != "PCG64":
         raise StateError(f"{path}.bit_generator: expected 'PCG64', got {name!r}")
     inner = _get(value, "state", path, dict)
-    try:
-        state = {"state": int(_get(inner, "state", f"{path}.state", str)),
-                 "inc": int(_get(inner, "inc", f"{path}.state", str))}
-    except ValueError:
-        raise StateError(f"{path}.state: not decimal integers") from None
+    state = {}
+    for key in ("state", "inc"):
+        text = _get(inner, key, f"{path}.state", str)
+        if not (text.isascii() and text.isdigit() and len(text) <= 40):
+            raise StateError(f"{path}.state.{key}: not a decimal integer")
+        state[key] = int(text)
     rng_state = {"bit_generator": "PCG64", "state": state,
                  "has_uint32": _get(value, "has_uint32", path, int),
                  "uinteger": _get(value, "uinteger", path, int)}
@@ -197,6 +220,12 @@ def _read_rng(value, path) -> dict:
     return rng_state
 
 
+def _check_hyperparams(values: dict, path: str) -> None:
+    for key, v in values.items():
+        if not (_is_number(v) or (key == "nesterov" and isinstance(v, bool))):
+            raise StateError(f"{path}.{key}: expected a number, got {type(v).__name__}")
+
+
 def _read_snapshot(value, path, net: Network, n_train: int) -> dict:
     w_shapes = [W.shape for W in net.weights]
     b_shapes = [b.shape for b in net.biases]
@@ -204,26 +233,31 @@ def _read_snapshot(value, path, net: Network, n_train: int) -> dict:
     opt = _get(value, "optimizer", path, dict)
     opt_name = _choice(opt, "name", f"{path}.optimizer", OPTIMIZERS)
     hyper = _get(opt, "hyperparams", f"{path}.optimizer", dict)
+    _check_hyperparams(hyper, f"{path}.optimizer.hyperparams")
     try:
         optimizer = make_optimizer(opt_name, **hyper)
     except (TypeError, ValueError) as exc:
         raise StateError(f"{path}.optimizer.hyperparams: {exc}") from None
     state = _get(opt, "state", f"{path}.optimizer", dict)
-    if sorted(state) != sorted(optimizer.slots):
-        raise StateError(f"{path}.optimizer.state: expected slots {list(optimizer.slots)}")
+    # An optimizer has no state until its first update (Optimizer._ensure_state).
+    if state and sorted(state) != sorted(optimizer.slots):
+        raise StateError(f"{path}.optimizer.state: expected no slots or {list(optimizer.slots)}")
+    t = _get(opt, "t", f"{path}.optimizer", int)
+    if t < 0:
+        raise StateError(f"{path}.optimizer.t: must be >= 0")
     perm = _get(value, "perm", path, list)
-    if sorted(perm) != list(range(n_train)) or not all(type(i) is int for i in perm):
+    if not all(type(i) is int for i in perm) or sorted(perm) != list(range(n_train)):
         raise StateError(f"{path}.perm: not a permutation of the {n_train} training samples")
     reg = _get(value, "regularization", path, list)
-    if len(reg) != 2 or reg[0] not in REGULARIZERS or not isinstance(reg[1], int | float) \
-            or not (math.isfinite(reg[1]) and reg[1] >= 0):
+    if len(reg) != 2 or not isinstance(reg[0], str) or reg[0] not in REGULARIZERS \
+            or not _is_number(reg[1]) or not (math.isfinite(reg[1]) and reg[1] >= 0):
         raise StateError(f"{path}.regularization: expected [name, rate >= 0]")
     step = _get(value, "step", path, int)
     epoch = _get(value, "epoch", path, int)
     batch_index = _get(value, "batch_index", path, int)
-    if step < 0 or epoch < 0 or batch_index < 0:
-        raise StateError(f"{path}: step, epoch and batch_index must be >= 0")
-    t = _get(opt, "t", f"{path}.optimizer", int)
+    for key, v in (("step", step), ("epoch", epoch), ("batch_index", batch_index)):
+        if v < 0:
+            raise StateError(f"{path}.{key}: must be >= 0")
     return {
         "step": step,
         "weights": params["weights"],
@@ -233,7 +267,7 @@ def _read_snapshot(value, path, net: Network, n_train: int) -> dict:
             "hyperparams": optimizer.hyperparams(),
             "t": t,
             "state": {slot: _read_param_lists(state[slot], f"{path}.optimizer.state.{slot}",
-                                              w_shapes, b_shapes) for slot in optimizer.slots},
+                                              w_shapes, b_shapes) for slot in state},
         },
         "rng": _read_rng(_get(value, "rng", path, dict), f"{path}.rng"),
         "epoch": epoch,
@@ -243,8 +277,41 @@ def _read_snapshot(value, path, net: Network, n_train: int) -> dict:
     }
 
 
+def _read_history(value, n_layers: int) -> History:
+    path = "state.history"
+    if not isinstance(value, dict):
+        raise StateError(f"{path}: expected an object")
+    columns = {c: _get(value, c, path, list) for c in COLUMNS}
+    n = len(columns["step"])
+    if n < 1:
+        raise StateError(f"{path}.step: empty; step 0 is always recorded")
+    for c, values in columns.items():
+        if len(values) != n:
+            raise StateError(f"{path}.{c}: {len(values)} entries, expected {n}")
+        for k, v in enumerate(values):
+            where = f"{path}.{c}[{k}]"
+            if c in ("step", "epoch"):
+                if type(v) is not int or v < 0 or (c == "step" and v != k):
+                    raise StateError(f"{where}: expected {k if c == 'step' else 'an int >= 0'}")
+            elif c.endswith("_norms"):
+                if v is None and c != "weight_norms":
+                    continue
+                if not (isinstance(v, list) and len(v) == n_layers
+                        and all(_is_number(x) for x in v)):
+                    raise StateError(f"{where}: expected {n_layers} numbers")
+            elif not (_is_number(v) or (v is None and c not in ("train_loss", "penalty"))):
+                raise StateError(f"{where}: expected a number")
+    try:
+        return History.from_dict(columns)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StateError(f"{path}: {exc}") from None
+
+
 def trainer_from_dict(data: Any) -> Trainer:
-    """Rebuild a trainer saved by ``trainer_to_dict``; raises StateError on any bad input."""
+    """Rebuild a trainer saved by ``trainer_to_dict``; raises StateError on any bad input.
+
+    A pure function: it builds a new trainer and never changes ``data``.
+    """
     if not isinstance(data, dict):
         raise StateError("state: expected an object")
     if data.get("format") != FORMAT:
@@ -252,11 +319,15 @@ def trainer_from_dict(data: Any) -> Trainer:
     version = _get(data, "version", "state", int)
     if version != VERSION:
         raise StateError(f"state.version: unsupported version {version}, expected {VERSION}")
+    _check_json(data, "state")
+    extra = _get(data, "extra", "state")
+    if extra is not None and not isinstance(extra, dict):
+        raise StateError("state.extra: expected an object or null")
     spec = _get(data, "network", "state", dict)
     sizes = _get(spec, "layer_sizes", "state.network", list)
     acts = _get(spec, "activations", "state.network", list)
     for k, name in enumerate(acts):
-        if name not in ACTIVATIONS:
+        if not isinstance(name, str) or name not in ACTIVATIONS:
             raise StateError(f"state.network.activations[{k}]: unknown activation {name!r}")
     init = _choice(spec, "init", "state.network", INITIALIZERS)
     if not all(type(s) is int and 1 <= s <= 4096 for s in sizes):
@@ -293,23 +364,25 @@ def trainer_from_dict(data: Any) -> Trainer:
         raise StateError(f"state.settings/data: {exc}") from None
 
     n = len(trainer.X)
+    history = _read_history(_get(data, "history", "state"), net.n_layers)
+    last = history.last_step
     current = _read_snapshot(_get(data, "current", "state", dict), "state.current", net, n)
+    if current["step"] > last:
+        raise StateError("state.current.step: beyond the recorded history")
     keyframes = {}
     for k, kf in enumerate(_get(data, "keyframes", "state", list)):
         snap = _read_snapshot(kf, f"state.keyframes[{k}]", net, n)
+        if snap["step"] in keyframes or snap["step"] > last:
+            raise StateError(f"state.keyframes[{k}].step: repeated or beyond the history")
         keyframes[snap["step"]] = snap
     if 0 not in keyframes:
         raise StateError("state.keyframes: the keyframe of step 0 is missing")
-    events = _read_events(_get(data, "events", "state", list), keyframes[0]["optimizer"])
-    try:
-        history = History.from_dict(_get(data, "history", "state", dict))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StateError(f"state.history: {exc}") from None
-    if not current["step"] <= history.last_step:
-        raise StateError("state.current.step: beyond the recorded history")
+    events = _read_events(_get(data, "events", "state", list), keyframes[0]["optimizer"], last)
     phase_index = _get(data, "phase_index", "state", int)
     if not 0 <= phase_index < len(PHASES):
         raise StateError("state.phase_index: expected 0, 1 or 2")
+    if phase_index and current["step"] != last:
+        raise StateError("state.phase_index: a step in progress must be the last recorded one")
 
     # Everything is valid: install it into the fresh trainer.
     trainer._restore(current)
@@ -321,27 +394,35 @@ def trainer_from_dict(data: Any) -> Trainer:
     return trainer
 
 
-def _read_events(events: list, first: dict) -> list[tuple[int, str, dict]]:
+def _read_events(events: list, first: dict, last_step: int) -> list[tuple[int, str, dict]]:
     """Settings changes; each is tried on a scratch optimizer so replay cannot fail later.
 
     ``first`` is step 0's optimizer snapshot: events replay in order from there.
     """
     out = []
     scratch = make_optimizer(first["name"], **first["hyperparams"])
+    previous = 0
     for k, e in enumerate(events):
         path = f"state.events[{k}]"
-        if not (isinstance(e, list) and len(e) == 3 and type(e[0]) is int and e[0] >= 0
+        if not (isinstance(e, list) and len(e) == 3 and type(e[0]) is int
+                and previous <= e[0] <= last_step
                 and e[1] in ("hyperparams", "optimizer", "regularization")
                 and isinstance(e[2], dict)):
-            raise StateError(f"{path}: expected [step >= 0, kind, settings]")
-        kind, payload = e[1], dict(e[2])
+            raise StateError(f"{path}: expected [step (in order, recorded), kind, settings]")
+        previous, kind, payload = e[0], e[1], dict(e[2])
         try:
             if kind == "optimizer":
                 args = dict(payload)
-                scratch = make_optimizer(args.pop("name"), **args)
+                name = args.pop("name")
+                _check_hyperparams(args, path)
+                scratch = make_optimizer(name, **args)
             elif kind == "hyperparams":
+                _check_hyperparams(payload, path)
                 scratch.set_hyperparams(**payload)
             else:
+                if set(payload) != {"name", "rate"} or not isinstance(payload["name"], str) \
+                        or not _is_number(payload["rate"]):
+                    raise ValueError("expected {'name': str, 'rate': number}")
                 check_regularization(payload["name"], payload["rate"])
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"{path}: invalid settings ({exc})") from None

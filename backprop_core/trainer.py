@@ -238,9 +238,11 @@ class Trainer:
             return
         rec = self._record(self.grads, self.last_update)
         bad = _first_bad(rec.weight_norms)
-        if bad is not None:
+        losses = (rec.train_loss, rec.test_loss or 0.0, rec.penalty)
+        if bad is not None or not all(map(math.isfinite, losses)):
             self.step -= 1
-            self._diverge("update", bad, "weights")
+            quantity = "weights" if bad is not None else "output (loss on the data)"
+            self._diverge("update", bad, quantity)
             return
         self.history.append(rec)
         if self.step % self.keyframe_interval == 0:

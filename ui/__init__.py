@@ -1,0 +1,1 @@
+"""Streamlit UI pieces shared by the pages (session state, controls, live area)."""

@@ -1,0 +1,153 @@
+"""Sidebar controls: widgets -> a RunConfig. Widgets only *read* into a new config; the
+session module decides whether it is a live change or a reset."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.config import (
+    HIDDEN_ACTIVATIONS,
+    LEARNING_RATES,
+    MAX_HIDDEN_LAYERS,
+    MAX_NEURONS,
+    OUTPUT_PAIRINGS,
+)
+from backprop_core.datasets import DATASETS
+from backprop_core.features import FEATURES
+
+from . import session
+
+REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+SAMPLE_SIZES = (50, 100, 150, 200, 250, 300, 400, 500, 750, 1000)
+ACT_LABELS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid",
+              "linear": "linear"}
+
+
+def seed_widgets(c: bc.RunConfig) -> None:
+    """Give every widget its value from ``c`` (at start, and after a load or reset)."""
+    values = {
+        "w_dataset": c.dataset, "w_classes": c.n_classes, "w_noise": round(c.noise * 100),
+        "w_samples": c.n_samples, "w_train_pct": round(c.train_fraction * 100),
+        "w_layers": len(c.hidden), "w_same_act": len(set(c.activations)) <= 1,
+        "w_act_all": c.activations[0] if c.activations else "tanh",
+        "w_output": c.output, "w_init": c.init, "w_seed": c.seed,
+        "w_optimizer": c.optimizer, "w_lr": c.lr, "w_momentum": c.momentum,
+        "w_beta1": c.beta1, "w_beta2": c.beta2, "w_batch": c.batch_size,
+        "w_reg": c.regularization, "w_reg_rate": c.reg_rate, "w_reduction": c.reduction,
+    }
+    for name in FEATURES:
+        values[f"w_feat_{name}"] = name in c.features
+    for i in range(MAX_HIDDEN_LAYERS):
+        values[f"w_neurons_{i}"] = c.hidden[i] if i < len(c.hidden) else 4
+        values[f"w_act_{i}"] = c.activations[i] if i < len(c.activations) else "tanh"
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def _regenerate() -> None:
+    session.apply_config(session.config().with_(data_seed=session.config().data_seed + 1))
+
+
+def data_controls(c: bc.RunConfig) -> dict:
+    ss = st.session_state
+    st.selectbox("Dataset", list(DATASETS), key="w_dataset",
+                 format_func=lambda k: DATASETS[k].label)
+    spec = DATASETS[ss.w_dataset]
+    if spec.takes_n_classes:
+        lo, hi = spec.n_classes_range
+        st.slider("Classes", lo, hi, key="w_classes")
+    st.slider("Noise (%)", 0, 50, step=5, key="w_noise")
+    st.select_slider("Samples", SAMPLE_SIZES, key="w_samples")
+    st.slider("Training data (%)", 10, 90, step=10, key="w_train_pct")
+    st.button("Regenerate data", on_click=_regenerate, use_container_width=True,
+              help="Draw a new sample of the same dataset (new data seed).")
+    return {"dataset": ss.w_dataset, "n_classes": ss.w_classes, "noise": ss.w_noise / 100,
+            "n_samples": ss.w_samples, "train_fraction": ss.w_train_pct / 100}
+
+
+def feature_controls() -> tuple[str, ...]:
+    cols = st.columns(2)
+    for k, (name, feat) in enumerate(FEATURES.items()):
+        cols[k % 2].checkbox(feat.label, key=f"w_feat_{name}")
+    chosen = tuple(n for n in FEATURES if st.session_state[f"w_feat_{n}"])
+    if not chosen:
+        st.warning("Pick at least one input feature; using x₁, x₂.")
+        chosen = ("x1", "x2")
+    return chosen
+
+
+def network_controls(task: str) -> dict:
+    ss = st.session_state
+    n_layers = st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="w_layers")
+    same = st.toggle("One activation for all layers", key="w_same_act")
+    if same and n_layers:
+        st.selectbox("Activation", HIDDEN_ACTIVATIONS, key="w_act_all",
+                     format_func=ACT_LABELS.get)
+    hidden, acts = [], []
+    for i in range(n_layers):
+        cols = st.columns([1, 1]) if not same else [st, None]
+        hidden.append(cols[0].number_input(f"Neurons in layer {i + 1}", 1, MAX_NEURONS,
+                                           key=f"w_neurons_{i}"))
+        if not same:
+            cols[1].selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"w_act_{i}",
+                              format_func=ACT_LABELS.get)
+        acts.append(ss.w_act_all if same else ss[f"w_act_{i}"])
+    auto = bc.config.AUTO_PAIRING[task]
+    valid = [p for p in OUTPUT_PAIRINGS if (p.startswith("softmax")) == (task == "multiclass")]
+    if ss.w_output not in ["auto", *valid]:
+        ss.w_output = "auto"
+    st.selectbox("Output + loss", ["auto", *valid], key="w_output",
+                 format_func=lambda p: f"auto ({auto})" if p == "auto" else p,
+                 help="Paired so that the output delta is y − t; sigmoid+mse is the "
+                      "article's choice.")
+    st.selectbox("Initialiser", list(bc.INITIALIZERS), key="w_init")
+    st.number_input("Seed", 0, 2**31 - 1, key="w_seed",
+                    help="Same seed, same initial weights and batch order.")
+    return {"hidden": tuple(hidden), "activations": tuple(acts), "output": ss.w_output,
+            "init": ss.w_init, "seed": int(ss.w_seed)}
+
+
+def training_controls() -> dict:
+    ss = st.session_state
+    st.selectbox("Optimizer", ["sgd", "momentum", "adam"], key="w_optimizer",
+                 format_func={"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}.get)
+    st.select_slider("Learning rate", LEARNING_RATES, key="w_lr")
+    if ss.w_optimizer == "momentum":
+        st.slider("Momentum μ", 0.0, 0.99, step=0.01, key="w_momentum")
+    if ss.w_optimizer == "adam":
+        st.slider("β₁", 0.0, 0.99, step=0.01, key="w_beta1")
+        st.select_slider("β₂", (0.9, 0.99, 0.999, 0.9999), key="w_beta2")
+    st.slider("Batch size", 1, 30, key="w_batch")
+    cols = st.columns(2)
+    cols[0].selectbox("Regularisation", ["none", "l1", "l2"], key="w_reg",
+                      format_func={"none": "none", "l1": "L1", "l2": "L2"}.get)
+    cols[1].select_slider("Rate", REG_RATES, key="w_reg_rate",
+                          disabled=ss.w_reg == "none")
+    st.radio("Loss over the batch", ["mean", "sum"], key="w_reduction", horizontal=True)
+    return {"optimizer": ss.w_optimizer, "lr": ss.w_lr, "momentum": ss.w_momentum,
+            "beta1": ss.w_beta1, "beta2": ss.w_beta2, "batch_size": ss.w_batch,
+            "regularization": ss.w_reg, "reg_rate": ss.w_reg_rate if ss.w_reg != "none"
+            else 0.0, "reduction": ss.w_reduction}
+
+
+def sidebar() -> bc.RunConfig:
+    """Draw every control in the sidebar and return the config they describe."""
+    c = session.config()
+    if "w_dataset" not in st.session_state:
+        seed_widgets(c)
+    with st.sidebar:
+        with st.expander("Data", expanded=True):
+            data = data_controls(c)
+        with st.expander("Features", expanded=False):
+            features = feature_controls()
+        task = DATASETS[data["dataset"]].task
+        with st.expander("Network", expanded=True):
+            network = network_controls(task)
+        with st.expander("Training", expanded=True):
+            training = training_controls()
+    try:
+        return c.with_(**data, features=features, **network, **training)
+    except ValueError as exc:  # e.g. an output pairing that does not fit the new task
+        st.sidebar.error(f"Settings not applied: {exc}")
+        return c

@@ -1,0 +1,168 @@
+"""The live part of the Playground: stepping buttons, metrics, history and the three charts.
+
+It runs as one ``st.fragment``: a click on Step reruns only this, and while playing the
+fragment reruns itself every frame (``run_every``), training ``steps_per_frame`` steps
+before drawing. Play/Pause lives outside, since it changes ``run_every``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.datasets import dataset_extent
+from backprop_core.features import FEATURES
+from viz.boundary import boundary_figure
+from viz.curves import loss_figure
+from viz.network import DiagramData, network_figure
+
+from . import session
+from .texts import phase_message
+
+GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
+FPS = 15
+CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False}
+
+
+# --- button callbacks: one change to the trainer each ----------------------------------
+def _phase() -> None:
+    session.trainer().run_phase()
+
+
+def _step() -> None:
+    session.trainer().finish_step()
+
+
+def _epoch() -> None:
+    session.trainer().run_epoch()
+
+
+def _undo() -> None:
+    tr = session.trainer()
+    if tr.diverged is not None:
+        tr.restore_last_good()
+    else:
+        tr.undo()
+    session.set_playing(False)
+
+
+def _reset() -> None:
+    session.trainer().reset()
+    session.set_playing(False)
+    session.set_notice("Reset: the same initial weights again (same seed), history cleared.")
+
+
+def _goto() -> None:
+    session.trainer().goto(st.session_state["w_history"])
+
+
+def toolbar(tr: bc.Trainer, playing: bool) -> None:
+    busy = playing or tr.diverged is not None
+    cols = st.columns([1, 1, 1, 0.25, 1, 1, 0.25, 1, 1])
+    for col, phase in zip(cols[:3], bc.PHASES, strict=True):
+        col.button(phase.capitalize(), key=f"b_{phase}", on_click=_phase,
+                   disabled=busy or tr.next_phase != phase, use_container_width=True,
+                   type="primary" if tr.next_phase == phase and not busy else "secondary")
+    cols[4].button("Step", key="b_step", on_click=_step, disabled=busy,
+                   use_container_width=True, help="Finish the current mini-batch step.")
+    cols[5].button("Epoch", key="b_epoch", on_click=_epoch, disabled=busy,
+                   use_container_width=True, help="Run until the next epoch starts.")
+    cols[7].button("Undo", key="b_undo", on_click=_undo,
+                   disabled=playing or (tr.step == 0 and tr.phase_index == 0),
+                   use_container_width=True, help="Back to the start of this step, or one "
+                   "step back; after divergence, back to the last good step.")
+    cols[8].button("Reset", key="b_reset", on_click=_reset, disabled=playing,
+                   use_container_width=True, help="Same seed, same initial weights again.")
+
+
+def metrics(tr: bc.Trainer) -> None:
+    rec = tr.history[tr.step]
+    cols = st.columns(5)
+    cols[0].metric("Step", tr.step)
+    cols[1].metric("Epoch", tr.epoch)
+    cols[2].metric("Train loss", f"{rec.train_loss:.4f}")
+    cols[3].metric("Test loss", "–" if rec.test_loss is None else f"{rec.test_loss:.4f}")
+    if rec.train_accuracy is not None:
+        test = "" if rec.test_accuracy is None else f" / {rec.test_accuracy:.1%}"
+        cols[4].metric("Accuracy (train / test)", f"{rec.train_accuracy:.1%}{test}")
+    else:
+        cols[4].metric("Penalty", f"{rec.penalty:.4g}")
+
+
+def history_slider(tr: bc.Trainer) -> None:
+    last = tr.history.last_step
+    if last < 1:
+        return
+    st.session_state["w_history"] = tr.step
+    st.slider("History: go back (or forward) to any recorded step", 0, last,
+              key="w_history", on_change=_goto)
+
+
+def charts(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View) -> None:
+    extent = dataset_extent(data.X_all)
+    grid = bc.evaluate_grid(tr.net, c.features, extent, GRID)
+    thumbs = [layer[::5, ::5] for layer in grid.layers]
+    mid_step = tr.phase_index != 0 and tr.batch_idx is not None
+    font = 16 if view.presenter else 12
+    diagram = DiagramData(
+        feature_labels=[FEATURES[f].label for f in c.features], thumbs=thumbs,
+        grads=tr.grads, update=tr.last_update, opt_state=tr.optimizer.state or None,
+        font_size=font)
+    left, right = st.columns([1.35, 1])
+    with left:
+        height = 640 if view.presenter else 520
+        st.plotly_chart(network_figure(tr.net, diagram, view.edge_mode, height=height),
+                        key="chart_network", config=CHART_CONFIG, theme=None)
+    with right:
+        batch = data.X_train[tr.batch_idx] if mid_step else None
+        fig = boundary_figure(
+            grid.output, extent, data.task, data.X_train, data.Y_train,
+            data.X_test if view.show_test else None, data.Y_test if view.show_test else None,
+            batch=batch, discretize=view.discretize, font_size=font,
+            height=420 if view.presenter else 360)
+        st.plotly_chart(fig, key="chart_boundary", config=CHART_CONFIG, theme=None)
+        st.plotly_chart(loss_figure(tr.history.columns, data.task, view.log_scale,
+                                    font_size=font, current_step=tr.step),
+                        key="chart_loss", config=CHART_CONFIG, theme=None)
+
+
+def view_controls(view: session.View, tr: bc.Trainer) -> None:
+    cols = st.columns([2.2, 1, 1, 1])
+    labels = {"weights": "weights w", "gradients": "gradients ∂C/∂w", "updates": "updates Δw"}
+    view.edge_mode = cols[0].radio("Edges show", list(labels), format_func=labels.get,
+                                   horizontal=True, key="w_edge_mode")
+    view.show_test = cols[1].toggle("Test data", key="w_show_test", value=view.show_test)
+    view.discretize = cols[2].toggle("Discretise", key="w_discretize", value=view.discretize)
+    view.log_scale = cols[3].toggle("Log loss", key="w_log_scale", value=view.log_scale)
+
+
+def live_area() -> None:
+    """Draw (and while playing, advance) the run. Called inside a fragment."""
+    tr, data, c, view = session.trainer(), session.dataset(), session.config(), session.view()
+    playing = session.playing()
+    if playing and tr.diverged is None:
+        started = time.perf_counter()
+        tr.run_steps(view.steps_per_frame)
+        st.session_state["frame_ms"] = (time.perf_counter() - started) * 1e3
+    if playing and tr.diverged is not None:
+        session.set_playing(False)
+        st.rerun(scope="app")  # stop the fragment's timer
+    toolbar(tr, playing)
+    if tr.diverged is not None:
+        st.error(tr.diverged.message + " Press Undo to go back to it.", icon="⚠️")
+    else:
+        st.markdown(phase_message(tr), help=None)
+    metrics(tr)
+    if not playing:
+        history_slider(tr)
+    view_controls(view, tr)
+    with np.errstate(all="ignore"):
+        charts(tr, data, c, view)
+
+
+def run() -> None:
+    every = 1.0 / FPS if session.playing() else None
+    st.fragment(run_every=every)(live_area)()

@@ -1,0 +1,99 @@
+"""The one module that reads and writes Streamlit session state: one key per concept.
+
+Pages and widgets call these functions; nothing else touches ``st.session_state`` except
+widget keys (``w_...``), which Streamlit itself owns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.config import apply_live_settings, needs_rebuild
+
+# Session keys, one per concept.
+CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
+PLAYING, VIEW, NOTICE = "playing", "view", "notice"
+
+
+@dataclass
+class View:
+    """How things are shown (never changes the run)."""
+
+    edge_mode: str = "weights"  # weights | gradients | updates
+    show_test: bool = True
+    discretize: bool = False
+    log_scale: bool = False
+    steps_per_frame: int = 25
+    presenter: bool = False
+    hidden_panels: set = field(default_factory=set)
+
+
+def init(config: bc.RunConfig | None = None) -> None:
+    """Create the session's run once (each browser session gets its own)."""
+    if CONFIG not in st.session_state:
+        _rebuild(config or bc.RunConfig())
+        st.session_state[PLAYING] = False
+        st.session_state[VIEW] = View()
+        st.session_state[NOTICE] = None
+
+
+def config() -> bc.RunConfig:
+    return st.session_state[CONFIG]
+
+
+def trainer() -> bc.Trainer:
+    return st.session_state[TRAINER]
+
+
+def dataset() -> bc.Dataset:
+    return st.session_state[DATA]
+
+
+def view() -> View:
+    return st.session_state[VIEW]
+
+
+def playing() -> bool:
+    return st.session_state[PLAYING]
+
+
+def set_playing(value: bool) -> None:
+    st.session_state[PLAYING] = bool(value)
+
+
+def notice() -> str | None:
+    return st.session_state.get(NOTICE)
+
+
+def set_notice(text: str | None) -> None:
+    st.session_state[NOTICE] = text
+
+
+def _rebuild(c: bc.RunConfig, data: bc.Dataset | None = None) -> None:
+    data, tr = bc.build(c, data)
+    st.session_state[CONFIG] = c
+    st.session_state[DATA] = data
+    st.session_state[TRAINER] = tr
+
+
+DATA_FIELDS = ("dataset", "noise", "n_samples", "train_fraction", "n_classes", "data_seed")
+
+
+def apply_config(new: bc.RunConfig) -> None:
+    """Take new settings: live ones go into the running trainer, others rebuild and say so."""
+    old = config()
+    if new == old:
+        return
+    if needs_rebuild(old, new):
+        same_data = all(getattr(old, f) == getattr(new, f) for f in DATA_FIELDS)
+        _rebuild(new, dataset() if same_data else None)
+        st.session_state[PLAYING] = False
+        what = "Architecture" if same_data else "Data"
+        set_notice(f"{what} changed: the network was re-initialised (seed {new.seed}), "
+                   "training starts again from step 0.")
+        return
+    apply_live_settings(trainer(), old, new)
+    st.session_state[CONFIG] = new

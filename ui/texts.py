@@ -1,0 +1,46 @@
+"""Plain-language descriptions of where training is, for the page to show."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import backprop_core as bc
+
+RULES = {
+    "sgd": "Δw = −η·∂C/∂w",
+    "momentum": "v ← μv + ∂C/∂w, Δw = −η·v",
+    "adam": "Δw = −η·m̂/(√v̂ + ε)",
+}
+
+
+def _largest(arrays: list[np.ndarray]) -> tuple[float, int]:
+    tops = [float(np.max(np.abs(a))) for a in arrays]
+    layer = int(np.argmax(tops))
+    return tops[layer], layer + 1
+
+
+def next_batch(tr: bc.Trainer) -> str:
+    size = min(tr.batch_size, len(tr.X) - tr.batch_index * tr.batch_size)
+    return (f"mini-batch {tr.batch_index + 1} of {tr.n_batches} in epoch {tr.epoch + 1} "
+            f"({size} samples)")
+
+
+def phase_message(tr: bc.Trainer) -> str:
+    """What the last phase computed and which phase comes next, in words."""
+    opt = tr.optimizer
+    if tr.next_phase == "backward":
+        return (f"**Forward** computed z = a·W + b and a = f(z), layer by layer, for the "
+                f"{len(tr.batch_idx)} samples ringed in red; their loss is "
+                f"{tr.batch_loss:.4g}. Next: **Backward** computes δ = ∂C/∂z from the output "
+                f"back to the first layer, and from it every ∂C/∂w.")
+    if tr.next_phase == "update":
+        top, layer = _largest(tr.grads.weights)
+        return (f"**Backward** computed δ for every neuron and ∂C/∂w for every weight "
+                f"(largest |∂C/∂w| = {top:.3g}, in layer {layer}). Next: **Update**: "
+                f"{opt.name.upper() if opt.name == 'sgd' else opt.name.capitalize()} with "
+                f"η = {opt.lr:g} applies {RULES[opt.name]}.")
+    if tr.step == 0 or tr.last_update is None:
+        return f"Next: **Forward** pushes {next_batch(tr)} through the network."
+    top, layer = _largest(tr.last_update.weights)
+    return (f"**Update** changed every weight (largest |Δw| = {top:.3g}, in layer {layer}); "
+            f"step {tr.step} is done. Next: **Forward** on {next_batch(tr)}.")

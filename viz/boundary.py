@@ -1,0 +1,93 @@
+"""The decision boundary: the network's output over the input plane with the data on top."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .colors import CLASS_HEX, class_rgb, diverging_rgb
+from .images import png_data_uri
+
+
+def output_rgb(output: np.ndarray, task: str, discretize: bool = False) -> np.ndarray:
+    """Grid output (R, R, n_out) -> RGB (R, R, 3) with row 0 at the bottom (min y)."""
+    if task == "multiclass":
+        p = output
+        if discretize:
+            p = (p == p.max(axis=-1, keepdims=True)).astype(np.float32)
+        return class_rgb(p)
+    v = output[..., 0]
+    if task == "binary":
+        v = 2.0 * v - 1.0  # probability of class 1 -> [-1, 1]
+    if discretize:
+        v = np.where(v >= 0, 1.0, -1.0)
+    return diverging_rgb(v)
+
+
+def heatmap_image(output: np.ndarray, extent, task: str, discretize: bool = False) -> dict:
+    """A Plotly layout image spanning ``extent`` = (xmin, xmax, ymin, ymax)."""
+    xmin, xmax, ymin, ymax = extent
+    rgb = output_rgb(output, task, discretize)[::-1]  # image row 0 is the top
+    return {"source": png_data_uri(rgb), "xref": "x", "yref": "y", "x": xmin, "y": ymax,
+            "sizex": xmax - xmin, "sizey": ymax - ymin, "sizing": "stretch",
+            "layer": "below"}
+
+
+def point_colors(Y: np.ndarray, task: str) -> list:
+    if task == "regression":
+        return Y[:, 0].round(4).tolist()
+    labels = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
+    return [CLASS_HEX[k] for k in labels]
+
+
+def _points(X, Y, task, name, outline: bool) -> dict:
+    colors = point_colors(Y, task)
+    marker = {"size": 7, "line": {"width": 1.8 if outline else 0.8,
+                                  "color": "#111" if outline else "white"}}
+    if task == "regression":
+        marker.update({"color": colors, "colorscale": [[0, "#f59322"], [0.5, "#e8eaeb"],
+                                                       [1, "#0877bd"]],
+                       "cmin": -1, "cmax": 1})
+    else:
+        marker["color"] = colors
+    return {"type": "scattergl" if len(X) > 1500 else "scatter", "mode": "markers",
+            "x": X[:, 0].round(4).tolist(), "y": X[:, 1].round(4).tolist(), "name": name,
+            "marker": marker, "hovertemplate": f"{name}<br>(%{{x}}, %{{y}})<extra></extra>"}
+
+
+def boundary_figure(
+    grid_output: np.ndarray,
+    extent,
+    task: str,
+    X_train: np.ndarray,
+    Y_train: np.ndarray,
+    X_test: np.ndarray | None = None,
+    Y_test: np.ndarray | None = None,
+    batch: np.ndarray | None = None,
+    discretize: bool = False,
+    height: int = 380,
+    font_size: int = 12,
+) -> dict:
+    """Output heatmap (as an image) + train points, optional test points (outlined) and the
+    current mini-batch (ringed). X arrays are the raw 2-D points (n, 2)."""
+    xmin, xmax, ymin, ymax = extent
+    traces = [_points(X_train, Y_train, task, "train", outline=False)]
+    if X_test is not None and Y_test is not None and len(X_test):
+        traces.append(_points(X_test, Y_test, task, "test", outline=True))
+    if batch is not None and len(batch):
+        traces.append({"type": "scatter", "mode": "markers", "name": "mini-batch",
+                       "x": batch[:, 0].round(4).tolist(), "y": batch[:, 1].round(4).tolist(),
+                       "hoverinfo": "skip",
+                       "marker": {"size": 15, "symbol": "circle-open", "color": "#d62728",
+                                  "line": {"width": 2.5}}})
+    layout = {
+        "height": height, "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
+        "xaxis": {"range": [xmin, xmax], "showgrid": False, "zeroline": False,
+                  "title": {"text": "x₁"}},
+        "yaxis": {"range": [ymin, ymax], "showgrid": False, "zeroline": False,
+                  "scaleanchor": "x", "scaleratio": 1, "title": {"text": "x₂"}},
+        "images": [heatmap_image(grid_output, extent, task, discretize)],
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        "plot_bgcolor": "white", "font": {"size": font_size},
+        "uirevision": "boundary",
+    }
+    return {"data": traces, "layout": layout}

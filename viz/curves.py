@@ -1,0 +1,55 @@
+"""The loss curve: train and test loss per step, accuracy on a second axis."""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_POINTS = 1500  # more points than pixels only costs time in the browser
+
+
+def _thin(values: list, stride: int) -> list:
+    return values[::stride] if stride > 1 else list(values)
+
+
+def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
+                height: int = 260, font_size: int = 12, current_step: int | None = None) -> dict:
+    """history_columns: ``History.columns`` (step, train_loss, test_loss, accuracies...)."""
+    steps = history_columns["step"]
+    stride = max(1, -(-len(steps) // MAX_POINTS))
+    x = _thin(steps, stride)
+    if stride > 1 and x[-1] != steps[-1]:
+        x.append(steps[-1])
+
+    def column(name):
+        values = _thin(history_columns[name], stride)
+        if stride > 1 and len(values) < len(x):
+            values.append(history_columns[name][-1])
+        return [None if v is None or not np.isfinite(v) else round(v, 6) for v in values]
+
+    traces = [
+        {"type": "scatter", "mode": "lines", "x": x, "y": column("train_loss"),
+         "name": "train loss", "line": {"color": "#111", "width": 2}},
+    ]
+    if any(v is not None for v in history_columns["test_loss"]):
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": column("test_loss"),
+                       "name": "test loss", "line": {"color": "#888", "width": 2,
+                                                     "dash": "dot"}})
+    layout = {
+        "height": height, "margin": {"l": 50, "r": 50, "t": 10, "b": 35},
+        "xaxis": {"title": {"text": "step"}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": "loss"}, "type": "log" if log_scale else "linear"},
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        "plot_bgcolor": "white", "font": {"size": font_size},
+        "shapes": [],
+    }
+    if task != "regression":
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "yaxis": "y2",
+                       "y": column("train_accuracy"), "name": "train accuracy",
+                       "line": {"color": "#0877bd", "width": 1.5}})
+        layout["yaxis2"] = {"title": {"text": "accuracy"}, "overlaying": "y", "side": "right",
+                            "range": [0, 1.02], "showgrid": False}
+    if current_step is not None and current_step != steps[-1]:
+        layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper",
+                                 "x0": current_step, "x1": current_step, "y0": 0, "y1": 1,
+                                 "line": {"color": "#d62728", "dash": "dash", "width": 1.5}})
+    return {"data": traces, "layout": layout}

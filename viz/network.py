@@ -1,0 +1,243 @@
+"""The network diagram: every neuron (with a thumbnail of its activation over the input
+plane) and every weight (colour = sign, width = magnitude), as one Plotly figure dict.
+
+Edges are bucketed into a few line traces by sign and width instead of one trace per edge:
+a 6×8 network has ~400 edges, and Plotly's cost grows with the number of traces.
+Invisible markers at edge midpoints and neuron centres carry the hover text and the
+``customdata`` that identifies a clicked weight or neuron.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .colors import NEGATIVE_HEX, POSITIVE_HEX, diverging_rgb
+from .images import png_data_uri
+
+LAYER_GAP = 2.2  # horizontal distance between layer columns, in neuron spacings
+NODE = 0.72  # neuron square side, in neuron spacings
+WIDTH_BUCKETS = 5
+MODES = {
+    "weights": ("w", "weight"),
+    "gradients": ("∂C/∂w", "gradient ∂C/∂w"),
+    "updates": ("Δw", "last update Δw"),
+}
+
+
+@dataclass
+class DiagramData:
+    """What the diagram shows besides the network itself (all optional).
+
+    thumbs[l]: (r, r, units) activations of layer l over the plane (l = 0: input features).
+    grads / update: the engine's Gradients / Update; opt_state: optimizer.state.
+    """
+
+    feature_labels: list[str]
+    thumbs: list[np.ndarray] | None = None
+    grads: object | None = None
+    update: object | None = None
+    opt_state: dict | None = None
+    highlight_layer: int | None = None
+    selected: tuple[int, int, int] | None = None  # (layer, from, to)
+    font_size: int = 12
+
+
+def node_positions(layer_sizes: list[int]) -> list[np.ndarray]:
+    """(units, 2) centre coordinates per layer column, each column centred on y = 0."""
+    return [
+        np.column_stack([np.full(n, l * LAYER_GAP), (n - 1) / 2.0 - np.arange(n)])
+        for l, n in enumerate(layer_sizes)
+    ]
+
+
+def fmt(v: float) -> str:
+    return f"{v:.4g}"
+
+
+def thumb_uri(a: np.ndarray, activation: str | None) -> str:
+    """One neuron's activation over the plane (r, r) -> PNG, blue positive, orange negative."""
+    if activation in ("sigmoid", "softmax"):
+        v = 2.0 * a - 1.0  # [0, 1] -> [-1, 1]
+    elif activation == "tanh":
+        v = a
+    else:  # unbounded: scale by this neuron's own range
+        top = float(np.max(np.abs(a)))
+        v = a / top if top > 0 else a
+    return png_data_uri(diverging_rgb(v[::-1]))  # row 0 of the image is the top (max y)
+
+
+def _edge_values(net, mode: str, data: DiagramData) -> list[np.ndarray]:
+    if mode == "gradients" and data.grads is not None:
+        return data.grads.weights
+    if mode == "updates" and data.update is not None:
+        return data.update.weights
+    return net.weights
+
+
+def _edge_traces(net, pos, values: list[np.ndarray]) -> list[dict]:
+    """Line traces bucketed by sign and width; widths are relative to the largest |value|."""
+    top = max((float(np.max(np.abs(v))) for v in values), default=0.0) or 1.0
+    buckets: dict[tuple[bool, int], tuple[list, list]] = {}
+    half = NODE / 2
+    for l, V in enumerate(values):
+        src, dst = pos[l], pos[l + 1]
+        level = np.minimum((np.abs(V) / top * WIDTH_BUCKETS).astype(int), WIDTH_BUCKETS - 1)
+        for i, j in np.ndindex(V.shape):
+            xs, ys = buckets.setdefault((V[i, j] >= 0, int(level[i, j])), ([], []))
+            xs += [src[i, 0] + half, dst[j, 0] - half, None]
+            ys += [src[i, 1], dst[j, 1], None]
+    traces = []
+    for (positive, level), (xs, ys) in sorted(buckets.items()):
+        traces.append({
+            "type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
+            "showlegend": False,
+            "line": {"color": POSITIVE_HEX if positive else NEGATIVE_HEX,
+                     "width": 0.6 + 1.6 * level},
+            "opacity": 0.35 + 0.13 * level,
+        })
+    return traces
+
+
+def _state_text(opt_state, kind: str, l: int, idx) -> str:
+    if not opt_state:
+        return ""
+    parts = [f"{slot} {fmt(float(v[kind][l][idx]))}" for slot, v in opt_state.items()]
+    return "<br>optimizer: " + ", ".join(parts)
+
+
+def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
+    xs, ys, text, custom = [], [], [], []
+    half = NODE / 2
+    for l, W in enumerate(net.weights):
+        for i, j in np.ndindex(W.shape):
+            a, b = pos[l][i], pos[l + 1][j]
+            xs.append((a[0] + half + b[0] - half) / 2)
+            ys.append((a[1] + b[1]) / 2)
+            lines = [f"<b>w[{l}] {i}→{j}</b> = {fmt(W[i, j])}"]
+            if data.grads is not None:
+                lines.append(f"∂C/∂w = {fmt(data.grads.weights[l][i, j])}")
+            if data.update is not None:
+                lines.append(f"Δw = {fmt(data.update.weights[l][i, j])}")
+            text.append("<br>".join(lines) + _state_text(data.opt_state, "weights", l, (i, j)))
+            custom.append([l, i, j])
+    return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "text": text,
+            "customdata": custom, "hoverinfo": "text", "showlegend": False, "name": "weights",
+            "marker": {"size": 9, "color": "rgba(0,0,0,0)"}}
+
+
+def _node_hover_trace(net, pos, data: DiagramData) -> dict:
+    xs, ys, text, custom = [], [], [], []
+    for l, p in enumerate(pos):
+        for j, (x, y) in enumerate(p):
+            xs.append(x)
+            ys.append(y)
+            custom.append([l, j, -1])
+            if l == 0:
+                text.append(f"<b>input {data.feature_labels[j]}</b>")
+                continue
+            k = l - 1
+            lines = [f"<b>layer {l} neuron {j}</b> ({net.activation_names[k]})",
+                     f"bias b = {fmt(net.biases[k][j])}"]
+            if data.grads is not None:
+                lines.append(f"δ summed = ∂C/∂b = {fmt(data.grads.biases[k][j])}")
+            if data.update is not None:
+                lines.append(f"Δb = {fmt(data.update.biases[k][j])}")
+            text.append("<br>".join(lines) + _state_text(data.opt_state, "biases", k, j))
+    return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "text": text,
+            "customdata": custom, "hoverinfo": "text", "showlegend": False, "name": "neurons",
+            "marker": {"size": 26, "symbol": "square", "color": "rgba(0,0,0,0)"}}
+
+
+def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
+    """Bias (or ∂C/∂b) under every neuron, feature names left of the inputs."""
+    xs, ys, text = [], [], []
+    show_delta = mode != "weights" and data.grads is not None
+    for l, p in enumerate(pos):
+        for j, (x, y) in enumerate(p):
+            if l == 0:
+                xs.append(x - NODE / 2 - 0.1)
+                ys.append(y)
+                text.append(data.feature_labels[j])
+                continue
+            value = data.grads.biases[l - 1][j] if show_delta else net.biases[l - 1][j]
+            xs.append(x)
+            ys.append(y - NODE / 2 - 0.12)
+            text.append(("δ " if show_delta else "b ") + f"{value:.2g}")
+    positions = ["middle left" if x < NODE else "middle center" for x in xs]
+    return {"type": "scatter", "mode": "text", "x": xs, "y": ys, "text": text,
+            "textposition": positions, "hoverinfo": "skip", "showlegend": False,
+            "textfont": {"size": data.font_size - 2, "color": "#333"}}
+
+
+def _layer_titles(net, pos, font_size: int) -> list[dict]:
+    top = max(float(p[:, 1].max()) for p in pos) + NODE / 2 + 0.35
+    names = ["Input"] + [f"Hidden {l} · {a}" for l, a in
+                         enumerate(net.activation_names[:-1], start=1)]
+    names.append(f"Output · {net.activation_names[-1]}")
+    return [{"x": p[0, 0], "y": top, "text": name, "showarrow": False, "xref": "x",
+             "yref": "y", "font": {"size": font_size}} for p, name in zip(pos, names, strict=True)]
+
+
+def _node_images(net, pos, thumbs) -> list[dict]:
+    images = []
+    for l, p in enumerate(pos):
+        activation = None if l == 0 else net.activation_names[l - 1]
+        for j, (x, y) in enumerate(p):
+            images.append({
+                "source": thumb_uri(thumbs[l][:, :, j], activation),
+                "xref": "x", "yref": "y", "x": x - NODE / 2, "y": y + NODE / 2,
+                "sizex": NODE, "sizey": NODE, "sizing": "stretch", "layer": "above",
+            })
+    return images
+
+
+def _node_shapes(pos, highlight_layer, selected) -> list[dict]:
+    shapes = []
+    for l, p in enumerate(pos):
+        for x, y in p:
+            shapes.append({"type": "rect", "xref": "x", "yref": "y",
+                           "x0": x - NODE / 2, "x1": x + NODE / 2,
+                           "y0": y - NODE / 2, "y1": y + NODE / 2,
+                           "line": {"color": "#555", "width": 1}, "layer": "above"})
+    if highlight_layer is not None and 0 <= highlight_layer < len(pos):
+        p = pos[highlight_layer]
+        shapes.append({"type": "rect", "xref": "x", "yref": "y",
+                       "x0": p[0, 0] - NODE, "x1": p[0, 0] + NODE,
+                       "y0": p[:, 1].min() - NODE, "y1": p[:, 1].max() + NODE,
+                       "line": {"color": "#d62728", "width": 3}, "fillcolor": "rgba(0,0,0,0)"})
+    if selected is not None:
+        l, i, j = selected
+        if l + 1 < len(pos) and i < len(pos[l]) and j < len(pos[l + 1]):
+            a, b = pos[l][i], pos[l + 1][j]
+            shapes.append({"type": "line", "xref": "x", "yref": "y",
+                           "x0": a[0] + NODE / 2, "y0": a[1], "x1": b[0] - NODE / 2,
+                           "y1": b[1], "line": {"color": "#d62728", "width": 4}})
+    return shapes
+
+
+def network_figure(net, data: DiagramData, mode: str = "weights", height: int = 520) -> dict:
+    """The whole diagram as a Plotly figure dict. ``mode``: weights, gradients or updates."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {list(MODES)}")
+    pos = node_positions(net.layer_sizes)
+    traces = _edge_traces(net, pos, _edge_values(net, mode, data))
+    traces += [_labels_trace(net, pos, mode, data), _edge_hover_trace(net, pos, data),
+               _node_hover_trace(net, pos, data)]
+    rows = max(net.layer_sizes)
+    layout = {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "xaxis": {"visible": False, "range": [-1.4, (len(pos) - 1) * LAYER_GAP + 0.7],
+                  "fixedrange": True},
+        "yaxis": {"visible": False, "range": [-(rows / 2) - 0.3, rows / 2 + 0.6],
+                  "scaleanchor": "x", "scaleratio": 1, "fixedrange": True},
+        "plot_bgcolor": "white", "paper_bgcolor": "white",
+        "hovermode": "closest", "dragmode": False,
+        "shapes": _node_shapes(pos, data.highlight_layer, data.selected),
+        "annotations": _layer_titles(net, pos, data.font_size),
+        "images": _node_images(net, pos, data.thumbs) if data.thumbs is not None else [],
+        "hoverlabel": {"font": {"size": data.font_size}},
+    }
+    return {"data": traces, "layout": layout}

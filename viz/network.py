@@ -47,8 +47,8 @@ class DiagramData:
 def node_positions(layer_sizes: list[int]) -> list[np.ndarray]:
     """(units, 2) centre coordinates per layer column, each column centred on y = 0."""
     return [
-        np.column_stack([np.full(n, l * LAYER_GAP), (n - 1) / 2.0 - np.arange(n)])
-        for l, n in enumerate(layer_sizes)
+        np.column_stack([np.full(n, layer * LAYER_GAP), (n - 1) / 2.0 - np.arange(n)])
+        for layer, n in enumerate(layer_sizes)
     ]
 
 
@@ -81,8 +81,8 @@ def _edge_traces(net, pos, values: list[np.ndarray]) -> list[dict]:
     top = max((float(np.max(np.abs(v))) for v in values), default=0.0) or 1.0
     buckets: dict[tuple[bool, int], tuple[list, list]] = {}
     half = NODE / 2
-    for l, V in enumerate(values):
-        src, dst = pos[l], pos[l + 1]
+    for layer, V in enumerate(values):
+        src, dst = pos[layer], pos[layer + 1]
         level = np.minimum((np.abs(V) / top * WIDTH_BUCKETS).astype(int), WIDTH_BUCKETS - 1)
         for i, j in np.ndindex(V.shape):
             xs, ys = buckets.setdefault((V[i, j] >= 0, int(level[i, j])), ([], []))
@@ -100,28 +100,28 @@ def _edge_traces(net, pos, values: list[np.ndarray]) -> list[dict]:
     return traces
 
 
-def _state_text(opt_state, kind: str, l: int, idx) -> str:
+def _state_text(opt_state, kind: str, layer: int, idx) -> str:
     if not opt_state:
         return ""
-    parts = [f"{slot} {fmt(float(v[kind][l][idx]))}" for slot, v in opt_state.items()]
+    parts = [f"{slot} {fmt(float(v[kind][layer][idx]))}" for slot, v in opt_state.items()]
     return "<br>optimizer: " + ", ".join(parts)
 
 
 def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
     xs, ys, text, custom = [], [], [], []
     half = NODE / 2
-    for l, W in enumerate(net.weights):
+    for layer, W in enumerate(net.weights):
         for i, j in np.ndindex(W.shape):
-            a, b = pos[l][i], pos[l + 1][j]
+            a, b = pos[layer][i], pos[layer + 1][j]
             xs.append((a[0] + half + b[0] - half) / 2)
             ys.append((a[1] + b[1]) / 2)
-            lines = [f"<b>w[{l}] {i}→{j}</b> = {fmt(W[i, j])}"]
+            lines = [f"<b>w[{layer}] {i}→{j}</b> = {fmt(W[i, j])}"]
             if data.grads is not None:
-                lines.append(f"∂C/∂w = {fmt(data.grads.weights[l][i, j])}")
+                lines.append(f"∂C/∂w = {fmt(data.grads.weights[layer][i, j])}")
             if data.update is not None:
-                lines.append(f"Δw = {fmt(data.update.weights[l][i, j])}")
-            text.append("<br>".join(lines) + _state_text(data.opt_state, "weights", l, (i, j)))
-            custom.append([l, i, j])
+                lines.append(f"Δw = {fmt(data.update.weights[layer][i, j])}")
+            text.append("<br>".join(lines) + _state_text(data.opt_state, "weights", layer, (i, j)))
+            custom.append([layer, i, j])
     return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "text": text,
             "customdata": custom, "hoverinfo": "text", "showlegend": False, "name": "weights",
             "marker": {"size": 9, "color": "rgba(0,0,0,0)"}}
@@ -129,16 +129,16 @@ def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
 
 def _node_hover_trace(net, pos, data: DiagramData) -> dict:
     xs, ys, text, custom = [], [], [], []
-    for l, p in enumerate(pos):
+    for layer, p in enumerate(pos):
         for j, (x, y) in enumerate(p):
             xs.append(x)
             ys.append(y)
-            custom.append([l, j, -1])
-            if l == 0:
+            custom.append([layer, j, -1])
+            if layer == 0:
                 text.append(f"<b>input {data.feature_labels[j]}</b>")
                 continue
-            k = l - 1
-            lines = [f"<b>layer {l} neuron {j}</b> ({net.activation_names[k]})",
+            k = layer - 1
+            lines = [f"<b>layer {layer} neuron {j}</b> ({net.activation_names[k]})",
                      f"bias b = {fmt(net.biases[k][j])}"]
             if data.grads is not None:
                 lines.append(f"δ summed = ∂C/∂b = {fmt(data.grads.biases[k][j])}")
@@ -154,14 +154,14 @@ def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
     """Bias (or ∂C/∂b) under every neuron, feature names left of the inputs."""
     xs, ys, text = [], [], []
     show_delta = mode != "weights" and data.grads is not None
-    for l, p in enumerate(pos):
+    for layer, p in enumerate(pos):
         for j, (x, y) in enumerate(p):
-            if l == 0:
+            if layer == 0:
                 xs.append(x - NODE / 2 - 0.1)
                 ys.append(y)
                 text.append(data.feature_labels[j])
                 continue
-            value = data.grads.biases[l - 1][j] if show_delta else net.biases[l - 1][j]
+            value = data.grads.biases[layer - 1][j] if show_delta else net.biases[layer - 1][j]
             xs.append(x)
             ys.append(y - NODE / 2 - 0.12)
             text.append(("δ " if show_delta else "b ") + f"{value:.2g}")
@@ -173,7 +173,7 @@ def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
 
 def _layer_titles(net, pos, font_size: int) -> list[dict]:
     top = max(float(p[:, 1].max()) for p in pos) + NODE / 2 + 0.35
-    names = ["Input"] + [f"Hidden {l} · {a}" for l, a in
+    names = ["Input"] + [f"Hidden {layer} · {a}" for layer, a in
                          enumerate(net.activation_names[:-1], start=1)]
     names.append(f"Output · {net.activation_names[-1]}")
     return [{"x": p[0, 0], "y": top, "text": name, "showarrow": False, "xref": "x",
@@ -182,11 +182,11 @@ def _layer_titles(net, pos, font_size: int) -> list[dict]:
 
 def _node_images(net, pos, thumbs) -> list[dict]:
     images = []
-    for l, p in enumerate(pos):
-        activation = None if l == 0 else net.activation_names[l - 1]
+    for layer, p in enumerate(pos):
+        activation = None if layer == 0 else net.activation_names[layer - 1]
         for j, (x, y) in enumerate(p):
             images.append({
-                "source": thumb_uri(thumbs[l][:, :, j], activation),
+                "source": thumb_uri(thumbs[layer][:, :, j], activation),
                 "xref": "x", "yref": "y", "x": x - NODE / 2, "y": y + NODE / 2,
                 "sizex": NODE, "sizey": NODE, "sizing": "stretch", "layer": "above",
             })
@@ -195,7 +195,7 @@ def _node_images(net, pos, thumbs) -> list[dict]:
 
 def _node_shapes(pos, highlight_layer, selected) -> list[dict]:
     shapes = []
-    for l, p in enumerate(pos):
+    for p in pos:
         for x, y in p:
             shapes.append({"type": "rect", "xref": "x", "yref": "y",
                            "x0": x - NODE / 2, "x1": x + NODE / 2,
@@ -208,9 +208,9 @@ def _node_shapes(pos, highlight_layer, selected) -> list[dict]:
                        "y0": p[:, 1].min() - NODE, "y1": p[:, 1].max() + NODE,
                        "line": {"color": "#d62728", "width": 3}, "fillcolor": "rgba(0,0,0,0)"})
     if selected is not None:
-        l, i, j = selected
-        if l + 1 < len(pos) and i < len(pos[l]) and j < len(pos[l + 1]):
-            a, b = pos[l][i], pos[l + 1][j]
+        layer, i, j = selected
+        if layer + 1 < len(pos) and i < len(pos[layer]) and j < len(pos[layer + 1]):
+            a, b = pos[layer][i], pos[layer + 1][j]
             shapes.append({"type": "line", "xref": "x", "yref": "y",
                            "x0": a[0] + NODE / 2, "y0": a[1], "x1": b[0] - NODE / 2,
                            "y1": b[1], "line": {"color": "#d62728", "width": 4}})

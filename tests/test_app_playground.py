@@ -1,0 +1,193 @@
+"""AppTest: the Playground page, driven headless through Streamlit's test harness."""
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = "../app.py"
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def button(at, label):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; have {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def trainer(at):
+    return at.session_state["trainer"]
+
+
+def weights(at):
+    return [w.copy() for w in trainer(at).net.weights + trainer(at).net.biases]
+
+
+def figure(at, key_fragment):
+    """The Plotly figure whose element id contains ``key_fragment``."""
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        if key_fragment in el.proto.id:
+            return spec
+    raise AssertionError(f"no chart {key_fragment}")
+
+
+def test_page_loads_with_all_three_charts(at):
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3
+    net = figure(at, "chart_network")
+    # 2 inputs + 4 + 4 + 1 neurons, each with a thumbnail image and a hover marker.
+    assert len(net["layout"]["images"]) == 11
+    hover = next(t for t in net["data"] if t.get("name") == "weights")
+    assert len(hover["x"]) == 2 * 4 + 4 * 4 + 4 * 1
+    assert metric(at, "Step") == "0"
+
+
+def test_phase_buttons_run_in_order_and_only_the_next_is_enabled(at):
+    for phase, next_phase in [("Forward", "Backward"), ("Backward", "Update"),
+                              ("Update", "Forward")]:
+        for label in ("Forward", "Backward", "Update"):
+            assert button(at, label).disabled == (label != phase)
+        button(at, phase).click().run()
+        assert not at.exception
+        assert trainer(at).next_phase == next_phase.lower()
+        assert f"Next: **{next_phase}**" in at.markdown[0].value or phase == "Update"
+    assert metric(at, "Step") == "1"
+
+
+def test_forward_highlights_the_mini_batch(at):
+    button(at, "Forward").click().run()
+    boundary = figure(at, "chart_boundary")
+    batch = next(t for t in boundary["data"] if t.get("name") == "mini-batch")
+    assert len(batch["x"]) == 10
+
+
+def test_step_epoch_undo_reset(at):
+    initial = weights(at)
+    button(at, "Step").click().run()
+    assert metric(at, "Step") == "1"
+    after_one = weights(at)
+    button(at, "Epoch").click().run()
+    tr = trainer(at)
+    assert tr.epoch == 1 and tr.batch_index == 0 and metric(at, "Epoch") == "1"
+    steps = tr.step
+    button(at, "Undo").click().run()
+    assert metric(at, "Step") == str(steps - 1)
+    button(at, "Reset").click().run()
+    assert metric(at, "Step") == "0"
+    assert all(np.array_equal(a, b) for a, b in zip(weights(at), initial, strict=True))
+    button(at, "Step").click().run()
+    assert all(np.array_equal(a, b) for a, b in zip(weights(at), after_one, strict=True))
+
+
+def test_history_slider_goes_back_and_forward(at):
+    for _ in range(5):
+        button(at, "Step").click().run()
+    at5 = weights(at)
+    slider = next(s for s in at.slider if s.label.startswith("History"))
+    slider.set_value(2).run()
+    assert metric(at, "Step") == "2"
+    slider = next(s for s in at.slider if s.label.startswith("History"))
+    slider.set_value(5).run()
+    assert all(np.array_equal(a, b) for a, b in zip(weights(at), at5, strict=True))
+
+
+def test_edge_toggle_shows_gradients_and_updates(at):
+    button(at, "Forward").click().run()
+    button(at, "Backward").click().run()
+    at.radio(key="w_edge_mode").set_value("gradients").run()
+    net = figure(at, "chart_network")
+    hover = next(t for t in net["data"] if t.get("name") == "weights")
+    g = trainer(at).grads.weights[0][0, 0]
+    assert f"∂C/∂w = {g:.4g}" in hover["text"][0]
+    labels = next(t for t in net["data"] if t.get("mode") == "text")
+    assert any(s.startswith("δ ") for s in labels["text"])
+
+
+def test_learning_rate_changes_without_reset(at):
+    button(at, "Step").click().run()
+    at.select_slider(key="w_lr").set_value(0.3).run()
+    assert trainer(at).optimizer.lr == 0.3 and metric(at, "Step") == "1"
+
+
+def test_architecture_change_resets_and_says_so(at):
+    button(at, "Step").click().run()
+    at.number_input(key="w_layers").set_value(3).run()
+    assert trainer(at).net.layer_sizes == [2, 4, 4, 4, 1]
+    assert metric(at, "Step") == "0"
+    assert any("re-initialised" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("key, value, check", [
+    ("w_dataset", "spiral", lambda tr, c: c.dataset == "spiral"),
+    ("w_noise", 30, lambda tr, c: c.noise == 0.3),
+    ("w_samples", 500, lambda tr, c: len(tr.X) == 250),
+    ("w_train_pct", 70, lambda tr, c: len(tr.X) == 175),
+    ("w_init", "he", lambda tr, c: tr.net.init == "he"),
+    ("w_seed", 7, lambda tr, c: c.seed == 7),
+    ("w_optimizer", "adam", lambda tr, c: tr.optimizer.name == "adam"),
+    ("w_batch", 25, lambda tr, c: tr.batch_size == 25),
+    ("w_reduction", "sum", lambda tr, c: tr.reduction == "sum"),
+    ("w_output", "sigmoid+mse", lambda tr, c: tr.loss == "mse"),
+    ("w_act_all", "relu", lambda tr, c: tr.net.activation_names == ["relu", "relu", "sigmoid"]),
+    ("w_neurons_0", 7, lambda tr, c: tr.net.layer_sizes == [2, 7, 4, 1]),
+])
+def test_every_control_changes_what_it_should(at, key, value, check):
+    widget = None
+    for kind in (at.selectbox, at.slider, at.select_slider, at.number_input, at.radio):
+        try:
+            widget = kind(key=key)
+            break
+        except KeyError:
+            continue
+    assert widget is not None, key
+    widget.set_value(value).run()
+    assert not at.exception
+    assert check(trainer(at), at.session_state["config"])
+
+
+def test_features_and_regularisation_controls(at):
+    at.checkbox(key="w_feat_x1_sq").check().run()
+    assert trainer(at).net.layer_sizes[0] == 3
+    at.selectbox(key="w_reg").set_value("l2").run()
+    at.select_slider(key="w_reg_rate").set_value(0.01).run()
+    assert trainer(at).regularization == "l2" and trainer(at).reg_rate == 0.01
+
+
+def test_multiclass_and_regression_datasets_draw(at):
+    at.selectbox(key="w_dataset").set_value("blobs").run()
+    assert not at.exception and trainer(at).net.layer_sizes[-1] == 3
+    button(at, "Step").click().run()
+    at.selectbox(key="w_dataset").set_value("plane").run()
+    assert not at.exception and trainer(at).loss == "mse"
+    assert metric(at, "Penalty") is not None
+
+
+def test_divergence_shows_a_message_not_a_crash(at):
+    at.selectbox(key="w_dataset").set_value("plane").run()
+    at.number_input(key="w_layers").set_value(6).run()
+    at.selectbox(key="w_act_all").set_value("sigmoid").run()
+    at.select_slider(key="w_lr").set_value(10.0).run()
+    for _ in range(20):
+        button(at, "Epoch").click().run()
+        if trainer(at).diverged is not None:
+            break
+    assert not at.exception
+    d = trainer(at).diverged
+    assert d is not None
+    assert any(f"diverged at step {d.step}" in e.value for e in at.error)
+    assert button(at, "Step").disabled
+    button(at, "Undo").click().run()
+    assert trainer(at).diverged is None and not at.error

@@ -389,6 +389,8 @@ def trainer_from_dict(data: Any) -> Trainer:
     trainer.keyframes = keyframes
     trainer.events = events
     trainer.history = history
+    if phase_index == 0 and trainer.step > 0:
+        trainer.goto(trainer.step)  # recomputes the last step's gradients, for display
     for _ in range(phase_index):
         trainer.run_phase()
     return trainer

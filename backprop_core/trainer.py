@@ -302,13 +302,15 @@ class Trainer:
     # --- settings that change without resetting -----------------------------------------
     def set_hyperparams(self, **values: float) -> None:
         """Change optimizer settings such as ``lr``; state (velocity, m, v) is kept."""
+        values = {k: float(v) for k, v in values.items()}
         self.optimizer.set_hyperparams(**values)
-        self._log_event("hyperparams", dict(values))
+        self._log_event("hyperparams", values)
 
     def set_optimizer(self, name: str, **hyperparams: float) -> None:
         """Switch optimizer; the new one starts with empty state."""
+        hyperparams = {k: float(v) for k, v in hyperparams.items()}
         self.optimizer = make_optimizer(name, **hyperparams)
-        self._log_event("optimizer", {"name": name, **hyperparams})
+        self._log_event("optimizer", {"name": str(name), **hyperparams})
 
     def set_regularization(self, name: str, rate: float) -> None:
         self.regularization = check_regularization(name, rate)

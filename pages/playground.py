@@ -10,10 +10,17 @@ def _toggle_play() -> None:
     session.set_notice(None)
 
 
+COMPACT = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 1rem;}
+[data-testid="stMetricValue"] {font-size: 1.9rem;}
+</style>"""
+
+
 def header() -> None:
     view = session.view()
-    cols = st.columns([3, 1.1, 1.6])
-    cols[0].title("Backprop Playground")
+    st.markdown(COMPACT, unsafe_allow_html=True)
+    cols = st.columns([3, 1.1, 1.6], vertical_alignment="bottom")
+    cols[0].markdown("## Backprop Playground")
     playing = session.playing()
     cols[1].button("Pause" if playing else "Play", key="b_play", on_click=_toggle_play,
                    type="primary", use_container_width=True,

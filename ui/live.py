@@ -97,7 +97,7 @@ def history_slider(tr: bc.Trainer) -> None:
     if last < 1:
         return
     st.session_state["w_history"] = tr.step
-    st.slider("History: go back (or forward) to any recorded step", 0, last,
+    st.slider("History (go back or forward to any recorded step)", 0, last,
               key="w_history", on_change=_goto)
 
 
@@ -111,10 +111,10 @@ def charts(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View
         feature_labels=[FEATURES[f].label for f in c.features], thumbs=thumbs,
         grads=tr.grads, update=tr.last_update, opt_state=tr.optimizer.state or None,
         font_size=font)
-    left, right = st.columns([1.35, 1])
+    left, right = st.columns([1.5, 1])
     with left:
-        height = 640 if view.presenter else 520
-        st.plotly_chart(network_figure(tr.net, diagram, view.edge_mode, height=height),
+        st.plotly_chart(network_figure(tr.net, diagram, view.edge_mode,
+                                       height=diagram_height(tr.net, view.presenter)),
                         key="chart_network", config=CHART_CONFIG, theme=None)
     with right:
         batch = data.X_train[tr.batch_idx] if mid_step else None
@@ -122,21 +122,32 @@ def charts(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View
             grid.output, extent, data.task, data.X_train, data.Y_train,
             data.X_test if view.show_test else None, data.Y_test if view.show_test else None,
             batch=batch, discretize=view.discretize, font_size=font,
-            height=420 if view.presenter else 360)
+            height=440 if view.presenter else 380)
         st.plotly_chart(fig, key="chart_boundary", config=CHART_CONFIG, theme=None)
-        st.plotly_chart(loss_figure(tr.history.columns, data.task, view.log_scale,
-                                    font_size=font, current_step=tr.step),
-                        key="chart_loss", config=CHART_CONFIG, theme=None)
+    st.plotly_chart(loss_figure(tr.history.columns, data.task, view.log_scale,
+                                height=260 if view.presenter else 210, font_size=font,
+                                current_step=tr.step),
+                    key="chart_loss", config=CHART_CONFIG, theme=None)
 
 
-def view_controls(view: session.View, tr: bc.Trainer) -> None:
-    cols = st.columns([2.2, 1, 1, 1])
+def diagram_height(net, presenter: bool) -> int:
+    """Tall enough for the widest layer at the diagram's fixed aspect ratio."""
+    rows, cols = max(net.layer_sizes), len(net.layer_sizes)
+    width = 760 if presenter else 700
+    aspect = (rows + 0.9) / ((cols - 1) * 2.2 + 2.1)
+    return int(min(max(width * aspect + 20, 300), 700))
+
+
+def view_controls(view: session.View) -> None:
+    cols = st.columns([0.7, 2.6, 1, 1, 1], vertical_alignment="center")
+    cols[0].markdown("**Edges show**")
     labels = {"weights": "weights w", "gradients": "gradients ∂C/∂w", "updates": "updates Δw"}
-    view.edge_mode = cols[0].radio("Edges show", list(labels), format_func=labels.get,
-                                   horizontal=True, key="w_edge_mode")
-    view.show_test = cols[1].toggle("Test data", key="w_show_test", value=view.show_test)
-    view.discretize = cols[2].toggle("Discretise", key="w_discretize", value=view.discretize)
-    view.log_scale = cols[3].toggle("Log loss", key="w_log_scale", value=view.log_scale)
+    view.edge_mode = cols[1].radio("Edges show", list(labels), format_func=labels.get,
+                                   horizontal=True, key="w_edge_mode",
+                                   label_visibility="collapsed")
+    view.show_test = cols[2].toggle("Test data", key="w_show_test", value=view.show_test)
+    view.discretize = cols[3].toggle("Discretise", key="w_discretize", value=view.discretize)
+    view.log_scale = cols[4].toggle("Log loss", key="w_log_scale", value=view.log_scale)
 
 
 def live_area() -> None:
@@ -158,7 +169,7 @@ def live_area() -> None:
     metrics(tr)
     if not playing:
         history_slider(tr)
-    view_controls(view, tr)
+    view_controls(view)
     with np.errstate(all="ignore"):
         charts(tr, data, c, view)
 

@@ -80,7 +80,7 @@ def boundary_figure(
                        "marker": {"size": 15, "symbol": "circle-open", "color": "#d62728",
                                   "line": {"width": 2.5}}})
     layout = {
-        "height": height, "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
+        "height": height, "meta": "boundary", "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
         "xaxis": {"range": [xmin, xmax], "showgrid": False, "zeroline": False,
                   "title": {"text": "x₁"}},
         "yaxis": {"range": [ymin, ymax], "showgrid": False, "zeroline": False,

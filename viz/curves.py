@@ -35,7 +35,7 @@ def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
                        "name": "test loss", "line": {"color": "#888", "width": 2,
                                                      "dash": "dot"}})
     layout = {
-        "height": height, "margin": {"l": 50, "r": 50, "t": 10, "b": 35},
+        "height": height, "meta": "loss", "margin": {"l": 50, "r": 50, "t": 10, "b": 35},
         "xaxis": {"title": {"text": "step"}, "rangemode": "tozero"},
         "yaxis": {"title": {"text": "loss"}, "type": "log" if log_scale else "linear"},
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},

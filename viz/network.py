@@ -227,7 +227,7 @@ def network_figure(net, data: DiagramData, mode: str = "weights", height: int = 
                _node_hover_trace(net, pos, data)]
     rows = max(net.layer_sizes)
     layout = {
-        "height": height,
+        "height": height, "meta": "network",
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "xaxis": {"visible": False, "range": [-1.4, (len(pos) - 1) * LAYER_GAP + 0.7],
                   "fixedrange": True},

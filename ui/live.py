@@ -59,6 +59,33 @@ def _goto() -> None:
     session.trainer().goto(st.session_state["w_history"])
 
 
+def _play() -> None:
+    session.set_playing(True)
+    session.set_notice(None)
+
+
+def _pause() -> None:
+    session.set_playing(False)
+
+
+SPEEDS = [1, 2, 5, 10, 25, 50, 100, 200]
+
+
+def play_controls(tr: bc.Trainer, playing: bool, view: session.View) -> None:
+    cols = st.columns([1, 2.2], vertical_alignment="bottom")
+    # Two buttons with their own keys, each setting (not toggling) the state: Streamlit can
+    # replay a click's trigger in a later rerun when reruns overlap, as they do while
+    # playing, and a replayed toggle would undo itself.
+    if playing:
+        cols[0].button("Pause", key="b_pause", on_click=_pause, type="primary",
+                       use_container_width=True)
+    else:
+        cols[0].button("Play", key="b_play", on_click=_play, type="primary",
+                       use_container_width=True, disabled=tr.diverged is not None)
+    view.steps_per_frame = cols[1].select_slider(
+        "Speed (steps per frame)", SPEEDS, key="w_speed", value=view.steps_per_frame)
+
+
 def toolbar(tr: bc.Trainer, playing: bool) -> None:
     busy = playing or tr.diverged is not None
     cols = st.columns([1, 1, 1, 0.25, 1, 1, 0.25, 1, 1])
@@ -150,10 +177,14 @@ def view_controls(view: session.View) -> None:
     view.log_scale = cols[4].toggle("Log loss", key="w_log_scale", value=view.log_scale)
 
 
-def live_area() -> None:
-    """Draw (and while playing, advance) the run. Called inside a fragment."""
+def live_area(started_playing: bool) -> None:
+    """Draw (and while playing, advance) the run. Called inside a fragment that was set up
+    with a timer iff ``started_playing``; Play/Pause are inside the fragment because a
+    click outside it can wait behind a backlog of timer reruns."""
     tr, data, c, view = session.trainer(), session.dataset(), session.config(), session.view()
     playing = session.playing()
+    if playing != started_playing:
+        st.rerun(scope="app")  # re-create the fragment with (or without) its timer
     if playing and tr.diverged is None:
         started = time.perf_counter()
         tr.run_steps(view.steps_per_frame)
@@ -161,7 +192,11 @@ def live_area() -> None:
     if playing and tr.diverged is not None:
         session.set_playing(False)
         st.rerun(scope="app")  # stop the fragment's timer
-    toolbar(tr, playing)
+    header, buttons = st.columns([1, 2.4], vertical_alignment="bottom")
+    with header:
+        play_controls(tr, playing, view)
+    with buttons:
+        toolbar(tr, playing)
     if tr.diverged is not None:
         st.error(tr.diverged.message + " Press Undo to go back to it.", icon="⚠️")
     else:
@@ -175,5 +210,5 @@ def live_area() -> None:
 
 
 def run() -> None:
-    every = 1.0 / FPS if session.playing() else None
-    st.fragment(run_every=every)(live_area)()
+    playing = session.playing()
+    st.fragment(run_every=1.0 / FPS if playing else None)(live_area)(playing)

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from ui import session
+from ui.chart_component import ensure_plotly_js
 
 
 def main() -> None:
     st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
+    ensure_plotly_js()
     session.init()
     pages = [st.Page("pages/playground.py", title="Playground", icon="🎛️", default=True)]
     st.navigation(pages).run()

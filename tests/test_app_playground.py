@@ -35,19 +35,16 @@ def weights(at):
     return [w.copy() for w in trainer(at).net.weights + trainer(at).net.biases]
 
 
-def figure(at, key_fragment):
-    """The Plotly figure whose element id contains ``key_fragment``."""
-    for el in at.get("plotly_chart"):
-        spec = json.loads(el.proto.spec)
-        if key_fragment in el.proto.id:
-            return spec
-    raise AssertionError(f"no chart {key_fragment}")
+def figure(at, name):
+    """The live chart figure ``name`` (network, boundary or loss) as sent to the browser."""
+    (charts,) = at.get("bidi_component")
+    return json.loads(charts.proto.json)["figures"][name]
 
 
 def test_page_loads_with_all_three_charts(at):
-    charts = at.get("plotly_chart")
-    assert len(charts) == 3
-    net = figure(at, "chart_network")
+    assert sorted(json.loads(at.get("bidi_component")[0].proto.json)["figures"]) == [
+        "boundary", "loss", "network"]
+    net = figure(at, "network")
     # 2 inputs + 4 + 4 + 1 neurons, each with a thumbnail image and a hover marker.
     assert len(net["layout"]["images"]) == 11
     hover = next(t for t in net["data"] if t.get("name") == "weights")
@@ -70,7 +67,7 @@ def test_phase_buttons_run_in_order_and_only_the_next_is_enabled(at):
 
 def test_forward_highlights_the_mini_batch(at):
     button(at, "Forward").click().run()
-    boundary = figure(at, "chart_boundary")
+    boundary = figure(at, "boundary")
     batch = next(t for t in boundary["data"] if t.get("name") == "mini-batch")
     assert len(batch["x"]) == 10
 
@@ -109,7 +106,7 @@ def test_edge_toggle_shows_gradients_and_updates(at):
     button(at, "Forward").click().run()
     button(at, "Backward").click().run()
     at.radio(key="w_edge_mode").set_value("gradients").run()
-    net = figure(at, "chart_network")
+    net = figure(at, "network")
     hover = next(t for t in net["data"] if t.get("name") == "weights")
     g = trainer(at).grads.weights[0][0, 0]
     assert f"∂C/∂w = {g:.4g}" in hover["text"][0]

@@ -20,11 +20,11 @@ from viz.curves import loss_figure
 from viz.network import DiagramData, network_figure
 
 from . import session
+from .chart_component import live_charts
 from .texts import phase_message
 
 GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
 FPS = 15
-CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False}
 
 
 # --- button callbacks: one change to the trainer each ----------------------------------
@@ -128,7 +128,8 @@ def history_slider(tr: bc.Trainer) -> None:
               key="w_history", on_change=_goto)
 
 
-def charts(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View) -> None:
+def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View) -> dict:
+    """The three live figures (Plotly dicts) for the trainer's current state."""
     extent = dataset_extent(data.X_all)
     grid = bc.evaluate_grid(tr.net, c.features, extent, GRID)
     thumbs = [layer[::5, ::5] for layer in grid.layers]
@@ -138,23 +139,19 @@ def charts(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View
         feature_labels=[FEATURES[f].label for f in c.features], thumbs=thumbs,
         grads=tr.grads, update=tr.last_update, opt_state=tr.optimizer.state or None,
         font_size=font)
-    left, right = st.columns([1.5, 1])
-    with left:
-        st.plotly_chart(network_figure(tr.net, diagram, view.edge_mode,
-                                       height=diagram_height(tr.net, view.presenter)),
-                        key="chart_network", config=CHART_CONFIG, theme=None)
-    with right:
-        batch = data.X_train[tr.batch_idx] if mid_step else None
-        fig = boundary_figure(
+    batch = data.X_train[tr.batch_idx] if mid_step else None
+    return {
+        "network": network_figure(tr.net, diagram, view.edge_mode,
+                                  height=diagram_height(tr.net, view.presenter)),
+        "boundary": boundary_figure(
             grid.output, extent, data.task, data.X_train, data.Y_train,
             data.X_test if view.show_test else None, data.Y_test if view.show_test else None,
             batch=batch, discretize=view.discretize, font_size=font,
-            height=440 if view.presenter else 380)
-        st.plotly_chart(fig, key="chart_boundary", config=CHART_CONFIG, theme=None)
-    st.plotly_chart(loss_figure(tr.history.columns, data.task, view.log_scale,
-                                height=260 if view.presenter else 210, font_size=font,
-                                current_step=tr.step),
-                    key="chart_loss", config=CHART_CONFIG, theme=None)
+            height=440 if view.presenter else 380),
+        "loss": loss_figure(tr.history.columns, data.task, view.log_scale,
+                            height=260 if view.presenter else 210, font_size=font,
+                            current_step=tr.step),
+    }
 
 
 def diagram_height(net, presenter: bool) -> int:
@@ -206,7 +203,7 @@ def live_area(started_playing: bool) -> None:
         history_slider(tr)
     view_controls(view)
     with np.errstate(all="ignore"):
-        charts(tr, data, c, view)
+        live_charts(figures(tr, data, c, view))
 
 
 def run() -> None:

@@ -1,0 +1,72 @@
+// Live charts: mounts its Plotly charts once and updates them in place with Plotly.react.
+// (st.plotly_chart builds a new chart whenever the figure changes: a full newPlot and a
+// React remount per frame, which is what limits a playing page.)
+// Streamlit calls the default export again with the same parentElement whenever `data`
+// changes. plotly.min.js is served by this app from static/ (never fetched from a CDN).
+
+const PLOTLY_URL = new URL("app/static/plotly.min.js", document.baseURI).href;
+const CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false };
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__bpPlotly) {
+    window.__bpPlotly = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = PLOTLY_URL;
+      s.onload = () => resolve(window.Plotly);
+      s.onerror = () => reject(new Error("could not load " + PLOTLY_URL));
+      document.head.appendChild(s);
+    });
+  }
+  return window.__bpPlotly;
+}
+
+function mount(parent, names) {
+  const root = document.createElement("div");
+  root.className = "bp-charts";
+  const divs = {};
+  for (const name of names) {
+    const div = document.createElement("div");
+    div.className = "bp-chart bp-" + name;
+    root.appendChild(div);
+    divs[name] = div;
+  }
+  parent.appendChild(root);
+  return { divs, busy: false, latest: null, bound: false };
+}
+
+function bindClicks(S, setTriggerValue) {
+  // A click on a weight or neuron of the diagram reports its customdata [layer, i, j].
+  const net = S.divs.network;
+  if (!net || S.bound || !net.on) return;
+  net.on("plotly_click", (ev) => {
+    const p = ev.points && ev.points[0];
+    if (p && p.customdata) setTriggerValue("clicked", p.customdata);
+  });
+  S.bound = true;
+}
+
+async function draw(S, P, setTriggerValue) {
+  if (S.busy) return; // the running draw picks up S.latest when it finishes
+  S.busy = true;
+  try {
+    while (S.latest) {
+      const figures = S.latest;
+      S.latest = null;
+      await Promise.all(Object.entries(figures).map(([name, fig]) =>
+        P.react(S.divs[name], fig.data, fig.layout, CONFIG)));
+      bindClicks(S, setTriggerValue);
+    }
+  } finally {
+    S.busy = false;
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const figures = data.figures;
+  let S = parentElement.__bp;
+  if (!S) S = parentElement.__bp = mount(parentElement, Object.keys(figures));
+  S.latest = figures;
+  loadPlotly().then((P) => draw(S, P, setTriggerValue)).catch((e) => console.error(e));
+}

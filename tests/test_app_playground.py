@@ -48,7 +48,7 @@ def test_page_loads_with_all_three_charts(at):
     # 2 inputs + 4 + 4 + 1 neurons, each with a thumbnail image and a hover marker.
     assert len(net["layout"]["images"]) == 11
     hover = next(t for t in net["data"] if t.get("name") == "weights")
-    assert len(hover["x"]) == 2 * 4 + 4 * 4 + 4 * 1
+    assert len(hover["x"]) == 2 * (2 * 4 + 4 * 4 + 4 * 1)  # two hover points per edge
     assert metric(at, "Step") == "0"
 
 

@@ -15,10 +15,13 @@ import streamlit as st
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC_PLOTLY = ROOT / "static" / "plotly.min.js"
+# The diagram takes the left column at full height; boundary and loss curve stack on the
+# right, so all three fit one projector screen.
 CSS = """
-.bp-charts { display: grid; grid-template-columns: 3fr 2fr; gap: 4px 16px; background: white; }
+.bp-charts { display: grid; grid-template-columns: 3fr 2fr; gap: 4px 16px; background: white;
+             align-items: start; }
 .bp-chart { min-width: 0; }
-.bp-loss { grid-column: 1 / span 2; }
+.bp-network { grid-row: 1 / span 2; }
 """
 
 

@@ -147,19 +147,20 @@ def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.Vie
             grid.output, extent, data.task, data.X_train, data.Y_train,
             data.X_test if view.show_test else None, data.Y_test if view.show_test else None,
             batch=batch, discretize=view.discretize, font_size=font,
-            height=440 if view.presenter else 380),
+            height=400 if view.presenter else 340),
         "loss": loss_figure(tr.history.columns, data.task, view.log_scale,
-                            height=260 if view.presenter else 210, font_size=font,
+                            height=260 if view.presenter else 220, font_size=font,
                             current_step=tr.step),
     }
 
 
 def diagram_height(net, presenter: bool) -> int:
-    """Tall enough for the widest layer at the diagram's fixed aspect ratio."""
+    """Tall enough for the widest layer at the diagram's fixed aspect ratio, and at least as
+    tall as the boundary and loss charts stacked beside it."""
     rows, cols = max(net.layer_sizes), len(net.layer_sizes)
-    width = 760 if presenter else 700
+    width = 820 if presenter else 740
     aspect = (rows + 0.9) / ((cols - 1) * 2.2 + 2.1)
-    return int(min(max(width * aspect + 20, 300), 700))
+    return int(min(max(width * aspect + 20, 600 if presenter else 564), 720))
 
 
 def view_controls(view: session.View) -> None:

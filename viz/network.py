@@ -113,15 +113,18 @@ def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
     for layer, W in enumerate(net.weights):
         for i, j in np.ndindex(W.shape):
             a, b = pos[layer][i], pos[layer + 1][j]
-            xs.append((a[0] + half + b[0] - half) / 2)
-            ys.append((a[1] + b[1]) / 2)
+            # Two hover points per edge, a third and two thirds of the way along.
+            for t in (1 / 3, 2 / 3):
+                xs.append(a[0] + half + t * (b[0] - a[0] - 2 * half))
+                ys.append(a[1] + t * (b[1] - a[1]))
             lines = [f"<b>w[{layer}] {i}→{j}</b> = {fmt(W[i, j])}"]
             if data.grads is not None:
                 lines.append(f"∂C/∂w = {fmt(data.grads.weights[layer][i, j])}")
             if data.update is not None:
                 lines.append(f"Δw = {fmt(data.update.weights[layer][i, j])}")
-            text.append("<br>".join(lines) + _state_text(data.opt_state, "weights", layer, (i, j)))
-            custom.append([layer, i, j])
+            label = "<br>".join(lines) + _state_text(data.opt_state, "weights", layer, (i, j))
+            text += [label, label]
+            custom += [[layer, i, j], [layer, i, j]]
     return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "text": text,
             "customdata": custom, "hoverinfo": "text", "showlegend": False, "name": "weights",
             "marker": {"size": 9, "color": "rgba(0,0,0,0)"}}

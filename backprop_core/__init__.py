@@ -11,7 +11,7 @@ Pure NumPy: nothing here imports Streamlit, Plotly or any I/O library.
 
 from .activations import ACTIVATIONS, Activation, get_activation
 from .config import OUTPUT_PAIRINGS, RunConfig, build
-from .datasets import DATASETS, PRESETS, Dataset, Preset, dataset_extent, get_preset, make_dataset
+from .datasets import DATASETS, Dataset, dataset_extent, make_dataset
 from .features import DEFAULT_FEATURES, FEATURES, apply_features
 from .gradcheck import ParamCheck, grad_check
 from .grid import Grid, evaluate_grid
@@ -20,6 +20,7 @@ from .initializers import INITIALIZERS
 from .losses import LOSSES, loss_value, per_sample_cost
 from .network import ForwardCache, Gradients, Network
 from .optimizers import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, Update, make_optimizer
+from .presets import PRESETS, Preset, get_preset
 from .regularization import REGULARIZERS, penalty
 from .serialize import StateError, trainer_from_dict, trainer_to_dict
 from .trainer import PHASES, Divergence, Trainer, TrainerDiverged

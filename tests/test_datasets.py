@@ -9,14 +9,12 @@ from hypothesis import strategies as st
 
 from backprop_core.datasets import (
     DATASETS,
-    PRESETS,
     Dataset,
     DatasetSpec,
-    Preset,
     dataset_extent,
-    get_preset,
     make_dataset,
 )
+from backprop_core.presets import PRESETS, Preset, get_preset
 
 ALL_NAMES = sorted(DATASETS)
 BINARY = [n for n in ALL_NAMES if DATASETS[n].task == "binary"]

@@ -60,7 +60,7 @@ def data_controls(c: bc.RunConfig) -> dict:
     st.slider("Noise (%)", 0, 50, step=5, key="w_noise")
     st.select_slider("Samples", SAMPLE_SIZES, key="w_samples")
     st.slider("Training data (%)", 10, 90, step=10, key="w_train_pct")
-    st.button("Regenerate data", on_click=_regenerate, use_container_width=True,
+    st.button("Regenerate data", on_click=_regenerate, width="stretch",
               help="Draw a new sample of the same dataset (new data seed).")
     return {"dataset": ss.w_dataset, "n_classes": ss.w_classes, "noise": ss.w_noise / 100,
             "n_samples": ss.w_samples, "train_fraction": ss.w_train_pct / 100}

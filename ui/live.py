@@ -78,10 +78,10 @@ def play_controls(tr: bc.Trainer, playing: bool, view: session.View) -> None:
     # playing, and a replayed toggle would undo itself.
     if playing:
         cols[0].button("Pause", key="b_pause", on_click=_pause, type="primary",
-                       use_container_width=True)
+                       width="stretch")
     else:
         cols[0].button("Play", key="b_play", on_click=_play, type="primary",
-                       use_container_width=True, disabled=tr.diverged is not None)
+                       width="stretch", disabled=tr.diverged is not None)
     view.steps_per_frame = cols[1].select_slider(
         "Speed (steps per frame)", SPEEDS, key="w_speed", value=view.steps_per_frame)
 
@@ -91,18 +91,18 @@ def toolbar(tr: bc.Trainer, playing: bool) -> None:
     cols = st.columns([1, 1, 1, 0.25, 1, 1, 0.25, 1, 1])
     for col, phase in zip(cols[:3], bc.PHASES, strict=True):
         col.button(phase.capitalize(), key=f"b_{phase}", on_click=_phase,
-                   disabled=busy or tr.next_phase != phase, use_container_width=True,
+                   disabled=busy or tr.next_phase != phase, width="stretch",
                    type="primary" if tr.next_phase == phase and not busy else "secondary")
     cols[4].button("Step", key="b_step", on_click=_step, disabled=busy,
-                   use_container_width=True, help="Finish the current mini-batch step.")
+                   width="stretch", help="Finish the current mini-batch step.")
     cols[5].button("Epoch", key="b_epoch", on_click=_epoch, disabled=busy,
-                   use_container_width=True, help="Run until the next epoch starts.")
+                   width="stretch", help="Run until the next epoch starts.")
     cols[7].button("Undo", key="b_undo", on_click=_undo,
                    disabled=playing or (tr.step == 0 and tr.phase_index == 0),
-                   use_container_width=True, help="Back to the start of this step, or one "
+                   width="stretch", help="Back to the start of this step, or one "
                    "step back; after divergence, back to the last good step.")
     cols[8].button("Reset", key="b_reset", on_click=_reset, disabled=playing,
-                   use_container_width=True, help="Same seed, same initial weights again.")
+                   width="stretch", help="Same seed, same initial weights again.")
 
 
 def metrics(tr: bc.Trainer) -> None:
@@ -173,6 +173,12 @@ def view_controls(view: session.View) -> None:
     view.show_test = cols[2].toggle("Test data", key="w_show_test", value=view.show_test)
     view.discretize = cols[3].toggle("Discretise", key="w_discretize", value=view.discretize)
     view.log_scale = cols[4].toggle("Log loss", key="w_log_scale", value=view.log_scale)
+
+
+def inspect_bar(tr: bc.Trainer) -> None:
+    """Stepping buttons and metrics for the inspection pages (no Play there)."""
+    toolbar(tr, playing=session.playing())
+    metrics(tr)
 
 
 def live_area(started_playing: bool) -> None:

@@ -16,6 +16,7 @@ from backprop_core.config import apply_live_settings, needs_rebuild
 # Session keys, one per concept.
 CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
 PLAYING, VIEW, NOTICE = "playing", "view", "notice"
+SELECTED, WALK, LESSON = "selected_param", "walk", "lesson"
 
 
 @dataclass
@@ -62,6 +63,33 @@ def playing() -> bool:
 
 def set_playing(value: bool) -> None:
     st.session_state[PLAYING] = bool(value)
+
+
+def selected() -> tuple[int, int | None, int]:
+    """The parameter under inspection: (weight layer, from-neuron or None for a bias, to)."""
+    layer, k, j = st.session_state.get(SELECTED, (0, 0, 0))
+    net = trainer().net
+    if layer >= net.n_layers or j >= net.layer_sizes[layer + 1] or (
+            k is not None and k >= net.layer_sizes[layer]):
+        return (0, 0, 0)
+    return layer, k, j
+
+
+def set_selected(layer: int, k: int | None, j: int) -> None:
+    st.session_state[SELECTED] = (int(layer), None if k is None else int(k), int(j))
+
+
+def walk() -> dict:
+    """Single-sample walk: which sample, how many layers done forward and backward."""
+    return st.session_state.setdefault(WALK, {"sample": 0, "position": 0})
+
+
+def lesson() -> dict | None:
+    return st.session_state.get(LESSON)
+
+
+def set_lesson(value: dict) -> None:
+    st.session_state[LESSON] = value
 
 
 def notice() -> str | None:

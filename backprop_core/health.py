@@ -1,0 +1,76 @@
+"""Gradient health in plain language: vanishing or exploding gradients, dead ReLUs,
+saturated sigmoid/tanh units. Thresholds are rules of thumb, stated in each message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .history import History
+from .network import ForwardCache, Network
+
+VANISHING_RATIO = 1e-3  # a layer's gradient norm this far below the largest layer's
+EXPLODING_NORM = 1e3
+SATURATION = {"sigmoid": (0.01, 0.99), "tanh": (-0.99, 0.99)}
+SATURATED_SHARE = 0.9  # of the batch
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One finding: kind ("vanishing", "exploding", "dead_relu", "saturated"), where, text."""
+
+    kind: str
+    layer: int  # weight layer index (0-based); shown to people as layer + 1
+    unit: int | None
+    message: str
+
+
+def update_ratios(history: History) -> list[tuple[float, ...] | None]:
+    """‖ΔW‖ / ‖W‖ per layer for every recorded step (None for step 0): the fraction of its
+    size each layer moves per step (around 1e-3 is the usual healthy range)."""
+    out = []
+    for upd, w in zip(history.columns["update_norms"], history.columns["weight_norms"],
+                      strict=True):
+        out.append(None if upd is None else tuple(u / max(n, 1e-300) for u, n in
+                                                  zip(upd, w, strict=True)))
+    return out
+
+
+def gradient_flags(grad_norms: tuple[float, ...] | None) -> list[Flag]:
+    if not grad_norms:
+        return []
+    flags, top = [], max(grad_norms)
+    for layer, g in enumerate(grad_norms):
+        if g > EXPLODING_NORM:
+            flags.append(Flag("exploding", layer, None,
+                              f"Layer {layer + 1}: exploding gradient, ‖∂C/∂W‖ = {g:.3g} "
+                              f"(> {EXPLODING_NORM:g}). Lower the learning rate."))
+        elif top > 0 and g < VANISHING_RATIO * top:
+            flags.append(Flag("vanishing", layer, None,
+                              f"Layer {layer + 1}: vanishing gradient, ‖∂C/∂W‖ = {g:.3g} is "
+                              f"under {VANISHING_RATIO:g} of the largest layer's ({top:.3g}); "
+                              "it barely learns."))
+    return flags
+
+
+def unit_flags(net: Network, cache: ForwardCache) -> list[Flag]:
+    """Dead ReLUs (zero on the whole batch) and saturated sigmoid/tanh hidden units (a
+    saturated *output* is just a confident prediction)."""
+    flags = []
+    hidden = zip(net.activation_names[:-1], cache.a[1:-1], strict=True)
+    for layer, (name, a) in enumerate(hidden):
+        if name == "relu":
+            for unit in np.flatnonzero(np.all(a == 0, axis=0)):
+                flags.append(Flag("dead_relu", layer, int(unit),
+                                  f"Layer {layer + 1}, neuron {unit}: dead ReLU: zero for every "
+                                  "sample in the batch, so no gradient flows through it."))
+        elif name in SATURATION:
+            lo, hi = SATURATION[name]
+            share = np.mean((a <= lo) | (a >= hi), axis=0)
+            for unit in np.flatnonzero(share >= SATURATED_SHARE):
+                flags.append(Flag("saturated", layer, int(unit),
+                                  f"Layer {layer + 1}, neuron {unit}: saturated {name}: outside "
+                                  f"[{lo:g}, {hi:g}] for {share[unit]:.0%} of the batch, where "
+                                  "its derivative is nearly 0."))
+    return flags

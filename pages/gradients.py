@@ -1,0 +1,105 @@
+"""Gradients: every weight's gradient, the health of the gradients over time, and a
+finite-difference check of backprop."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.health import gradient_flags, unit_flags, update_ratios
+from ui import inspect, live, session
+from ui.gradcheck_view import gradient_check_section
+from viz.gradients import matrix_heatmap, per_layer_lines
+
+CONFIG = {"displayModeBar": False}
+
+
+def layer_name(net: bc.Network, layer: int) -> str:
+    src = "inputs" if layer == 0 else f"hidden {layer}"
+    dst = "output" if layer == net.n_layers - 1 else f"hidden {layer + 1}"
+    return f"Layer {layer + 1}: {src} → {dst}"
+
+
+def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
+    net = tr.net
+    layer = st.selectbox("Weight layer", range(net.n_layers), key="w_grad_layer",
+                         format_func=lambda i: layer_name(net, i))
+    cols = st.columns(3)
+    cols[0].plotly_chart(matrix_heatmap(net.weights[layer], "W (rows: from, columns: to)"),
+                         config=CONFIG, theme=None, key="hm_w")
+    cols[1].plotly_chart(matrix_heatmap(snap.grads.weights[layer], "∂C/∂W"), config=CONFIG,
+                         theme=None, key="hm_g")
+    if tr.last_update is not None:
+        cols[2].plotly_chart(matrix_heatmap(tr.last_update.weights[layer], "last update ΔW"),
+                             config=CONFIG, theme=None, key="hm_u")
+    else:
+        cols[2].info("No update yet in this step: run Update (or Step) to see ΔW.")
+
+
+def parameter_table(tr: bc.Trainer, snap: inspect.Snapshot) -> pd.DataFrame:
+    """Every parameter: layer, from, to, value, gradient, last update, optimizer state."""
+    rows = []
+    state = tr.optimizer.state or {}
+    for layer in range(tr.net.n_layers):
+        for kind, values, grads in (("W", tr.net.weights[layer], snap.grads.weights[layer]),
+                                    ("b", tr.net.biases[layer], snap.grads.biases[layer])):
+            key = "weights" if kind == "W" else "biases"
+            update = None if tr.last_update is None else getattr(tr.last_update, key)[layer]
+            for idx in np.ndindex(values.shape):
+                row = {"layer": layer + 1, "param": kind,
+                       "from": str(idx[0]) if kind == "W" else "bias", "to": idx[-1],
+                       "value": values[idx], "gradient": grads[idx],
+                       "last update": np.nan if update is None else update[idx]}
+                for slot, arrays in state.items():
+                    row[slot] = arrays[key][layer][idx]
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
+    norms = tuple(float(np.sqrt(np.sum(g * g) + np.sum(b * b)))
+                  for g, b in zip(snap.grads.weights, snap.grads.biases, strict=True))
+    flags = gradient_flags(norms) + unit_flags(tr.net, snap.cache)
+    if flags:
+        for flag in flags:
+            st.warning(flag.message)
+    else:
+        st.success("No vanishing or exploding gradients, dead ReLUs or saturated units in "
+                   "this mini-batch.")
+    if tr.step == 0:
+        st.info("Norms over time appear once a step has finished.")
+        return
+    cols = st.columns(2)
+    steps = tr.history.columns["step"]
+    cols[0].plotly_chart(per_layer_lines(steps, tr.history.columns["grad_norms"],
+                                         "Gradient norm per layer ‖∂C/∂W‖", "norm"),
+                         config=CONFIG, theme=None, key="health_g")
+    cols[1].plotly_chart(per_layer_lines(steps, update_ratios(tr.history),
+                                         "Update / weight ratio ‖ΔW‖ / ‖W‖", "ratio"),
+                         config=CONFIG, theme=None, key="health_r")
+
+
+def main() -> None:
+    st.markdown("## Gradients")
+    tr = session.trainer()
+    live.inspect_bar(tr)
+    if tr.diverged is not None:
+        st.error(tr.diverged.message + " Press Undo to go back to it.")
+        return
+    snap = inspect.snapshot(tr)
+    st.caption(f"Showing {snap.label}, for the {len(snap.batch_idx)} samples of the batch.")
+    st.markdown("#### Per layer")
+    matrices(tr, snap)
+    st.markdown("#### Every parameter")
+    st.dataframe(parameter_table(tr, snap), hide_index=True, height=260,
+                 width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4g")
+                                for c in ("value", "gradient", "last update", "velocity",
+                                          "m", "v")})
+    st.markdown("#### Gradient health")
+    health(tr, snap)
+    st.markdown("#### Gradient check")
+    gradient_check_section(tr, snap)
+
+
+main()

@@ -1,0 +1,191 @@
+"""Lesson: the seed article's derivation, every symbol filled in with a live network's
+numbers, and its two coding mistakes demonstrated."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.mistakes import ArticleNet
+from ui import session
+from ui.gradcheck_view import gradient_check_section
+from ui.inspect import Snapshot
+from ui.latex import num
+
+PRESET = bc.get_preset("article")
+
+
+def lesson_trainer(seed: int = 0) -> bc.Trainer:
+    net = bc.Network(PRESET.layer_sizes, PRESET.activations, seed=seed)
+    return bc.Trainer(net, PRESET.X, PRESET.Y, loss=PRESET.loss, reduction=PRESET.reduction,
+                      optimizer=bc.SGD(PRESET.learning_rate), batch_size=PRESET.batch_size,
+                      shuffle=False)
+
+
+def state() -> dict:
+    if session.lesson() is None:
+        session.set_lesson({"trainer": lesson_trainer(), "comparison": None})
+    return session.lesson()
+
+
+def _step(n: int) -> None:
+    state()["trainer"].run_steps(n)
+
+
+def _reset() -> None:
+    state()["trainer"].reset()
+
+
+def controls(tr: bc.Trainer) -> None:
+    cols = st.columns([1, 1, 1, 3], vertical_alignment="center")
+    cols[0].button("Step", key="b_lesson_step", on_click=_step, args=(1,), width="stretch",
+                   help="One epoch: all 10 samples, one gradient-descent update.")
+    cols[1].button("100 steps", key="b_lesson_100", on_click=_step, args=(100,),
+                   width="stretch")
+    cols[2].button("Reset", key="b_lesson_reset", on_click=_reset, width="stretch")
+    rec = tr.history[tr.step]
+    cols[3].markdown(f"**Epoch {tr.step}** · cost C = {rec.train_loss:.5g} · "
+                     f"{rec.train_accuracy:.0%} of samples on the right side of 0.5")
+
+
+def data_table(tr: bc.Trainer) -> None:
+    out = tr.net.predict(PRESET.X)[:, 0]
+    df = pd.DataFrame(PRESET.X.astype(int), columns=[f"x{i + 1}" for i in range(5)])
+    df["target t"] = PRESET.Y[:, 0].astype(int)
+    df["output y"] = out
+    st.dataframe(df, hide_index=True, height=220, width="stretch",
+                 column_config={"output y": st.column_config.NumberColumn(format="%.4f")})
+
+
+def derivation(tr: bc.Trainer) -> None:
+    net, X, T = tr.net, PRESET.X, PRESET.Y
+    cache = net.forward(X)
+    grads = net.backward(cache, T, "mse", "sum")
+    y, yk = cache.output[:, 0], cache.a[1]
+    cols = st.columns(2)
+    k = cols[0].selectbox("Hidden neuron k", range(10), key="w_lesson_k")
+    s = cols[1].selectbox("Sample", range(10), key="w_lesson_s")
+    t = T[s, 0]
+    st.markdown("**The cost.** Half the squared error, summed over the output neurons j "
+                "(here one) and over the 10 samples:")
+    st.latex(rf"C = \tfrac12\sum_s \sum_j (t_j - y_j)^2 = {num(0.5 * np.sum((T[:, 0] - y) ** 2))}")
+    st.markdown(f"**The chain rule** for the weight from hidden neuron k = {k} to the output "
+                f"neuron j, written for sample {s}: a change in w_kj changes z_j, which "
+                "changes y_j, which changes C.")
+    st.latex(r"\frac{\partial C}{\partial w_{kj}} = \frac{\partial z_j}{\partial w_{kj}}"
+             r"\,\frac{\partial y_j}{\partial z_j}\,\frac{\partial C}{\partial y_j}")
+    d1, d2, d3 = yk[s, k], y[s] * (1 - y[s]), -(t - y[s])
+    st.latex(rf"(1)\ \ \frac{{\partial z_j}}{{\partial w_{{kj}}}} = y_k = {num(d1)}\qquad"
+             rf"(2)\ \ \frac{{\partial y_j}}{{\partial z_j}} = y_j(1-y_j) = {num(y[s])}"
+             rf"\,(1-{num(y[s])}) = {num(d2)}")
+    st.latex(rf"(3)\ \ \frac{{\partial C}}{{\partial y_j}} = -(t_j - y_j) = -({t:g} - "
+             rf"{num(y[s])}) = {num(d3)}")
+    st.latex(rf"(4)\ \ \frac{{\partial C_s}}{{\partial w_{{kj}}}} = {num(d1)}\cdot{num(d2)}"
+             rf"\cdot{num(d3)} = {num(d1 * d2 * d3)}\qquad (5)\ \ \frac{{\partial C_s}}"
+             rf"{{\partial b_j}} = {num(d2)}\cdot{num(d3)} = {num(d2 * d3)}")
+    per_sample = yk[:, k] * y * (1 - y) * -(T[:, 0] - y)
+    gw = grads.weights[1][k, 0]
+    st.markdown("Summed over the 10 samples (the article's code sums them too):")
+    st.latex(rf"\frac{{\partial C}}{{\partial w_{{kj}}}} = -\sum_s (t_j-y_j)\,y_j(1-y_j)\,y_k"
+             rf" = {num(per_sample.sum())}\quad(\text{{engine: }}{num(gw)})")
+    w = net.weights[1][k, 0]
+    eta = tr.optimizer.lr
+    st.markdown("**The update rule.** Gradient descent moves the weight against its gradient:")
+    st.latex(rf"w_{{kj}} \leftarrow w_{{kj}} - \eta\,\frac{{\partial C}}{{\partial w_{{kj}}}}"
+             rf" = {num(w)} - {eta:g}\cdot{num(gw)} = {num(w - eta * gw)}")
+    st.markdown("**The matrix form** does this for every weight at once. With δ = ∂C/∂z of "
+                "the output for each sample (a column of 10) and Y_h the hidden activations "
+                "(10 samples × 10 neurons):")
+    delta = grads.deltas[1][:, 0]
+    shown = ", ".join(num(v) for v in delta[:4])
+    st.latex(rf"\delta = \big[{shown},\ \dots\big]^T,\qquad "
+             rf"\nabla W_{{ho}} = Y_h^T\,\delta,\qquad "
+             rf"\delta_h = (\delta\,W_{{ho}}^T)\odot Y_h\odot(1-Y_h),\qquad "
+             rf"\nabla W_{{ih}} = X^T\delta_h")
+    st.caption("The hidden layer's δ_h reuses the output δ: that reuse is what makes "
+               "backpropagation cheap.")
+
+
+def mistake_derivative(tr: bc.Trainer) -> None:
+    st.markdown(
+        "**1. Taking σ′ of a value that is already σ(z).** The article's helper computes "
+        "σ(Z)·(1 − σ(Z)) and is then called with y = σ(z). The network output is already "
+        "a sigmoid, so the code computes σ(σ(z))·(1 − σ(σ(z))): about 0.2 to 0.25 whatever "
+        "z is, instead of y(1 − y). Every δ is scaled wrongly and the gradients no longer "
+        "point down the cost. Pick “the article's bug” below and run the check: the finite "
+        "differences disagree by tens of percent. Training can still move in a roughly "
+        "useful direction, which is why such a bug survives in published code; the check "
+        "catches it at once.")
+    cache = tr.net.forward(PRESET.X)
+    grads = tr.net.backward(cache, PRESET.Y, "mse", "sum")
+    snap = Snapshot(PRESET.X, PRESET.Y, np.arange(10), cache, grads, "full batch")
+    gradient_check_section(tr, snap, key="lesson_gc")
+
+
+def _compare(seed: int) -> dict:
+    correct = lesson_trainer(seed)
+    article = ArticleNet.like(correct.net, derivative_bug=False)
+    first = article.train_step(PRESET.X, PRESET.Y, PRESET.learning_rate)
+    engine_grad_b = correct.net.backward(correct.net.forward(PRESET.X), PRESET.Y,
+                                         "mse", "sum").biases[1][0]
+    for _ in range(PRESET.epochs - 1):
+        article.train_step(PRESET.X, PRESET.Y, PRESET.learning_rate)
+    correct.run_steps(PRESET.epochs)
+    perm = np.random.default_rng(seed + 1).permutation(10)
+    return {"article": article, "correct": correct.net, "perm": perm,
+            "sum_first": float(first.sum()), "engine_grad_b": float(engine_grad_b)}
+
+
+def mistake_bias() -> None:
+    st.markdown(
+        "**2. A bias that becomes one bias per sample.** The article starts each bias as "
+        "the number 0 and subtracts an array with one entry per sample. After the first "
+        "update the bias is a row of 10 values, and NumPy's broadcasting silently gives "
+        "sample 1 the first, sample 2 the second, and so on. The network now has 10 output "
+        "biases and 100 hidden ones where it should have 1 and 10, and each training sample "
+        "can be fitted on its own. That is why the article's outputs sit so close to 0 and 1: "
+        "it memorises positions, not patterns. (Below, σ′ is computed correctly, to show "
+        "this bug alone.)")
+    lesson = state()
+    if st.button("Train both for 1000 epochs", key="b_lesson_compare"):
+        lesson["comparison"] = _compare(0)
+    cmp = lesson["comparison"]
+    if cmp is None:
+        return
+    art, net, perm = cmp["article"], cmp["correct"], cmp["perm"]
+    df = pd.DataFrame({"target": PRESET.Y[:, 0].astype(int),
+                       "per-sample-bias code": art.forward(PRESET.X)[:, 0],
+                       "correct network": net.predict(PRESET.X)[:, 0],
+                       "per-sample-bias, rows shuffled": art.forward(PRESET.X[perm])[:, 0][
+                           np.argsort(perm)]})
+    st.dataframe(df, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f")
+                                for c in df.columns[1:]})
+    acc = np.mean((df["per-sample-bias, rows shuffled"] > 0.5) == (df["target"] > 0.5))
+    st.markdown(
+        f"Its biases now hold **{art.n_bias_values}** numbers instead of 11. Feed the same "
+        f"10 inputs in a different order and it gets only **{acc:.0%}** right, because each "
+        "bias belongs to a row position, not to the network; the correct network's "
+        "answers do not depend on the order. The gradient check cannot catch this bug: on "
+        "the first step, the per-sample updates add up to exactly the correct gradient of "
+        f"the shared bias ({num(cmp['sum_first'])} vs the engine's "
+        f"{num(cmp['engine_grad_b'])}). The arithmetic is right; the model is wrong.")
+
+
+def main() -> None:
+    st.markdown("## Lesson: backpropagation, derived with live numbers")
+    st.markdown(
+        "The seed article's network: 5 binary inputs, 10 sigmoid hidden neurons, 1 sigmoid "
+        "output, cost ½·Σ(t − y)² summed over its 10 samples, plain gradient descent with "
+        "η = 0.1 on the whole batch. Step it and watch every number below change.")
+    tr = state()["trainer"]
+    controls(tr)
+    data_table(tr)
+    st.markdown("### The derivation")
+    derivation(tr)
+    st.markdown("### Common mistakes, caught live")
+    mistake_derivative(tr)
+    mistake_bias()
+
+
+main()

@@ -1,0 +1,147 @@
+"""Step-through: the chain rule for one weight, with the current mini-batch's numbers, and a
+single sample walked forward and backward one layer at a time."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.explain import backprop_terms, breakdown, single_sample_walk
+from ui import inspect, live, session
+from ui.latex import breakdown_latex, hidden_latex
+from viz.boundary import boundary_figure
+from viz.network import DiagramData, network_figure
+
+CONFIG = {"displayModeBar": False}
+
+
+def pick_parameter(net: bc.Network) -> tuple[int, int | None, int]:
+    layer0, k0, j0 = session.selected()
+    cols = st.columns(3)
+    layer = cols[0].selectbox("Weight layer", range(net.n_layers), index=layer0,
+                              format_func=lambda i: f"layer {i + 1}", key="w_st_layer")
+    senders = ["bias", *range(net.layer_sizes[layer])]
+    k = cols[1].selectbox("From neuron k (y_k)", senders,
+                          index=0 if k0 is None else min(k0, net.layer_sizes[layer] - 1) + 1,
+                          key="w_st_from", format_func=lambda v: "bias b_j" if v == "bias"
+                          else f"k = {v}")
+    j = cols[2].selectbox("To neuron j", range(net.layer_sizes[layer + 1]),
+                          index=min(j0, net.layer_sizes[layer + 1] - 1), key="w_st_to",
+                          format_func=lambda v: f"j = {v}")
+    k = None if k == "bias" else int(k)
+    session.set_selected(layer, k, j)
+    return layer, k, j
+
+
+def contributions_table(b, batch_idx: np.ndarray) -> pd.DataFrame:
+    order = b.ranked()
+    data = {"sample": batch_idx[order]}
+    if b.y_k is not None:
+        data["y_k"] = b.y_k[order]
+    if b.f_prime is not None:
+        data["f'(z_j)"] = b.f_prime[order]
+        data["∂C/∂y_j"] = b.dC_dy[order]
+    data["δ_j = ∂C/∂z_j"] = b.delta[order]
+    data["contribution"] = b.contribution[order]
+    return pd.DataFrame(data)
+
+
+def highlight_plot(tr: bc.Trainer, snap: inspect.Snapshot, b) -> None:
+    data, c = session.dataset(), session.config()
+    top = snap.batch_idx[b.ranked()[:5]]
+    extent = bc.dataset_extent(data.X_all)
+    grid = bc.evaluate_grid(tr.net, c.features, extent, 60)
+    fig = boundary_figure(grid.output, extent, data.task, data.X_train, data.Y_train,
+                          batch=data.X_train[top], height=300)
+    fig["data"][-1]["name"] = "largest contributions"
+    st.plotly_chart(fig, config=CONFIG, theme=None, key="st_boundary")
+
+
+def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
+    layer, k, j = pick_parameter(tr.net)
+    b = breakdown(tr.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, layer, j, k,
+                  tr.regularization, tr.reg_rate)
+    engine = (snap.grads.weights[layer][k, j] if k is not None else snap.grads.biases[layer][j])
+    st.latex(breakdown_latex(b, engine))
+    if b.fused:
+        st.caption(f"Output layer with {b.fused}.")
+    left, right = st.columns([1.4, 1])
+    with left:
+        st.markdown("**Per-sample contributions** (largest first)")
+        st.dataframe(contributions_table(b, snap.batch_idx), hide_index=True, height=250,
+                     width="stretch")
+    with right:
+        highlight_plot(tr, snap, b)
+    if layer < tr.net.n_layers - 1:
+        sample = int(b.ranked()[0])
+        w, delta, terms = backprop_terms(tr.net, snap.grads, layer, j, sample)
+        st.markdown(f"**Where ∂C/∂y_j comes from** (hidden neuron j = {j}, for sample "
+                    f"{snap.batch_idx[sample]}, the largest contribution):")
+        st.latex(hidden_latex(j, w, delta, terms))
+
+
+def walk_section(tr: bc.Trainer) -> None:
+    data, c = session.dataset(), session.config()
+    state = session.walk()
+    n, L = len(tr.X), tr.net.n_layers
+    cols = st.columns([1.2, 1, 1, 2.5], vertical_alignment="bottom")
+    sample = cols[0].number_input("Sample (training set index)", 0, n - 1,
+                                  value=min(state["sample"], n - 1), key="w_walk_sample")
+    if sample != state["sample"]:
+        state.update(sample=int(sample), position=0)
+    if cols[1].button("Next layer", key="b_walk_next", disabled=state["position"] >= 2 * L,
+                      width="stretch"):
+        state["position"] += 1
+    if cols[2].button("Restart", key="b_walk_restart", width="stretch"):
+        state["position"] = 0
+    pos = state["position"]
+    walk = single_sample_walk(tr.net, tr.X[sample], tr.Y[sample], tr.loss)
+    forward_done, backward_done = min(pos, L), max(pos - L, 0)
+    if pos == 0:
+        phase, highlight = "Press Next layer to compute layer 1's z and a.", 0
+    elif pos <= L:
+        phase, highlight = f"Forward: computed layer {pos} (z = a·W + b, a = f(z)).", pos
+    else:
+        done = L - backward_done + 1
+        phase = (f"Backward: computed δ of layer {done}" + (" — reached the input layer."
+                 if backward_done == L else "."))
+        highlight = done - 1 if backward_done < L else 0
+    cols[3].markdown(f"x = {np.round(data.X_train[sample], 3).tolist()}, target "
+                     f"{np.round(walk.target, 3).tolist()}. {phase}")
+    rows = []
+    for i in range(forward_done):
+        for unit in range(tr.net.layer_sizes[i + 1]):
+            d = walk.delta[i][unit] if i >= L - backward_done else np.nan
+            rows.append({"layer": i + 1, "neuron": unit, "z": walk.z[i][unit],
+                         "a": walk.a[i + 1][unit], "δ = ∂C_s/∂z": d})
+    diagram = DiagramData(feature_labels=[bc.FEATURES[f].label for f in c.features],
+                          highlight_layer=highlight)
+    left, right = st.columns([1, 1.2])
+    with left:
+        st.plotly_chart(network_figure(tr.net, diagram, height=320), config=CONFIG,
+                        theme=None, key="walk_net")
+    with right:
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, height=320,
+                         width="stretch")
+        if backward_done == L:
+            st.success(f"Walk complete: δ reached layer 1, next to the inputs; this sample's "
+                       f"cost C_s = {walk.cost:.6g}.")
+
+
+def main() -> None:
+    st.markdown("## Step-through: the chain rule with numbers")
+    tr = session.trainer()
+    live.inspect_bar(tr)
+    if tr.diverged is not None:
+        st.error(tr.diverged.message + " Press Undo to go back to it.")
+        return
+    snap = inspect.snapshot(tr)
+    st.caption(f"Showing {snap.label}. Click a weight in the Playground's diagram to select "
+               "it here.")
+    chain_rule_section(tr, snap)
+    st.markdown("#### One sample, layer by layer")
+    walk_section(tr)
+
+
+main()

@@ -1,0 +1,97 @@
+"""The gradient check, as a page section: backprop against finite differences, every
+parameter coloured by its relative error and the worst one named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.gradcheck import worst
+from backprop_core.losses import reduction_scale
+from backprop_core.mistakes import gradients_with_double_sigmoid
+
+from .inspect import Snapshot
+
+GREEN, AMBER = 1e-7, 1e-4  # relative error: below GREEN correct, above AMBER wrong
+MAX_CHECKED = 1000  # larger networks: a seeded sample of this many parameters
+VARIANTS = {
+    "engine": "the engine's backprop",
+    "double_sigmoid": "the article's bug: σ'(·) applied to y = σ(z)",
+    "off_by_one_percent": "a deliberate bug: one gradient off by 1 %",
+}
+
+
+def article_bug_applies(net: bc.Network, loss: str) -> bool:
+    return loss == "mse" and all(a == "sigmoid" for a in net.activation_names)
+
+
+def variant_gradients(variant: str, tr: bc.Trainer, snap: Snapshot) -> bc.Gradients:
+    if variant == "double_sigmoid":
+        scale = reduction_scale(tr.reduction, len(snap.Y))
+        return gradients_with_double_sigmoid(tr.net, snap.cache, snap.Y, scale)
+    grads = snap.grads
+    if variant == "off_by_one_percent":
+        weights = [g.copy() for g in grads.weights]
+        layer = len(weights) - 1
+        i, j = np.unravel_index(np.argmax(np.abs(weights[layer])), weights[layer].shape)
+        weights[layer][i, j] *= 1.01
+        grads = bc.Gradients(weights, grads.biases, grads.deltas, grads.penalty_weights)
+    return grads
+
+
+def run_check(tr: bc.Trainer, snap: Snapshot, variant: str) -> list[bc.ParamCheck]:
+    grads = variant_gradients(variant, tr, snap)
+    sample = MAX_CHECKED if tr.net.n_params > MAX_CHECKED else None
+    return bc.grad_check(tr.net, snap.X, snap.Y, tr.loss, tr.reduction, tr.regularization,
+                         tr.reg_rate, grads=grads, max_params=sample, seed=0)
+
+
+def status(rel: float) -> str:
+    return "correct" if rel < GREEN else ("suspect" if rel < AMBER else "wrong")
+
+
+def results_table(checks: list[bc.ParamCheck]) -> pd.DataFrame:
+    return pd.DataFrame([{"parameter": c.name, "backprop": c.analytic,
+                          "finite difference": c.numeric, "relative error": c.rel_error,
+                          "status": status(c.rel_error)} for c in checks])
+
+
+def _colour(value: str) -> str:
+    return {"correct": "background-color: #c8e6c9", "suspect": "background-color: #ffe0b2",
+            "wrong": "background-color: #ffcdd2"}.get(value, "")
+
+
+def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> None:
+    options = [v for v in VARIANTS if v != "double_sigmoid" or
+               article_bug_applies(tr.net, tr.loss)]
+    cols = st.columns([2, 1], vertical_alignment="bottom")
+    variant = cols[0].selectbox("Gradients to check", options, format_func=VARIANTS.get,
+                                key=f"{key}_variant")
+    clicked = cols[1].button("Run gradient check", key=f"{key}_run", type="primary",
+                             width="stretch")
+    token = (id(tr), tr.step, tr.phase_index, variant)
+    stored = st.session_state.get(f"{key}_result")
+    if clicked:
+        stored = (token, run_check(tr, snap, variant))
+        st.session_state[f"{key}_result"] = stored
+    if not stored or stored[0] != token:
+        st.caption("Compares every ∂C/∂w from backprop with a five-point central difference "
+                   "of the cost (evaluated in extended precision) on the same mini-batch.")
+        return
+    checks = stored[1]
+    bad = worst(checks)
+    n_bad = sum(c.rel_error >= AMBER for c in checks)
+    summary = (f"Checked {len(checks)} of {tr.net.n_params} parameters; worst: "
+               f"**{bad.name}** with relative error {bad.rel_error:.2e} "
+               f"(backprop {bad.analytic:.6g}, finite difference {bad.numeric:.6g}).")
+    if bad.rel_error < GREEN:
+        st.success("All gradients agree with finite differences (relative error < 1e-7). "
+                   + summary)
+    else:
+        st.error(f"{n_bad} gradient(s) disagree with finite differences. " + summary)
+    table = results_table(checks).sort_values("relative error", ascending=False)
+    st.dataframe(table.style.map(_colour, subset=["status"]).format(
+        {"backprop": "{:.6g}", "finite difference": "{:.6g}", "relative error": "{:.2e}"}),
+        hide_index=True, height=240, width="stretch")

@@ -1,0 +1,53 @@
+"""Figures for the Gradients page: per-layer matrices and gradient health over time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+DIVERGING = [[0, "#f59322"], [0.5, "#f2f2f2"], [1, "#0877bd"]]
+
+
+def matrix_heatmap(M: np.ndarray, title: str, row_label: str = "from", col_label: str = "to",
+                   height: int = 260) -> dict:
+    """A (rows = from-neuron, columns = to-neuron) matrix, colour symmetric around 0."""
+    top = float(np.max(np.abs(M))) or 1.0
+    rows, cols = M.shape
+    return {
+        "data": [{
+            "type": "heatmap", "z": M.round(8).tolist(), "zmin": -top, "zmax": top,
+            "colorscale": DIVERGING, "x": list(range(cols)), "y": list(range(rows)),
+            "hovertemplate": f"{row_label} %{{y}} → {col_label} %{{x}}<br>%{{z:.4g}}"
+                             "<extra></extra>",
+            "colorbar": {"thickness": 10, "tickformat": ".2g"},
+        }],
+        "layout": {
+            "title": {"text": title, "font": {"size": 13}}, "height": height,
+            "margin": {"l": 40, "r": 10, "t": 35, "b": 35},
+            "xaxis": {"title": {"text": col_label}, "dtick": 1},
+            "yaxis": {"title": {"text": row_label}, "dtick": 1, "autorange": "reversed"},
+        },
+    }
+
+
+def per_layer_lines(steps: list[int], values: list[tuple[float, ...] | None], title: str,
+                    y_title: str, height: int = 280) -> dict:
+    """One line per layer over the steps; None entries (step 0) are skipped; log y."""
+    points = [(s, v) for s, v in zip(steps, values, strict=True) if v is not None]
+    traces = []
+    if points:
+        n_layers = len(points[0][1])
+        stride = max(1, len(points) // 1500)
+        xs = [s for s, _ in points[::stride]]
+        for layer in range(n_layers):
+            ys = [max(v[layer], 1e-300) for _, v in points[::stride]]
+            traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys,
+                           "name": f"layer {layer + 1}",
+                           "line": {"color": LAYER_COLORS[layer % len(LAYER_COLORS)]}})
+    return {"data": traces, "layout": {
+        "title": {"text": title, "font": {"size": 13}}, "height": height,
+        "margin": {"l": 55, "r": 10, "t": 35, "b": 35},
+        "xaxis": {"title": {"text": "step"}}, "yaxis": {"title": {"text": y_title},
+                                                        "type": "log", "exponentformat": "e"},
+        "legend": {"orientation": "h", "y": -0.25},
+    }}

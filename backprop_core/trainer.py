@@ -206,7 +206,7 @@ class Trainer:
         self.batch_idx = self.perm[start : start + self.batch_size]
         Xb, Yb = self.X[self.batch_idx], self.Y[self.batch_idx]
         self.cache = self.net.forward(Xb)
-        self.grads = self.last_update = None
+        self.grads = None  # last_update stays: it is still the last update applied
         self.phase_index = 1
         if record:
             costs = per_sample_cost(self.cache.output, Yb, self.loss, self.cache.z[-1])

@@ -167,15 +167,6 @@ def _decode(raw: bytes) -> str:
     return text
 
 
-def _records(text: str, delimiter: str):
-    """(first line number, fields) for every CSV record of ``text``."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for fields in reader:
-        yield start, fields
-        start = reader.line_num + 1
-
-
 def _sniff_delimiter(text: str) -> str:
     """The delimiter among , ; tab that splits the first lines most consistently.
 
@@ -187,7 +178,8 @@ def _sniff_delimiter(text: str) -> str:
     best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
         try:
-            rows = [f for _, f in _records(sample, delimiter) if any(c.strip() for c in f)]
+            reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+            rows = [f for f in reader if any(c.strip() for c in f)]
         except csv.Error:
             continue
         if not rows or len(rows[0]) < 2:
@@ -207,36 +199,38 @@ def _sniff_delimiter(text: str) -> str:
 def _read_rows(text: str, delimiter: str, max_rows: int, max_cols: int):
     """Header, data rows and their line numbers; errors for shape problems.
 
-    Returns (header (d,), rows list of d-field lists, line numbers, n blank rows skipped).
+    Returns (header (d,), rows: list of d-field lists, line numbers (first line of each
+    row), number of blank lines skipped after the header).
     """
-    records = _records(text, delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
     ragged: list[tuple[int, int]] = []
     blank = 0
+    line = 1  # first line of the record being read (records may span lines)
     try:
-        for line, fields in records:
+        for fields in reader:
+            start, line = line, reader.line_num + 1
             if not any(f.strip() for f in fields):
                 blank += header is not None  # blank lines: skipped, counted after the header
                 continue
             if header is None:
                 header = [f.strip() for f in fields]
-                _check_header(header, max_cols)
+                _check_header(header, max_cols, delimiter)
                 continue
             if len(fields) > len(header) and not any(f.strip() for f in fields[len(header):]):
                 fields = fields[: len(header)]  # trailing separators ("1,2,") are harmless
             if len(fields) != len(header):
-                ragged.append((line, len(fields)))
+                ragged.append((start, len(fields)))
                 continue
             if len(rows) >= max_rows:
                 raise CsvError(f"Too many rows: more than {max_rows} data rows (the limit is "
                                f"{max_rows}). Upload a smaller sample.")
             rows.append(fields)
-            lines.append(line)
-    except csv.Error as exc:
-        raise CsvError(f"The file could not be read as CSV near line {records_line(exc)}: "
-                       f"{exc}.") from None
+            lines.append(start)
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit()
+        raise CsvError(f"The file could not be read as CSV near line {line}: {exc}.") from None
     if header is None:
         raise CsvError("The file is empty.")
     _check_ragged(ragged, len(header))
@@ -245,20 +239,14 @@ def _read_rows(text: str, delimiter: str, max_rows: int, max_cols: int):
     return header, rows, lines, blank
 
 
-def records_line(exc: csv.Error) -> str:
-    """Best-effort line for a csv.Error (the reader does not attach one)."""
-    match = re.search(r"line (\d+)", str(exc))
-    return match.group(1) if match else "?"
-
-
-def _check_header(header: list[str], max_cols: int) -> None:
+def _check_header(header: list[str], max_cols: int, delimiter: str) -> None:
     if len(header) < 2:
         raise CsvError("Only one column found. A CSV needs at least two columns (features "
                        "and a target) separated by commas, semicolons or tabs.")
     if len(header) > max_cols:
         raise CsvError(f"Too many columns: {len(header)} (the limit is {max_cols}).")
     named = [h for h in header if h]
-    if named and all(_cell_kind(h, ",")[0] == "number" for h in named):
+    if named and all(_cell_kind(h, delimiter)[0] == "number" for h in named):
         shown = ", ".join(_show(h, 12) for h in named[:3])
         raise CsvError(f"No header row: the first line holds numbers ({shown}). Add a first "
                        "line with a name for each column.")
@@ -369,12 +357,13 @@ def parse_csv(
     """
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise CsvError(f"Expected the file's bytes, got {type(raw).__name__}.")
+    size = raw.nbytes if isinstance(raw, memoryview) else len(raw)
+    if size > max_bytes:  # before copying or decoding anything
+        raise CsvError(f"The file is too large: {size:,} bytes (the limit is "
+                       f"{max_bytes:,} bytes).")
     raw = bytes(raw)
     if not raw.strip():
         raise CsvError("The file is empty.")
-    if len(raw) > max_bytes:
-        raise CsvError(f"The file is too large: {len(raw):,} bytes (the limit is "
-                       f"{max_bytes:,} bytes).")
     text = _decode(raw)
     delimiter = _sniff_delimiter(text)
     header, rows, lines, blank = _read_rows(text, delimiter, max_rows, max_cols)
@@ -543,13 +532,15 @@ def to_custom_data(table: Table, target: str, task: str, *, drop_bad_rows: bool)
     otherwise ``BadRowsError`` (a ``CsvError``) says how many there are.
     """
     t = _check_target(table, target, task)
-    features, notes = _usable(table, target, task)
+    features, skipped = _usable(table, target, task)
+    notes = [*table.notes, *skipped]  # one list for the UI: how the file was read, then used
     rows = _row_ok(table, t, features, task)
     n_bad = int(np.count_nonzero(~rows))
     if n_bad and not drop_bad_rows:
         where = _lines(table.line_numbers[~rows])
-        raise BadRowsError(f"{n_bad} row{'s' * (n_bad != 1)} have missing or non-numeric "
-                           f"values (line {where}); drop them?", n_bad)
+        rows_have = "1 row has" if n_bad == 1 else f"{n_bad} rows have"
+        raise BadRowsError(f"{rows_have} missing or non-numeric values (line {where}); "
+                           "drop them?", n_bad)
     n = int(np.count_nonzero(rows))
     if n < LIMITS["min_rows"]:
         raise CsvError(f"Only {n} usable row{'s' * (n != 1)}; at least {LIMITS['min_rows']} "

@@ -63,6 +63,7 @@ def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
                   tr.regularization, tr.reg_rate)
     engine = (snap.grads.weights[layer][k, j] if k is not None else snap.grads.biases[layer][j])
     st.latex(breakdown_latex(b, engine))
+    st.caption(f"Sum of the breakdown minus the engine's gradient: {b.total - engine:.1e}")
     if b.fused:
         st.caption(f"Output layer with {b.fused}.")
     left, right = st.columns([1.4, 1])

@@ -175,6 +175,18 @@ def view_controls(view: session.View) -> None:
     view.log_scale = cols[4].toggle("Log loss", key="w_log_scale", value=view.log_scale)
 
 
+def select_clicked(clicked) -> None:
+    """A click in the diagram reports [layer, i, j] for a weight, [column, j, -1] for a
+    neuron (column 0 = the inputs, which have no bias)."""
+    if not clicked or len(clicked) != 3:
+        return
+    a, b, c = (int(v) for v in clicked)
+    if c >= 0:
+        session.set_selected(a, b, c)
+    elif a >= 1:
+        session.set_selected(a - 1, None, b)
+
+
 def inspect_bar(tr: bc.Trainer) -> None:
     """Stepping buttons and metrics for the inspection pages (no Play there)."""
     toolbar(tr, playing=session.playing())
@@ -210,7 +222,12 @@ def live_area(started_playing: bool) -> None:
         history_slider(tr)
     view_controls(view)
     with np.errstate(all="ignore"):
-        live_charts(figures(tr, data, c, view))
+        result = live_charts(figures(tr, data, c, view))
+    select_clicked(result.clicked)
+    layer, k, j = session.selected()
+    what = f"w[{layer}] {k}→{j}" if k is not None else f"bias b[{layer}] of neuron {j}"
+    st.caption(f"Selected for Step-through: {what}. Click any weight or neuron in the "
+               "diagram to select it.")
 
 
 def run() -> None:

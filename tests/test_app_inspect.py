@@ -1,0 +1,136 @@
+"""AppTest for the Gradients, Step-through and Lesson pages (state shared with the
+Playground: what you step there is what you inspect here)."""
+
+import re
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import backprop_core as bc
+from backprop_core.explain import breakdown
+from ui.inspect import snapshot
+
+APP = "../app.py"
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    return app
+
+
+def click(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+
+
+def on_page(at, page):
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+
+
+def test_gradients_page_shows_matrices_table_and_health(at):
+    click(at, "Epoch")
+    click(at, "Forward")
+    click(at, "Backward")
+    on_page(at, "pages/gradients.py")
+    assert any(m.label == "Step" and m.value == str(at.session_state["trainer"].step)
+               for m in at.metric)
+    assert len(at.get("plotly_chart")) == 5  # W, ∂C/∂W, ΔW heatmaps + two health charts
+    table = at.dataframe[0].value
+    assert len(table) == at.session_state["trainer"].net.n_params
+    grads = at.session_state["trainer"].grads
+    first = table[(table.layer == 1) & (table.param == "W")].iloc[0]
+    assert first.gradient == grads.weights[0][int(first["from"]), int(first.to)]
+
+
+def test_gradient_check_passes_for_backprop_and_flags_a_wrong_gradient(at):
+    click(at, "Forward")
+    on_page(at, "pages/gradients.py")
+    click(at, "Run gradient check")
+    assert at.success and "relative error < 1e-7" in at.success[-1].value
+    errors = at.dataframe[-1].value["relative error"]
+    assert errors.max() < 1e-7
+    at.selectbox(key="gc_variant").set_value("off_by_one_percent").run()
+    click(at, "Run gradient check")
+    assert at.error and "disagree" in at.error[0].value
+    worst_name = re.search(r"\*\*(.+?)\*\*", at.error[0].value).group(1)
+    assert worst_name.startswith(f"W[{at.session_state['trainer'].net.n_layers - 1}]")
+
+
+@pytest.mark.parametrize("layer, k, j", [(0, 1, 2), (1, 3, 0), (2, None, 0), (2, 2, 0)])
+def test_step_through_breakdown_equals_the_engine(at, layer, k, j):
+    click(at, "Step")
+    click(at, "Forward")
+    click(at, "Backward")
+    on_page(at, "pages/step_through.py")
+    at.selectbox(key="w_st_layer").set_value(layer).run()
+    at.selectbox(key="w_st_from").set_value("bias" if k is None else k).run()
+    at.selectbox(key="w_st_to").set_value(j).run()
+    assert not at.exception
+    diff = next(c.value for c in at.caption if "minus the engine" in c.value)
+    assert abs(float(diff.rsplit(":", 1)[1])) < 1e-12
+    tr = at.session_state["trainer"]
+    snap = snapshot(tr)
+    b = breakdown(tr.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, layer, j, k)
+    engine = snap.grads.weights[layer][k, j] if k is not None else snap.grads.biases[layer][j]
+    assert abs(b.total - engine) < 1e-12
+    assert at.latex and "engine" in at.latex[0].value
+    contributions = at.dataframe[0].value["contribution"].to_numpy()
+    assert np.sum(contributions) == pytest.approx(b.total - b.penalty, abs=1e-12)
+    assert np.all(np.diff(np.abs(contributions)) <= 0)  # largest first
+
+
+def test_playground_step_number_is_what_step_through_shows(at):
+    for _ in range(3):
+        click(at, "Step")
+    on_page(at, "pages/step_through.py")
+    assert next(m.value for m in at.metric if m.label == "Step") == "3"
+
+
+def test_single_sample_walk_reaches_the_input_layer(at):
+    on_page(at, "pages/step_through.py")
+    n_layers = at.session_state["trainer"].net.n_layers
+    for _ in range(2 * n_layers):
+        click(at, "Next layer")
+    assert any("reached layer 1" in s.value for s in at.success)
+    walk_table = at.dataframe[-1].value
+    assert walk_table["δ = ∂C_s/∂z"].notna().all()
+
+
+def test_lesson_page_steps_and_demonstrates_both_mistakes(at):
+    on_page(at, "pages/lesson.py")
+    assert len(at.latex) >= 6
+    click(at, "100 steps")
+    assert at.session_state["lesson"]["trainer"].step == 100
+    # The derivation's sum is the engine's gradient.
+    text = next(l.value for l in at.latex if "engine" in l.value)
+    assert "engine" in text
+    at.selectbox(key="lesson_gc_variant").set_value("double_sigmoid").run()
+    click(at, "Run gradient check")
+    assert at.error and "disagree" in at.error[0].value
+    at.selectbox(key="lesson_gc_variant").set_value("engine").run()
+    click(at, "Run gradient check")
+    assert at.success and "relative error < 1e-7" in at.success[-1].value
+    click(at, "Train both for 1000 epochs")
+    assert any("instead of 11" in m.value for m in at.markdown)
+
+
+def test_pages_handle_a_diverged_run(at):
+    at.selectbox(key="w_dataset").set_value("plane").run()
+    at.number_input(key="w_layers").set_value(6).run()
+    at.selectbox(key="w_act_all").set_value("sigmoid").run()
+    at.select_slider(key="w_lr").set_value(10.0).run()
+    for _ in range(20):
+        click(at, "Epoch")
+        if at.session_state["trainer"].diverged is not None:
+            break
+    for page in ("pages/gradients.py", "pages/step_through.py"):
+        on_page(at, page)
+        assert at.error
+
+
+def test_bc_import_for_type(at):
+    assert isinstance(at.session_state["trainer"], bc.Trainer)

@@ -106,7 +106,7 @@ def test_lesson_page_steps_and_demonstrates_both_mistakes(at):
     click(at, "100 steps")
     assert at.session_state["lesson"]["trainer"].step == 100
     # The derivation's sum is the engine's gradient.
-    text = next(l.value for l in at.latex if "engine" in l.value)
+    text = next(x.value for x in at.latex if "engine" in x.value)
     assert "engine" in text
     at.selectbox(key="lesson_gc_variant").set_value("double_sigmoid").run()
     click(at, "Run gradient check")

@@ -69,8 +69,10 @@ def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
     left, right = st.columns([1.4, 1])
     with left:
         st.markdown("**Per-sample contributions** (largest first)")
-        st.dataframe(contributions_table(b, snap.batch_idx), hide_index=True, height=250,
-                     width="stretch")
+        table = contributions_table(b, snap.batch_idx)
+        st.dataframe(table, hide_index=True, height=250, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.4g")
+                                    for c in table.columns[1:]})
     with right:
         highlight_plot(tr, snap, b)
     if layer < tr.net.n_layers - 1:
@@ -123,8 +125,9 @@ def walk_section(tr: bc.Trainer) -> None:
                         theme=None, key="walk_net")
     with right:
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, height=320,
-                         width="stretch")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, height=320, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format="%.4g")
+                                        for c in ("z", "a", "δ = ∂C_s/∂z")})
         if backward_done == L:
             st.success(f"Walk complete: δ reached layer 1, next to the inputs; this sample's "
                        f"cost C_s = {walk.cost:.6g}.")

@@ -82,6 +82,7 @@ def boundary_figure(
     layout = {
         "height": height, "meta": "boundary", "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
         "xaxis": {"range": [xmin, xmax], "showgrid": False, "zeroline": False,
+                  "constrain": "domain",
                   "title": {"text": "x₁"}},
         "yaxis": {"range": [ymin, ymax], "showgrid": False, "zeroline": False,
                   "scaleanchor": "x", "scaleratio": 1, "title": {"text": "x₂"}},

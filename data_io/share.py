@@ -1,0 +1,414 @@
+"""Share links: a whole ``RunConfig`` (plus a step and a presenter flag) as URL query params.
+
+``encode`` writes short, readable params and only those that differ from the defaults, e.g.
+``{"v": "1", "ds": "xor", "noise": "0.1", "h": "8,8,8", "act": "relu,relu,relu"}``.
+Floats are written with ``repr`` so they read back to the same bits.
+
+``decode`` never raises. Anything wrong (unknown key, bad or out-of-range value, combination
+the engine refuses) falls back to the default for that setting and adds a warning naming
+the parameter, e.g. ``"lr: 'abc' is not a number; using 0.03"``.
+
+Ranges are the engine's (``make_dataset``, optimizers, ``RunConfig.check``), plus caps where
+the engine has none: seeds in [0, 2**63 - 1], batch size in [1, 5000], step in
+[0, 1_000_000]. The default activations are ``tanh`` for every hidden layer, so ``act`` is
+omitted whenever all layers use tanh, whatever their number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import urlencode
+
+from backprop_core.config import (
+    HIDDEN_ACTIVATIONS,
+    MAX_HIDDEN_LAYERS,
+    MAX_NEURONS,
+    OUTPUT_PAIRINGS,
+    RunConfig,
+)
+from backprop_core.datasets import DATASETS, MAX_NOISE, MAX_SAMPLES, MIN_SAMPLES, MULTI_CLASS_RANGE
+from backprop_core.features import FEATURES
+from backprop_core.initializers import INITIALIZERS
+from backprop_core.optimizers import OPTIMIZERS
+from backprop_core.regularization import REGULARIZERS
+
+VERSION = "1"
+VERSION_KEY, STEP_KEY, PRESENTER_KEY = "v", "step", "present"
+MAX_SEED = 2**63 - 1  # fits an int64 for any reader of the link
+MAX_BATCH = MAX_SAMPLES
+MAX_STEP = 1_000_000
+MAX_VALUE_LENGTH = 300  # longer values are refused before any parsing
+DEFAULT_ACTIVATION = "tanh"
+_SHOWN_UNKNOWN = 5
+
+DEFAULT = RunConfig()
+
+
+class _Bad(Exception):
+    """A value that cannot be used; the message says why (without the parameter name)."""
+
+
+def _show(text: str, limit: int = 30) -> str:
+    """User-provided text quoted for a warning, shortened."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+# --------------------------------------------------------------------------- value formats
+
+
+def _format(value: Any) -> str:
+    """A setting as query text: repr for floats (exact), comma-joined tuples."""
+    if isinstance(value, tuple):
+        return ",".join(_format(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _parse_float(text: str) -> float:
+    # "+" in a hand-typed URL arrives as a space ("1e+20" -> "1e 20"): put it back.
+    cleaned = text.strip().replace(" ", "+")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise _Bad(f"{_show(text)} is not a number") from None
+    if not math.isfinite(value):
+        raise _Bad(f"{_show(text)} is not a finite number")
+    return value
+
+
+_INT = re.compile(r"[+-]?\d+", re.ASCII)
+
+
+def _parse_int(text: str) -> int:
+    cleaned = text.strip().replace(" ", "+")
+    if not _INT.fullmatch(cleaned):
+        raise _Bad(f"{_show(text)} is not a whole number")
+    return int(cleaned)
+
+
+def _parse_choice(text: str, choices: tuple[str, ...]) -> str:
+    cleaned = text.strip().replace(" ", "+").lower()  # "sigmoid+bce" may arrive as "sigmoid bce"
+    if cleaned not in choices:
+        raise _Bad(f"{_show(text)} is not one of {', '.join(choices)}")
+    return cleaned
+
+
+def _parse_list(text: str, item: Callable[[str], Any]) -> tuple:
+    """Comma-separated items; the empty string is the empty tuple (e.g. no hidden layers)."""
+    if not text.strip():
+        return ()
+    parts = text.split(",")
+    if any(not p.strip() for p in parts):
+        raise _Bad(f"{_show(text)} has an empty item")
+    return tuple(item(p) for p in parts)
+
+
+# --------------------------------------------------------------------------- range checks
+# Each returns a problem text, or None when the value is fine.
+
+
+def _range(lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False):
+    def check(value):
+        too_low = value <= lo if lo_open else value < lo
+        too_high = value >= hi if hi_open else value > hi
+        if too_low or too_high:
+            left, right = "(" if lo_open else "[", ")" if hi_open else "]"
+            upper = "∞" if math.isinf(hi) else _format(hi)
+            return f"{_format(value)} is out of range {left}{_format(lo)}, {upper}{right}"
+        return None
+
+    return check
+
+
+def _check_hidden(sizes: tuple[int, ...]) -> str | None:
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        return f"{len(sizes)} hidden layers is more than {MAX_HIDDEN_LAYERS}"
+    if any(not 1 <= n <= MAX_NEURONS for n in sizes):
+        return f"{_format(sizes)!r} has a layer outside 1..{MAX_NEURONS} neurons"
+    return None
+
+
+def _check_features(names: tuple[str, ...]) -> str | None:
+    if not names:
+        return "no features selected"
+    if len(set(names)) != len(names):
+        return f"{_format(names)!r} repeats a feature"
+    return None
+
+
+def _check_activations(names: tuple[str, ...]) -> str | None:
+    return None if len(names) <= MAX_HIDDEN_LAYERS else "too many activations"
+
+
+# --------------------------------------------------------------------------- field table
+
+
+@dataclass(frozen=True)
+class _Field:
+    """How one RunConfig field appears in a link: key, parser, range check."""
+
+    key: str
+    parse: Callable[[str], Any]
+    check: Callable[[Any], str | None] = lambda value: None
+
+
+def _choice(choices) -> Callable[[str], str]:
+    options = tuple(choices)
+    return lambda text: _parse_choice(text, options)
+
+
+_ANY_FLOAT = _range(-math.inf, math.inf)
+_NON_NEGATIVE = _range(0.0, math.inf, hi_open=True)
+_POSITIVE = _range(0.0, math.inf, lo_open=True, hi_open=True)
+_UNIT = _range(0.0, 1.0, hi_open=True)  # Adam's betas
+_SEED = _range(0, MAX_SEED)
+
+FIELDS: dict[str, _Field] = {
+    "dataset": _Field("ds", _choice(DATASETS)),
+    "noise": _Field("noise", _parse_float, _range(0.0, MAX_NOISE)),
+    "n_samples": _Field("n", _parse_int, _range(MIN_SAMPLES, MAX_SAMPLES)),
+    "train_fraction": _Field("train", _parse_float, _range(0.0, 1.0, lo_open=True, hi_open=True)),
+    "n_classes": _Field("k", _parse_int),  # its range depends on the dataset: see _cross_checks
+    "data_seed": _Field("dseed", _parse_int, _SEED),
+    "features": _Field("feat", lambda t: _parse_list(t, _choice(FEATURES)), _check_features),
+    "hidden": _Field("h", lambda t: _parse_list(t, _parse_int), _check_hidden),
+    "activations": _Field("act", lambda t: _parse_list(t, _choice(HIDDEN_ACTIVATIONS)),
+                          _check_activations),
+    "output": _Field("out", _choice(["auto", *OUTPUT_PAIRINGS])),
+    "init": _Field("init", _choice(INITIALIZERS)),
+    "seed": _Field("seed", _parse_int, _SEED),
+    "optimizer": _Field("opt", _choice(OPTIMIZERS)),
+    "lr": _Field("lr", _parse_float, _POSITIVE),
+    "momentum": _Field("mom", _parse_float, _NON_NEGATIVE),
+    "beta1": _Field("b1", _parse_float, _UNIT),
+    "beta2": _Field("b2", _parse_float, _UNIT),
+    "eps": _Field("eps", _parse_float, _POSITIVE),
+    "batch_size": _Field("batch", _parse_int, _range(1, MAX_BATCH)),
+    "regularization": _Field("reg", _choice(REGULARIZERS)),
+    "reg_rate": _Field("rate", _parse_float, _NON_NEGATIVE),
+    "reduction": _Field("red", _choice(("mean", "sum"))),
+}
+KEYS: dict[str, str] = {name: f.key for name, f in FIELDS.items()}  # field -> query key
+_FIELD_OF_KEY = {f.key: name for name, f in FIELDS.items()}
+
+
+def _default(name: str, values: Mapping[str, Any]) -> Any:
+    """The default of one field given the others: activations follow the hidden layers."""
+    if name == "activations":
+        return (DEFAULT_ACTIVATION,) * len(values.get("hidden", DEFAULT.hidden))
+    return getattr(DEFAULT, name)
+
+
+# --------------------------------------------------------------------------- encode
+
+
+def encode(config: RunConfig, step: int | None = None, presenter: bool = False) -> dict[str, str]:
+    """Query params for ``config``: ``v`` plus every setting that differs from its default.
+
+    ``step`` (a finished-step count) and ``presenter`` are added when given / True.
+    """
+    params = {VERSION_KEY: VERSION}
+    values = {f.name: getattr(config, f.name) for f in fields(RunConfig)}
+    for name, value in values.items():
+        if value != _default(name, values):
+            params[KEYS[name]] = _format(value)
+    if step is not None:
+        params[STEP_KEY] = str(int(step))
+    if presenter:
+        params[PRESENTER_KEY] = "1"
+    return params
+
+
+def to_query_string(params: Mapping[str, str]) -> str:
+    """``params`` as ``a=1&b=2``, keeping commas readable (``h=4,4`` not ``h=4%2C4``)."""
+    return urlencode(dict(params), safe=",")
+
+
+# --------------------------------------------------------------------------- decode
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What a link holds: a valid config, an optional step, the presenter flag, warnings."""
+
+    config: RunConfig
+    step: int | None = None
+    presenter: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def _single_values(params: Any, warnings: list[str]) -> dict[str, str]:
+    """{key: text}: one str per key (the last of repeated keys); odd values dropped."""
+    if not isinstance(params, Mapping):
+        warnings.append(f"link parameters: expected a mapping, got {type(params).__name__}; "
+                        "using the defaults")
+        return {}
+    out: dict[str, str] = {}
+    for key, value in params.items():
+        if not isinstance(key, str):
+            continue  # reported with the unknown keys below
+        if isinstance(value, list | tuple):
+            if not value:
+                warnings.append(f"{key}: no value; ignoring it")
+                continue
+            if len(set(map(repr, value))) > 1:
+                warnings.append(f"{key}: given {len(value)} times; using the last value")
+            value = value[-1]
+        if not isinstance(value, str):
+            warnings.append(f"{key}: value is not text; ignoring it")
+        elif len(value) > MAX_VALUE_LENGTH:
+            warnings.append(f"{key}: value too long ({len(value)} characters); ignoring it")
+        else:
+            out[key] = value
+    return out
+
+
+def _check_version(texts: dict[str, str], warnings: list[str]) -> None:
+    version = texts.get(VERSION_KEY)
+    if version is not None and version.strip() != VERSION:
+        warnings.append(f"{VERSION_KEY}: link format version {_show(version)} is not supported; "
+                        f"reading the settings as version {VERSION}")
+
+
+def _report_unknown(params: Any, warnings: list[str]) -> None:
+    known = {VERSION_KEY, STEP_KEY, PRESENTER_KEY, *_FIELD_OF_KEY}
+    if not isinstance(params, Mapping):
+        return
+    unknown = [k for k in params if not (isinstance(k, str) and k in known)]
+    if unknown:
+        shown = ", ".join(_show(str(k), 20) for k in unknown[:_SHOWN_UNKNOWN])
+        more = f" and {len(unknown) - _SHOWN_UNKNOWN} more" if len(unknown) > _SHOWN_UNKNOWN else ""
+        warnings.append(f"ignored unknown parameter{'s' * (len(unknown) > 1)} {shown}{more}")
+
+
+def _parse_fields(texts: dict[str, str], warnings: list[str]) -> dict[str, Any]:
+    """Fields given in the link that parse and pass their own range check."""
+    given: dict[str, Any] = {}
+    for name, spec in FIELDS.items():
+        if spec.key not in texts:
+            continue
+        try:
+            value = spec.parse(texts[spec.key])
+            problem = spec.check(value)
+        except _Bad as exc:
+            problem = str(exc)
+        if problem is None:
+            given[name] = value
+        else:
+            # The default shown is context-free here; activations are re-defaulted below.
+            shown = _format(_default(name, given))
+            warnings.append(f"{spec.key}: {problem}; using {shown}")
+    return given
+
+
+def _n_classes_range(dataset: str) -> tuple[int, int]:
+    spec = DATASETS[dataset]
+    return spec.n_classes_range or MULTI_CLASS_RANGE
+
+
+def _cross_problem(values: dict[str, Any]) -> tuple[str, str] | None:
+    """The first (field, problem) among settings that are fine alone but not together."""
+    hidden, acts = values["hidden"], values["activations"]
+    if len(acts) != len(hidden):
+        return "activations", (f"{len(acts)} activation{'s' * (len(acts) != 1)} for "
+                               f"{len(hidden)} hidden layer{'s' * (len(hidden) != 1)}")
+    lo, hi = _n_classes_range(values["dataset"])
+    if not lo <= values["n_classes"] <= hi:
+        return "n_classes", (f"{values['n_classes']} classes is out of range [{lo}, {hi}] "
+                             f"for {values['dataset']}")
+    out = values["output"]
+    task = DATASETS[values["dataset"]].task
+    if out != "auto" and (OUTPUT_PAIRINGS[out][0] == "softmax") != (task == "multiclass"):
+        return "output", f"{out} does not fit the {task} dataset {values['dataset']}"
+    n, fraction = values["n_samples"], values["train_fraction"]
+    if not 1 <= round(fraction * n) <= n - 1:
+        return "train_fraction", (f"{_format(fraction)} of {n} samples leaves no training or "
+                                  "no test samples")
+    return None
+
+
+def _resolve(given: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """All fields, with given values that conflict reset to their defaults (one at a time)."""
+    values = {f.name: given.get(f.name) for f in fields(RunConfig)}
+    for name in values:
+        if name not in given:
+            values[name] = _default(name, values if name == "activations" else {})
+    # Each round resets one field to its default, so this ends within len(FIELDS) rounds;
+    # resetting one can expose another (e.g. the default dataset vs. a softmax output).
+    for _ in range(len(values) + 1):
+        found = _cross_problem(values)
+        if found is None:
+            break
+        name, problem = found
+        values[name] = _default(name, values)
+        warnings.append(f"{KEYS[name]}: {problem}; using {_format(values[name])}")
+    return values
+
+
+def _build(values: dict[str, Any], warnings: list[str]) -> RunConfig:
+    """RunConfig(values), falling back field by field to defaults if the engine refuses."""
+    try:
+        return RunConfig(**values)
+    except (ValueError, TypeError) as exc:
+        reason = str(exc)
+    # Only reachable if RunConfig gains rules this module does not know yet.
+    for name in values:
+        default = _default(name, values)
+        if values[name] == default:
+            continue
+        values[name] = default
+        warnings.append(f"{KEYS.get(name, name)}: not accepted ({reason}); using "
+                        f"{_format(default)}")
+        try:
+            return RunConfig(**values)
+        except (ValueError, TypeError) as exc:
+            reason = str(exc)
+    warnings.append("the link's settings could not be used; using the defaults")
+    return RunConfig()
+
+
+def _parse_step(texts: dict[str, str], warnings: list[str]) -> int | None:
+    if STEP_KEY not in texts:
+        return None
+    try:
+        step = _parse_int(texts[STEP_KEY])
+        problem = _range(0, MAX_STEP)(step)
+    except _Bad as exc:
+        problem = str(exc)
+    if problem is None:
+        return step
+    warnings.append(f"{STEP_KEY}: {problem}; ignoring it")
+    return None
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _parse_presenter(texts: dict[str, str], warnings: list[str]) -> bool:
+    text = texts.get(PRESENTER_KEY, "0").strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    warnings.append(f"{PRESENTER_KEY}: {_show(text)} is not 1 or 0; using 0")
+    return False
+
+
+def decode(params: Mapping[str, str | list[str]]) -> Decoded:
+    """Read link params (str values, or lists for repeated keys) into a valid config.
+
+    Never raises. Every setting that cannot be used is replaced by its default and
+    reported in ``warnings`` (one message per problem, naming the parameter).
+    """
+    warnings: list[str] = []
+    texts = _single_values(params, warnings)
+    _check_version(texts, warnings)
+    _report_unknown(params, warnings)
+    values = _resolve(_parse_fields(texts, warnings), warnings)
+    config = _build(values, warnings)
+    step = _parse_step(texts, warnings)
+    presenter = _parse_presenter(texts, warnings)
+    return Decoded(config, step, presenter, tuple(warnings))

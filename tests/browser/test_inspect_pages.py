@@ -1,0 +1,54 @@
+"""End to end: step on the Playground, inspect the same step on the Step-through page."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import format_errors, open_app, wait_for_idle, wait_for_render
+from .test_playground import click, step_value
+
+pytestmark = pytest.mark.browser
+
+
+def test_step_then_step_through_shows_the_same_step(page, app_server, artifacts_dir):
+    open_app(page, app_server)
+    click(page, "Step")
+    click(page, "Step")
+    click(page, "Forward")
+    click(page, "Backward")
+    # Select a weight by clicking it in the diagram: the hover points sit a third of the
+    # way along each edge; use Plotly's own data to find one on screen.
+    point = page.evaluate("""() => {
+        const gd = document.querySelector('.bp-network');
+        const trace = gd.data.findIndex(t => t.name === 'weights');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const box = gd.getBoundingClientRect();
+        const i = 5;  // any edge
+        return {x: box.left + xa._offset + xa.l2p(gd.data[trace].x[i]),
+                y: box.top + ya._offset + ya.l2p(gd.data[trace].y[i]),
+                custom: gd.data[trace].customdata[i]};
+    }""")
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_timeout(300)
+    assert page.locator(".bp-network .hovertext").count() >= 1, "no tooltip on the edge"
+    tooltip = page.locator(".bp-network .hovertext").first.text_content()
+    assert "∂C/∂w" in tooltip and "Δw" in tooltip
+    page.mouse.click(point["x"], point["y"])
+    wait_for_idle(page)
+    layer, i, j = point["custom"]
+    page.get_by_text(f"Selected for Step-through: w[{layer}] {i}→{j}").wait_for(timeout=10000)
+
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Step-through").click()
+    wait_for_idle(page)
+    wait_for_render(page)
+    page.get_by_text("The chain rule with numbers", exact=False).first.wait_for()
+    assert step_value(page) == 2
+    assert page.locator(".katex").count() >= 2
+    caption = page.get_by_text("minus the engine's gradient").inner_text()
+    assert abs(float(caption.rsplit(":", 1)[1])) < 1e-12
+    assert page.get_by_label("From neuron k (y_k)").input_value() == f"k = {i}"
+    assert page.get_by_label("To neuron j").input_value() == f"j = {j}"
+    page.screenshot(path=str(artifacts_dir / "step_through.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.console_errors == [], format_errors(page.console_errors)
+    assert page.external_requests == [], format_errors(page.external_requests)

@@ -50,6 +50,7 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
 
 _SNIFF_LINES = 50  # lines used to guess the delimiter
+_SNIFF_CHARS = 65_536
 _SHOW_LINES = 5  # line numbers quoted in an error message
 
 
@@ -174,14 +175,16 @@ def _sniff_delimiter(text: str) -> str:
     so "1,5;2,5" rows with a ";" header pick ";" rather than ",". csv.Sniffer is avoided:
     it considers every character and raises when unsure.
     """
-    sample = "\n".join(text.splitlines()[:_SNIFF_LINES])
+    # Bounded sample: a few lines, and few enough characters that no field in it can
+    # exceed csv.field_size_limit() (an over-long field is reported by the real read).
+    sample = "\n".join(text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES])
     best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
         try:
             reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
             rows = [f for f in reader if any(c.strip() for c in f)]
-        except csv.Error:
-            continue
+        except csv.Error as exc:
+            raise CsvError(f"The file could not be read as CSV: {exc}.") from None
         if not rows or len(rows[0]) < 2:
             continue
         score = (sum(len(r) == len(rows[0]) for r in rows), len(rows[0]))
@@ -516,10 +519,11 @@ def _scaled_targets(values: np.ndarray, target: str):
         raise CsvError(f"The target {_show(target)} is constant ({lo:g}); regression needs "
                        "values that vary.")
     span = hi - lo
-    if not np.isfinite(span):  # e.g. -1e308 .. 1e308: scale in two halves to avoid overflow
-        scaled = 2.0 * (values / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0) - 1.0
-    else:
-        scaled = 2.0 * (values - lo) / span - 1.0
+    if np.isfinite(span):
+        unit = (values - lo) / span  # in [0, 1]; dividing first keeps 2 · (...) from overflowing
+    else:  # e.g. -1e308 .. 1e308: work in halves
+        unit = (values / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0)
+    scaled = 2.0 * unit - 1.0
     # Rounding can leave 1.0000000000000002; the engine documents targets within [-1, 1].
     return np.clip(scaled, -1.0, 1.0), (lo, hi)
 
@@ -586,16 +590,27 @@ def _targets_matrix(custom: CustomData) -> np.ndarray:
     return np.eye(custom.n_classes)[custom.labels]
 
 
-def standardize(X_train: np.ndarray, X_test: np.ndarray):
-    """z-scores of both parts using the training mean and std, each (d,).
+MAX_Z = 1e6  # standardised values are clipped to ±MAX_Z (see standardize)
 
-    Only training statistics are used so the test set stays unseen. A constant feature
-    (std 0) gets std 1, so it becomes all zeros instead of NaN.
+
+def standardize(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """z-scores (n_train, d) and (n_test, d) using the training mean and std per column.
+
+    Only training statistics are used so the test set stays unseen. Each column is first
+    divided by its largest training magnitude, which leaves z-scores unchanged but keeps
+    sums of values near 1e308 from overflowing. A constant column (std 0) becomes zeros.
+    A test value millions of training stds away would overflow to inf, which the trainer
+    refuses, so z-scores are clipped to ±MAX_Z.
     """
-    mean = X_train.mean(axis=0)
-    std = X_train.std(axis=0)
+    scale = np.abs(X_train).max(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    train, test = X_train / scale, X_test / scale
+    mean = train.mean(axis=0)
+    std = train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
-    return (X_train - mean) / std, (X_test - mean) / std, mean, std
+    with np.errstate(over="ignore"):  # inf from overflow is clipped just below
+        z_train, z_test = (train - mean) / std, (test - mean) / std
+    return np.clip(z_train, -MAX_Z, MAX_Z), np.clip(z_test, -MAX_Z, MAX_Z)
 
 
 def to_dataset(custom: CustomData, train_fraction: float = 0.5, seed: int = 0) -> Dataset:
@@ -615,7 +630,7 @@ def to_dataset(custom: CustomData, train_fraction: float = 0.5, seed: int = 0) -
                        f"test rows out of {n}.")
     order = np.random.default_rng(seed).permutation(n)
     X, Y = custom.X[order], _targets_matrix(custom)[order]
-    X_train, X_test, _, _ = standardize(X[:n_train], X[n_train:])
+    X_train, X_test = standardize(X[:n_train], X[n_train:])
     return Dataset(
         name="custom",
         task=custom.task,

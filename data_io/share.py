@@ -99,8 +99,8 @@ def _parse_choice(text: str, choices: tuple[str, ...]) -> str:
 
 
 def _parse_list(text: str, item: Callable[[str], Any]) -> tuple:
-    """Comma-separated items; the empty string is the empty tuple (e.g. no hidden layers)."""
-    if not text.strip():
+    """Comma-separated items; "" (or "none") is the empty tuple, e.g. no hidden layers."""
+    if text.strip().lower() in ("", "none"):
         return ()
     parts = text.split(",")
     if any(not p.strip() for p in parts):

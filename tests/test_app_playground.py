@@ -45,8 +45,10 @@ def test_page_loads_with_all_three_charts(at):
     assert sorted(json.loads(at.get("bidi_component")[0].proto.json)["figures"]) == [
         "boundary", "loss", "network"]
     net = figure(at, "network")
-    # 2 inputs + 4 + 4 + 1 neurons, each with a thumbnail image and a hover marker.
-    assert len(net["layout"]["images"]) == 11
+    # One composite image holds the 2 + 4 + 4 + 1 neurons' thumbnails.
+    assert len(net["layout"]["images"]) == 1
+    neurons = next(t for t in net["data"] if t.get("name") == "neurons")
+    assert len(neurons["x"]) == 11
     hover = next(t for t in net["data"] if t.get("name") == "weights")
     assert len(hover["x"]) == 2 * (2 * 4 + 4 * 4 + 4 * 1)  # two hover points per edge
     assert metric(at, "Step") == "0"

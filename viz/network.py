@@ -56,16 +56,14 @@ def fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
-def thumb_uri(a: np.ndarray, activation: str | None) -> str:
-    """One neuron's activation over the plane (r, r) -> PNG, blue positive, orange negative."""
+def thumb_values(a: np.ndarray, activation: str | None) -> np.ndarray:
+    """One neuron's activation over the plane (r, r), mapped to [-1, 1] for colouring."""
     if activation in ("sigmoid", "softmax"):
-        v = 2.0 * a - 1.0  # [0, 1] -> [-1, 1]
-    elif activation == "tanh":
-        v = a
-    else:  # unbounded: scale by this neuron's own range
-        top = float(np.max(np.abs(a)))
-        v = a / top if top > 0 else a
-    return png_data_uri(diverging_rgb(v[::-1]))  # row 0 of the image is the top (max y)
+        return 2.0 * a - 1.0  # [0, 1] -> [-1, 1]
+    if activation == "tanh":
+        return a
+    top = float(np.max(np.abs(a)))  # unbounded: scale by this neuron's own range
+    return a / top if top > 0 else a
 
 
 def _edge_values(net, mode: str, data: DiagramData) -> list[np.ndarray]:
@@ -110,11 +108,13 @@ def _state_text(opt_state, kind: str, layer: int, idx) -> str:
 def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
     xs, ys, text, custom = [], [], [], []
     half = NODE / 2
+    ts = (1 / 3, 2 / 3) if sum(W.size for W in net.weights) <= 150 else (0.5,)
     for layer, W in enumerate(net.weights):
         for i, j in np.ndindex(W.shape):
             a, b = pos[layer][i], pos[layer + 1][j]
-            # Two hover points per edge, a third and two thirds of the way along.
-            for t in (1 / 3, 2 / 3):
+            # Hover points a third and two thirds of the way along (one, mid-way, on big
+            # networks, where hundreds of edges already cover the space).
+            for t in ts:
                 xs.append(a[0] + half + t * (b[0] - a[0] - 2 * half))
                 ys.append(a[1] + t * (b[1] - a[1]))
             lines = [f"<b>w[{layer}] {i}→{j}</b> = {fmt(W[i, j])}"]
@@ -123,8 +123,8 @@ def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
             if data.update is not None:
                 lines.append(f"Δw = {fmt(data.update.weights[layer][i, j])}")
             label = "<br>".join(lines) + _state_text(data.opt_state, "weights", layer, (i, j))
-            text += [label, label]
-            custom += [[layer, i, j], [layer, i, j]]
+            text += [label] * len(ts)
+            custom += [[layer, i, j]] * len(ts)
     return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "text": text,
             "customdata": custom, "hoverinfo": "text", "showlegend": False, "name": "weights",
             "marker": {"size": 9, "color": "rgba(0,0,0,0)"}}
@@ -183,17 +183,36 @@ def _layer_titles(net, pos, font_size: int) -> list[dict]:
              "yref": "y", "font": {"size": font_size}} for p, name in zip(pos, names, strict=True)]
 
 
-def _node_images(net, pos, thumbs) -> list[dict]:
-    images = []
+THUMB_PX = 40  # pixels per neuron spacing in the composite thumbnail image
+
+
+def _node_image(net, pos, thumbs) -> dict:
+    """Every neuron's thumbnail composed into ONE transparent image over the diagram.
+
+    One layout image instead of one per neuron: the browser decodes and places a single
+    PNG per frame, which is what keeps a 6×8 network responsive.
+    """
+    xs = np.concatenate([p[:, 0] for p in pos])
+    ys = np.concatenate([p[:, 1] for p in pos])
+    x0, y1 = xs.min() - NODE / 2, ys.max() + NODE / 2
+    width = int(round((xs.max() - xs.min() + NODE) * THUMB_PX))
+    height = int(round((ys.max() - ys.min() + NODE) * THUMB_PX))
+    canvas = np.zeros((height, width, 4), dtype=np.uint8)
+    side = int(round(NODE * THUMB_PX))
     for layer, p in enumerate(pos):
         activation = None if layer == 0 else net.activation_names[layer - 1]
+        r = thumbs[layer].shape[0]
+        pick = (np.arange(side) * r // side)  # nearest-neighbour upscaling
         for j, (x, y) in enumerate(p):
-            images.append({
-                "source": thumb_uri(thumbs[layer][:, :, j], activation),
-                "xref": "x", "yref": "y", "x": x - NODE / 2, "y": y + NODE / 2,
-                "sizex": NODE, "sizey": NODE, "sizing": "stretch", "layer": "above",
-            })
-    return images
+            v = thumb_values(thumbs[layer][:, :, j], activation)[::-1]  # top row = max y
+            rgb = diverging_rgb(v[np.ix_(pick, pick)])
+            left = int(round((x - NODE / 2 - x0) * THUMB_PX))
+            top = int(round((y1 - (y + NODE / 2)) * THUMB_PX))
+            canvas[top:top + side, left:left + side, :3] = rgb
+            canvas[top:top + side, left:left + side, 3] = 255
+    return {"source": png_data_uri(canvas), "xref": "x", "yref": "y", "x": x0, "y": y1,
+            "sizex": width / THUMB_PX, "sizey": height / THUMB_PX, "sizing": "stretch",
+            "layer": "above"}
 
 
 def _node_shapes(pos, highlight_layer, selected) -> list[dict]:
@@ -240,7 +259,7 @@ def network_figure(net, data: DiagramData, mode: str = "weights", height: int = 
         "hovermode": "closest", "dragmode": False,
         "shapes": _node_shapes(pos, data.highlight_layer, data.selected),
         "annotations": _layer_titles(net, pos, data.font_size),
-        "images": _node_images(net, pos, data.thumbs) if data.thumbs is not None else [],
+        "images": [_node_image(net, pos, data.thumbs)] if data.thumbs is not None else [],
         "hoverlabel": {"font": {"size": data.font_size}},
     }
     return {"data": traces, "layout": layout}

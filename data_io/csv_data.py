@@ -604,12 +604,12 @@ def standardize(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np
     """
     scale = np.abs(X_train).max(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
-    train, test = X_train / scale, X_test / scale
+    train = X_train / scale  # within [-1, 1]
     mean = train.mean(axis=0)
     std = train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
-    with np.errstate(over="ignore"):  # inf from overflow is clipped just below
-        z_train, z_test = (train - mean) / std, (test - mean) / std
+    with np.errstate(over="ignore"):  # test values may overflow to ±inf: clipped just below
+        z_train, z_test = (train - mean) / std, (X_test / scale - mean) / std
     return np.clip(z_train, -MAX_Z, MAX_Z), np.clip(z_test, -MAX_Z, MAX_Z)
 
 

@@ -351,23 +351,24 @@ def _resolve(given: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
 
 
 def _build(values: dict[str, Any], warnings: list[str]) -> RunConfig:
-    """RunConfig(values), falling back field by field to defaults if the engine refuses."""
-    try:
-        return RunConfig(**values)
-    except (ValueError, TypeError) as exc:
-        reason = str(exc)
-    # Only reachable if RunConfig gains rules this module does not know yet.
-    for name in values:
-        default = _default(name, values)
-        if values[name] == default:
-            continue
-        values[name] = default
-        warnings.append(f"{KEYS.get(name, name)}: not accepted ({reason}); using "
-                        f"{_format(default)}")
+    """RunConfig(values), falling back field by field to defaults if the engine refuses.
+
+    Only reachable if RunConfig gains rules this module does not know yet. The field the
+    error message starts with ("hidden: ...") is reset first, then the others in order.
+    """
+    for _ in range(len(values) + 1):
         try:
             return RunConfig(**values)
         except (ValueError, TypeError) as exc:
             reason = str(exc)
+        changed = [n for n in values if values[n] != _default(n, values)]
+        named = reason.split(":", 1)[0].strip()
+        if not changed:
+            break
+        name = named if named in changed else changed[0]
+        values[name] = _default(name, values)
+        warnings.append(f"{KEYS.get(name, name)}: not accepted ({reason}); using "
+                        f"{_format(values[name])}")
     warnings.append("the link's settings could not be used; using the defaults")
     return RunConfig()
 

@@ -360,7 +360,13 @@ def _check_table(t: Table) -> None:
 
 
 def _pipeline(t: Table) -> None:
-    """Every column as target for both tasks: a CsvError or a usable Dataset."""
+    """Every column as target for both tasks: a CsvError or a usable Dataset, and no
+    overflow or invalid operation on the way (they would raise FloatingPointError here)."""
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        _pipeline_unguarded(t)
+
+
+def _pipeline_unguarded(t: Table) -> None:
     for target in t.columns:
         for task in ("classification", "regression"):
             try:

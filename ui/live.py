@@ -155,12 +155,9 @@ def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.Vie
 
 
 def diagram_height(net, presenter: bool) -> int:
-    """Tall enough for the widest layer at the diagram's fixed aspect ratio, and at least as
-    tall as the boundary and loss charts stacked beside it."""
-    rows, cols = max(net.layer_sizes), len(net.layer_sizes)
-    width = 820 if presenter else 740
-    aspect = (rows + 0.9) / ((cols - 1) * 2.2 + 2.1)
-    return int(min(max(width * aspect + 20, 600 if presenter else 564), 720))
+    """The diagram fills its column at about the aspect ratio its layout was made for."""
+    width = 820 if presenter else 760
+    return int(min(max(width / 1.35, 540), 640))
 
 
 def view_controls(view: session.View) -> None:

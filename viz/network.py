@@ -16,7 +16,8 @@ import numpy as np
 from .colors import NEGATIVE_HEX, POSITIVE_HEX, diverging_rgb
 from .images import png_data_uri
 
-LAYER_GAP = 2.2  # horizontal distance between layer columns, in neuron spacings
+MAX_GAP, MIN_GAP = 2.4, 1.35  # horizontal distance between layer columns, in neuron spacings
+ASPECT = 1.35  # width / height of the box the diagram should fill
 NODE = 0.72  # neuron square side, in neuron spacings
 WIDTH_BUCKETS = 5
 MODES = {
@@ -44,10 +45,19 @@ class DiagramData:
     font_size: int = 12
 
 
-def node_positions(layer_sizes: list[int]) -> list[np.ndarray]:
+def layer_gap(layer_sizes: list[int], aspect: float = ASPECT) -> float:
+    """Column spacing that makes the diagram about ``aspect`` times wider than tall, so a
+    deep network fills the box instead of shrinking to fit its width."""
+    rows, cols = max(layer_sizes) + 0.9, len(layer_sizes)
+    gap = (aspect * rows - 2.1) / max(cols - 1, 1)
+    return float(np.clip(gap, MIN_GAP, MAX_GAP))
+
+
+def node_positions(layer_sizes: list[int], gap: float | None = None) -> list[np.ndarray]:
     """(units, 2) centre coordinates per layer column, each column centred on y = 0."""
+    gap = layer_gap(layer_sizes) if gap is None else gap
     return [
-        np.column_stack([np.full(n, layer * LAYER_GAP), (n - 1) / 2.0 - np.arange(n)])
+        np.column_stack([np.full(n, layer * gap), (n - 1) / 2.0 - np.arange(n)])
         for layer, n in enumerate(layer_sizes)
     ]
 
@@ -175,10 +185,10 @@ def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
 
 
 def _layer_titles(net, pos, font_size: int) -> list[dict]:
-    top = max(float(p[:, 1].max()) for p in pos) + NODE / 2 + 0.35
-    names = ["Input"] + [f"Hidden {layer} · {a}" for layer, a in
+    top = max(float(p[:, 1].max()) for p in pos) + NODE / 2 + 0.5
+    names = ["Input"] + [f"Hidden {layer}<br>{a}" for layer, a in
                          enumerate(net.activation_names[:-1], start=1)]
-    names.append(f"Output · {net.activation_names[-1]}")
+    names.append(f"Output<br>{net.activation_names[-1]}")
     return [{"x": p[0, 0], "y": top, "text": name, "showarrow": False, "xref": "x",
              "yref": "y", "font": {"size": font_size}} for p, name in zip(pos, names, strict=True)]
 
@@ -195,20 +205,19 @@ def _node_image(net, pos, thumbs) -> dict:
     xs = np.concatenate([p[:, 0] for p in pos])
     ys = np.concatenate([p[:, 1] for p in pos])
     x0, y1 = xs.min() - NODE / 2, ys.max() + NODE / 2
-    width = int(round((xs.max() - xs.min() + NODE) * THUMB_PX))
-    height = int(round((ys.max() - ys.min() + NODE) * THUMB_PX))
-    canvas = np.zeros((height, width, 4), dtype=np.uint8)
     side = int(round(NODE * THUMB_PX))
-    for layer, p in enumerate(pos):
+    boxes = [[(int(round((x - NODE / 2 - x0) * THUMB_PX)),
+               int(round((y1 - (y + NODE / 2)) * THUMB_PX))) for x, y in p] for p in pos]
+    width = max(left for column in boxes for left, _ in column) + side
+    height = max(top for column in boxes for _, top in column) + side
+    canvas = np.zeros((height, width, 4), dtype=np.uint8)
+    for layer, column in enumerate(boxes):
         activation = None if layer == 0 else net.activation_names[layer - 1]
         r = thumbs[layer].shape[0]
-        pick = (np.arange(side) * r // side)  # nearest-neighbour upscaling
-        for j, (x, y) in enumerate(p):
+        pick = np.arange(side) * r // side  # nearest-neighbour upscaling
+        for j, (left, top) in enumerate(column):
             v = thumb_values(thumbs[layer][:, :, j], activation)[::-1]  # top row = max y
-            rgb = diverging_rgb(v[np.ix_(pick, pick)])
-            left = int(round((x - NODE / 2 - x0) * THUMB_PX))
-            top = int(round((y1 - (y + NODE / 2)) * THUMB_PX))
-            canvas[top:top + side, left:left + side, :3] = rgb
+            canvas[top:top + side, left:left + side, :3] = diverging_rgb(v[np.ix_(pick, pick)])
             canvas[top:top + side, left:left + side, 3] = 255
     return {"source": png_data_uri(canvas), "xref": "x", "yref": "y", "x": x0, "y": y1,
             "sizex": width / THUMB_PX, "sizey": height / THUMB_PX, "sizing": "stretch",
@@ -251,9 +260,9 @@ def network_figure(net, data: DiagramData, mode: str = "weights", height: int = 
     layout = {
         "height": height, "meta": "network",
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "xaxis": {"visible": False, "range": [-1.4, (len(pos) - 1) * LAYER_GAP + 0.7],
+        "xaxis": {"visible": False, "range": [-1.4, float(pos[-1][0, 0]) + 0.7],
                   "fixedrange": True},
-        "yaxis": {"visible": False, "range": [-(rows / 2) - 0.3, rows / 2 + 0.6],
+        "yaxis": {"visible": False, "range": [-(rows / 2) - 0.3, rows / 2 + 0.9],
                   "scaleanchor": "x", "scaleratio": 1, "fixedrange": True},
         "plot_bgcolor": "white", "paper_bgcolor": "white",
         "hovermode": "closest", "dragmode": False,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
+import numpy as np
+
 from .datasets import DATASETS, Dataset, make_dataset
 from .features import FEATURES, apply_features
 from .network import Network
@@ -27,6 +29,7 @@ AUTO_PAIRING = {"binary": "sigmoid+bce", "multiclass": "softmax+cross_entropy",
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
+CUSTOM = "custom"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class RunConfig:
     regularization: str = "none"
     reg_rate: float = 0.0
     reduction: str = "mean"
+    # dataset "custom": the data come from outside (an upload), not from a generator;
+    # then ``custom_task`` says what they are and ``features`` is ignored (raw columns).
+    custom_task: str = "binary"
 
     def __post_init__(self):
         check(self)
@@ -77,7 +83,11 @@ class RunConfig:
 
     @property
     def task(self) -> str:
-        return DATASETS[self.dataset].task
+        return self.custom_task if self.is_custom else DATASETS[self.dataset].task
+
+    @property
+    def is_custom(self) -> bool:
+        return self.dataset == CUSTOM
 
     @property
     def pairing(self) -> str:
@@ -93,8 +103,10 @@ class RunConfig:
 
 def check(c: RunConfig) -> None:
     """Raise ValueError naming the first invalid setting."""
-    if c.dataset not in DATASETS:
+    if c.dataset not in DATASETS and c.dataset != CUSTOM:
         raise ValueError(f"dataset: unknown {c.dataset!r}")
+    if c.custom_task not in ("binary", "multiclass", "regression"):
+        raise ValueError("custom_task: binary, multiclass or regression")
     bad = [f for f in c.features if f not in FEATURES]
     if not c.features or bad or len(set(c.features)) != len(c.features):
         raise ValueError(f"features: need distinct names from {list(FEATURES)}")
@@ -116,6 +128,8 @@ def check(c: RunConfig) -> None:
 
 
 def make_data(c: RunConfig) -> Dataset:
+    if c.is_custom:
+        raise ValueError("dataset 'custom' has no generator: pass the uploaded data")
     return make_dataset(c.dataset, c.n_samples, c.noise, c.train_fraction, c.data_seed,
                         c.n_classes)
 
@@ -124,13 +138,14 @@ def build(c: RunConfig, data: Dataset | None = None) -> tuple[Dataset, Trainer]:
     """The dataset and a fresh trainer for ``c`` (pass ``data`` to reuse a generated set)."""
     data = data if data is not None else make_data(c)
     out_act, loss = OUTPUT_PAIRINGS[c.pairing]
-    sizes = [len(c.features), *c.hidden, data.Y_train.shape[1]]
+    X_train, X_test = inputs(c, data.X_train), inputs(c, data.X_test)
+    sizes = [X_train.shape[1], *c.hidden, data.Y_train.shape[1]]
     net = Network(sizes, [*c.activations, out_act], seed=c.seed, init=c.init)
     trainer = Trainer(
         net,
-        apply_features(data.X_train, c.features),
+        X_train,
         data.Y_train,
-        X_test=apply_features(data.X_test, c.features),
+        X_test=X_test,
         Y_test=data.Y_test,
         loss=loss,
         optimizer=make_optimizer(c.optimizer, **c.optimizer_hyperparams()),
@@ -142,6 +157,12 @@ def build(c: RunConfig, data: Dataset | None = None) -> tuple[Dataset, Trainer]:
         task=data.task,
     )
     return data, trainer
+
+
+def inputs(c: RunConfig, X: np.ndarray) -> np.ndarray:
+    """The network's inputs for raw data X: feature transforms of 2-D data, or an uploaded
+    data set's columns as they are."""
+    return np.asarray(X, dtype=float) if c.is_custom else apply_features(X, c.features)
 
 
 def needs_rebuild(old: RunConfig, new: RunConfig) -> bool:

@@ -12,6 +12,7 @@ import numpy as np
 
 from .features import apply_features
 from .network import Network
+from .plane import Plane
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,17 @@ def evaluate_grid(
     extent: tuple[float, float, float, float],
     resolution: int = 100,
     dtype=np.float32,
+    plane: Plane | None = None,
 ) -> Grid:
     """Every layer's activations on a resolution×resolution grid over ``extent``.
 
-    ``features`` turns the 2-D points into the network's inputs. Computed in ``dtype``
+    ``features`` turns the 2-D points into the network's inputs; with a ``plane`` (data
+    with other than two raw inputs) the plane maps them instead. Computed in ``dtype``
     (float32 by default: pictures need no more, and it halves the memory traffic).
     """
     xs, ys, points = grid_points(extent, resolution)
-    a = apply_features(points, features).astype(dtype)
+    inputs = plane.to_inputs(points) if plane is not None else apply_features(points, features)
+    a = inputs.astype(dtype)
     R = resolution
     layers = [a.reshape(R, R, -1)]
     for W, b, act in zip(net.weights, net.biases, net.acts, strict=True):

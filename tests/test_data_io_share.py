@@ -225,9 +225,10 @@ def test_bad_number_message():
     ("red", "median", "reduction", "is not one of"),
 ])
 def test_each_bad_value_falls_back_to_its_default(key, value, field, problem):
-    config, warnings = warned({"v": "1", key: value, "lr": "0.1"})
+    other = ("red", "reduction", "sum") if key != "red" else ("batch", "batch_size", 7)
+    config, warnings = warned({"v": "1", key: value, other[0]: str(other[2])})
     assert getattr(config, field) == getattr(DEFAULT, field)
-    assert config.lr == 0.1  # the other settings are kept
+    assert getattr(config, other[1]) == other[2]  # the other settings are kept
     assert len(warnings) == 1
     assert warnings[0].startswith(f"{key}: ") and problem in warnings[0]
     assert warnings[0].endswith(f"; using {share._format(getattr(DEFAULT, field))}")

@@ -73,3 +73,50 @@ def test_live_settings_do_not_reset_but_architecture_does():
     assert tr.step == 5 and tr.optimizer.name == "adam" and tr.regularization == "l2"
     apply_live_settings(tr, new, new.with_(lr=0.1))
     assert tr.optimizer.lr == 0.1
+
+
+def test_planes_map_points_to_inputs_and_back():
+    from backprop_core.plane import pca, plane_extent, two_features
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 4)) @ rng.normal(size=(4, 4))
+    names = ["a", "b", "c", "d"]
+    plane = two_features(X, 1, 3, names)
+    np.testing.assert_allclose(plane.coords(X), X[:, [1, 3]])
+    inputs = plane.to_inputs(np.array([[2.0, -1.0]]))
+    np.testing.assert_allclose(inputs[0], [X[:, 0].mean(), 2.0, X[:, 2].mean(), -1.0])
+    assert "b" in plane.description and "mean" in plane.description
+    p = pca(X)
+    np.testing.assert_allclose(p.axes @ p.axes.T, np.eye(2), atol=1e-12)
+    coords = p.coords(X)
+    assert coords[:, 0].var() >= coords[:, 1].var()
+    # Points of the plane map to inputs whose projection is the point again.
+    np.testing.assert_allclose(p.coords(p.to_inputs(coords)), coords, atol=1e-12)
+    xmin, xmax, ymin, ymax = plane_extent(coords)
+    assert xmin < coords[:, 0].min() and ymax > coords[:, 1].max()
+    with pytest.raises(ValueError):
+        two_features(X, 2, 2, names)
+
+
+def test_grid_through_a_plane_matches_the_network():
+    from backprop_core.plane import pca
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(30, 5))
+    net = bc.Network([5, 6, 2], ["tanh", "softmax"], seed=0)
+    plane = pca(X)
+    grid = bc.evaluate_grid(net, (), (-2, 2, -1, 1), 11, dtype=np.float64, plane=plane)
+    point = np.array([[grid.xs[4], grid.ys[7]]])
+    np.testing.assert_allclose(grid.output[7, 4], net.predict(plane.to_inputs(point))[0],
+                               rtol=1e-12)
+
+
+def test_custom_config_needs_data_and_uses_raw_columns():
+    from backprop_core.datasets import Dataset
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(float)[:, None]
+    data = Dataset("custom", "binary", X[:30], y[:30], X[30:], y[30:], 2)
+    c = bc.RunConfig(dataset="custom", custom_task="binary")
+    with pytest.raises(ValueError, match="no generator"):
+        bc.build(c)
+    _, tr = bc.build(c, data)
+    assert tr.net.layer_sizes[0] == 3 and np.array_equal(tr.X, X[:30])

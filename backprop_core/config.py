@@ -181,3 +181,15 @@ def apply_live_settings(trainer: Trainer, old: RunConfig, new: RunConfig) -> Non
         trainer.set_hyperparams(**new.optimizer_hyperparams())
     if (new.regularization, new.reg_rate) != (old.regularization, old.reg_rate):
         trainer.set_regularization(new.regularization, new.reg_rate)
+
+
+def with_trainer_settings(c: RunConfig, trainer: Trainer) -> RunConfig:
+    """``c`` with the optimizer and regularisation the trainer is using now (after a rewind
+    they are the ones that were in effect at that step)."""
+    hp = trainer.optimizer.hyperparams()
+    changes = {"optimizer": trainer.optimizer.name, "lr": hp["lr"],
+               "regularization": trainer.regularization, "reg_rate": trainer.reg_rate}
+    for key in ("momentum", "beta1", "beta2", "eps"):
+        if key in hp:
+            changes[key] = hp[key]
+    return c.with_(**changes)

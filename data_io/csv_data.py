@@ -328,7 +328,7 @@ def _check_inf(header: list[str], inf_count: list[int]) -> None:
                        "numbers or leave the cells empty.")
 
 
-def _drop_empty_unnamed(header, rows, missing):
+def _drop_empty_unnamed(header: list[str], missing: np.ndarray):
     """Remove columns with no name and no values (from trailing separators); name the rest."""
     keep = [c for c, name in enumerate(header) if name or not missing[:, c].all()]
     notes = []
@@ -372,7 +372,7 @@ def parse_csv(
     header, rows, lines, blank = _read_rows(text, delimiter, max_rows, max_cols)
     cells, values, missing, is_number, inf_count, comma = _classify_cells(
         rows, len(header), delimiter)
-    keep, names, notes = _drop_empty_unnamed(header, rows, missing)
+    keep, names, notes = _drop_empty_unnamed(header, missing)
     _check_duplicates(names)  # a generated "column 3" could clash with a real header
     _check_inf(names, [inf_count[c] for c in keep])
     values, missing, is_number = values[:, keep], missing[:, keep], is_number[:, keep]
@@ -445,7 +445,7 @@ class CustomData:
         return lo + (np.asarray(t, dtype=np.float64) + 1.0) / 2.0 * (hi - lo)
 
 
-def _usable(table: Table, target: str, task: str) -> tuple[list[int], list[str]]:
+def _usable(table: Table, target: str) -> tuple[list[int], list[str]]:
     """Feature column indices (numeric, not the target) and notes on skipped columns."""
     t = table.column_index(target)
     features, notes = [], []
@@ -485,7 +485,7 @@ def _check_target(table: Table, target: str, task: str) -> int:
 def bad_row_count(table: Table, target: str, task: str) -> int:
     """How many rows ``to_custom_data`` would have to drop for this target and task."""
     t = _check_target(table, target, task)
-    features, _ = _usable(table, target, task)
+    features, _ = _usable(table, target)
     return int(np.count_nonzero(~_row_ok(table, t, features, task)))
 
 
@@ -536,7 +536,7 @@ def to_custom_data(table: Table, target: str, task: str, *, drop_bad_rows: bool)
     otherwise ``BadRowsError`` (a ``CsvError``) says how many there are.
     """
     t = _check_target(table, target, task)
-    features, skipped = _usable(table, target, task)
+    features, skipped = _usable(table, target)
     notes = [*table.notes, *skipped]  # one list for the UI: how the file was read, then used
     rows = _row_ok(table, t, features, task)
     n_bad = int(np.count_nonzero(~rows))

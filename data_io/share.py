@@ -10,8 +10,10 @@ the parameter, e.g. ``"lr: 'abc' is not a number; using 0.03"``.
 
 Ranges are the engine's (``make_dataset``, optimizers, ``RunConfig.check``), plus caps where
 the engine has none: seeds in [0, 2**63 - 1], batch size in [1, 5000], step in
-[0, 1_000_000]. The default activations are ``tanh`` for every hidden layer, so ``act`` is
-omitted whenever all layers use tanh, whatever their number.
+[0, 1_000_000]. ``n_classes`` must be in the dataset's class range (3..5 for every set).
+The default activations are ``tanh`` for every hidden layer, so ``act`` is omitted whenever
+all layers use tanh, whatever their number. ``ds=custom`` (uploaded data) is kept with its
+``task``, but a link cannot carry the data: see ``Decoded.needs_upload``.
 """
 
 from __future__ import annotations
@@ -24,13 +26,21 @@ from typing import Any
 from urllib.parse import urlencode
 
 from backprop_core.config import (
+    CUSTOM,
     HIDDEN_ACTIVATIONS,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     OUTPUT_PAIRINGS,
     RunConfig,
 )
-from backprop_core.datasets import DATASETS, MAX_NOISE, MAX_SAMPLES, MIN_SAMPLES, MULTI_CLASS_RANGE
+from backprop_core.datasets import (
+    DATASETS,
+    MAX_NOISE,
+    MAX_SAMPLES,
+    MIN_SAMPLES,
+    MULTI_CLASS_RANGE,
+    TASKS,
+)
 from backprop_core.features import FEATURES
 from backprop_core.initializers import INITIALIZERS
 from backprop_core.optimizers import OPTIMIZERS
@@ -162,14 +172,13 @@ def _choice(choices) -> Callable[[str], str]:
     return lambda text: _parse_choice(text, options)
 
 
-_ANY_FLOAT = _range(-math.inf, math.inf)
 _NON_NEGATIVE = _range(0.0, math.inf, hi_open=True)
 _POSITIVE = _range(0.0, math.inf, lo_open=True, hi_open=True)
 _UNIT = _range(0.0, 1.0, hi_open=True)  # Adam's betas
 _SEED = _range(0, MAX_SEED)
 
 FIELDS: dict[str, _Field] = {
-    "dataset": _Field("ds", _choice(DATASETS)),
+    "dataset": _Field("ds", _choice([*DATASETS, CUSTOM])),
     "noise": _Field("noise", _parse_float, _range(0.0, MAX_NOISE)),
     "n_samples": _Field("n", _parse_int, _range(MIN_SAMPLES, MAX_SAMPLES)),
     "train_fraction": _Field("train", _parse_float, _range(0.0, 1.0, lo_open=True, hi_open=True)),
@@ -192,6 +201,7 @@ FIELDS: dict[str, _Field] = {
     "regularization": _Field("reg", _choice(REGULARIZERS)),
     "reg_rate": _Field("rate", _parse_float, _NON_NEGATIVE),
     "reduction": _Field("red", _choice(("mean", "sum"))),
+    "custom_task": _Field("task", _choice(TASKS)),  # only read for dataset "custom"
 }
 KEYS: dict[str, str] = {name: f.key for name, f in FIELDS.items()}  # field -> query key
 _FIELD_OF_KEY = {f.key: name for name, f in FIELDS.items()}
@@ -240,6 +250,12 @@ class Decoded:
     step: int | None = None
     presenter: bool = False
     warnings: tuple[str, ...] = ()
+
+    @property
+    def needs_upload(self) -> bool:
+        """The config uses uploaded data ("ds=custom"), which a link cannot carry: the
+        recipient has to upload the same file (its task is in ``config.custom_task``)."""
+        return self.config.is_custom
 
 
 def _single_values(params: Any, warnings: list[str]) -> dict[str, str]:
@@ -307,8 +323,15 @@ def _parse_fields(texts: dict[str, str], warnings: list[str]) -> dict[str, Any]:
 
 
 def _n_classes_range(dataset: str) -> tuple[int, int]:
-    spec = DATASETS[dataset]
-    return spec.n_classes_range or MULTI_CLASS_RANGE
+    spec = DATASETS.get(dataset)  # None for "custom", whose data bring their own classes
+    return (spec and spec.n_classes_range) or MULTI_CLASS_RANGE
+
+
+def _task(values: dict[str, Any]) -> str:
+    """The task RunConfig.task would report for these values."""
+    if values["dataset"] == CUSTOM:
+        return values["custom_task"]
+    return DATASETS[values["dataset"]].task
 
 
 def _cross_problem(values: dict[str, Any]) -> tuple[str, str] | None:
@@ -322,7 +345,7 @@ def _cross_problem(values: dict[str, Any]) -> tuple[str, str] | None:
         return "n_classes", (f"{values['n_classes']} classes is out of range [{lo}, {hi}] "
                              f"for {values['dataset']}")
     out = values["output"]
-    task = DATASETS[values["dataset"]].task
+    task = _task(values)
     if out != "auto" and (OUTPUT_PAIRINGS[out][0] == "softmax") != (task == "multiclass"):
         return "output", f"{out} does not fit the {task} dataset {values['dataset']}"
     n, fraction = values["n_samples"], values["train_fraction"]

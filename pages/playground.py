@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, live, session
+from ui import classroom, controls, live, session
 
 COMPACT = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 1rem;}
@@ -21,6 +21,7 @@ def main() -> None:
     if session.notice():
         st.info(session.notice())
     live.run()
+    classroom.compare_section()
 
 
 main()

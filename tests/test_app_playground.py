@@ -191,3 +191,50 @@ def test_divergence_shows_a_message_not_a_crash(at):
     assert button(at, "Step").disabled
     button(at, "Undo").click().run()
     assert trainer(at).diverged is None and not at.error
+
+
+def test_presenter_view_hides_chosen_panels_and_keeps_the_run(at):
+    button(at, "Step").click().run()
+    at.toggle(key="w_presenter").set_value(True).run()
+    at.multiselect(key="w_hide").set_value(["training", "phases"]).run()
+    assert not at.exception
+    labels = [b.label for b in at.button]
+    assert "Forward" not in labels and "Step" in labels
+    assert not any(s.label == "Learning rate" for s in at.select_slider)
+    assert trainer(at).step == 1 and at.session_state["config"].lr == 0.03
+    net = figure(at, "network")
+    assert net["layout"]["annotations"][0]["font"]["size"] == 16
+    at.toggle(key="w_presenter").set_value(False).run()
+    assert any(s.label == "Learning rate" for s in at.select_slider)
+    assert at.select_slider(key="w_lr").value == 0.03
+
+
+def test_compare_runs_overlays_kept_loss_curves(at):
+    for lr in (0.03, 0.3):
+        at.select_slider(key="w_lr").set_value(lr).run()
+        button(at, "Reset").click().run()
+        button(at, "Epoch").click().run()
+        button(at, "Keep this run").click().run()
+    kept = at.session_state["snapshots"]
+    assert [len(s["step"]) for s in kept] == [14, 14]
+    assert kept[0]["train_loss"] != kept[1]["train_loss"]
+    chart = json.loads(next(c for c in at.get("plotly_chart")
+                            if "compare" in c.proto.id).proto.spec)
+    assert len(chart["data"]) == 3  # two kept runs and the current one
+
+
+def test_rewinding_shows_the_settings_that_were_in_effect(at):
+    for _ in range(3):
+        button(at, "Step").click().run()
+    at.select_slider(key="w_lr").set_value(0.3).run()
+    for _ in range(3):
+        button(at, "Step").click().run()
+    slider = next(s for s in at.slider if s.label.startswith("History"))
+    slider.set_value(2).run()
+    assert at.select_slider(key="w_lr").value == 0.03 and trainer(at).optimizer.lr == 0.03
+    slider = next(s for s in at.slider if s.label.startswith("History"))
+    slider.set_value(6).run()
+    assert at.select_slider(key="w_lr").value == 0.3 and trainer(at).optimizer.lr == 0.3
+    # Reset keeps the settings on screen: same initial weights, trained with lr 0.3.
+    button(at, "Reset").click().run()
+    assert trainer(at).step == 0 and trainer(at).optimizer.lr == 0.3

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 import backprop_core as bc
 from backprop_core.config import HIDDEN_ACTIVATIONS, OUTPUT_PAIRINGS
-from backprop_core.datasets import DATASETS, MULTI_CLASS_RANGE
+from backprop_core.datasets import DATASETS, MULTI_CLASS_RANGE, TASKS
 from data_io import share
+from data_io.csv_data import parse_csv, to_custom_data, to_dataset
 from data_io.share import KEYS, MAX_SEED, Decoded, decode, encode, to_query_string
 
 DEFAULT = bc.RunConfig()
@@ -80,10 +81,11 @@ def maybe_default(name, strategy):
 @st.composite
 def run_configs(draw):
     """Any RunConfig the engine accepts, within share.py's documented ranges."""
-    dataset = draw(st.sampled_from(sorted(DATASETS)))
-    spec = DATASETS[dataset]
-    lo, hi = spec.n_classes_range or MULTI_CLASS_RANGE
-    softmax = spec.task == "multiclass"
+    dataset = draw(st.sampled_from([*sorted(DATASETS), "custom"]))
+    custom_task = draw(maybe_default("custom_task", st.sampled_from(TASKS)))
+    spec = DATASETS.get(dataset)
+    lo, hi = (spec and spec.n_classes_range) or MULTI_CLASS_RANGE
+    softmax = (spec.task if spec else custom_task) == "multiclass"
     outputs = ["auto", *(p for p, (act, _) in OUTPUT_PAIRINGS.items()
                          if (act == "softmax") == softmax)]
     n = draw(maybe_default("n_samples", st.integers(2, 5000)))
@@ -119,6 +121,7 @@ def run_configs(draw):
         regularization=draw(st.sampled_from(sorted(bc.REGULARIZERS))),
         reg_rate=draw(maybe_default("reg_rate", st.floats(min_value=0, **finite))),
         reduction=draw(st.sampled_from(["mean", "sum"])),
+        custom_task=custom_task,
     )
 
 
@@ -133,12 +136,30 @@ def test_round_trip_is_exact(config, step, presenter):
     assert decode(url_params) == Decoded(config, step, presenter, ())
 
 
-@settings(max_examples=15, deadline=None)
+def uploaded(task: str) -> bc.Dataset:
+    """A small uploaded data set (3 columns) for configs with dataset "custom"."""
+    target = {"binary": "c2", "multiclass": "c3", "regression": "y"}[task]
+    rows = "".join(f"{i},{i % 5 * 0.3},{i % 2},{i % 3},{i * 0.1}\n" for i in range(20))
+    table = parse_csv(f"a,b,c2,c3,y\n{rows}".encode())
+    kind = "regression" if task == "regression" else "classification"
+    custom = to_custom_data(table, target, kind, drop_bad_rows=False)
+    assert custom.task == task
+    return to_dataset(custom)
+
+
+def build(config: bc.RunConfig):
+    """bc.build, with uploaded data for "custom" and at most 300 generated samples."""
+    if config.is_custom:
+        return bc.build(config, uploaded(config.custom_task))
+    return bc.build(config.with_(n_samples=min(config.n_samples, 300), train_fraction=0.5))
+
+
+@settings(max_examples=20, deadline=None)
 @given(run_configs())
 def test_round_tripped_configs_are_valid_for_the_engine(config):
-    config = config.with_(n_samples=min(config.n_samples, 300), train_fraction=0.5)
-    data, trainer = bc.build(decode(encode(config)).config)
-    assert data.X_train.shape[0] == round(0.5 * config.n_samples)
+    data, trainer = build(decode(encode(config)).config)
+    trainer.run_steps(1)
+    assert trainer.step == 1 or trainer.diverged is not None  # e.g. reg_rate=1e150 is valid
 
 
 KEY_TEXT = st.one_of(st.sampled_from([*KEYS.values(), "v", "step", "present"]), st.text(max_size=8))
@@ -146,7 +167,8 @@ VALUE_TEXT = st.one_of(
     st.text(max_size=12),
     st.text(alphabet="0123456789.,-+e naINFtrelusgmoid_x12", max_size=20),
     st.sampled_from(["", "0", "-1", "1e999", "nan", "inf", "4,4", "relu,relu", "none",
-                     "softmax+cross_entropy", "blobs", "circle", "9", "5001", "0.0", "1"]),
+                     "softmax+cross_entropy", "blobs", "circle", "9", "5001", "0.0", "1",
+                     "custom", "multiclass", "regression"]),
 )
 
 
@@ -167,8 +189,7 @@ def test_decode_never_raises_and_gives_a_valid_config(params):
 @settings(max_examples=10, deadline=None)
 @given(st.dictionaries(KEY_TEXT, VALUE_TEXT, max_size=10))
 def test_decoded_configs_build(params):
-    config = decode(params).config
-    bc.build(config.with_(n_samples=min(config.n_samples, 200)))
+    build(decode(params).config)
 
 
 @pytest.mark.parametrize("params", [None, 5, "ds=xor", [("ds", "xor")], {1: "x", None: ["a"]},
@@ -341,3 +362,21 @@ def test_engine_refusal_falls_back_field_by_field(monkeypatch):
     config, warnings = warned({"h": "4,4,4", "act": "relu"})
     assert config == DEFAULT.with_(hidden=(4, 4, 4), activations=("tanh",) * 3)
     assert warnings[0].startswith("act: not accepted")
+
+
+def test_uploaded_data_configs():
+    c = DEFAULT.with_(dataset="custom", custom_task="multiclass", output="softmax+cross_entropy",
+                      hidden=(5,), activations=("relu",))
+    params = encode(c)
+    assert params == {"v": "1", "ds": "custom", "h": "5", "act": "relu",
+                      "out": "softmax+cross_entropy", "task": "multiclass"}
+    d = decode(params)
+    assert d == Decoded(c) and d.needs_upload and not decode({}).needs_upload
+    build(d.config)[1].run_steps(2)
+    config, warnings = warned({"ds": "custom", "task": "regression",
+                               "out": "softmax+cross_entropy"})
+    assert config.output == "auto" and config.pairing == "linear+mse"
+    assert warnings == ("out: softmax+cross_entropy does not fit the regression dataset "
+                        "custom; using auto",)
+    config, warnings = warned({"ds": "custom", "task": "ternary"})
+    assert config.custom_task == "binary" and warnings[0].startswith("task: 'ternary'")

@@ -17,6 +17,7 @@ from backprop_core.datasets import DATASETS
 from backprop_core.features import FEATURES
 
 from . import session
+from .classroom import presenter_controls, shown
 
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 SAMPLE_SIZES = (50, 100, 150, 200, 250, 300, 400, 500, 750, 1000)
@@ -24,8 +25,10 @@ ACT_LABELS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmo
               "linear": "linear"}
 
 
-def seed_widgets(c: bc.RunConfig) -> None:
-    """Give every widget its value from ``c`` (at start, and after a load or reset)."""
+def seed_widgets(c: bc.RunConfig, only_missing: bool = False) -> None:
+    """Give widgets their values from ``c``: all of them (after a load), or only those
+    whose state Streamlit dropped because they were not drawn (another page, a hidden
+    panel), so that drawing them again cannot silently change the run."""
     values = {
         "w_dataset": c.dataset, "w_classes": c.n_classes, "w_noise": round(c.noise * 100),
         "w_samples": c.n_samples, "w_train_pct": round(c.train_fraction * 100),
@@ -42,7 +45,8 @@ def seed_widgets(c: bc.RunConfig) -> None:
         values[f"w_neurons_{i}"] = c.hidden[i] if i < len(c.hidden) else 4
         values[f"w_act_{i}"] = c.activations[i] if i < len(c.activations) else "tanh"
     for key, value in values.items():
-        st.session_state[key] = value
+        if not only_missing or key not in st.session_state:
+            st.session_state[key] = value
 
 
 def _regenerate() -> None:
@@ -131,21 +135,33 @@ def training_controls() -> dict:
             else 0.0, "reduction": ss.w_reduction}
 
 
+DATA_FIELDS = ("dataset", "n_classes", "noise", "n_samples", "train_fraction")
+NETWORK_FIELDS = ("hidden", "activations", "output", "init", "seed")
+TRAINING_FIELDS = ("optimizer", "lr", "momentum", "beta1", "beta2", "batch_size",
+                   "regularization", "reg_rate", "reduction")
+
+
+def _panel(panel, title, expanded, draw, c: bc.RunConfig, fields):
+    """Draw a sidebar panel, or, when the presenter hid it, keep the current settings."""
+    if shown(panel):
+        with st.expander(title, expanded=expanded):
+            return draw()
+    return c.features if fields is None else {f: getattr(c, f) for f in fields}
+
+
 def sidebar() -> bc.RunConfig:
     """Draw every control in the sidebar and return the config they describe."""
     c = session.config()
-    if "w_dataset" not in st.session_state:
-        seed_widgets(c)
+    seed_widgets(c, only_missing=True)
     with st.sidebar:
-        with st.expander("Data", expanded=True):
-            data = data_controls(c)
-        with st.expander("Features", expanded=False):
-            features = feature_controls()
+        presenter_controls()
+        data = _panel("data", "Data", True, lambda: data_controls(c), c, DATA_FIELDS)
+        features = _panel("features", "Features", False, feature_controls, c, None)
         task = DATASETS[data["dataset"]].task
-        with st.expander("Network", expanded=True):
-            network = network_controls(task)
-        with st.expander("Training", expanded=True):
-            training = training_controls()
+        network = _panel("network", "Network", True, lambda: network_controls(task), c,
+                         NETWORK_FIELDS)
+        training = _panel("training", "Training", True, training_controls, c,
+                          TRAINING_FIELDS)
     try:
         return c.with_(**data, features=features, **network, **training)
     except ValueError as exc:  # e.g. an output pairing that does not fit the new task

@@ -21,6 +21,7 @@ from viz.network import DiagramData, network_figure
 
 from . import session
 from .chart_component import live_charts
+from .classroom import shown
 from .texts import phase_message
 
 GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
@@ -46,17 +47,19 @@ def _undo() -> None:
         tr.restore_last_good()
     else:
         tr.undo()
+    session.after_rewind()
     session.set_playing(False)
 
 
 def _reset() -> None:
-    session.trainer().reset()
+    session.restart_with_current_settings()
     session.set_playing(False)
     session.set_notice("Reset: the same initial weights again (same seed), history cleared.")
 
 
 def _goto() -> None:
     session.trainer().goto(st.session_state["w_history"])
+    session.after_rewind()
 
 
 def _play() -> None:
@@ -89,7 +92,7 @@ def play_controls(tr: bc.Trainer, playing: bool, view: session.View) -> None:
 def toolbar(tr: bc.Trainer, playing: bool) -> None:
     busy = playing or tr.diverged is not None
     cols = st.columns([1, 1, 1, 0.25, 1, 1, 0.25, 1, 1])
-    for col, phase in zip(cols[:3], bc.PHASES, strict=True):
+    for col, phase in zip(cols[:3], bc.PHASES if shown("phases") else (), strict=False):
         col.button(phase.capitalize(), key=f"b_{phase}", on_click=_phase,
                    disabled=busy or tr.next_phase != phase, width="stretch",
                    type="primary" if tr.next_phase == phase and not busy else "secondary")
@@ -165,6 +168,7 @@ def view_controls(view: session.View) -> None:
     cols[0].markdown("**Edges show**")
     labels = {"weights": "weights w", "gradients": "gradients ∂C/∂w", "updates": "updates Δw"}
     view.edge_mode = cols[1].radio("Edges show", list(labels), format_func=labels.get,
+                                   index=list(labels).index(view.edge_mode),
                                    horizontal=True, key="w_edge_mode",
                                    label_visibility="collapsed")
     view.show_test = cols[2].toggle("Test data", key="w_show_test", value=view.show_test)
@@ -211,13 +215,14 @@ def live_area(started_playing: bool) -> None:
     with buttons:
         toolbar(tr, playing)
     if tr.diverged is not None:
-        st.error(tr.diverged.message + " Press Undo to go back to it.", icon="⚠️")
-    else:
-        st.markdown(phase_message(tr), help=None)
+        st.error(tr.diverged.message + " Press Undo to go back to it.")
+    elif shown("phases"):
+        st.markdown(phase_message(tr))
     metrics(tr)
-    if not playing:
+    if not playing and shown("history"):
         history_slider(tr)
-    view_controls(view)
+    if shown("view"):
+        view_controls(view)
     with np.errstate(all="ignore"):
         result = live_charts(figures(tr, data, c, view))
     select_clicked(result.clicked)

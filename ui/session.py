@@ -17,6 +17,7 @@ from backprop_core.config import apply_live_settings, needs_rebuild
 CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
 PLAYING, VIEW, NOTICE = "playing", "view", "notice"
 SELECTED, WALK, LESSON = "selected_param", "walk", "lesson"
+SNAPSHOTS = "snapshots"
 
 
 @dataclass
@@ -92,6 +93,21 @@ def set_lesson(value: dict) -> None:
     st.session_state[LESSON] = value
 
 
+def snapshots() -> list[dict]:
+    """Kept runs for comparison: name, steps and train losses (copies)."""
+    return st.session_state.setdefault(SNAPSHOTS, [])
+
+
+def keep_snapshot(name: str) -> None:
+    cols = trainer().history.columns
+    snapshots().append({"name": name, "step": list(cols["step"]),
+                        "train_loss": list(cols["train_loss"])})
+
+
+def clear_snapshots() -> None:
+    st.session_state[SNAPSHOTS] = []
+
+
 def notice() -> str | None:
     return st.session_state.get(NOTICE)
 
@@ -125,3 +141,24 @@ def apply_config(new: bc.RunConfig) -> None:
         return
     apply_live_settings(trainer(), old, new)
     st.session_state[CONFIG] = new
+
+
+def after_rewind() -> None:
+    """A rewind restored the settings in effect at that step: show them in the widgets.
+    Called from button callbacks, before any widget is drawn."""
+    from backprop_core.config import with_trainer_settings
+
+    from .controls import seed_widgets  # controls imports this module
+
+    c = with_trainer_settings(config(), trainer())
+    st.session_state[CONFIG] = c
+    seed_widgets(c)
+
+
+def restart_with_current_settings() -> None:
+    """Reset: the same initial weights, trained from now on with the settings on screen."""
+    from backprop_core.config import apply_live_settings, with_trainer_settings
+
+    tr = trainer()
+    tr.reset()
+    apply_live_settings(tr, with_trainer_settings(config(), tr), config())

@@ -53,3 +53,25 @@ def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
                                  "x0": current_step, "x1": current_step, "y0": 0, "y1": 1,
                                  "line": {"color": "#d62728", "dash": "dash", "width": 1.5}})
     return {"data": traces, "layout": layout}
+
+
+COMPARE_COLORS = ["#0877bd", "#f59322", "#2ca02c", "#9467bd", "#111111"]
+
+
+def compare_figure(runs: list[dict], height: int = 300) -> dict:
+    """Train-loss curves of several runs ({"name", "step", "train_loss"}), log scale."""
+    traces = []
+    for k, run in enumerate(runs):
+        stride = max(1, -(-len(run["step"]) // MAX_POINTS))
+        traces.append({"type": "scatter", "mode": "lines", "name": run["name"],
+                       "x": run["step"][::stride],
+                       "y": [None if v is None or not np.isfinite(v) else round(v, 6)
+                             for v in run["train_loss"][::stride]],
+                       "line": {"color": COMPARE_COLORS[k % len(COMPARE_COLORS)], "width": 2,
+                                "dash": "solid" if k < len(runs) - 1 else "dot"}})
+    return {"data": traces, "layout": {
+        "height": height, "margin": {"l": 55, "r": 10, "t": 10, "b": 35},
+        "xaxis": {"title": {"text": "step"}}, "yaxis": {"title": {"text": "train loss"},
+                                                        "type": "log"},
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        "plot_bgcolor": "white"}}

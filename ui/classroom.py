@@ -1,0 +1,73 @@
+"""Classroom view: a presenter mode for projectors, and up to four runs kept side by side."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from viz.curves import compare_figure
+
+from . import session
+
+PANELS = {
+    "data": "Data controls",
+    "features": "Feature controls",
+    "network": "Network controls",
+    "training": "Training controls",
+    "phases": "Phase buttons and text",
+    "history": "History slider",
+    "view": "Edge and view toggles",
+}
+MAX_SNAPSHOTS = 4
+PRESENTER_CSS = """<style>
+html { font-size: 19px; }
+[data-testid="stMetricValue"] { font-size: 2.4rem !important; }
+</style>"""
+
+
+def presenter_controls() -> None:
+    """Sidebar switch for presenter mode and the panels it hides."""
+    view = session.view()
+    view.presenter = st.toggle("Presenter view", value=view.presenter, key="w_presenter",
+                               help="Larger text and charts for a projector; hides the "
+                                    "panels chosen below.")
+    if view.presenter:
+        chosen = st.multiselect("Hide", list(PANELS), format_func=PANELS.get,
+                                default=sorted(view.hidden_panels), key="w_hide")
+        view.hidden_panels = set(chosen)
+        st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
+
+
+def shown(panel: str) -> bool:
+    view = session.view()
+    return not (view.presenter and panel in view.hidden_panels)
+
+
+def default_name() -> str:
+    c, tr = session.config(), session.trainer()
+    return f"{c.optimizer} lr {c.lr:g}, {c.dataset}, step {tr.step}"
+
+
+def compare_section() -> None:
+    snapshots = session.snapshots()
+    with st.expander(f"Compare runs ({len(snapshots)} kept)", expanded=bool(snapshots)):
+        cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+        name = cols[0].text_input("Name", value=default_name(), key="w_snapshot_name",
+                                  max_chars=60)
+        full = len(snapshots) >= MAX_SNAPSHOTS
+        if cols[1].button("Keep this run", key="b_keep", disabled=full, width="stretch",
+                          help=f"Up to {MAX_SNAPSHOTS} runs."):
+            session.keep_snapshot(name.strip() or default_name())
+            snapshots = session.snapshots()
+        if cols[2].button("Clear", key="b_clear_runs", disabled=not snapshots,
+                          width="stretch"):
+            session.clear_snapshots()
+            snapshots = []
+        if snapshots:
+            tr = session.trainer()
+            current = {"name": "current run", "step": list(tr.history.columns["step"]),
+                       "train_loss": list(tr.history.columns["train_loss"])}
+            st.plotly_chart(compare_figure([*snapshots, current]), theme=None,
+                            config={"displayModeBar": False}, key="compare_chart")
+        else:
+            st.caption("Keep a run, change a setting (say the learning rate: 0.03, then 0.3, "
+                       "then 3), train again, and compare their loss curves here.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import classroom, controls, live, session
+from ui import classroom, controls, live, session, share_io
 
 COMPACT = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 1rem;}
@@ -17,6 +17,7 @@ def header() -> None:
 
 def main() -> None:
     session.apply_config(controls.sidebar())
+    share_io.mirror_url()
     header()
     if session.notice():
         st.info(session.notice())

@@ -7,6 +7,7 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.config import (
+    CUSTOM,
     HIDDEN_ACTIVATIONS,
     LEARNING_RATES,
     MAX_HIDDEN_LAYERS,
@@ -16,8 +17,9 @@ from backprop_core.config import (
 from backprop_core.datasets import DATASETS
 from backprop_core.features import FEATURES
 
-from . import session
+from . import session, share_io
 from .classroom import presenter_controls, shown
+from .upload import upload_section
 
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 SAMPLE_SIZES = (50, 100, 150, 200, 250, 300, 400, 500, 750, 1000)
@@ -55,8 +57,14 @@ def _regenerate() -> None:
 
 def data_controls(c: bc.RunConfig) -> dict:
     ss = st.session_state
-    st.selectbox("Dataset", list(DATASETS), key="w_dataset",
-                 format_func=lambda k: DATASETS[k].label)
+    meta = session.custom_meta()
+    options = list(DATASETS) + ([CUSTOM] if meta else [])
+    st.selectbox("Dataset", options, key="w_dataset", format_func=lambda k: (
+        f"Your CSV: {meta['file']}" if k == CUSTOM else DATASETS[k].label))
+    upload_section()
+    if ss.w_dataset == CUSTOM:
+        plane_controls(meta)
+        return {"dataset": CUSTOM}
     spec = DATASETS[ss.w_dataset]
     if spec.takes_n_classes:
         lo, hi = spec.n_classes_range
@@ -68,6 +76,31 @@ def data_controls(c: bc.RunConfig) -> dict:
               help="Draw a new sample of the same dataset (new data seed).")
     return {"dataset": ss.w_dataset, "n_classes": ss.w_classes, "noise": ss.w_noise / 100,
             "n_samples": ss.w_samples, "train_fraction": ss.w_train_pct / 100}
+
+
+def plane_controls(meta: dict) -> None:
+    """Which plane of a many-input data set the boundary view shows."""
+    view = session.view()
+    names = meta["feature_names"]
+    if len(names) < 2:
+        st.caption("One input: the boundary view shows it against a constant.")
+        view.plane = "pca"
+        return
+    view.plane = st.radio("Boundary view", ["features", "pca"], horizontal=True,
+                          format_func={"features": "two inputs",
+                                       "pca": "PCA projection"}.get,
+                          index=["features", "pca"].index(view.plane), key="w_plane")
+    if view.plane == "features":
+        cols = st.columns(2)
+        i = cols[0].selectbox("Horizontal", range(len(names)), format_func=names.__getitem__,
+                              index=min(view.plane_features[0], len(names) - 1),
+                              key="w_plane_i")
+        j = cols[1].selectbox("Vertical", range(len(names)), format_func=names.__getitem__,
+                              index=min(view.plane_features[1], len(names) - 1),
+                              key="w_plane_j")
+        view.plane_features = (i, j) if i != j else view.plane_features
+        if i == j:
+            st.caption("Pick two different inputs.")
 
 
 def feature_controls() -> tuple[str, ...]:
@@ -156,12 +189,15 @@ def sidebar() -> bc.RunConfig:
     with st.sidebar:
         presenter_controls()
         data = _panel("data", "Data", True, lambda: data_controls(c), c, DATA_FIELDS)
-        features = _panel("features", "Features", False, feature_controls, c, None)
-        task = DATASETS[data["dataset"]].task
+        custom = data["dataset"] == CUSTOM
+        features = (c.features if custom else
+                    _panel("features", "Features", False, feature_controls, c, None))
+        task = c.custom_task if custom else DATASETS[data["dataset"]].task
         network = _panel("network", "Network", True, lambda: network_controls(task), c,
                          NETWORK_FIELDS)
         training = _panel("training", "Training", True, training_controls, c,
                           TRAINING_FIELDS)
+        share_io.panel()
     try:
         return c.with_(**data, features=features, **network, **training)
     except ValueError as exc:  # e.g. an output pairing that does not fit the new task

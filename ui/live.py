@@ -14,7 +14,7 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.datasets import dataset_extent
-from backprop_core.features import FEATURES
+from backprop_core.plane import pca, plane_extent, two_features
 from viz.boundary import boundary_figure
 from viz.curves import loss_figure
 from viz.network import DiagramData, network_figure
@@ -131,26 +131,46 @@ def history_slider(tr: bc.Trainer) -> None:
               key="w_history", on_change=_goto)
 
 
+def plane_for(tr: bc.Trainer, view: session.View):
+    """How uploaded data with any number of inputs is drawn on a plane."""
+    names = session.feature_names()
+    if view.plane == "pca" or len(names) < 2:
+        return pca(tr.X)
+    i, j = view.plane_features
+    if max(i, j) >= len(names) or i == j:
+        i, j = 0, 1
+    return two_features(tr.X, i, j, names)
+
+
 def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View) -> dict:
     """The three live figures (Plotly dicts) for the trainer's current state."""
-    extent = dataset_extent(data.X_all)
-    grid = bc.evaluate_grid(tr.net, c.features, extent, GRID)
-    thumbs = [layer[::5, ::5] for layer in grid.layers]
     mid_step = tr.phase_index != 0 and tr.batch_idx is not None
+    X_train, X_test = data.X_train, data.X_test
+    batch = X_train[tr.batch_idx] if mid_step else None
+    titles = ("x₁", "x₂")
+    if c.is_custom:
+        plane = plane_for(tr, view)
+        X_train, X_test = plane.coords(X_train), plane.coords(X_test)
+        batch = None if batch is None else plane.coords(batch)
+        extent = plane_extent(np.vstack([X_train, X_test]))
+        grid = bc.evaluate_grid(tr.net, (), extent, GRID, plane=plane)
+        titles = plane.labels
+    else:
+        extent = dataset_extent(data.X_all)
+        grid = bc.evaluate_grid(tr.net, c.features, extent, GRID)
+    thumbs = [layer[::5, ::5] for layer in grid.layers]
     font = 16 if view.presenter else 12
     diagram = DiagramData(
-        feature_labels=[FEATURES[f].label for f in c.features], thumbs=thumbs,
-        grads=tr.grads, update=tr.last_update, opt_state=tr.optimizer.state or None,
-        font_size=font)
-    batch = data.X_train[tr.batch_idx] if mid_step else None
+        feature_labels=session.feature_names(), thumbs=thumbs, grads=tr.grads,
+        update=tr.last_update, opt_state=tr.optimizer.state or None, font_size=font)
     return {
         "network": network_figure(tr.net, diagram, view.edge_mode,
                                   height=diagram_height(tr.net, view.presenter)),
         "boundary": boundary_figure(
-            grid.output, extent, data.task, data.X_train, data.Y_train,
-            data.X_test if view.show_test else None, data.Y_test if view.show_test else None,
+            grid.output, extent, data.task, X_train, data.Y_train,
+            X_test if view.show_test else None, data.Y_test if view.show_test else None,
             batch=batch, discretize=view.discretize, font_size=font,
-            height=400 if view.presenter else 340),
+            height=400 if view.presenter else 340, axis_titles=titles),
         "loss": loss_figure(tr.history.columns, data.task, view.log_scale,
                             height=260 if view.presenter else 220, font_size=font,
                             current_step=tr.step),
@@ -226,6 +246,8 @@ def live_area(started_playing: bool) -> None:
     with np.errstate(all="ignore"):
         result = live_charts(figures(tr, data, c, view))
     select_clicked(result.clicked)
+    if c.is_custom:
+        st.caption(f"Boundary view: {plane_for(tr, view).description}")
     layer, k, j = session.selected()
     what = f"w[{layer}] {k}→{j}" if k is not None else f"bias b[{layer}] of neuron {j}"
     st.caption(f"Selected for Step-through: {what}. Click any weight or neuron in the "

@@ -12,12 +12,13 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.config import apply_live_settings, needs_rebuild
+from data_io import share
 
 # Session keys, one per concept.
 CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
 PLAYING, VIEW, NOTICE = "playing", "view", "notice"
 SELECTED, WALK, LESSON = "selected_param", "walk", "lesson"
-SNAPSHOTS = "snapshots"
+SNAPSHOTS, CUSTOM_META = "snapshots", "custom_meta"
 
 
 @dataclass
@@ -31,15 +32,37 @@ class View:
     steps_per_frame: int = 25
     presenter: bool = False
     hidden_panels: set = field(default_factory=set)
+    plane: str = "features"  # uploaded data: "features" (two of them) or "pca"
+    plane_features: tuple[int, int] = (0, 1)
 
 
-def init(config: bc.RunConfig | None = None) -> None:
-    """Create the session's run once (each browser session gets its own)."""
-    if CONFIG not in st.session_state:
-        _rebuild(config or bc.RunConfig())
-        st.session_state[PLAYING] = False
-        st.session_state[VIEW] = View()
-        st.session_state[NOTICE] = None
+MAX_LINK_STEP = 100_000  # a link's step is trained on arrival: keep that under a minute
+
+
+def init() -> None:
+    """Create the session's run once (each browser session gets its own), from the share
+    link's settings when the address has them."""
+    if CONFIG in st.session_state:
+        return
+    decoded = share.decode(st.query_params.to_dict()) if st.query_params else None
+    warnings = list(decoded.warnings) if decoded else []
+    config = decoded.config if decoded else bc.RunConfig()
+    if decoded and decoded.needs_upload:
+        warnings.append("the link is for uploaded data, which it cannot carry: upload the "
+                        "same CSV (sidebar, Data), then train again")
+        config = bc.RunConfig()
+    _rebuild(config)
+    st.session_state[PLAYING] = False
+    st.session_state[VIEW] = View(presenter=bool(decoded and decoded.presenter))
+    step = decoded.step if decoded else None
+    if step and step > MAX_LINK_STEP:
+        warnings.append(f"step: {step} is more than {MAX_LINK_STEP:,}; stopping there")
+        step = MAX_LINK_STEP
+    if step:
+        trainer().run_steps(step)
+    st.session_state[NOTICE] = None
+    if warnings:
+        set_notice("Some link settings were not used: " + "; ".join(warnings) + ".")
 
 
 def config() -> bc.RunConfig:
@@ -117,6 +140,8 @@ def set_notice(text: str | None) -> None:
 
 
 def _rebuild(c: bc.RunConfig, data: bc.Dataset | None = None) -> None:
+    if c.is_custom and data is None:
+        data = dataset()  # uploaded data has no generator: keep the current one
     data, tr = bc.build(c, data)
     st.session_state[CONFIG] = c
     st.session_state[DATA] = data
@@ -162,3 +187,72 @@ def restart_with_current_settings() -> None:
     tr = trainer()
     tr.reset()
     apply_live_settings(tr, with_trainer_settings(config(), tr), config())
+
+
+def feature_names() -> list[str]:
+    """Names of the network's inputs: feature labels, or the uploaded columns."""
+    if config().is_custom:
+        return list(st.session_state[CUSTOM_META]["feature_names"])
+    return [bc.FEATURES[f].label for f in config().features]
+
+
+def custom_meta() -> dict | None:
+    return st.session_state.get(CUSTOM_META) if config().is_custom else None
+
+
+def use_custom_data(data: bc.Dataset, meta: dict, task: str) -> None:
+    """Train on uploaded data from now on (a new run, announced)."""
+    c = config().with_(dataset=bc.config.CUSTOM, custom_task=task, output="auto")
+    _rebuild(c, data)
+    st.session_state[CUSTOM_META] = meta
+    st.session_state[PLAYING] = False
+    set_notice(f"Now training on {meta['file']}: {len(data.X_train)} training and "
+               f"{len(data.X_test)} test rows, {len(meta['feature_names'])} inputs. "
+               "The network was re-initialised.")
+
+
+def load_state(raw: bytes) -> None:
+    """Replace the run with a saved session file, all or nothing (ValueError if bad)."""
+    import json
+
+    try:
+        saved = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not a session file (JSON: {exc})") from None
+    tr = bc.trainer_from_dict(saved)
+    extra = saved.get("extra") or {}
+    if not isinstance(extra, dict) or not isinstance(extra.get("config"), dict):
+        raise ValueError("state.extra.config: missing (not saved by this app)")
+    try:
+        c = bc.RunConfig.from_dict(extra["config"])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"state.extra.config: {exc}") from None
+    meta = extra.get("custom_meta") if c.is_custom else None
+    data = _data_for(c, tr, meta)
+    st.session_state[CONFIG], st.session_state[DATA], st.session_state[TRAINER] = c, data, tr
+    if meta:
+        st.session_state[CUSTOM_META] = meta
+    st.session_state[PLAYING] = False
+    set_notice(f"Session file loaded: step {tr.step}, {len(tr.history) - 1} steps of history.")
+
+
+def _data_for(c: bc.RunConfig, tr: bc.Trainer, meta: dict | None) -> bc.Dataset:
+    """The dataset behind a loaded trainer: regenerated for built-in sets (and checked to be
+    the very same numbers), rebuilt from the saved arrays for uploaded data."""
+    import numpy as np
+
+    from backprop_core.config import inputs, make_data
+
+    if c.is_custom:
+        if not meta or "feature_names" not in meta:
+            raise ValueError("state.extra.custom_meta: missing for uploaded data")
+        n_classes = tr.Y.shape[1] if c.custom_task == "multiclass" else (
+            2 if c.custom_task == "binary" else 0)
+        X_test = tr.X_test if tr.X_test is not None else tr.X[:0]
+        Y_test = tr.Y_test if tr.Y_test is not None else tr.Y[:0]
+        return bc.Dataset("custom", c.custom_task, tr.X, tr.Y, X_test, Y_test, n_classes)
+    data = make_data(c)
+    if not (np.array_equal(inputs(c, data.X_train), tr.X) and
+            np.array_equal(data.Y_train, tr.Y)):
+        raise ValueError("state.data: the data do not match the saved settings")
+    return data

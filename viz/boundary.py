@@ -66,6 +66,7 @@ def boundary_figure(
     discretize: bool = False,
     height: int = 380,
     font_size: int = 12,
+    axis_titles: tuple[str, str] = ("x₁", "x₂"),
 ) -> dict:
     """Output heatmap (as an image) + train points, optional test points (outlined) and the
     current mini-batch (ringed). X arrays are the raw 2-D points (n, 2)."""
@@ -83,9 +84,9 @@ def boundary_figure(
         "height": height, "meta": "boundary", "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
         "xaxis": {"range": [xmin, xmax], "showgrid": False, "zeroline": False,
                   "constrain": "domain",
-                  "title": {"text": "x₁"}},
+                  "title": {"text": axis_titles[0]}},
         "yaxis": {"range": [ymin, ymax], "showgrid": False, "zeroline": False,
-                  "scaleanchor": "x", "scaleratio": 1, "title": {"text": "x₂"}},
+                  "scaleanchor": "x", "scaleratio": 1, "title": {"text": axis_titles[1]}},
         "images": [heatmap_image(grid_output, extent, task, discretize)],
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "plot_bgcolor": "white", "font": {"size": font_size},

@@ -1,0 +1,155 @@
+"""AppTest: uploads, share links, session files and exports."""
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import backprop_core as bc
+from data_io import share
+
+APP = "../app.py"
+
+GOOD_CSV = "\n".join(["a,b,c,label"] + [
+    f"{np.sin(i):.4f},{np.cos(i * 0.7):.4f},{(i % 7) / 7:.4f},{'yes' if np.sin(i) > 0 else 'no'}"
+    for i in range(80)]).encode()
+
+BAD_CSVS = {
+    "empty.csv": (b"", "empty"),
+    "binary.csv": (b"\x00\x01\x02PNG\x00\xff\xfe", "not a text CSV"),
+    "text.csv": (b"name,colour\nann,red\nbob,blue\n", "numeric"),
+    "dupes.csv": (b"a,a,t\n1,2,0\n3,4,1\n", "duplicate"),
+    "inf.csv": (b"a,b,t\n1,inf,0\n2,3,1\n4,5,0\n6,7,1\n8,9,0\n", "inf"),
+}
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    return app
+
+
+def trainer(at):
+    return at.session_state["trainer"]
+
+
+def click(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+
+
+def params_of(tr):
+    return [a.copy() for a in tr.net.weights + tr.net.biases]
+
+
+def test_upload_a_good_csv_and_train(at):
+    at.file_uploader(key="w_csv").set_value(("points.csv", GOOD_CSV, "text/csv")).run()
+    assert not at.exception
+    at.selectbox(key="w_csv_target").set_value("label").run()
+    click(at, "Train on this data")
+    tr = trainer(at)
+    assert at.session_state["config"].dataset == "custom"
+    assert tr.net.layer_sizes[0] == 3 and tr.task == "binary" and len(tr.X) == 40
+    click(at, "Epoch")
+    assert trainer(at).epoch == 1
+    assert any("Boundary view" in c.value for c in at.caption)
+    at.radio(key="w_plane").set_value("pca").run()
+    assert not at.exception and any("PCA" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CSVS))
+def test_bad_csvs_leave_the_old_data_alone(at, name):
+    raw, message = BAD_CSVS[name]
+    before = params_of(trainer(at))
+    at.file_uploader(key="w_csv").set_value((name, raw, "text/csv")).run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "current data stay" in shown and message.lower() in shown.lower(), shown
+    assert at.session_state["config"].dataset == "circle"
+    assert all(np.array_equal(a, b) for a, b in zip(before, params_of(trainer(at)),
+                                                    strict=True))
+
+
+def test_missing_values_offer_to_drop_rows(at):
+    raw = b"a,b,t\n1,2,0\n3,,1\n5,6,0\n7,8,1\n9,x,0\n2,1,1\n4,3,0\n"
+    at.file_uploader(key="w_csv").set_value(("gaps.csv", raw, "text/csv")).run()
+    at.selectbox(key="w_csv_target").set_value("t").run()
+    drop = at.checkbox(key="w_csv_drop")
+    assert "2 row" in drop.label
+    drop.check().run()
+    click(at, "Train on this data")
+    assert len(trainer(at).X) + len(trainer(at).X_test) == 5
+
+
+def test_share_link_reproduces_the_run_bit_for_bit():
+    config = bc.RunConfig(dataset="xor", noise=0.2, hidden=(5, 3), activations=("relu", "tanh"),
+                          optimizer="adam", lr=0.01, seed=7, data_seed=3)
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in share.encode(config, step=37).items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception
+    tr = trainer(app)
+    _, expected = bc.build(config)
+    expected.run_steps(37)
+    assert tr.step == 37 and app.session_state["config"] == config
+    assert all(np.array_equal(a, b) for a, b in zip(params_of(tr), params_of(expected),
+                                                    strict=True))
+    assert tr.history[37] == expected.history[37]
+
+
+def test_tampered_link_falls_back_with_a_warning():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update({"v": "1", "lr": "abc", "h": "4,99", "ds": "nope"})
+    app.run()
+    assert not app.exception
+    notice = " ".join(i.value for i in app.info)
+    assert "lr" in notice and "ds" in notice and "h" in notice
+    assert app.session_state["config"].lr == 0.03
+
+
+def test_save_and_load_a_session_file(at):
+    from ui import share_io  # noqa: F401  (imported by the app too)
+    for _ in range(3):
+        click(at, "Step")
+    at.select_slider(key="w_lr").set_value(0.3).run()
+    click(at, "Epoch")
+    tr = trainer(at)
+    saved = bc.trainer_to_dict(tr, extra={"config": at.session_state["config"].to_dict()})
+    raw = json.dumps(saved).encode()
+    before, step = params_of(tr), tr.step
+    click(at, "Reset")
+    at.file_uploader(key="w_load_file").set_value(("run.json", raw, "application/json")).run()
+    assert not at.exception
+    loaded = trainer(at)
+    assert loaded.step == step == 13 and at.session_state["config"].lr == 0.3
+    assert all(np.array_equal(a, b) for a, b in zip(params_of(loaded), before, strict=True))
+    assert at.select_slider(key="w_lr").value == 0.3
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"not json", "JSON"),
+    (b'{"format": "something else"}', "format"),
+    (b"\xff\xfe\x00", "JSON"),
+])
+def test_loading_a_bad_session_file_changes_nothing(at, raw, message):
+    click(at, "Step")
+    before = params_of(trainer(at))
+    at.file_uploader(key="w_load_file").set_value(("bad.json", raw, "application/json")).run()
+    assert not at.exception
+    assert any("nothing changed" in e.value and message in e.value for e in at.error)
+    assert trainer(at).step == 1
+    assert all(np.array_equal(a, b) for a, b in zip(before, params_of(trainer(at)),
+                                                    strict=True))
+
+
+def test_share_button_shows_a_link_that_decodes_to_the_run(at):
+    click(at, "Step")
+    click(at, "Share link")
+    link = at.session_state["share_link"]
+    query = link.split("?", 1)[1]
+    params = dict(part.split("=", 1) for part in query.split("&"))
+    decoded = share.decode(params)
+    assert decoded.config == at.session_state["config"] and decoded.step == 1

@@ -1,0 +1,109 @@
+"""Share links, session files and exports (sidebar panel of the Playground)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit, urlunsplit
+
+import streamlit as st
+
+import backprop_core as bc
+from data_io import exports, share
+
+from . import session
+
+FILE_LIMIT_MB = 5
+
+
+def share_url(step: int | None) -> str:
+    """The app's address with the run's settings (and ``step``) as query parameters."""
+    params = share.encode(session.config(), step=step, presenter=session.view().presenter)
+    url = st.context.url or "http://localhost:8501/"
+    scheme, netloc, path, _, _ = urlsplit(url)
+    return urlunsplit((scheme, netloc, path, share.to_query_string(params), ""))
+
+
+def mirror_url() -> None:
+    """Keep the address bar's settings in step with the run (the step number only goes into
+    the Share link, it changes too often)."""
+    params = share.encode(session.config(), presenter=session.view().presenter)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def share_section() -> None:
+    c = session.config()
+    if c.is_custom:
+        st.caption("A link cannot carry uploaded data: whoever opens it is asked to upload "
+                   "the same CSV. Use a session file to pass on everything.")
+    with_step = st.checkbox("Include the current step", value=True, key="w_share_step")
+    if st.button("Share link", key="b_share", width="stretch"):
+        st.session_state["share_link"] = share_url(session.trainer().step if with_step
+                                                   else None)
+    if st.session_state.get("share_link"):
+        st.code(st.session_state["share_link"], language=None, wrap_lines=True)
+        st.caption("Opening it rebuilds the same data and initial weights and, with a step, "
+                   "trains to that step: every student sees the same numbers.")
+
+
+def session_file() -> str:
+    extra = {"config": session.config().to_dict(), "view": {
+        "presenter": session.view().presenter, "edge_mode": session.view().edge_mode}}
+    if session.custom_meta():
+        extra["custom_meta"] = session.custom_meta()
+    return json.dumps(bc.trainer_to_dict(session.trainer(), extra=extra))
+
+
+def _load_session_file() -> None:
+    upload = st.session_state.get("w_load_file")
+    if upload is None:
+        return
+    try:
+        session.load_state(upload.getvalue())
+    except ValueError as exc:  # StateError and bad JSON alike; nothing was changed
+        st.session_state["load_error"] = str(exc)
+    else:
+        st.session_state["load_error"] = None
+        from .controls import seed_widgets
+        seed_widgets(session.config())
+
+
+def save_load_section() -> None:
+    tr = session.trainer()
+    st.download_button("Save session file", data=session_file, file_name=f"backprop-step-"
+                       f"{tr.step}.json", mime="application/json", key="b_save",
+                       width="stretch", disabled=tr.diverged is not None,
+                       help="Settings, data, weights, optimizer state and the whole history.")
+    st.file_uploader("Load a session file", type=["json"], key="w_load_file",
+                     on_change=_load_session_file)
+    if st.session_state.get("load_error"):
+        st.error(f"Not loaded, nothing changed: {st.session_state['load_error']}")
+
+
+def exports_section() -> None:
+    tr, c, data = session.trainer(), session.config(), session.dataset()
+    names = session.feature_names()
+    cols = st.columns(2)
+    cols[0].download_button("Weights (JSON)", key="b_weights",
+                            data=lambda: exports.weights_json(tr.net, feature_names=names,
+                                                              task=data.task),
+                            file_name="weights.json", mime="application/json",
+                            width="stretch", disabled=tr.diverged is not None)
+    cols[1].download_button("History (CSV)", key="b_history",
+                            data=lambda: exports.history_csv(tr.history),
+                            file_name="history.csv", mime="text/csv", width="stretch")
+    feature_ids = list(c.features) if not c.is_custom else names
+    st.download_button("NumPy script of this network", key="b_script",
+                       data=lambda: exports.numpy_script(tr.net, feature_ids, data.task),
+                       file_name="network.py", mime="text/x-python", width="stretch",
+                       disabled=tr.diverged is not None)
+    st.caption("Each chart's camera button saves it as a PNG.")
+
+
+def panel() -> None:
+    with st.expander("Share · save · export", expanded=False):
+        share_section()
+        st.divider()
+        save_load_section()
+        st.divider()
+        exports_section()

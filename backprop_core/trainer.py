@@ -29,6 +29,7 @@ from .optimizers import SGD, Optimizer, Update, make_optimizer
 from .regularization import check_regularization, penalty
 
 PHASES = ("forward", "backward", "update")
+BLOWUP = 1e6  # a training loss this many times its initial value counts as divergence
 TASKS = ("binary", "multiclass", "regression")
 
 
@@ -43,10 +44,14 @@ class Divergence:
 
     @property
     def message(self) -> str:
+        what = ("grew over a million times its starting value" if self.quantity == "loss"
+                else "became NaN or infinite")
+        where = "the training loss" if self.quantity == "loss" else (
+            f"the {self.quantity} of layer {self.layer + 1}")
         return (
-            f"Training diverged at step {self.step}: the {self.quantity} of layer "
-            f"{self.layer + 1} became NaN or infinite during the {self.phase} phase. "
-            f"Lower the learning rate, then restore step {self.step - 1}."
+            f"Training diverged at step {self.step}: {where} {what} during the "
+            f"{self.phase} phase. Lower the learning rate, then restore step "
+            f"{self.step - 1}."
         )
 
 
@@ -239,9 +244,14 @@ class Trainer:
         rec = self._record(self.grads, self.last_update)
         bad = _first_bad(rec.weight_norms)
         losses = (rec.train_loss, rec.test_loss or 0.0, rec.penalty)
-        if bad is not None or not all(map(math.isfinite, losses)):
+        finite = all(map(math.isfinite, losses))
+        # Long before anything overflows, a loss a million times its start says the run
+        # has blown up; stopping there leaves a last good step worth going back to.
+        blown_up = finite and rec.train_loss > BLOWUP * max(1.0, self.history[0].train_loss)
+        if bad is not None or not finite or blown_up:
             self.step -= 1
-            quantity = "weights" if bad is not None else "output (loss on the data)"
+            quantity = ("weights" if bad is not None else
+                        "output (loss on the data)" if not finite else "loss")
             self._diverge("update", bad, quantity)
             return
         self.history.append(rec)

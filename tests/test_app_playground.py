@@ -50,7 +50,7 @@ def test_page_loads_with_all_three_charts(at):
     neurons = next(t for t in net["data"] if t.get("name") == "neurons")
     assert len(neurons["x"]) == 11
     hover = next(t for t in net["data"] if t.get("name") == "weights")
-    assert len(hover["x"]) == 2 * (2 * 4 + 4 * 4 + 4 * 1)  # two hover points per edge
+    assert len(hover["x"]) == 2 * 4 + 4 * 4 + 4 * 1  # one hover point per edge
     assert metric(at, "Step") == "0"
 
 

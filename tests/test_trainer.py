@@ -213,3 +213,12 @@ def test_bad_data_is_refused():
         bc.Trainer(net, np.zeros((4, 3)), np.zeros((4, 1)))
     with pytest.raises(ValueError, match="NaN"):
         bc.Trainer(net, np.full((4, 2), np.nan), np.zeros((4, 1)))
+
+
+def test_overflow_is_divergence_too_and_names_the_layer():
+    tr = make()
+    tr.net.weights[1][0, 0] = np.inf  # tanh saturates the forward pass; backward cannot
+    tr.finish_step()
+    assert tr.diverged is not None and tr.diverged.phase == "backward"
+    assert "NaN or infinite" in tr.diverged.message and tr.step == 0
+    assert tr.diverged.layer in (0, 1)

@@ -34,7 +34,11 @@ def test_network_figure_draws_any_architecture(hidden, n_features, out, mode):
     assert len(fig["layout"]["images"]) == 1
     hover = next(t for t in fig["data"] if t.get("name") == "weights")
     n_edges = sum(W.size for W in net.weights)
-    assert len(hover["x"]) in (n_edges, 2 * n_edges)
+    assert len(hover["x"]) == n_edges
+    points = np.column_stack([hover["x"], hover["y"]])
+    gaps = np.hypot(*(points[:, None] - points[None]).transpose(2, 0, 1))
+    np.fill_diagonal(gaps, np.inf)
+    assert n_edges < 2 or gaps.min() > 0.05  # no two edges share a hover spot
     neurons = next(t for t in fig["data"] if t.get("name") == "neurons")
     assert len(neurons["x"]) == sum(net.layer_sizes)
 

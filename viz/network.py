@@ -9,6 +9,7 @@ Invisible markers at edge midpoints and neuron centres carry the hover text and 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,26 +116,52 @@ def _state_text(opt_state, kind: str, layer: int, idx) -> str:
     return "<br>optimizer: " + ", ".join(parts)
 
 
+@functools.lru_cache(maxsize=32)
+def hover_points(layer_sizes: tuple[int, ...]) -> np.ndarray:
+    """One hover point per edge, (n_edges, 2), in the edges' order (layer, from, to).
+
+    Points at a fixed fraction of every edge coincide wherever edges cross, and Plotly then
+    shows the wrong edge. So each edge gets, of 13 positions along it, the one farthest from
+    the points already placed (greedy; cached per architecture).
+    """
+    pos = node_positions(list(layer_sizes))
+    half = NODE / 2
+    ts = np.linspace(0.2, 0.8, 13)
+    placed = np.empty((0, 2))
+    out = []
+    for layer in range(len(layer_sizes) - 1):
+        for i, j in np.ndindex(layer_sizes[layer], layer_sizes[layer + 1]):
+            a, b = pos[layer][i], pos[layer + 1][j]
+            cand = np.column_stack([a[0] + half + ts * (b[0] - a[0] - 2 * half),
+                                    a[1] + ts * (b[1] - a[1])])
+            if len(placed):
+                dist = np.min(np.hypot(*(cand[:, None, :] - placed[None]).transpose(2, 0, 1)),
+                              axis=1)
+                best = cand[int(np.argmax(dist))]
+            else:
+                best = cand[len(ts) // 2]
+            out.append(best)
+            placed = np.vstack([placed, best])
+    return np.array(out)
+
+
 def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
     xs, ys, text, custom = [], [], [], []
-    half = NODE / 2
-    ts = (1 / 3, 2 / 3) if sum(W.size for W in net.weights) <= 150 else (0.5,)
+    points = hover_points(tuple(net.layer_sizes))
+    edge = 0
     for layer, W in enumerate(net.weights):
         for i, j in np.ndindex(W.shape):
-            a, b = pos[layer][i], pos[layer + 1][j]
-            # Hover points a third and two thirds of the way along (one, mid-way, on big
-            # networks, where hundreds of edges already cover the space).
-            for t in ts:
-                xs.append(a[0] + half + t * (b[0] - a[0] - 2 * half))
-                ys.append(a[1] + t * (b[1] - a[1]))
+            xs.append(float(points[edge, 0]))
+            ys.append(float(points[edge, 1]))
+            edge += 1
             lines = [f"<b>w[{layer}] {i}→{j}</b> = {fmt(W[i, j])}"]
             if data.grads is not None:
                 lines.append(f"∂C/∂w = {fmt(data.grads.weights[layer][i, j])}")
             if data.update is not None:
                 lines.append(f"Δw = {fmt(data.update.weights[layer][i, j])}")
             label = "<br>".join(lines) + _state_text(data.opt_state, "weights", layer, (i, j))
-            text += [label] * len(ts)
-            custom += [[layer, i, j]] * len(ts)
+            text.append(label)
+            custom.append([layer, i, j])
     return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "text": text,
             "customdata": custom, "hoverinfo": "text", "showlegend": False, "name": "weights",
             "marker": {"size": 9, "color": "rgba(0,0,0,0)"}}

@@ -4,23 +4,25 @@ import streamlit as st
 
 from ui import classroom, controls, live, session, share_io
 
+# The live area should fit one projector screen: less padding, smaller metric values.
 COMPACT = """<style>
-[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 1rem;}
-[data-testid="stMetricValue"] {font-size: 1.9rem;}
+[data-testid="stMainBlockContainer"] {padding-top: 1.5rem; padding-bottom: 1rem;}
+[data-testid="stMetricValue"] {font-size: 1.6rem;}
 </style>"""
 
 
 def header() -> None:
     st.markdown(COMPACT, unsafe_allow_html=True)
-    st.markdown("## Backprop Playground")
 
 
 def main() -> None:
     session.apply_config(controls.sidebar())
     share_io.mirror_url()
     header()
-    if session.notice():
-        st.info(session.notice())
+    notice = session.take_notice()
+    if notice:
+        kind, text = notice
+        st.warning(text) if kind == "warning" else st.toast(text)
     live.run()
     classroom.compare_section()
 

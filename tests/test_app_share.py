@@ -105,7 +105,7 @@ def test_tampered_link_falls_back_with_a_warning():
     app.query_params.update({"v": "1", "lr": "abc", "h": "4,99", "ds": "nope"})
     app.run()
     assert not app.exception
-    notice = " ".join(i.value for i in app.info)
+    notice = " ".join(w.value for w in app.warning)
     assert "lr" in notice and "ds" in notice and "h" in notice
     assert app.session_state["config"].lr == 0.03
 

@@ -62,7 +62,9 @@ def test_boundary_and_loss_figures_are_json():
     fig = boundary_figure(grid.output, (-6, 6, -6, 6), data.task, data.X_train, data.Y_train,
                           data.X_test, data.Y_test, batch=data.X_train[:3])
     json.dumps(fig)
-    assert [t["name"] for t in fig["data"]] == ["train", "test", "mini-batch"]
+    assert [t["name"] for t in fig["data"]] == ["train", "train", "test", "test", "mini-batch"]
+    # Legend swatches are neutral entries, the data traces stay out of the legend.
+    assert [t.get("showlegend", True) for t in fig["data"]] == [False, True, False, True, True]
     loss = loss_figure(tr.history.columns, data.task, log_scale=True, current_step=2)
     json.dumps(loss)
     assert loss["data"][0]["y"][0] == round(tr.history[0].train_loss, 6)

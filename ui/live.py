@@ -112,23 +112,26 @@ def metrics(tr: bc.Trainer) -> None:
     rec = tr.history[tr.step]
     cols = st.columns(5)
     cols[0].metric("Step", tr.step)
-    cols[1].metric("Epoch", tr.epoch)
-    cols[2].metric("Train loss", f"{rec.train_loss:.4f}")
-    cols[3].metric("Test loss", "–" if rec.test_loss is None else f"{rec.test_loss:.4f}")
+    cols[1].metric("Epochs done", tr.epoch)
+    cols[2].metric("Train loss", f"{rec.train_loss:.4g}")
+    cols[3].metric("Test loss", "–" if rec.test_loss is None else f"{rec.test_loss:.4g}")
     if rec.train_accuracy is not None:
         test = "" if rec.test_accuracy is None else f" / {rec.test_accuracy:.1%}"
         cols[4].metric("Accuracy (train / test)", f"{rec.train_accuracy:.1%}{test}")
-    else:
+    elif tr.regularization != "none":
         cols[4].metric("Penalty", f"{rec.penalty:.4g}")
+    else:
+        n_test = 0 if tr.X_test is None else len(tr.X_test)
+        cols[4].metric("Samples (train / test)", f"{len(tr.X)} / {n_test}")
 
 
-def history_slider(tr: bc.Trainer) -> None:
-    last = tr.history.last_step
-    if last < 1:
-        return
+def history_slider(tr: bc.Trainer, playing: bool) -> None:
+    """Always drawn (disabled while playing), so the charts below never jump."""
+    last = max(tr.history.last_step, 1)
     st.session_state["w_history"] = tr.step
-    st.slider("History (go back or forward to any recorded step)", 0, last,
-              key="w_history", on_change=_goto)
+    st.slider("History: go back or forward to any step", 0, last,
+              key="w_history", on_change=_goto,
+              disabled=playing or tr.history.last_step < 1)
 
 
 def plane_for(tr: bc.Trainer, view: session.View):
@@ -172,28 +175,30 @@ def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.Vie
             batch=batch, discretize=view.discretize, font_size=font,
             height=400 if view.presenter else 340, axis_titles=titles),
         "loss": loss_figure(tr.history.columns, data.task, view.log_scale,
-                            height=260 if view.presenter else 220, font_size=font,
+                            height=280 if view.presenter else 230, font_size=font,
                             current_step=tr.step),
     }
 
 
 def diagram_height(net, presenter: bool) -> int:
-    """The diagram fills its column at about the aspect ratio its layout was made for."""
-    width = 820 if presenter else 760
-    return int(min(max(width / 1.35, 540), 640))
+    """As tall as the boundary and loss charts stacked beside it."""
+    return 700 if presenter else 580
 
 
 def view_controls(view: session.View) -> None:
-    cols = st.columns([0.7, 2.6, 1, 1, 1], vertical_alignment="center")
-    cols[0].markdown("**Edges show**")
+    """What the edges show, and the chart options behind one small popover."""
     labels = {"weights": "weights w", "gradients": "gradients ∂C/∂w", "updates": "updates Δw"}
-    view.edge_mode = cols[1].radio("Edges show", list(labels), format_func=labels.get,
-                                   index=list(labels).index(view.edge_mode),
-                                   horizontal=True, key="w_edge_mode",
-                                   label_visibility="collapsed")
-    view.show_test = cols[2].toggle("Test data", key="w_show_test", value=view.show_test)
-    view.discretize = cols[3].toggle("Discretise", key="w_discretize", value=view.discretize)
-    view.log_scale = cols[4].toggle("Log loss", key="w_log_scale", value=view.log_scale)
+    view.edge_mode = st.radio("Edges show", list(labels), format_func=labels.get,
+                              index=list(labels).index(view.edge_mode), horizontal=True,
+                              key="w_edge_mode")
+
+
+def chart_options(view: session.View) -> None:
+    with st.popover("Chart options", width="stretch"):
+        view.show_test = st.toggle("Show test data", key="w_show_test", value=view.show_test)
+        view.discretize = st.toggle("Discretise the output", key="w_discretize",
+                                    value=view.discretize)
+        view.log_scale = st.toggle("Log-scale loss", key="w_log_scale", value=view.log_scale)
 
 
 def select_clicked(clicked) -> None:
@@ -229,6 +234,9 @@ def live_area(started_playing: bool) -> None:
     if playing and tr.diverged is not None:
         session.set_playing(False)
         st.rerun(scope="app")  # stop the fragment's timer
+    notice = session.take_notice()  # e.g. after Reset, which reruns only this fragment
+    if notice:
+        st.toast(notice[1])
     header, buttons = st.columns([1, 2.4], vertical_alignment="bottom")
     with header:
         play_controls(tr, playing, view)
@@ -239,10 +247,15 @@ def live_area(started_playing: bool) -> None:
     elif shown("phases"):
         st.markdown(phase_message(tr))
     metrics(tr)
-    if not playing and shown("history"):
-        history_slider(tr)
+    slider_col, edges_col, options_col = st.columns([2.2, 1.9, 0.8], vertical_alignment="bottom")
+    if shown("history"):
+        with slider_col:
+            history_slider(tr, playing)
     if shown("view"):
-        view_controls(view)
+        with edges_col:
+            view_controls(view)
+        with options_col:
+            chart_options(view)
     with np.errstate(all="ignore"):
         result = live_charts(figures(tr, data, c, view))
     select_clicked(result.clicked)

@@ -6,7 +6,7 @@ widget keys (``w_...``), which Streamlit itself owns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import streamlit as st
 
@@ -62,7 +62,8 @@ def init() -> None:
         trainer().run_steps(step)
     st.session_state[NOTICE] = None
     if warnings:
-        set_notice("Some link settings were not used: " + "; ".join(warnings) + ".")
+        set_notice("Some link settings were not used: " + "; ".join(warnings) + ".",
+                   "warning")
 
 
 def config() -> bc.RunConfig:
@@ -131,12 +132,13 @@ def clear_snapshots() -> None:
     st.session_state[SNAPSHOTS] = []
 
 
-def notice() -> str | None:
-    return st.session_state.get(NOTICE)
+def take_notice() -> tuple[str, str] | None:
+    """The pending (kind, text) message, once: "toast" for news, "warning" for problems."""
+    return st.session_state.pop(NOTICE, None)
 
 
-def set_notice(text: str | None) -> None:
-    st.session_state[NOTICE] = text
+def set_notice(text: str | None, kind: str = "toast") -> None:
+    st.session_state[NOTICE] = None if text is None else (kind, text)
 
 
 def _rebuild(c: bc.RunConfig, data: bc.Dataset | None = None) -> None:
@@ -149,6 +151,12 @@ def _rebuild(c: bc.RunConfig, data: bc.Dataset | None = None) -> None:
 
 
 DATA_FIELDS = ("dataset", "noise", "n_samples", "train_fraction", "n_classes", "data_seed")
+LABELS = {"dataset": "dataset", "noise": "noise", "n_samples": "samples",
+          "train_fraction": "training share", "n_classes": "classes", "data_seed": "data sample",
+          "features": "features", "hidden": "hidden layers", "activations": "activations",
+          "output": "output + loss", "init": "initialiser", "seed": "seed",
+          "batch_size": "batch size", "reduction": "loss over the batch",
+          "custom_task": "task"}
 
 
 def apply_config(new: bc.RunConfig) -> None:
@@ -160,9 +168,10 @@ def apply_config(new: bc.RunConfig) -> None:
         same_data = all(getattr(old, f) == getattr(new, f) for f in DATA_FIELDS)
         _rebuild(new, dataset() if same_data else None)
         st.session_state[PLAYING] = False
-        what = "Architecture" if same_data else "Data"
-        set_notice(f"{what} changed: the network was re-initialised (seed {new.seed}), "
-                   "training starts again from step 0.")
+        changed = [LABELS.get(f.name, f.name) for f in fields(bc.RunConfig)
+                   if getattr(old, f.name) != getattr(new, f.name)]
+        set_notice(f"Changed {', '.join(changed)}: the network was re-initialised (seed "
+                   f"{new.seed}) and training starts again from step 0.")
         return
     apply_live_settings(trainer(), old, new)
     st.session_state[CONFIG] = new

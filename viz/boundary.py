@@ -39,19 +39,31 @@ def point_colors(Y: np.ndarray, task: str) -> list:
     return [CLASS_HEX[k] for k in labels]
 
 
-def _points(X, Y, task, name, outline: bool) -> dict:
+SCALE = [[0, "#f59322"], [0.5, "#e8eaeb"], [1, "#0877bd"]]
+
+
+def _points(X, Y, task, name, outline: bool, colorbar: bool = False) -> dict:
+    """Data points coloured by class (or target); test points get a thick dark ring.
+    The legend uses separate neutral swatches (see ``_legend``)."""
     colors = point_colors(Y, task)
-    marker = {"size": 7, "line": {"width": 1.8 if outline else 0.8,
-                                  "color": "#111" if outline else "white"}}
+    marker = {"size": 7, "line": {"width": 1.8 if outline else 0.7,
+                                  "color": "#111" if outline else "#444"}}
     if task == "regression":
-        marker.update({"color": colors, "colorscale": [[0, "#f59322"], [0.5, "#e8eaeb"],
-                                                       [1, "#0877bd"]],
-                       "cmin": -1, "cmax": 1})
+        marker.update({"color": colors, "colorscale": SCALE, "cmin": -1, "cmax": 1,
+                       "showscale": colorbar,
+                       "colorbar": {"thickness": 10, "len": 0.8, "title": {"text": "target"}}})
     else:
         marker["color"] = colors
     return {"type": "scattergl" if len(X) > 1500 else "scatter", "mode": "markers",
             "x": X[:, 0].round(4).tolist(), "y": X[:, 1].round(4).tolist(), "name": name,
-            "marker": marker, "hovertemplate": f"{name}<br>(%{{x}}, %{{y}})<extra></extra>"}
+            "marker": marker, "showlegend": False,
+            "hovertemplate": f"{name}<br>(%{{x}}, %{{y}})<extra></extra>"}
+
+
+def _legend(name: str, marker: dict) -> dict:
+    """A legend-only entry, so the swatch is not whatever colour the first point has."""
+    return {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "name": name,
+            "marker": marker, "hoverinfo": "skip"}
 
 
 def boundary_figure(
@@ -71,9 +83,13 @@ def boundary_figure(
     """Output heatmap (as an image) + train points, optional test points (outlined) and the
     current mini-batch (ringed). X arrays are the raw 2-D points (n, 2)."""
     xmin, xmax, ymin, ymax = extent
-    traces = [_points(X_train, Y_train, task, "train", outline=False)]
+    traces = [_points(X_train, Y_train, task, "train", outline=False, colorbar=True),
+              _legend("train", {"size": 7, "color": "#bbb", "line": {"width": 0.7,
+                                                                      "color": "#444"}})]
     if X_test is not None and Y_test is not None and len(X_test):
-        traces.append(_points(X_test, Y_test, task, "test", outline=True))
+        traces += [_points(X_test, Y_test, task, "test", outline=True),
+                   _legend("test", {"size": 7, "color": "#bbb",
+                                    "line": {"width": 1.8, "color": "#111"}})]
     if batch is not None and len(batch):
         traces.append({"type": "scatter", "mode": "markers", "name": "mini-batch",
                        "x": batch[:, 0].round(4).tolist(), "y": batch[:, 1].round(4).tolist(),

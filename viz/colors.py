@@ -40,3 +40,9 @@ def class_rgb(probabilities: np.ndarray) -> np.ndarray:
 
 def signed_hex(value: float) -> str:
     return POSITIVE_HEX if value >= 0 else NEGATIVE_HEX
+
+
+def class_ramp(p: np.ndarray, k: int) -> np.ndarray:
+    """Probabilities of class k (any shape) -> RGB from neutral to class k's colour."""
+    w = np.clip(np.nan_to_num(p), 0, 1)[..., None].astype(np.float32)
+    return (NEUTRAL + (CLASS_RGB[k % len(CLASS_RGB)] - NEUTRAL) * w).astype(np.uint8)

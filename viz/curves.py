@@ -37,7 +37,8 @@ def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
     layout = {
         "height": height, "meta": "loss", "margin": {"l": 50, "r": 50, "t": 10, "b": 35},
         "xaxis": {"title": {"text": "step"}, "rangemode": "tozero"},
-        "yaxis": {"title": {"text": "loss"}, "type": "log" if log_scale else "linear"},
+        "yaxis": {"title": {"text": "loss"}, "type": "log" if log_scale else "linear",
+                  "automargin": True, "exponentformat": "e"},
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "plot_bgcolor": "white", "font": {"size": font_size},
         "shapes": [],
@@ -47,7 +48,7 @@ def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
                        "y": column("train_accuracy"), "name": "train accuracy",
                        "line": {"color": "#0877bd", "width": 1.5}})
         layout["yaxis2"] = {"title": {"text": "accuracy"}, "overlaying": "y", "side": "right",
-                            "range": [0, 1.02], "showgrid": False}
+                            "range": [0, 1.02], "showgrid": False, "automargin": True}
     if current_step is not None and current_step != steps[-1]:
         layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper",
                                  "x0": current_step, "x1": current_step, "y0": 0, "y1": 1,

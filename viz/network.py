@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .colors import NEGATIVE_HEX, POSITIVE_HEX, diverging_rgb
+from .colors import NEGATIVE_HEX, POSITIVE_HEX, class_ramp, diverging_rgb
 from .images import png_data_uri
 
 MAX_GAP, MIN_GAP = 2.4, 1.35  # horizontal distance between layer columns, in neuron spacings
@@ -193,7 +193,8 @@ def _node_hover_trace(net, pos, data: DiagramData) -> dict:
 def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
     """Bias (or ∂C/∂b) under every neuron, feature names left of the inputs."""
     xs, ys, text = [], [], []
-    show_delta = mode != "weights" and data.grads is not None
+    show_delta = mode == "gradients" and data.grads is not None
+    show_update = mode == "updates" and data.update is not None
     for layer, p in enumerate(pos):
         for j, (x, y) in enumerate(p):
             if layer == 0:
@@ -201,10 +202,15 @@ def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
                 ys.append(y)
                 text.append(data.feature_labels[j])
                 continue
-            value = data.grads.biases[layer - 1][j] if show_delta else net.biases[layer - 1][j]
+            if show_delta:
+                prefix, value = "δ ", data.grads.biases[layer - 1][j]
+            elif show_update:
+                prefix, value = "Δb ", data.update.biases[layer - 1][j]
+            else:
+                prefix, value = "b ", net.biases[layer - 1][j]
             xs.append(x)
             ys.append(y - NODE / 2 - 0.12)
-            text.append(("δ " if show_delta else "b ") + f"{value:.2g}")
+            text.append(prefix + f"{value:.2g}")
     positions = ["middle left" if x < NODE else "middle center" for x in xs]
     return {"type": "scatter", "mode": "text", "x": xs, "y": ys, "text": text,
             "textposition": positions, "hoverinfo": "skip", "showlegend": False,
@@ -243,8 +249,10 @@ def _node_image(net, pos, thumbs) -> dict:
         r = thumbs[layer].shape[0]
         pick = np.arange(side) * r // side  # nearest-neighbour upscaling
         for j, (left, top) in enumerate(column):
-            v = thumb_values(thumbs[layer][:, :, j], activation)[::-1]  # top row = max y
-            canvas[top:top + side, left:left + side, :3] = diverging_rgb(v[np.ix_(pick, pick)])
+            a = thumbs[layer][:, :, j][::-1][np.ix_(pick, pick)]  # image top row = max y
+            canvas[top:top + side, left:left + side, :3] = (
+                class_ramp(a, j) if activation == "softmax" else
+                diverging_rgb(thumb_values(a, activation)))
             canvas[top:top + side, left:left + side, 3] = 255
     return {"source": png_data_uri(canvas), "xref": "x", "yref": "y", "x": x0, "y": y1,
             "sizex": width / THUMB_PX, "sizey": height / THUMB_PX, "sizing": "stretch",

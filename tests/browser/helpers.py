@@ -41,12 +41,18 @@ def wait_for_render(page: Page, timeout: float = 30000) -> None:
     page.wait_for_function(_RENDERED_JS, timeout=timeout)
 
 
-def open_app(page: Page, url: str, timeout: float = 60000) -> None:
-    """Navigate to ``url`` and wait for the first full render of the app."""
+def open_app(page: Page, url: str, timeout: float = 60000, charts: int = 0) -> None:
+    """Navigate to ``url`` and wait for the first full render of the app, including at
+    least ``charts`` drawn Plotly charts (the "every chart drew" check alone passes while
+    a custom component has not mounted its charts yet)."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout)
     page.locator(APP_SELECTOR).wait_for(state="attached", timeout=timeout)
     page.locator(CONNECTED_SELECTOR).wait_for(state="attached", timeout=timeout)
     wait_for_idle(page, timeout=timeout)
+    if charts:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+            arg=charts, timeout=timeout)
     wait_for_render(page, timeout=timeout)
 
 

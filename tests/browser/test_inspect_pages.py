@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_step_then_step_through_shows_the_same_step(page, app_server, artifacts_dir):
-    open_app(page, app_server)
+    open_app(page, app_server, charts=3)
     click(page, "Step")
     click(page, "Step")
     click(page, "Forward")

@@ -22,7 +22,7 @@ def click(page, label: str) -> None:
 
 
 def test_phases_step_play_pause(page, app_server, artifacts_dir):
-    open_app(page, app_server)
+    open_app(page, app_server, charts=3)
     assert step_value(page) == 0
     assert page.get_by_role("button", name="Backward", exact=True).is_disabled()
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_app_loads_without_errors(page, app_server, artifacts_dir):
-    open_app(page, app_server)
+    open_app(page, app_server, charts=3)
     wait_for_idle(page)
     wait_for_render(page)
     page.screenshot(path=str(artifacts_dir / "smoke.png"), full_page=True)

@@ -125,18 +125,19 @@ def metrics(tr: bc.Trainer) -> None:
         cols[4].metric("Samples (train / test)", f"{len(tr.X)} / {n_test}")
 
 
-def history_slider(tr: bc.Trainer, playing: bool) -> None:
-    """Always drawn (disabled while playing), so the charts below never jump."""
+PAUSED_HISTORY = ('<div style="height:62px;padding-top:4px;color:#666">History: pause to '
+                  'go back or forward to any step.</div>')
+
+
+def history_slider(tr: bc.Trainer) -> None:
     last = max(tr.history.last_step, 1)
     st.session_state["w_history"] = tr.step
     st.slider("History: go back or forward to any step", 0, last,
-              key="w_history", on_change=_goto,
-              disabled=playing or tr.history.last_step < 1)
+              key="w_history", on_change=_goto, disabled=tr.history.last_step < 1)
 
 
-def plane_for(tr: bc.Trainer, view: session.View):
+def plane_for(tr: bc.Trainer, view: session.View, names: list[str]):
     """How uploaded data with any number of inputs is drawn on a plane."""
-    names = session.feature_names()
     if view.plane == "pca" or len(names) < 2:
         return pca(tr.X)
     i, j = view.plane_features
@@ -145,14 +146,16 @@ def plane_for(tr: bc.Trainer, view: session.View):
     return two_features(tr.X, i, j, names)
 
 
-def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View) -> dict:
-    """The three live figures (Plotly dicts) for the trainer's current state."""
+def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View,
+            names: list[str]) -> dict:
+    """The three live figures (Plotly dicts) for the trainer's current state; ``names``
+    label the network's inputs."""
     mid_step = tr.phase_index != 0 and tr.batch_idx is not None
     X_train, X_test = data.X_train, data.X_test
     batch = X_train[tr.batch_idx] if mid_step else None
     titles = ("x₁", "x₂")
     if c.is_custom:
-        plane = plane_for(tr, view)
+        plane = plane_for(tr, view, names)
         X_train, X_test = plane.coords(X_train), plane.coords(X_test)
         batch = None if batch is None else plane.coords(batch)
         extent = plane_extent(np.vstack([X_train, X_test]))
@@ -164,7 +167,7 @@ def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.Vie
     thumbs = [layer[::5, ::5] for layer in grid.layers]
     font = 16 if view.presenter else 12
     diagram = DiagramData(
-        feature_labels=session.feature_names(), thumbs=thumbs, grads=tr.grads,
+        feature_labels=names, thumbs=thumbs, grads=tr.grads,
         update=tr.last_update, opt_state=tr.optimizer.state or None, font_size=font)
     return {
         "network": network_figure(tr.net, diagram, view.edge_mode,
@@ -250,17 +253,21 @@ def live_area(started_playing: bool) -> None:
     slider_col, edges_col, options_col = st.columns([2.2, 1.9, 0.8], vertical_alignment="bottom")
     if shown("history"):
         with slider_col:
-            history_slider(tr, playing)
+            if playing:  # a static stand-in of the slider's height: no jump, no per-frame cost
+                st.markdown(PAUSED_HISTORY, unsafe_allow_html=True)
+            else:
+                history_slider(tr)
     if shown("view"):
         with edges_col:
             view_controls(view)
         with options_col:
             chart_options(view)
     with np.errstate(all="ignore"):
-        result = live_charts(figures(tr, data, c, view))
+        result = live_charts(figures(tr, data, c, view, session.feature_names()))
     select_clicked(result.clicked)
     if c.is_custom:
-        st.caption(f"Boundary view: {plane_for(tr, view).description}")
+        plane = plane_for(tr, view, session.feature_names())
+        st.caption(f"Boundary view: {plane.description}")
     layer, k, j = session.selected()
     what = f"w[{layer}] {k}→{j}" if k is not None else f"bias b[{layer}] of neuron {j}"
     st.caption(f"Selected for Step-through: {what}. Click any weight or neuron in the "

@@ -9,6 +9,7 @@ import backprop_core as bc
 from backprop_core.explain import backprop_terms, breakdown, single_sample_walk
 from ui import inspect, live, session
 from ui.latex import breakdown_latex, hidden_latex
+from ui.planes import boundary_view
 from viz.boundary import boundary_figure
 from viz.network import DiagramData, network_figure
 
@@ -47,12 +48,13 @@ def contributions_table(b, batch_idx: np.ndarray) -> pd.DataFrame:
 
 
 def highlight_plot(tr: bc.Trainer, snap: inspect.Snapshot, b) -> None:
-    data, c = session.dataset(), session.config()
+    data, c, view = session.dataset(), session.config(), session.view()
     top = snap.batch_idx[b.ranked()[:5]]
-    extent = bc.dataset_extent(data.X_all)
-    grid = bc.evaluate_grid(tr.net, c.features, extent, 60)
-    fig = boundary_figure(grid.output, extent, data.task, data.X_train, data.Y_train,
-                          batch=data.X_train[top], height=300)
+    bv = boundary_view(tr, data, c, view.plane, view.plane_features, session.feature_names(),
+                       60)
+    fig = boundary_figure(bv.grid.output, bv.extent, data.task, bv.to_2d(data.X_train),
+                          data.Y_train, batch=bv.to_2d(data.X_train[top]), height=300,
+                          axis_titles=bv.titles)
     fig["data"][-1]["name"] = "largest contributions"
     st.plotly_chart(fig, config=CONFIG, theme=None, key="st_boundary")
 
@@ -84,7 +86,7 @@ def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
 
 
 def walk_section(tr: bc.Trainer) -> None:
-    data, c = session.dataset(), session.config()
+    data = session.dataset()
     state = session.walk()
     n, L = len(tr.X), tr.net.n_layers
     cols = st.columns([1.2, 1, 1, 2.5], vertical_alignment="bottom")
@@ -117,8 +119,7 @@ def walk_section(tr: bc.Trainer) -> None:
             d = walk.delta[i][unit] if i >= L - backward_done else np.nan
             rows.append({"layer": i + 1, "neuron": unit, "z": walk.z[i][unit],
                          "a": walk.a[i + 1][unit], "δ = ∂C_s/∂z": d})
-    diagram = DiagramData(feature_labels=[bc.FEATURES[f].label for f in c.features],
-                          highlight_layer=highlight)
+    diagram = DiagramData(feature_labels=session.feature_names(), highlight_layer=highlight)
     left, right = st.columns([1, 1.2])
     with left:
         st.plotly_chart(network_figure(tr.net, diagram, height=320), config=CONFIG,

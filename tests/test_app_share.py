@@ -153,3 +153,15 @@ def test_share_button_shows_a_link_that_decodes_to_the_run(at):
     params = dict(part.split("=", 1) for part in query.split("&"))
     decoded = share.decode(params)
     assert decoded.config == at.session_state["config"] and decoded.step == 1
+
+
+def test_inspection_pages_work_on_uploaded_data(at):
+    at.file_uploader(key="w_csv").set_value(("points.csv", GOOD_CSV, "text/csv")).run()
+    at.selectbox(key="w_csv_target").set_value("label").run()
+    click(at, "Train on this data")
+    click(at, "Step")
+    for page in ("pages/step_through.py", "pages/gradients.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    click(at, "Run gradient check")
+    assert at.success and "relative error < 1e-7" in at.success[-1].value

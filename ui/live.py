@@ -13,8 +13,6 @@ import numpy as np
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.datasets import dataset_extent
-from backprop_core.plane import pca, plane_extent, two_features
 from viz.boundary import boundary_figure
 from viz.curves import loss_figure
 from viz.network import DiagramData, network_figure
@@ -22,6 +20,7 @@ from viz.network import DiagramData, network_figure
 from . import session
 from .chart_component import live_charts
 from .classroom import shown
+from .planes import boundary_view, plane_for
 from .texts import phase_message
 
 GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
@@ -136,47 +135,27 @@ def history_slider(tr: bc.Trainer) -> None:
               key="w_history", on_change=_goto, disabled=tr.history.last_step < 1)
 
 
-def plane_for(tr: bc.Trainer, view: session.View, names: list[str]):
-    """How uploaded data with any number of inputs is drawn on a plane."""
-    if view.plane == "pca" or len(names) < 2:
-        return pca(tr.X)
-    i, j = view.plane_features
-    if max(i, j) >= len(names) or i == j:
-        i, j = 0, 1
-    return two_features(tr.X, i, j, names)
-
-
 def figures(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, view: session.View,
             names: list[str]) -> dict:
     """The three live figures (Plotly dicts) for the trainer's current state; ``names``
     label the network's inputs."""
+    bv = boundary_view(tr, data, c, view.plane, view.plane_features, names, GRID)
     mid_step = tr.phase_index != 0 and tr.batch_idx is not None
-    X_train, X_test = data.X_train, data.X_test
-    batch = X_train[tr.batch_idx] if mid_step else None
-    titles = ("x₁", "x₂")
-    if c.is_custom:
-        plane = plane_for(tr, view, names)
-        X_train, X_test = plane.coords(X_train), plane.coords(X_test)
-        batch = None if batch is None else plane.coords(batch)
-        extent = plane_extent(np.vstack([X_train, X_test]))
-        grid = bc.evaluate_grid(tr.net, (), extent, GRID, plane=plane)
-        titles = plane.labels
-    else:
-        extent = dataset_extent(data.X_all)
-        grid = bc.evaluate_grid(tr.net, c.features, extent, GRID)
-    thumbs = [layer[::5, ::5] for layer in grid.layers]
+    batch = bv.to_2d(data.X_train[tr.batch_idx]) if mid_step else None
+    thumbs = [layer[::5, ::5] for layer in bv.grid.layers]
     font = 16 if view.presenter else 12
     diagram = DiagramData(
         feature_labels=names, thumbs=thumbs, grads=tr.grads,
         update=tr.last_update, opt_state=tr.optimizer.state or None, font_size=font)
+    X_test = bv.to_2d(data.X_test) if view.show_test else None
     return {
         "network": network_figure(tr.net, diagram, view.edge_mode,
                                   height=diagram_height(tr.net, view.presenter)),
         "boundary": boundary_figure(
-            grid.output, extent, data.task, X_train, data.Y_train,
-            X_test if view.show_test else None, data.Y_test if view.show_test else None,
+            bv.grid.output, bv.extent, data.task, bv.to_2d(data.X_train), data.Y_train,
+            X_test, data.Y_test if view.show_test else None,
             batch=batch, discretize=view.discretize, font_size=font,
-            height=400 if view.presenter else 340, axis_titles=titles),
+            height=400 if view.presenter else 340, axis_titles=bv.titles),
         "loss": loss_figure(tr.history.columns, data.task, view.log_scale,
                             height=280 if view.presenter else 230, font_size=font,
                             current_step=tr.step),
@@ -266,7 +245,7 @@ def live_area(started_playing: bool) -> None:
         result = live_charts(figures(tr, data, c, view, session.feature_names()))
     select_clicked(result.clicked)
     if c.is_custom:
-        plane = plane_for(tr, view, session.feature_names())
+        plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
         st.caption(f"Boundary view: {plane.description}")
     layer, k, j = session.selected()
     what = f"w[{layer}] {k}→{j}" if k is not None else f"bias b[{layer}] of neuron {j}"

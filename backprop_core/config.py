@@ -32,6 +32,17 @@ MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
 CUSTOM = "custom"
 
 
+def _lists(v):
+    return [_lists(x) for x in v] if isinstance(v, tuple) else v
+
+
+def _tuples(v):
+    return tuple(_tuples(x) for x in v) if isinstance(v, list) else v
+
+
+MAX_EXTRA_POINTS = 200
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """Everything that defines a run. Tuples keep it hashable (usable as a cache key)."""
@@ -61,13 +72,15 @@ class RunConfig:
     # dataset "custom": the data come from outside (an upload), not from a generator;
     # then ``custom_task`` says what they are and ``features`` is ignored (raw columns).
     custom_task: str = "binary"
+    # Points drawn on the boundary plot, added to the training set: (x₁, x₂, label) with
+    # label a class index, or a target in [-1, 1] for regression.
+    extra_points: tuple[tuple[float, float, float], ...] = ()
 
     def __post_init__(self):
         check(self)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+        return {k: _lists(v) for k, v in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, d: dict) -> RunConfig:
@@ -75,7 +88,7 @@ class RunConfig:
         unknown = set(d) - names
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+        values = {k: _tuples(v) for k, v in d.items()}
         return cls(**values)
 
     def with_(self, **changes) -> RunConfig:
@@ -123,15 +136,48 @@ def check(c: RunConfig) -> None:
         raise ValueError("output: softmax+cross_entropy is for multi-class data only")
     if c.batch_size < 1:
         raise ValueError("batch_size: must be >= 1")
+    if len(c.extra_points) > MAX_EXTRA_POINTS or not all(
+            len(p) == 3 and all(isinstance(v, int | float) and np.isfinite(v) for v in p)
+            for p in c.extra_points):
+        raise ValueError(f"extra_points: up to {MAX_EXTRA_POINTS} finite (x₁, x₂, label)")
+    if c.extra_points and c.is_custom:
+        raise ValueError("extra_points: drawing points is for the built-in 2-D data sets")
+    if c.extra_points and not _labels_fit(c):
+        raise ValueError("extra_points: labels must be classes of the data set (or targets "
+                         "in [-1, 1] for regression)")
     if c.reduction not in ("mean", "sum"):
         raise ValueError("reduction: 'mean' or 'sum'")
+
+
+def _labels_fit(c: RunConfig) -> bool:
+    labels = np.array([p[2] for p in c.extra_points])
+    if c.task == "regression":
+        return bool(np.all(np.abs(labels) <= 1))
+    k = c.n_classes if c.task == "multiclass" else 2
+    return bool(np.all((labels == np.round(labels)) & (labels >= 0) & (labels < k)))
 
 
 def make_data(c: RunConfig) -> Dataset:
     if c.is_custom:
         raise ValueError("dataset 'custom' has no generator: pass the uploaded data")
-    return make_dataset(c.dataset, c.n_samples, c.noise, c.train_fraction, c.data_seed,
+    data = make_dataset(c.dataset, c.n_samples, c.noise, c.train_fraction, c.data_seed,
                         c.n_classes)
+    return with_points(data, c.extra_points) if c.extra_points else data
+
+
+def with_points(data: Dataset, points) -> Dataset:
+    """The data set with drawn points (x₁, x₂, label) appended to its training part."""
+    P = np.array(points, dtype=float).reshape(-1, 3)
+    if data.task == "regression":
+        Y = np.clip(P[:, 2:3], -1.0, 1.0)
+    else:
+        labels = P[:, 2].astype(int)
+        k = data.Y_train.shape[1]
+        if np.any(labels < 0) or np.any(labels >= max(k, 2)):
+            raise ValueError(f"extra_points: class labels must be 0..{max(k, 2) - 1}")
+        Y = labels[:, None].astype(float) if k == 1 else np.eye(k)[labels]
+    return Dataset(data.name, data.task, np.vstack([data.X_train, P[:, :2]]),
+                   np.vstack([data.Y_train, Y]), data.X_test, data.Y_test, data.n_classes)
 
 
 def build(c: RunConfig, data: Dataset | None = None) -> tuple[Dataset, Trainer]:

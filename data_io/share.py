@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 from backprop_core.config import (
     CUSTOM,
     HIDDEN_ACTIVATIONS,
+    MAX_EXTRA_POINTS,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     OUTPUT_PAIRINGS,
@@ -52,6 +53,7 @@ MAX_SEED = 2**63 - 1  # fits an int64 for any reader of the link
 MAX_BATCH = MAX_SAMPLES
 MAX_STEP = 1_000_000
 MAX_VALUE_LENGTH = 300  # longer values are refused before any parsing
+MAX_POINTS_LENGTH = 12_000  # drawn points: up to 200 of "x:y:label"
 DEFAULT_ACTIVATION = "tanh"
 _SHOWN_UNKNOWN = 5
 
@@ -71,7 +73,10 @@ def _show(text: str, limit: int = 30) -> str:
 
 
 def _format(value: Any) -> str:
-    """A setting as query text: repr for floats (exact), comma-joined tuples."""
+    """A setting as query text: repr for floats (exact), comma-joined tuples; drawn points
+    as ``x:y:label`` joined by ``;``."""
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return ";".join(":".join(repr(float(v)) for v in point) for point in value)
     if isinstance(value, tuple):
         return ",".join(_format(v) for v in value)
     if isinstance(value, float):
@@ -177,6 +182,21 @@ _POSITIVE = _range(0.0, math.inf, lo_open=True, hi_open=True)
 _UNIT = _range(0.0, 1.0, hi_open=True)  # Adam's betas
 _SEED = _range(0, MAX_SEED)
 
+def _parse_points(text: str) -> tuple:
+    """``x:y:label;x:y:label`` -> ((x, y, label), ...)."""
+    if not text.strip():
+        return ()
+    points = []
+    for part in text.split(";"):
+        values = part.split(":")
+        if len(values) != 3:
+            raise _Bad(f"{_show(part)} is not x:y:label")
+        points.append(tuple(_parse_float(v) for v in values))
+    if len(points) > MAX_EXTRA_POINTS:
+        raise _Bad(f"more than {MAX_EXTRA_POINTS} points")
+    return tuple(points)
+
+
 FIELDS: dict[str, _Field] = {
     "dataset": _Field("ds", _choice([*DATASETS, CUSTOM])),
     "noise": _Field("noise", _parse_float, _range(0.0, MAX_NOISE)),
@@ -202,6 +222,7 @@ FIELDS: dict[str, _Field] = {
     "reg_rate": _Field("rate", _parse_float, _NON_NEGATIVE),
     "reduction": _Field("red", _choice(("mean", "sum"))),
     "custom_task": _Field("task", _choice(TASKS)),  # only read for dataset "custom"
+    "extra_points": _Field("pts", _parse_points),
 }
 KEYS: dict[str, str] = {name: f.key for name, f in FIELDS.items()}  # field -> query key
 _FIELD_OF_KEY = {f.key: name for name, f in FIELDS.items()}
@@ -277,7 +298,7 @@ def _single_values(params: Any, warnings: list[str]) -> dict[str, str]:
             value = value[-1]
         if not isinstance(value, str):
             warnings.append(f"{key}: value is not text; ignoring it")
-        elif len(value) > MAX_VALUE_LENGTH:
+        elif len(value) > (MAX_POINTS_LENGTH if key == "pts" else MAX_VALUE_LENGTH):
             warnings.append(f"{key}: value too long ({len(value)} characters); ignoring it")
         else:
             out[key] = value

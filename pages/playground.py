@@ -22,7 +22,10 @@ def main() -> None:
     notice = session.take_notice()
     if notice:
         kind, text = notice
-        st.warning(text) if kind == "warning" else st.toast(text)
+        if kind == "warning":
+            st.warning(text)
+        else:
+            st.toast(text)
     live.run()
     classroom.compare_section()
 

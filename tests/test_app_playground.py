@@ -238,3 +238,14 @@ def test_rewinding_shows_the_settings_that_were_in_effect(at):
     # Reset keeps the settings on screen: same initial weights, trained with lr 0.3.
     button(at, "Reset").click().run()
     assert trainer(at).step == 0 and trainer(at).optimizer.lr == 0.3
+
+
+def test_draw_selector_sets_the_label_and_remove_clears_points(at):
+    at.selectbox(key="w_draw").set_value(1.0).run()
+    assert at.session_state["view"].draw_label == 1.0
+    # A click on the boundary plot (browser test) ends in the config; start from there.
+    at.session_state["config"] = at.session_state["config"].with_(
+        extra_points=((1.5, -2.0, 1.0),))
+    at.run()
+    button(at, "Remove the 1 drawn point(s)").click().run()
+    assert at.session_state["config"].extra_points == ()

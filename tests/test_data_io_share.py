@@ -380,3 +380,16 @@ def test_uploaded_data_configs():
                         "custom; using auto",)
     config, warnings = warned({"ds": "custom", "task": "ternary"})
     assert config.custom_task == "binary" and warnings[0].startswith("task: 'ternary'")
+
+
+def test_drawn_points_round_trip_and_bad_labels_fall_back():
+    from data_io.share import decode, encode
+    c = bc.RunConfig(extra_points=((1.25, -3.0, 1.0), (0.1, 0.2, 0.0)))
+    params = encode(c)
+    assert params["pts"] == "1.25:-3.0:1.0;0.1:0.2:0.0"
+    back = decode(params)
+    assert back.config == c and not back.warnings
+    bad = decode({**params, "pts": "1:2:7"})  # class 7 on a binary data set
+    assert bad.config.extra_points == () and any("pts" in w for w in bad.warnings)
+    junk = decode({**params, "pts": "1:2"})
+    assert junk.config.extra_points == () and junk.warnings

@@ -120,3 +120,19 @@ def test_custom_config_needs_data_and_uses_raw_columns():
         bc.build(c)
     _, tr = bc.build(c, data)
     assert tr.net.layer_sizes[0] == 3 and np.array_equal(tr.X, X[:30])
+
+
+def test_drawn_points_join_the_training_set_with_their_labels():
+    c = bc.RunConfig(extra_points=((1.5, -2.0, 1.0), (0.0, 0.5, 0.0)))
+    data, tr = bc.build(c)
+    plain, _ = bc.build(bc.RunConfig())
+    assert len(data.X_train) == len(plain.X_train) + 2
+    np.testing.assert_array_equal(data.X_train[-2:], [[1.5, -2.0], [0.0, 0.5]])
+    np.testing.assert_array_equal(data.Y_train[-2:, 0], [1.0, 0.0])
+    multi, _ = bc.build(bc.RunConfig(dataset="blobs", n_classes=4,
+                                     extra_points=((0.0, 0.0, 3.0),)))
+    np.testing.assert_array_equal(multi.Y_train[-1], [0, 0, 0, 1])
+    with pytest.raises(ValueError, match="extra_points"):
+        bc.RunConfig(extra_points=((0.0, 0.0, 5.0),))  # no class 5 in binary data
+    with pytest.raises(ValueError, match="extra_points"):
+        bc.RunConfig(extra_points=((float("nan"), 0.0, 1.0),))

@@ -43,4 +43,5 @@ _live_charts = st.components.v2.component(
 
 def live_charts(figures: dict[str, dict], key: str = "live_charts"):
     """Draw ``figures`` (name -> Plotly figure dict; "network", "boundary", "loss")."""
-    return _live_charts(key=key, data={"figures": figures}, on_clicked_change=lambda: None)
+    return _live_charts(key=key, data={"figures": figures}, on_clicked_change=lambda: None,
+                        on_added_change=lambda: None)

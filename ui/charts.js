@@ -5,7 +5,10 @@
 // changes. plotly.min.js is served by this app from static/ (never fetched from a CDN).
 
 const PLOTLY_URL = new URL("app/static/plotly.min.js", document.baseURI).href;
-const CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false };
+// Only the camera button: "download as PNG" of the chart, drawn by Plotly in the browser.
+const CONFIG = { displayModeBar: "hover", modeBarButtons: [["toImage"]], displaylogo: false,
+                 responsive: true, scrollZoom: false,
+                 toImageOptions: { format: "png", scale: 2, filename: "backprop-playground" } };
 
 function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -36,13 +39,24 @@ function mount(parent, names) {
 }
 
 function bindClicks(S, setTriggerValue) {
-  // A click on a weight or neuron of the diagram reports its customdata [layer, i, j].
-  const net = S.divs.network;
-  if (!net || S.bound || !net.on) return;
+  // A click on a weight or neuron of the diagram reports its customdata [layer, i, j];
+  // a click anywhere inside the boundary plot reports its data coordinates [x1, x2].
+  const net = S.divs.network, bd = S.divs.boundary;
+  if (S.bound || !net || !net.on) return;
   net.on("plotly_click", (ev) => {
     const p = ev.points && ev.points[0];
     if (p && p.customdata) setTriggerValue("clicked", p.customdata);
   });
+  if (bd) {
+    bd.addEventListener("click", (ev) => {
+      const L = bd._fullLayout;
+      if (!L) return;
+      const xa = L.xaxis, ya = L.yaxis, box = bd.getBoundingClientRect();
+      const px = ev.clientX - box.left - xa._offset, py = ev.clientY - box.top - ya._offset;
+      if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
+      setTriggerValue("added", [xa.p2l(px), ya.p2l(py)]);
+    });
+  }
   S.bound = true;
 }
 

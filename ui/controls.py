@@ -74,8 +74,33 @@ def data_controls(c: bc.RunConfig) -> dict:
     st.slider("Training data (%)", 10, 90, step=10, key="w_train_pct")
     st.button("Regenerate data", on_click=_regenerate, width="stretch",
               help="Draw a new sample of the same dataset (new data seed).")
+    draw_controls(spec.task, ss.w_classes if spec.takes_n_classes else 2)
     return {"dataset": ss.w_dataset, "n_classes": ss.w_classes, "noise": ss.w_noise / 100,
             "n_samples": ss.w_samples, "train_fraction": ss.w_train_pct / 100}
+
+
+def _clear_points() -> None:
+    session.apply_config(session.config().with_(extra_points=()))
+
+
+def draw_controls(task: str, n_classes: int) -> None:
+    """Draw data (as ConvNetJS): a click on the boundary plot adds a point of this label."""
+    view = session.view()
+    if task == "regression":
+        options = {None: "off", 1.0: "target +1 (blue)", 0.0: "target 0",
+                   -1.0: "target −1 (orange)"}
+    else:
+        names = ["orange", "blue", "green", "purple", "red"]
+        options = {None: "off", **{float(k): f"class {k} ({names[k]})"
+                                   for k in range(n_classes)}}
+    current = view.draw_label if view.draw_label in options else None
+    view.draw_label = st.selectbox("Click the boundary plot to add", list(options),
+                                   format_func=options.get, key="w_draw",
+                                   index=list(options).index(current))
+    drawn = len(session.config().extra_points)
+    if drawn:
+        st.button(f"Remove the {drawn} drawn point(s)", on_click=_clear_points,
+                  width="stretch", key="b_clear_points")
 
 
 def plane_controls(meta: dict) -> None:

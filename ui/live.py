@@ -244,6 +244,9 @@ def live_area(started_playing: bool) -> None:
     with np.errstate(all="ignore"):
         result = live_charts(figures(tr, data, c, view, session.feature_names()))
     select_clicked(result.clicked)
+    if result.added and view.draw_label is not None and not c.is_custom:
+        session.add_point(*result.added)
+        st.rerun(scope="app")
     if c.is_custom:
         plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
         st.caption(f"Boundary view: {plane.description}")

@@ -32,6 +32,7 @@ class View:
     steps_per_frame: int = 25
     presenter: bool = False
     hidden_panels: set = field(default_factory=set)
+    draw_label: float | None = None  # a click on the boundary plot adds a point of this label
     plane: str = "features"  # uploaded data: "features" (two of them) or "pca"
     plane_features: tuple[int, int] = (0, 1)
 
@@ -150,13 +151,14 @@ def _rebuild(c: bc.RunConfig, data: bc.Dataset | None = None) -> None:
     st.session_state[TRAINER] = tr
 
 
-DATA_FIELDS = ("dataset", "noise", "n_samples", "train_fraction", "n_classes", "data_seed")
+DATA_FIELDS = ("dataset", "noise", "n_samples", "train_fraction", "n_classes", "data_seed",
+               "extra_points")
 LABELS = {"dataset": "dataset", "noise": "noise", "n_samples": "samples",
           "train_fraction": "training share", "n_classes": "classes", "data_seed": "data sample",
           "features": "features", "hidden": "hidden layers", "activations": "activations",
           "output": "output + loss", "init": "initialiser", "seed": "seed",
           "batch_size": "batch size", "reduction": "loss over the batch",
-          "custom_task": "task"}
+          "custom_task": "task", "extra_points": "drawn points"}
 
 
 def apply_config(new: bc.RunConfig) -> None:
@@ -265,3 +267,16 @@ def _data_for(c: bc.RunConfig, tr: bc.Trainer, meta: dict | None) -> bc.Dataset:
             np.array_equal(data.Y_train, tr.Y)):
         raise ValueError("state.data: the data do not match the saved settings")
     return data
+
+
+def add_point(x: float, y: float) -> None:
+    """Add a drawn point with the chosen label to the training data (a data change: the
+    run starts again, and the point is part of the settings, so share links keep it)."""
+    label = view().draw_label
+    c = config()
+    if label is None or c.is_custom:
+        return
+    apply_config(c.with_(extra_points=(*c.extra_points, (round(x, 4), round(y, 4),
+                                                          float(label)))))
+    set_notice(f"Added a point at ({x:.2f}, {y:.2f}); the run starts again with "
+               f"{len(config().extra_points)} drawn point(s).")

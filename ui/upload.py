@@ -54,8 +54,10 @@ def upload_section() -> None:
         st.button("Train on this data", key="b_csv_use", type="primary", width="stretch",
                   on_click=_use, args=(table, target, task, drop, upload.name))
         problem = st.session_state.pop("csv_problem", None)
-        if problem:
-            (st.warning if problem[0] == "rows" else st.error)(problem[1])
+        if problem and problem[0] == "rows":
+            st.warning(problem[1])
+        elif problem:
+            st.error(problem[1])
 
 
 def _use(table, target: str, task: str, drop: bool, name: str) -> None:

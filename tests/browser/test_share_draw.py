@@ -1,0 +1,59 @@
+"""End to end: a share link opened in a fresh browser reproduces the run; drawing a point
+on the boundary plot adds it to the training data."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import format_errors, open_app, wait_for_idle, wait_for_render
+from .test_playground import click, step_value
+
+pytestmark = pytest.mark.browser
+
+
+def metric_text(page, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']", has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_share_link_in_a_fresh_browser_shows_the_same_step_and_loss(page, browser,
+                                                                   app_server, artifacts_dir):
+    open_app(page, app_server, charts=3)
+    for _ in range(3):
+        click(page, "Step")
+    click(page, "Epoch")
+    step, loss = step_value(page), metric_text(page, "Train loss")
+    page.get_by_text("Share · save · export").click()
+    click(page, "Share link")
+    link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    assert f"step={step}" in link
+
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000})
+    other = fresh.new_page()
+    errors = []
+    other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    open_app(other, link, charts=3)
+    assert step_value(other) == step
+    assert metric_text(other, "Train loss") == loss
+    other.screenshot(path=str(artifacts_dir / "shared_link.png"), full_page=True)
+    fresh.close()
+    assert errors == [], format_errors(errors)
+
+
+def test_click_on_the_boundary_adds_a_point(page, app_server, artifacts_dir):
+    open_app(page, app_server, charts=3)
+    count = ("() => { const g = document.querySelector('.bp-boundary');"
+             " return g && g.data ? g.data[0].x.length : -1; }")
+    before = page.evaluate(count)
+    page.get_by_label("Click the boundary plot to add").click()
+    page.get_by_role("option", name="class 1 (blue)").click()
+    wait_for_idle(page)
+    box = page.locator(".bp-boundary .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+    page.wait_for_function(f"() => ({count})() === {before + 1}", timeout=15000)
+    wait_for_idle(page)
+    wait_for_render(page)
+    assert step_value(page) == 0  # the data changed: the run starts again
+    assert page.get_by_text("Remove the 1 drawn point(s)").count() == 1
+    page.screenshot(path=str(artifacts_dir / "drawn_point.png"), full_page=True)
+    assert page.console_errors == [], format_errors(page.console_errors)

@@ -41,6 +41,7 @@ def _tuples(v):
 
 
 MAX_EXTRA_POINTS = 200
+MAX_RATE = 100.0  # learning and regularisation rates beyond this only overflow
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ def check(c: RunConfig) -> None:
         raise ValueError("output: softmax+cross_entropy is for multi-class data only")
     if c.batch_size < 1:
         raise ValueError("batch_size: must be >= 1")
+    if not 0 <= c.reg_rate <= MAX_RATE or not 0 < c.lr <= MAX_RATE:
+        raise ValueError(f"lr and reg_rate: at most {MAX_RATE:g} (lr above 0)")
     if len(c.extra_points) > MAX_EXTRA_POINTS or not all(
             len(p) == 3 and all(isinstance(v, int | float) and np.isfinite(v) for v in p)
             for p in c.extra_points):

@@ -174,7 +174,8 @@ class Trainer:
         self.events: list[tuple[int, str, dict]] = []
         self.keyframes: dict[int, dict] = {}
         self.history = History()
-        self.history.append(self._record(None, None))
+        with np.errstate(all="ignore"):  # absurd settings show up as divergence, not warnings
+            self.history.append(self._record(None, None))
         self.keyframes[0] = self._snapshot()
 
     @property

@@ -47,7 +47,8 @@ def per_layer_lines(steps: list[int], values: list[tuple[float, ...] | None], ti
     return {"data": traces, "layout": {
         "title": {"text": title, "font": {"size": 13}}, "height": height,
         "margin": {"l": 55, "r": 10, "t": 35, "b": 35},
-        "xaxis": {"title": {"text": "step"}}, "yaxis": {"title": {"text": y_title},
-                                                        "type": "log", "exponentformat": "e"},
+        "xaxis": {"title": {"text": "step"}},
+        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "e",
+                  "dtick": 1},  # labels at powers of ten only
         "legend": {"orientation": "h", "y": -0.25},
     }}

@@ -7,7 +7,7 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.health import gradient_flags, unit_flags, update_ratios
-from ui import inspect, live, session
+from ui import inspect, live
 from ui.gradcheck_view import gradient_check_section
 from viz.gradients import matrix_heatmap, per_layer_lines
 
@@ -80,13 +80,10 @@ def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
 
 
 def main() -> None:
-    st.markdown("## Gradients")
-    tr = session.trainer()
-    live.inspect_bar(tr)
-    if tr.diverged is not None:
-        st.error(tr.diverged.message + " Press Undo to go back to it.")
+    start = live.inspection_start("Gradients")
+    if start is None:
         return
-    snap = inspect.snapshot(tr)
+    tr, snap = start
     st.caption(f"Showing {snap.label}, for the {len(snap.batch_idx)} samples of the batch.")
     st.markdown("#### Per layer")
     matrices(tr, snap)

@@ -135,13 +135,10 @@ def walk_section(tr: bc.Trainer) -> None:
 
 
 def main() -> None:
-    st.markdown("## Step-through: the chain rule with numbers")
-    tr = session.trainer()
-    live.inspect_bar(tr)
-    if tr.diverged is not None:
-        st.error(tr.diverged.message + " Press Undo to go back to it.")
+    start = live.inspection_start("Step-through: the chain rule with numbers")
+    if start is None:
         return
-    snap = inspect.snapshot(tr)
+    tr, snap = start
     st.caption(f"Showing {snap.label}. Click a weight in the Playground's diagram to select "
                "it here.")
     chain_rule_section(tr, snap)

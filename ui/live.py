@@ -201,6 +201,20 @@ def inspect_bar(tr: bc.Trainer) -> None:
     metrics(tr)
 
 
+def inspection_start(title: str):
+    """Title, stepping bar and the batch to inspect; None (with the reason shown) when
+    training has diverged and there is nothing sound to inspect."""
+    from .inspect import snapshot
+
+    st.markdown(f"## {title}")
+    tr = session.trainer()
+    inspect_bar(tr)
+    if tr.diverged is not None:
+        st.error(tr.diverged.message + " Press Undo to go back to it.")
+        return None
+    return tr, snapshot(tr)
+
+
 def live_area(started_playing: bool) -> None:
     """Draw (and while playing, advance) the run. Called inside a fragment that was set up
     with a timer iff ``started_playing``; Play/Pause are inside the fragment because a

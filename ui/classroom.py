@@ -20,7 +20,7 @@ PANELS = {
 MAX_SNAPSHOTS = 4
 PRESENTER_CSS = """<style>
 html { font-size: 19px; }
-[data-testid="stMetricValue"] { font-size: 2.4rem !important; }
+[data-testid="stMetricValue"] { font-size: 1.9rem !important; }
 </style>"""
 
 

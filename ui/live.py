@@ -112,8 +112,11 @@ def metrics(tr: bc.Trainer) -> None:
     cols = st.columns(5)
     cols[0].metric("Step", tr.step)
     cols[1].metric("Epochs done", tr.epoch)
-    cols[2].metric("Train loss", f"{rec.train_loss:.4g}")
-    cols[3].metric("Test loss", "–" if rec.test_loss is None else f"{rec.test_loss:.4g}")
+    how = ("averaged over" if tr.reduction == "mean" else "summed over")
+    cols[2].metric("Train loss", f"{rec.train_loss:.4g}",
+                   help=f"Data loss {how} the whole training set, after the last update.")
+    cols[3].metric("Test loss", "–" if rec.test_loss is None else f"{rec.test_loss:.4g}",
+                   help=f"Data loss {how} the test set.")
     if rec.train_accuracy is not None:
         test = "" if rec.test_accuracy is None else f" / {rec.test_accuracy:.1%}"
         cols[4].metric("Accuracy (train / test)", f"{rec.train_accuracy:.1%}{test}")

@@ -46,8 +46,9 @@ def _points(X, Y, task, name, outline: bool, colorbar: bool = False) -> dict:
     """Data points coloured by class (or target); test points get a thick dark ring.
     The legend uses separate neutral swatches (see ``_legend``)."""
     colors = point_colors(Y, task)
-    marker = {"size": 7, "line": {"width": 1.8 if outline else 0.7,
-                                  "color": "#111" if outline else "#444"}}
+    # Train points: a white rim keeps them visible on a background of their own colour.
+    marker = {"size": 7, "line": {"width": 1.8 if outline else 1.0,
+                                  "color": "#111" if outline else "white"}}
     if task == "regression":
         marker.update({"color": colors, "colorscale": SCALE, "cmin": -1, "cmax": 1,
                        "showscale": colorbar,
@@ -84,8 +85,8 @@ def boundary_figure(
     current mini-batch (ringed). X arrays are the raw 2-D points (n, 2)."""
     xmin, xmax, ymin, ymax = extent
     traces = [_points(X_train, Y_train, task, "train", outline=False, colorbar=True),
-              _legend("train", {"size": 7, "color": "#bbb", "line": {"width": 0.7,
-                                                                      "color": "#444"}})]
+              _legend("train", {"size": 7, "color": "#999", "line": {"width": 1.0,
+                                                                      "color": "white"}})]
     if X_test is not None and Y_test is not None and len(X_test):
         traces += [_points(X_test, Y_test, task, "test", outline=True),
                    _legend("test", {"size": 7, "color": "#bbb",

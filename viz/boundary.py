@@ -50,6 +50,8 @@ def _points(X, Y, task, name, outline: bool, colorbar: bool = False) -> dict:
     marker = {"size": 7, "line": {"width": 1.8 if outline else 1.0,
                                   "color": "#111" if outline else "white"}}
     if task == "regression":
+        if not outline:  # targets near 0 are pale: a dark rim keeps them visible
+            marker["line"]["color"] = "#444"
         marker.update({"color": colors, "colorscale": SCALE, "cmin": -1, "cmax": 1,
                        "showscale": colorbar,
                        "colorbar": {"thickness": 10, "len": 0.8, "title": {"text": "target"}}})

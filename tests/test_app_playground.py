@@ -249,3 +249,26 @@ def test_draw_selector_sets_the_label_and_remove_clears_points(at):
     at.run()
     button(at, "Remove the 1 drawn point(s)").click().run()
     assert at.session_state["config"].extra_points == ()
+
+
+def test_remaining_controls(at):
+    at.selectbox(key="w_dataset").set_value("blobs").run()
+    at.slider(key="w_classes").set_value(5).run()
+    assert trainer(at).net.layer_sizes[-1] == 5
+    seed_before = at.session_state["config"].data_seed
+    X_before = trainer(at).X.copy()
+    button(at, "Regenerate data").click().run()
+    assert at.session_state["config"].data_seed == seed_before + 1
+    assert not np.array_equal(trainer(at).X, X_before)
+    at.selectbox(key="w_optimizer").set_value("momentum").run()
+    at.slider(key="w_momentum").set_value(0.5).run()
+    assert trainer(at).optimizer.momentum == 0.5
+    at.selectbox(key="w_optimizer").set_value("adam").run()
+    at.slider(key="w_beta1").set_value(0.8).run()
+    at.select_slider(key="w_beta2").set_value(0.99).run()
+    assert (trainer(at).optimizer.beta1, trainer(at).optimizer.beta2) == (0.8, 0.99)
+    at.toggle(key="w_same_act").set_value(False).run()
+    at.selectbox(key="w_act_1").set_value("leaky_relu").run()
+    assert trainer(at).net.activation_names[:2] == ["tanh", "leaky_relu"]
+    at.number_input(key="w_layers").set_value(0).run()
+    assert trainer(at).net.layer_sizes == [2, 5] and not at.exception

@@ -613,7 +613,22 @@ def standardize(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np
     return np.clip(z_train, -MAX_Z, MAX_Z), np.clip(z_test, -MAX_Z, MAX_Z)
 
 
+def input_scaling(X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(center, spread) per column such that ``standardize`` computes (x − center) / spread
+    (before its ±MAX_Z clip): what a user of exported weights must apply to raw inputs."""
+    scale = np.abs(X_train).max(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    train = X_train / scale
+    std = train.std(axis=0)
+    return train.mean(axis=0) * scale, np.where(std > 0, std, 1.0) * scale
+
+
 def to_dataset(custom: CustomData, train_fraction: float = 0.5, seed: int = 0) -> Dataset:
+    return to_dataset_and_scaling(custom, train_fraction, seed)[0]
+
+
+def to_dataset_and_scaling(custom: CustomData, train_fraction: float = 0.5,
+                           seed: int = 0) -> tuple[Dataset, np.ndarray, np.ndarray]:
     """Seeded shuffle, split (first round(train_fraction · n) rows train) and standardise.
 
     Returns ``Dataset(name="custom", ...)`` with X_* (n_part, d) and Y_* in the engine's
@@ -631,6 +646,7 @@ def to_dataset(custom: CustomData, train_fraction: float = 0.5, seed: int = 0) -
     order = np.random.default_rng(seed).permutation(n)
     X, Y = custom.X[order], _targets_matrix(custom)[order]
     X_train, X_test = standardize(X[:n_train], X[n_train:])
+    center, spread = input_scaling(X[:n_train])
     return Dataset(
         name="custom",
         task=custom.task,
@@ -639,4 +655,4 @@ def to_dataset(custom: CustomData, train_fraction: float = 0.5, seed: int = 0) -
         X_test=X_test,
         Y_test=Y[n_train:],
         n_classes={"binary": 2, "multiclass": custom.n_classes}.get(custom.task, 0),
-    )
+    ), center, spread

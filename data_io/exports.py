@@ -77,9 +77,11 @@ def _check_finite(net: Network) -> None:
 
 
 def weights_json(net: Network, *, feature_names: Sequence[str] | None = None,
-                 task: str | None = None) -> str:
+                 task: str | None = None, input_scaling=None,
+                 class_names: Sequence[str] | None = None) -> str:
     """The network as JSON: layer sizes, activations, weights W[i] (sizes[i], sizes[i+1]) and
-    biases b[i] (sizes[i+1],) as nested lists of exact floats; optional names and task."""
+    biases b[i] (sizes[i+1],) as nested lists of exact floats; optional names and task, and
+    for uploaded data the input scaling (x − center) / spread the network expects."""
     _check_finite(net)
     data = {
         "format": WEIGHTS_FORMAT,
@@ -94,6 +96,13 @@ def weights_json(net: Network, *, feature_names: Sequence[str] | None = None,
         data["feature_names"] = [str(n) for n in feature_names]
     if task is not None:
         data["task"] = task
+    if input_scaling is not None:
+        center, spread = input_scaling
+        data["input_scaling"] = {"center": [float(v) for v in center],
+                                 "spread": [float(v) for v in spread],
+                                 "rule": "network input = (raw value - center) / spread"}
+    if class_names:
+        data["class_names"] = [str(c) for c in class_names]
     return json.dumps(data, allow_nan=False)
 
 
@@ -187,8 +196,25 @@ def _check_script_args(net: Network, feature_names: list[str], task: str) -> Non
         raise ValueError(f"{len(feature_names)} feature names for {net.layer_sizes[0]} inputs")
 
 
+def _scaling_block(input_scaling) -> str:
+    if input_scaling is None:
+        return ""
+    center, spread = ([float(v) for v in part] for part in input_scaling)
+    return f'''
+
+
+# The network was trained on standardised inputs: (raw value - INPUT_CENTER) / INPUT_SPREAD.
+INPUT_CENTER = np.array({center!r})
+INPUT_SPREAD = np.array({spread!r})
+
+
+def predict_raw(X_raw):
+    """Outputs for rows of raw column values in FEATURE_NAMES order (standardised here)."""
+    return predict((np.asarray(X_raw, dtype=np.float64) - INPUT_CENTER) / INPUT_SPREAD)'''
+
+
 def numpy_script(net: Network, feature_names: Sequence[str], task: str, *,
-                 class_names: Sequence[str] | None = None) -> str:
+                 class_names: Sequence[str] | None = None, input_scaling=None) -> str:
     """A standalone Python script (imports only numpy) whose ``predict(X)`` reproduces
     ``net.forward(X).output``: X (n, layer_sizes[0]) -> (n, layer_sizes[-1]).
 
@@ -233,4 +259,5 @@ if __name__ == "__main__":
     return (header + "\n" + _params_block("WEIGHTS", net.weights) + "\n"
             + _params_block("BIASES", net.biases) + "\n\n\n" + functions
             + f"\n\n\nFUNCTIONS = {{{table}}}\n\n\n" + predict
-            + _classes_block(task) + _features_block(names) + "\n" + main)
+            + _classes_block(task) + _features_block(names) + _scaling_block(input_scaling)
+            + "\n" + main)

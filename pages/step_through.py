@@ -10,6 +10,7 @@ from backprop_core.explain import backprop_terms, breakdown, single_sample_walk
 from ui import inspect, live, session
 from ui.latex import breakdown_latex, hidden_latex
 from ui.planes import boundary_view
+from ui.texts import walk_phase
 from viz.boundary import boundary_figure
 from viz.network import DiagramData, network_figure
 
@@ -85,6 +86,14 @@ def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
         st.latex(hidden_latex(j, w, delta, terms))
 
 
+def _walk_next() -> None:
+    session.walk()["position"] += 1
+
+
+def _walk_restart() -> None:
+    session.walk()["position"] = 0
+
+
 def walk_section(tr: bc.Trainer) -> None:
     data = session.dataset()
     state = session.walk()
@@ -94,23 +103,14 @@ def walk_section(tr: bc.Trainer) -> None:
                                   value=min(state["sample"], n - 1), key="w_walk_sample")
     if sample != state["sample"]:
         state.update(sample=int(sample), position=0)
-    if cols[1].button("Next layer", key="b_walk_next", disabled=state["position"] >= 2 * L,
-                      width="stretch"):
-        state["position"] += 1
-    if cols[2].button("Restart", key="b_walk_restart", width="stretch"):
-        state["position"] = 0
+    state["position"] = min(state["position"], 2 * L)
+    cols[1].button("Next layer", key="b_walk_next", disabled=state["position"] >= 2 * L,
+                   width="stretch", on_click=_walk_next)
+    cols[2].button("Restart", key="b_walk_restart", width="stretch", on_click=_walk_restart)
     pos = state["position"]
     walk = single_sample_walk(tr.net, tr.X[sample], tr.Y[sample], tr.loss)
     forward_done, backward_done = min(pos, L), max(pos - L, 0)
-    if pos == 0:
-        phase, highlight = "Press Next layer to compute layer 1's z and a.", 0
-    elif pos <= L:
-        phase, highlight = f"Forward: computed layer {pos} (z = a·W + b, a = f(z)).", pos
-    else:
-        done = L - backward_done + 1
-        phase = (f"Backward: computed δ of layer {done}" + (" — reached the input layer."
-                 if backward_done == L else "."))
-        highlight = done - 1 if backward_done < L else 0
+    phase, highlight = walk_phase(pos, L)
     cols[3].markdown(f"x = {np.round(data.X_train[sample], 3).tolist()}, target "
                      f"{np.round(walk.target, 3).tolist()}. {phase}")
     rows = []

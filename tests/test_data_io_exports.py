@@ -204,3 +204,27 @@ def test_script_runs_as_a_program(tmp_path):
     path.write_text(numpy_script(trained().net, ["x1", "x2"], "binary"))
     out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("[[")
+
+
+def test_script_for_uploaded_data_standardises_raw_rows(tmp_path):
+    import runpy
+
+    from data_io.csv_data import parse_csv, to_custom_data, to_dataset_and_scaling
+    raw = "\n".join(["a,b,y"] + [f"{i * 10 + 3},{(i % 5) * 100},{i % 2}" for i in range(40)])
+    custom = to_custom_data(parse_csv(raw.encode()), "y", "classification",
+                            drop_bad_rows=False)
+    data, center, spread = to_dataset_and_scaling(custom, 0.5, 0)
+    net = bc.Network([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    path = tmp_path / "net.py"
+    path.write_text(numpy_script(net, ["a", "b"], "binary", class_names=["0", "1"],
+                                 input_scaling=(center, spread)))
+    ns = runpy.run_path(str(path))
+    raw_rows = custom.X[:5]
+    z = (raw_rows - center) / spread
+    np.testing.assert_allclose(ns["predict_raw"](raw_rows), net.predict(z), rtol=1e-12)
+    # The dataset's training inputs are exactly those z-scores of their raw rows.
+    order = np.random.default_rng(0).permutation(custom.n_rows)
+    np.testing.assert_allclose(data.X_train, (custom.X[order][:20] - center) / spread,
+                               atol=1e-12)
+    info = json.loads(weights_json(net, input_scaling=(center, spread), class_names=["0", "1"]))
+    assert info["input_scaling"]["center"] == [float(v) for v in center]

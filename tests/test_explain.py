@@ -102,3 +102,12 @@ def test_double_sigmoid_bug_changes_gradients_and_article_net_keeps_per_sample_b
     first = art.train_step(p.X, p.Y, 0.1)
     assert first.sum() == pytest.approx(right.biases[1][0], abs=1e-14)
     assert art.bho.shape == (1, 10) and art.bih.shape == (10, 10)
+
+
+def test_walk_boxes_the_layer_it_just_computed():
+    from ui.texts import walk_phase
+    L = 3
+    assert walk_phase(0, L)[1] == 0
+    assert [walk_phase(p, L)[1] for p in range(1, 2 * L + 1)] == [1, 2, 3, 3, 2, 1]
+    assert "δ of layer 3" in walk_phase(4, L)[0]  # the output layer comes first back
+    assert "reached layer 1" in walk_phase(6, L)[0]

@@ -47,21 +47,24 @@ def default_name() -> str:
     return f"{c.optimizer} lr {c.lr:g}, {c.dataset}, step {tr.step}"
 
 
+def _keep() -> None:
+    name = st.session_state.get("w_snapshot_name", "").strip()
+    session.keep_snapshot(name or default_name())
+    st.session_state["w_snapshot_name"] = ""
+
+
 def compare_section() -> None:
     snapshots = session.snapshots()
     with st.expander(f"Compare runs ({len(snapshots)} kept)", expanded=bool(snapshots)):
         cols = st.columns([3, 1, 1], vertical_alignment="bottom")
-        name = cols[0].text_input("Name", value=default_name(), key="w_snapshot_name",
-                                  max_chars=60)
+        cols[0].text_input("Name", key="w_snapshot_name", max_chars=60,
+                           placeholder="e.g. lr 0.3",
+                           help="Left empty: optimizer, learning rate, data set and step.")
         full = len(snapshots) >= MAX_SNAPSHOTS
-        if cols[1].button("Keep this run", key="b_keep", disabled=full, width="stretch",
-                          help=f"Up to {MAX_SNAPSHOTS} runs."):
-            session.keep_snapshot(name.strip() or default_name())
-            snapshots = session.snapshots()
-        if cols[2].button("Clear", key="b_clear_runs", disabled=not snapshots,
-                          width="stretch"):
-            session.clear_snapshots()
-            snapshots = []
+        cols[1].button("Keep this run", key="b_keep", disabled=full, width="stretch",
+                       on_click=_keep, help=f"Up to {MAX_SNAPSHOTS} runs.")
+        cols[2].button("Clear", key="b_clear_runs", disabled=not snapshots,
+                       on_click=session.clear_snapshots, width="stretch")
         if snapshots:
             tr = session.trainer()
             current = {"name": "current run", "step": list(tr.history.columns["step"]),

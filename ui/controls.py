@@ -117,12 +117,13 @@ def plane_controls(meta: dict) -> None:
                           index=["features", "pca"].index(view.plane), key="w_plane")
     if view.plane == "features":
         cols = st.columns(2)
+        tag = abs(hash(tuple(names))) % 10**8  # new columns, new widgets (no stale labels)
         i = cols[0].selectbox("Horizontal", range(len(names)), format_func=names.__getitem__,
                               index=min(view.plane_features[0], len(names) - 1),
-                              key="w_plane_i")
+                              key=f"w_plane_i_{tag}")
         j = cols[1].selectbox("Vertical", range(len(names)), format_func=names.__getitem__,
                               index=min(view.plane_features[1], len(names) - 1),
-                              key="w_plane_j")
+                              key=f"w_plane_j_{tag}")
         view.plane_features = (i, j) if i != j else view.plane_features
         if i == j:
             st.caption("Pick two different inputs.")

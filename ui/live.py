@@ -186,6 +186,23 @@ def chart_options(view: session.View) -> None:
         view.log_scale = st.toggle("Log-scale loss", key="w_log_scale", value=view.log_scale)
 
 
+COLOUR_NAMES = ["orange", "blue", "green", "purple", "red", "brown", "pink", "grey", "olive",
+                "cyan"]
+
+
+def custom_legend(data: bc.Dataset) -> str:
+    """Which colour is which class of an uploaded file, and what its axes are."""
+    meta = session.custom_meta() or {}
+    text = "Inputs are standardised (z-scores: training mean 0, standard deviation 1)."
+    names = meta.get("class_names") or []
+    if data.task != "regression" and names:
+        text += " Classes: " + ", ".join(f"{COLOUR_NAMES[k % 10]} = {name}"
+                                         for k, name in enumerate(names)) + "."
+    elif data.task == "regression":
+        text += f" Targets of “{meta.get('target', 'the target')}” are scaled to [−1, 1]."
+    return text
+
+
 def select_clicked(clicked) -> None:
     """A click in the diagram reports [layer, i, j] for a weight, [column, j, -1] for a
     neuron (column 0 = the inputs, which have no bias)."""
@@ -266,7 +283,7 @@ def live_area(started_playing: bool) -> None:
         st.rerun(scope="app")
     if c.is_custom:
         plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
-        st.caption(f"Boundary view: {plane.description}")
+        st.caption(f"Boundary view: {plane.description} {custom_legend(data)}")
     layer, k, j = session.selected()
     what = f"w[{layer}] {k}→{j}" if k is not None else f"bias b[{layer}] of neuron {j}"
     st.caption(f"Selected for Step-through: {what}. Click any weight or neuron in the "

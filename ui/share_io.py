@@ -46,12 +46,18 @@ def share_section() -> None:
                    "trains to that step: every student sees the same numbers.")
 
 
-def session_file() -> str:
+def session_file_maker():
+    """A function building the session file from what is on screen *now*.
+
+    Streamlit calls a download's data function after the script run, where session state
+    cannot be read, so everything it needs is captured here.
+    """
+    tr = session.trainer()
     extra = {"config": session.config().to_dict(), "view": {
         "presenter": session.view().presenter, "edge_mode": session.view().edge_mode}}
     if session.custom_meta():
         extra["custom_meta"] = session.custom_meta()
-    return json.dumps(bc.trainer_to_dict(session.trainer(), extra=extra))
+    return lambda: json.dumps(bc.trainer_to_dict(tr, extra=extra))
 
 
 def _load_session_file() -> None:
@@ -70,8 +76,9 @@ def _load_session_file() -> None:
 
 def save_load_section() -> None:
     tr = session.trainer()
-    st.download_button("Save session file", data=session_file, file_name=f"backprop-step-"
-                       f"{tr.step}.json", mime="application/json", key="b_save",
+    st.download_button("Save session file", data=session_file_maker(),
+                       file_name=f"backprop-step-{tr.step}.json", mime="application/json",
+                       key="b_save",
                        width="stretch", disabled=tr.diverged is not None,
                        help="Settings, data, weights, optimizer state and the whole history.")
     st.file_uploader("Load a session file", type=["json"], key="w_load_file",
@@ -81,23 +88,29 @@ def save_load_section() -> None:
 
 
 def exports_section() -> None:
+    # Download data functions run after the script, without session state: capture now.
     tr, c, data = session.trainer(), session.config(), session.dataset()
-    names = session.feature_names()
-    cols = st.columns(2)
-    cols[0].download_button("Weights (JSON)", key="b_weights",
-                            data=lambda: exports.weights_json(tr.net, feature_names=names,
-                                                              task=data.task),
-                            file_name="weights.json", mime="application/json",
-                            width="stretch", disabled=tr.diverged is not None)
-    cols[1].download_button("History (CSV)", key="b_history",
-                            data=lambda: exports.history_csv(tr.history),
-                            file_name="history.csv", mime="text/csv", width="stretch")
+    names, meta = session.feature_names(), session.custom_meta() or {}
+    scaling = (meta["center"], meta["spread"]) if "center" in meta else None
+    classes = meta.get("class_names") or None
+    st.download_button("Weights (JSON)", key="b_weights",
+                       data=lambda: exports.weights_json(
+                           tr.net, feature_names=names, task=data.task,
+                           input_scaling=scaling, class_names=classes),
+                       file_name="weights.json", mime="application/json", width="stretch",
+                       disabled=tr.diverged is not None)
+    st.download_button("Training history (CSV)", key="b_history",
+                       data=lambda: exports.history_csv(tr.history),
+                       file_name="history.csv", mime="text/csv", width="stretch")
     feature_ids = list(c.features) if not c.is_custom else names
     st.download_button("NumPy script of this network", key="b_script",
-                       data=lambda: exports.numpy_script(tr.net, feature_ids, data.task),
+                       data=lambda: exports.numpy_script(tr.net, feature_ids, data.task,
+                                                         class_names=classes,
+                                                         input_scaling=scaling),
                        file_name="network.py", mime="text/x-python", width="stretch",
                        disabled=tr.diverged is not None)
-    st.caption("Each chart's camera button saves it as a PNG.")
+    st.caption("Each chart's camera button saves it as a PNG."
+               + (" Uploaded data: the exports include the input scaling." if scaling else ""))
 
 
 def panel() -> None:

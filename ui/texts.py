@@ -44,3 +44,15 @@ def phase_message(tr: bc.Trainer) -> str:
     top, layer = _largest(tr.last_update.weights)
     return (f"**Update** changed every weight (largest |Δw| = {top:.3g}, in layer {layer}); "
             f"step {tr.step} is done. Next: **Forward** on {next_batch(tr)}.")
+
+
+def walk_phase(position: int, L: int) -> tuple[str, int]:
+    """Single-sample walk: what was just computed, and the diagram column to box (0 = the
+    inputs, i = layer i). Positions 1..L go forward, L+1..2L come back."""
+    if position == 0:
+        return "Press Next layer to compute layer 1's z and a.", 0
+    if position <= L:
+        return f"Forward: computed layer {position} (z = a·W + b, a = f(z)).", position
+    layer = 2 * L - position + 1  # the layer whose δ was just computed
+    done = " — δ has reached layer 1, next to the inputs." if layer == 1 else "."
+    return f"Backward: computed δ of layer {layer}{done}", layer

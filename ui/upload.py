@@ -11,7 +11,7 @@ from data_io.csv_data import (
     bad_row_count,
     parse_csv,
     to_custom_data,
-    to_dataset,
+    to_dataset_and_scaling,
 )
 
 from . import session
@@ -65,7 +65,7 @@ def _use(table, target: str, task: str, drop: bool, name: str) -> None:
     try:
         custom = to_custom_data(table, target, task, drop_bad_rows=drop)
         c = session.config()
-        data = to_dataset(custom, c.train_fraction, c.data_seed)
+        data, center, spread = to_dataset_and_scaling(custom, c.train_fraction, c.data_seed)
     except BadRowsError as exc:
         st.session_state["csv_problem"] = ("rows", f"{exc} Tick the box above to drop them.")
         return
@@ -74,7 +74,8 @@ def _use(table, target: str, task: str, drop: bool, name: str) -> None:
         return
     meta = {"file": name, "feature_names": list(custom.feature_names),
             "target": custom.target, "class_names": [str(n) for n in custom.class_names],
-            "notes": list(custom.notes)}
+            "notes": list(custom.notes), "center": [float(v) for v in center],
+            "spread": [float(v) for v in spread]}
     session.use_custom_data(data, meta, custom.task)
     st.session_state["w_dataset"] = session.config().dataset
     st.session_state["w_output"] = "auto"

@@ -4,12 +4,14 @@ import streamlit as st
 
 from ui import session
 from ui.chart_component import ensure_plotly_js
+from ui.classroom import apply_presenter_style
 
 
 def main() -> None:
     st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
     ensure_plotly_js()
     session.init()
+    apply_presenter_style()
     pages = [
         st.Page("pages/playground.py", title="Playground", default=True),
         st.Page("pages/gradients.py", title="Gradients"),

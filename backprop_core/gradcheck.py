@@ -49,8 +49,8 @@ class ParamCheck:
     @property
     def name(self) -> str:
         if self.kind == "W":
-            return f"W[{self.layer}][{self.index[0]},{self.index[1]}]"
-        return f"b[{self.layer}][{self.index[0]}]"
+            return f"layer {self.layer + 1} W[{self.index[0]},{self.index[1]}]"
+        return f"layer {self.layer + 1} b[{self.index[0]}]"
 
 
 def batch_cost(net: Network, weights, biases, X, Y, loss, reduction, regularization, reg_rate):

@@ -113,7 +113,8 @@ def mistake_derivative(tr: bc.Trainer) -> None:
         "a sigmoid, so the code computes σ(σ(z))·(1 − σ(σ(z))): about 0.2 to 0.25 whatever "
         "z is, instead of y(1 − y). Every δ is scaled wrongly and the gradients no longer "
         "point down the cost. Pick “the article's bug” below and run the check: the finite "
-        "differences disagree by tens of percent. Training can still move in a roughly "
+        "differences disagree by tens of percent at first, by up to 200 % (some gradients "
+        "with the wrong sign) once the weights have moved. Training can still move in a roughly "
         "useful direction, which is why such a bug survives in published code; the check "
         "catches it at once.")
     cache = tr.net.forward(PRESET.X)
@@ -168,8 +169,8 @@ def mistake_bias() -> None:
         "bias belongs to a row position, not to the network; the correct network's "
         "answers do not depend on the order. The gradient check cannot catch this bug: on "
         "the first step, the per-sample updates add up to exactly the correct gradient of "
-        f"the shared bias ({num(cmp['sum_first'])} vs the engine's "
-        f"{num(cmp['engine_grad_b'])}). The arithmetic is right; the model is wrong.")
+        f"the shared bias ({cmp['sum_first']:.4g} vs the engine's "
+        f"{cmp['engine_grad_b']:.4g}). The arithmetic is right; the model is wrong.")
 
 
 def main() -> None:

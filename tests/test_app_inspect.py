@@ -57,7 +57,7 @@ def test_gradient_check_passes_for_backprop_and_flags_a_wrong_gradient(at):
     click(at, "Run gradient check")
     assert at.error and "disagree" in at.error[0].value
     worst_name = re.search(r"\*\*(.+?)\*\*", at.error[0].value).group(1)
-    assert worst_name.startswith(f"W[{at.session_state['trainer'].net.n_layers - 1}]")
+    assert worst_name.startswith(f"layer {at.session_state['trainer'].net.n_layers} W[")
 
 
 @pytest.mark.parametrize("layer, k, j", [(0, 1, 2), (1, 3, 0), (2, None, 0), (2, 2, 0)])

@@ -90,7 +90,7 @@ def test_grad_check_flags_a_wrong_gradient():
     grads.weights[0][1, 2] *= 1.001  # a 0.1 % error must stand out
     checks = grad_check(net, X, Y, "bce", "mean", grads=grads)
     bad = worst(checks)
-    assert bad.name == "W[0][1,2]" and bad.rel_error > 1e-4
+    assert bad.name == "layer 1 W[1,2]" and bad.rel_error > 1e-4
     others = [c for c in checks if c is not bad]
     assert max(c.rel_error for c in others) < 1e-7
 

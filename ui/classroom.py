@@ -19,7 +19,7 @@ PANELS = {
 }
 MAX_SNAPSHOTS = 4
 PRESENTER_CSS = """<style>
-html { font-size: 19px; }
+html { font-size: 18px; }
 [data-testid="stMetricValue"] { font-size: 1.9rem !important; }
 </style>"""
 
@@ -34,6 +34,11 @@ def presenter_controls() -> None:
         chosen = st.multiselect("Hide", list(PANELS), format_func=PANELS.get,
                                 default=sorted(view.hidden_panels), key="w_hide")
         view.hidden_panels = set(chosen)
+
+
+def apply_presenter_style() -> None:
+    """Larger text on every page while presenting (called by the app for all pages)."""
+    if session.view().presenter:
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
 
 

@@ -285,7 +285,8 @@ def live_area(started_playing: bool) -> None:
         plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
         st.caption(f"Boundary view: {plane.description} {custom_legend(data)}")
     layer, k, j = session.selected()
-    what = f"w[{layer}] {k}→{j}" if k is not None else f"bias b[{layer}] of neuron {j}"
+    what = (f"layer {layer + 1} weight {k}→{j}" if k is not None
+            else f"layer {layer + 1} bias of neuron {j}")
     st.caption(f"Selected for Step-through: {what}. Click any weight or neuron in the "
                "diagram to select it.")
 

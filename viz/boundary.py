@@ -102,10 +102,11 @@ def boundary_figure(
     layout = {
         "height": height, "meta": "boundary", "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
         "xaxis": {"range": [xmin, xmax], "showgrid": False, "zeroline": False,
-                  "constrain": "domain",
+                  "constrain": "domain", "automargin": True,
                   "title": {"text": axis_titles[0]}},
         "yaxis": {"range": [ymin, ymax], "showgrid": False, "zeroline": False,
-                  "scaleanchor": "x", "scaleratio": 1, "title": {"text": axis_titles[1]}},
+                  "scaleanchor": "x", "scaleratio": 1, "title": {"text": axis_titles[1]},
+                  "automargin": True},
         "images": [heatmap_image(grid_output, extent, task, discretize)],
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "plot_bgcolor": "white", "font": {"size": font_size},

@@ -48,7 +48,8 @@ def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
                        "y": column("train_accuracy"), "name": "train accuracy",
                        "line": {"color": "#0877bd", "width": 1.5}})
         layout["yaxis2"] = {"title": {"text": "accuracy"}, "overlaying": "y", "side": "right",
-                            "range": [0, 1.02], "showgrid": False, "automargin": True}
+                            "range": [0, 1.02], "showgrid": False, "automargin": True,
+                            "tickvals": [0, 0.25, 0.5, 0.75, 1]}
     if current_step is not None and current_step != steps[-1]:
         layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper",
                                  "x0": current_step, "x1": current_step, "y0": 0, "y1": 1,

@@ -46,9 +46,9 @@ def per_layer_lines(steps: list[int], values: list[tuple[float, ...] | None], ti
                            "line": {"color": LAYER_COLORS[layer % len(LAYER_COLORS)]}})
     return {"data": traces, "layout": {
         "title": {"text": title, "font": {"size": 13}}, "height": height,
-        "margin": {"l": 55, "r": 10, "t": 35, "b": 35},
+        "margin": {"l": 55, "r": 10, "t": 35, "b": 70},
         "xaxis": {"title": {"text": "step"}},
         "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "e",
                   "dtick": 1},  # labels at powers of ten only
-        "legend": {"orientation": "h", "y": -0.25},
+        "legend": {"orientation": "h", "y": -0.35},
     }}

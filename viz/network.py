@@ -154,7 +154,7 @@ def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
             xs.append(float(points[edge, 0]))
             ys.append(float(points[edge, 1]))
             edge += 1
-            lines = [f"<b>w[{layer}] {i}→{j}</b> = {fmt(W[i, j])}"]
+            lines = [f"<b>layer {layer + 1} weight {i}→{j}</b>: w = {fmt(W[i, j])}"]
             if data.grads is not None:
                 lines.append(f"∂C/∂w = {fmt(data.grads.weights[layer][i, j])}")
             if data.update is not None:

@@ -36,7 +36,8 @@ def test_step_then_step_through_shows_the_same_step(page, app_server, artifacts_
     page.mouse.click(point["x"], point["y"])
     wait_for_idle(page)
     layer, i, j = point["custom"]
-    page.get_by_text(f"Selected for Step-through: w[{layer}] {i}→{j}").wait_for(timeout=10000)
+    page.get_by_text(f"Selected for Step-through: layer {layer + 1} weight {i}→{j}").wait_for(
+        timeout=10000)
 
     page.locator("[data-testid='stSidebarNavLink']", has_text="Step-through").click()
     wait_for_idle(page)

@@ -77,8 +77,11 @@ def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> N
         stored = (token, run_check(tr, snap, variant))
         st.session_state[f"{key}_result"] = stored
     if not stored or stored[0] != token:
+        note = ("" if "double_sigmoid" in options else " The article's σ′ bug can be tried on "
+                "the article's set-up: all-sigmoid layers with sigmoid+mse output.")
         st.caption("Compares every ∂C/∂w from backprop with a five-point central difference "
-                   "of the cost (evaluated in extended precision) on the same mini-batch.")
+                   "of the cost (evaluated in extended precision) on the same mini-batch."
+                   + note)
         return
     checks = stored[1]
     bad = worst(checks)

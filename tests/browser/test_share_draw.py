@@ -57,3 +57,25 @@ def test_click_on_the_boundary_adds_a_point(page, app_server, artifacts_dir):
     assert page.get_by_text("Remove the 1 drawn point(s)").count() == 1
     page.screenshot(path=str(artifacts_dir / "drawn_point.png"), full_page=True)
     assert page.console_errors == [], format_errors(page.console_errors)
+
+
+def test_save_a_session_file_and_load_it_back(page, app_server, tmp_path):
+    open_app(page, app_server, charts=3)
+    for _ in range(4):
+        click(page, "Step")
+    step, loss = step_value(page), metric_text(page, "Train loss")
+    page.get_by_text("Share · save · export").click()
+    with page.expect_download(timeout=30000) as download:
+        page.get_by_role("button", name="Save session file").click()
+    saved = tmp_path / "session.json"
+    download.value.save_as(saved)
+    assert saved.stat().st_size > 1000
+    click(page, "Reset")
+    assert step_value(page) == 0
+    uploader = page.locator("[data-testid='stFileUploader']", has_text="Load a session file")
+    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(saved))
+    page.get_by_text("Session file loaded").wait_for(timeout=15000)
+    wait_for_idle(page)
+    wait_for_render(page)
+    assert step_value(page) == step and metric_text(page, "Train loss") == loss
+    assert page.console_errors == [], format_errors(page.console_errors)

@@ -373,6 +373,9 @@ def parse_csv(
     cells, values, missing, is_number, inf_count, comma = _classify_cells(
         rows, len(header), delimiter)
     keep, names, notes = _drop_empty_unnamed(header, missing)
+    if len(keep) < 2:  # e.g. "a;" lines: the second, unnamed column was empty throughout
+        raise CsvError("Only one column with data found. A CSV needs at least two columns "
+                       "(features and a target) separated by commas, semicolons or tabs.")
     _check_duplicates(names)  # a generated "column 3" could clash with a real header
     _check_inf(names, [inf_count[c] for c in keep])
     values, missing, is_number = values[:, keep], missing[:, keep], is_number[:, keep]

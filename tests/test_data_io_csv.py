@@ -460,3 +460,9 @@ def test_fuzz_numbers_read_back_exactly(case):
     np.testing.assert_array_equal(np.signbit(t.values), np.signbit(values))  # -0.0 kept
     assert t.n_bad_rows == 0
     _pipeline(t)
+
+
+def test_one_column_left_after_dropping_empty_ones_is_refused():
+    # Found by the fuzzer: a trailing separator makes an empty, unnamed second column.
+    with pytest.raises(CsvError, match="Only one column"):
+        parse_csv(b"?;\r0;")

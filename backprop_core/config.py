@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
-from .datasets import DATASETS, Dataset, make_dataset
+from .datasets import DATASETS, Dataset, check_dataset_args, make_dataset
 from .features import FEATURES, apply_features
 from .network import Network
 from .optimizers import make_optimizer
@@ -119,6 +119,8 @@ def check(c: RunConfig) -> None:
     """Raise ValueError naming the first invalid setting."""
     if c.dataset not in DATASETS and c.dataset != CUSTOM:
         raise ValueError(f"dataset: unknown {c.dataset!r}")
+    if c.dataset != CUSTOM:  # settings that would make the generator refuse, refused here
+        check_dataset_args(c.dataset, c.n_samples, c.noise, c.train_fraction, c.n_classes)
     if c.custom_task not in ("binary", "multiclass", "regression"):
         raise ValueError("custom_task: binary, multiclass or regression")
     bad = [f for f in c.features if f not in FEATURES]

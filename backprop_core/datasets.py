@@ -315,6 +315,12 @@ def _check_float(name: str, value: object) -> float:
     return out
 
 
+def check_dataset_args(name: str, n_samples: object, noise: object, train_fraction: object,
+                       n_classes: object) -> None:
+    """Raise ValueError if ``make_dataset`` would refuse these arguments."""
+    _validate(name, n_samples, noise, train_fraction, n_classes)
+
+
 def _validate(
     name: str, n_samples: object, noise: object, train_fraction: object, n_classes: object
 ) -> tuple[DatasetSpec, int, float, int, int]:

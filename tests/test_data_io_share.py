@@ -89,6 +89,7 @@ def run_configs(draw):
     outputs = ["auto", *(p for p, (act, _) in OUTPUT_PAIRINGS.items()
                          if (act == "softmax") == softmax)]
     n = draw(maybe_default("n_samples", st.integers(2, 5000)))
+    n = max(n, hi) if softmax else n  # a k-class data set needs at least k samples
     fraction = draw(maybe_default("train_fraction", st.floats(0, 1, exclude_min=True,
                                                              exclude_max=True)))
     if not 1 <= round(fraction * n) <= n - 1:

@@ -49,7 +49,9 @@ from backprop_core.optimizers import OPTIMIZERS
 from backprop_core.regularization import REGULARIZERS
 
 VERSION = "1"
-VERSION_KEY, STEP_KEY, PRESENTER_KEY = "v", "step", "present"
+VERSION_KEY, STEP_KEY, PRESENTER_KEY, HIDE_KEY = "v", "step", "present", "hide"
+# Panels a presenter can hide (ui/classroom.py shows them); a link keeps the choice.
+PANELS = ("data", "features", "network", "training", "phases", "history", "view")
 MAX_SEED = 2**63 - 1  # fits an int64 for any reader of the link
 MAX_BATCH = MAX_SAMPLES
 MAX_STEP = 1_000_000
@@ -239,7 +241,8 @@ def _default(name: str, values: Mapping[str, Any]) -> Any:
 # --------------------------------------------------------------------------- encode
 
 
-def encode(config: RunConfig, step: int | None = None, presenter: bool = False) -> dict[str, str]:
+def encode(config: RunConfig, step: int | None = None, presenter: bool = False,
+           hidden: tuple[str, ...] = ()) -> dict[str, str]:
     """Query params for ``config``: ``v`` plus every setting that differs from its default.
 
     ``step`` (a finished-step count) and ``presenter`` are added when given / True.
@@ -253,6 +256,8 @@ def encode(config: RunConfig, step: int | None = None, presenter: bool = False) 
         params[STEP_KEY] = str(int(step))
     if presenter:
         params[PRESENTER_KEY] = "1"
+        if hidden:
+            params[HIDE_KEY] = ",".join(sorted(hidden))
     return params
 
 
@@ -272,6 +277,7 @@ class Decoded:
     step: int | None = None
     presenter: bool = False
     warnings: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()  # presenter's hidden panels
 
     @property
     def needs_upload(self) -> bool:
@@ -314,7 +320,7 @@ def _check_version(texts: dict[str, str], warnings: list[str]) -> None:
 
 
 def _report_unknown(params: Any, warnings: list[str]) -> None:
-    known = {VERSION_KEY, STEP_KEY, PRESENTER_KEY, *_FIELD_OF_KEY}
+    known = {VERSION_KEY, STEP_KEY, PRESENTER_KEY, HIDE_KEY, *_FIELD_OF_KEY}
     if not isinstance(params, Mapping):
         return
     unknown = [k for k in params if not (isinstance(k, str) and k in known)]
@@ -443,6 +449,15 @@ def _parse_presenter(texts: dict[str, str], warnings: list[str]) -> bool:
     return False
 
 
+def _parse_hidden(texts: dict[str, str], warnings: list[str]) -> tuple[str, ...]:
+    names = [n.strip().lower() for n in texts.get(HIDE_KEY, "").split(",") if n.strip()]
+    bad = [n for n in names if n not in PANELS]
+    if bad:
+        warnings.append(f"{HIDE_KEY}: unknown panel(s) {', '.join(map(_show, bad))}; "
+                        f"known: {', '.join(PANELS)}")
+    return tuple(sorted({n for n in names if n in PANELS}))
+
+
 def decode(params: Mapping[str, str | list[str]]) -> Decoded:
     """Read link params (str values, or lists for repeated keys) into a valid config.
 
@@ -457,4 +472,5 @@ def decode(params: Mapping[str, str | list[str]]) -> Decoded:
     config = _build(values, warnings)
     step = _parse_step(texts, warnings)
     presenter = _parse_presenter(texts, warnings)
-    return Decoded(config, step, presenter, tuple(warnings))
+    hidden = _parse_hidden(texts, warnings)
+    return Decoded(config, step, presenter, tuple(warnings), hidden)

@@ -165,3 +165,13 @@ def test_inspection_pages_work_on_uploaded_data(at):
         assert not at.exception, at.exception
     click(at, "Run gradient check")
     assert at.success and "relative error < 1e-7" in at.success[-1].value
+
+
+def test_a_presenter_link_opens_in_presenter_view_with_its_panels_hidden():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update({"v": "1", "present": "1", "hide": "training,phases"})
+    app.run()
+    assert not app.exception
+    assert app.session_state["view"].presenter
+    assert not any(b.label == "Forward" for b in app.button)
+    assert not any(s.label == "Learning rate" for s in app.select_slider)

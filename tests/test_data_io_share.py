@@ -394,3 +394,14 @@ def test_drawn_points_round_trip_and_bad_labels_fall_back():
     assert bad.config.extra_points == () and any("pts" in w for w in bad.warnings)
     junk = decode({**params, "pts": "1:2"})
     assert junk.config.extra_points == () and junk.warnings
+
+
+def test_presenter_hidden_panels_ride_along():
+    from ui.classroom import PANELS as UI_PANELS
+    assert set(share.PANELS) == set(UI_PANELS)  # the link knows every panel the UI hides
+    params = share.encode(bc.RunConfig(), presenter=True, hidden=("training", "data"))
+    assert params["hide"] == "data,training"
+    back = share.decode(params)
+    assert back.presenter and back.hidden == ("data", "training") and not back.warnings
+    odd = share.decode({**params, "hide": "data,sofa"})
+    assert odd.hidden == ("data",) and any("hide" in w for w in odd.warnings)

@@ -54,7 +54,8 @@ def init() -> None:
         config = bc.RunConfig()
     _rebuild(config)
     st.session_state[PLAYING] = False
-    st.session_state[VIEW] = View(presenter=bool(decoded and decoded.presenter))
+    st.session_state[VIEW] = View(presenter=bool(decoded and decoded.presenter),
+                                  hidden_panels=set(decoded.hidden) if decoded else set())
     step = decoded.step if decoded else None
     if step and step > MAX_LINK_STEP:
         warnings.append(f"step: {step} is more than {MAX_LINK_STEP:,}; stopping there")

@@ -17,7 +17,9 @@ FILE_LIMIT_MB = 5
 
 def share_url(step: int | None) -> str:
     """The app's address with the run's settings (and ``step``) as query parameters."""
-    params = share.encode(session.config(), step=step, presenter=session.view().presenter)
+    view = session.view()
+    params = share.encode(session.config(), step=step, presenter=view.presenter,
+                          hidden=tuple(view.hidden_panels))
     url = st.context.url or "http://localhost:8501/"
     scheme, netloc, path, _, _ = urlsplit(url)
     return urlunsplit((scheme, netloc, path, share.to_query_string(params), ""))
@@ -26,7 +28,9 @@ def share_url(step: int | None) -> str:
 def mirror_url() -> None:
     """Keep the address bar's settings in step with the run (the step number only goes into
     the Share link, it changes too often)."""
-    params = share.encode(session.config(), presenter=session.view().presenter)
+    view = session.view()
+    params = share.encode(session.config(), presenter=view.presenter,
+                          hidden=tuple(view.hidden_panels))
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

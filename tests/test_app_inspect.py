@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import backprop_core as bc
 from backprop_core.explain import breakdown
 from ui.inspect import snapshot
 
@@ -130,7 +129,3 @@ def test_pages_handle_a_diverged_run(at):
     for page in ("pages/gradients.py", "pages/step_through.py"):
         on_page(at, page)
         assert at.error
-
-
-def test_bc_import_for_type(at):
-    assert isinstance(at.session_state["trainer"], bc.Trainer)

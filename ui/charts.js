@@ -35,7 +35,7 @@ function mount(parent, names) {
     divs[name] = div;
   }
   parent.appendChild(root);
-  return { divs, busy: false, latest: null, bound: false };
+  return { divs, busy: false, latest: null, bound: false, traces: {} };
 }
 
 function bindClicks(S, setTriggerValue) {
@@ -60,6 +60,18 @@ function bindClicks(S, setTriggerValue) {
   S.bound = true;
 }
 
+// Plotly.react compares data arrays by reference, so a trace that arrives unchanged (the
+// data points, most frames) is swapped for the object drawn last time: Plotly then skips it.
+function reuseUnchanged(S, name, fig) {
+  const prev = S.traces[name] || [];
+  const next = fig.data.map((trace, i) => {
+    const text = JSON.stringify(trace);
+    return prev[i] && prev[i].text === text ? prev[i] : { text, trace };
+  });
+  S.traces[name] = next;
+  return next.map((t) => t.trace);
+}
+
 async function draw(S, P, setTriggerValue) {
   if (S.busy) return; // the running draw picks up S.latest when it finishes
   S.busy = true;
@@ -68,7 +80,7 @@ async function draw(S, P, setTriggerValue) {
       const figures = S.latest;
       S.latest = null;
       await Promise.all(Object.entries(figures).map(([name, fig]) =>
-        P.react(S.divs[name], fig.data, fig.layout, CONFIG)));
+        P.react(S.divs[name], reuseUnchanged(S, name, fig), fig.layout, CONFIG)));
       bindClicks(S, setTriggerValue);
     }
   } finally {

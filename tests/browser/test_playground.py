@@ -34,8 +34,11 @@ def test_phases_step_play_pause(page, app_server, artifacts_dir):
     assert page.get_by_text("Backward computed").count() == 1
     click(page, "Update")
     assert step_value(page) == 1
+    heatmap = "() => document.querySelector('.bp-boundary image').getAttribute('href')"
+    before = page.evaluate(heatmap)
     click(page, "Step")
     assert step_value(page) == 2
+    page.wait_for_function(f"b => ({heatmap})() !== b", arg=before, timeout=10000)
 
     page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_timeout(2000)

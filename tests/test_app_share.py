@@ -148,7 +148,7 @@ def test_loading_a_bad_session_file_changes_nothing(at, raw, message):
 def test_share_button_shows_a_link_that_decodes_to_the_run(at):
     click(at, "Step")
     click(at, "Share link")
-    link = at.session_state["share_link"]
+    link = at.session_state["results"]["share_link"]
     query = link.split("?", 1)[1]
     params = dict(part.split("=", 1) for part in query.split("&"))
     decoded = share.decode(params)

@@ -12,6 +12,7 @@ from backprop_core.gradcheck import worst
 from backprop_core.losses import reduction_scale
 from backprop_core.mistakes import gradients_with_double_sigmoid
 
+from . import session
 from .inspect import Snapshot
 
 GREEN, AMBER = 1e-7, 1e-4  # relative error: below GREEN correct, above AMBER wrong
@@ -72,10 +73,10 @@ def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> N
     clicked = cols[1].button("Run gradient check", key=f"{key}_run", type="primary",
                              width="stretch")
     token = (id(tr), tr.step, tr.phase_index, variant)
-    stored = st.session_state.get(f"{key}_result")
+    stored = session.result(f"{key}_check")
     if clicked:
         stored = (token, run_check(tr, snap, variant))
-        st.session_state[f"{key}_result"] = stored
+        session.set_result(f"{key}_check", stored)
     if not stored or stored[0] != token:
         note = ("" if "double_sigmoid" in options else " The article's σ′ bug can be tried on "
                 "the article's set-up: all-sigmoid layers with sigmoid+mse output.")

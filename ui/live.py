@@ -7,8 +7,6 @@ before drawing. Play/Pause lives outside, since it changes ``run_every``.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import streamlit as st
 
@@ -244,9 +242,7 @@ def live_area(started_playing: bool) -> None:
     if playing != started_playing:
         st.rerun(scope="app")  # re-create the fragment with (or without) its timer
     if playing and tr.diverged is None:
-        started = time.perf_counter()
         tr.run_steps(view.steps_per_frame)
-        st.session_state["frame_ms"] = (time.perf_counter() - started) * 1e3
     if playing and tr.diverged is not None:
         session.set_playing(False)
         st.rerun(scope="app")  # stop the fragment's timer

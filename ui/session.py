@@ -18,7 +18,7 @@ from data_io import share
 CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
 PLAYING, VIEW, NOTICE = "playing", "view", "notice"
 SELECTED, WALK, LESSON = "selected_param", "walk", "lesson"
-SNAPSHOTS, CUSTOM_META = "snapshots", "custom_meta"
+SNAPSHOTS, CUSTOM_META, RESULTS = "snapshots", "custom_meta", "results"
 
 
 @dataclass
@@ -281,3 +281,18 @@ def add_point(x: float, y: float) -> None:
                                                           float(label)))))
     set_notice(f"Added a point at ({x:.2f}, {y:.2f}); the run starts again with "
                f"{len(config().extra_points)} drawn point(s).")
+
+
+def result(name: str):
+    """A result a page shows until it is replaced (share link, gradient check, an upload
+    problem); kept together under one key."""
+    return st.session_state.setdefault(RESULTS, {}).get(name)
+
+
+def set_result(name: str, value) -> None:
+    st.session_state.setdefault(RESULTS, {})[name] = value
+
+
+def take_result(name: str):
+    """The result, once (then it is gone)."""
+    return st.session_state.setdefault(RESULTS, {}).pop(name, None)

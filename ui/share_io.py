@@ -42,10 +42,10 @@ def share_section() -> None:
                    "the same CSV. Use a session file to pass on everything.")
     with_step = st.checkbox("Include the current step", value=True, key="w_share_step")
     if st.button("Share link", key="b_share", width="stretch"):
-        st.session_state["share_link"] = share_url(session.trainer().step if with_step
-                                                   else None)
-    if st.session_state.get("share_link"):
-        st.code(st.session_state["share_link"], language=None, wrap_lines=True)
+        session.set_result("share_link", share_url(session.trainer().step if with_step
+                                                   else None))
+    if session.result("share_link"):
+        st.code(session.result("share_link"), language=None, wrap_lines=True)
         st.caption("Opening it rebuilds the same data and initial weights and, with a step, "
                    "trains to that step: every student sees the same numbers.")
 
@@ -71,9 +71,9 @@ def _load_session_file() -> None:
     try:
         session.load_state(upload.getvalue())
     except ValueError as exc:  # StateError and bad JSON alike; nothing was changed
-        st.session_state["load_error"] = str(exc)
+        session.set_result("load_error", str(exc))
     else:
-        st.session_state["load_error"] = None
+        session.set_result("load_error", None)
         from .controls import seed_widgets
         seed_widgets(session.config())
 
@@ -87,8 +87,8 @@ def save_load_section() -> None:
                        help="Settings, data, weights, optimizer state and the whole history.")
     st.file_uploader("Load a session file", type=["json"], key="w_load_file",
                      on_change=_load_session_file)
-    if st.session_state.get("load_error"):
-        st.error(f"Not loaded, nothing changed: {st.session_state['load_error']}")
+    if session.result("load_error"):
+        st.error(f"Not loaded, nothing changed: {session.result('load_error')}")
 
 
 def exports_section() -> None:

@@ -53,7 +53,7 @@ def upload_section() -> None:
                                key="w_csv_drop")
         st.button("Train on this data", key="b_csv_use", type="primary", width="stretch",
                   on_click=_use, args=(table, target, task, drop, upload.name))
-        problem = st.session_state.pop("csv_problem", None)
+        problem = session.take_result("csv_problem")
         if problem and problem[0] == "rows":
             st.warning(problem[1])
         elif problem:
@@ -67,10 +67,10 @@ def _use(table, target: str, task: str, drop: bool, name: str) -> None:
         c = session.config()
         data, center, spread = to_dataset_and_scaling(custom, c.train_fraction, c.data_seed)
     except BadRowsError as exc:
-        st.session_state["csv_problem"] = ("rows", f"{exc} Tick the box above to drop them.")
+        session.set_result("csv_problem", ("rows", f"{exc} Tick the box above to drop them."))
         return
     except CsvError as exc:
-        st.session_state["csv_problem"] = ("error", f"Not loaded, the current data stay: {exc}")
+        session.set_result("csv_problem", ("error", f"Not loaded, the current data stay: {exc}"))
         return
     meta = {"file": name, "feature_names": list(custom.feature_names),
             "target": custom.target, "class_names": [str(n) for n in custom.class_names],

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from backprop_core.explain import breakdown
+from tests.app_helpers import diverge
 from ui.inspect import snapshot
 
 APP = "../app.py"
@@ -118,14 +119,8 @@ def test_lesson_page_steps_and_demonstrates_both_mistakes(at):
 
 
 def test_pages_handle_a_diverged_run(at):
-    at.selectbox(key="w_dataset").set_value("plane").run()
-    at.number_input(key="w_layers").set_value(6).run()
-    at.selectbox(key="w_act_all").set_value("sigmoid").run()
-    at.select_slider(key="w_lr").set_value(10.0).run()
-    for _ in range(20):
-        click(at, "Epoch")
-        if at.session_state["trainer"].diverged is not None:
-            break
+    diverge(at)
+    assert at.session_state["trainer"].diverged is not None
     for page in ("pages/gradients.py", "pages/step_through.py"):
         on_page(at, page)
         assert at.error

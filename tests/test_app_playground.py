@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app_helpers import diverge
+
 APP = "../app.py"
 
 
@@ -176,14 +178,7 @@ def test_multiclass_and_regression_datasets_draw(at):
 
 
 def test_divergence_shows_a_message_not_a_crash(at):
-    at.selectbox(key="w_dataset").set_value("plane").run()
-    at.number_input(key="w_layers").set_value(6).run()
-    at.selectbox(key="w_act_all").set_value("sigmoid").run()
-    at.select_slider(key="w_lr").set_value(10.0).run()
-    for _ in range(20):
-        button(at, "Epoch").click().run()
-        if trainer(at).diverged is not None:
-            break
+    diverge(at)
     assert not at.exception
     d = trainer(at).diverged
     assert d is not None

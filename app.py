@@ -3,13 +3,13 @@
 import streamlit as st
 
 from ui import session
-from ui.chart_component import ensure_plotly_js
 from ui.classroom import apply_presenter_style
+from ui.live_component import ensure_static_files
 
 
 def main() -> None:
     st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
-    ensure_plotly_js()
+    ensure_static_files()
     session.init()
     apply_presenter_style()
     pages = [

@@ -428,6 +428,12 @@ class Trainer:
         self.goto(0)
         self._forget_future()
 
+    def rewind_to(self, step: int) -> None:
+        """Go to ``step`` and forget every recorded step after it (e.g. Pause: the steps
+        trained ahead of what the screen showed were never seen, so they are dropped)."""
+        self.goto(step)
+        self._forget_future()
+
     def restore_last_good(self) -> None:
         """After divergence: back to the last step that finished with finite numbers."""
         self.goto(self.step)

@@ -7,7 +7,7 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.health import gradient_flags, unit_flags, update_ratios
-from ui import inspect, live
+from ui import inspect, stepping
 from ui.gradcheck_view import gradient_check_section
 from viz.gradients import matrix_heatmap, per_layer_lines
 
@@ -80,7 +80,7 @@ def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
 
 
 def main() -> None:
-    start = live.inspection_start("Gradients")
+    start = stepping.inspection_start("Gradients")
     if start is None:
         return
     tr, snap = start

@@ -7,7 +7,7 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.explain import backprop_terms, breakdown, single_sample_walk
-from ui import inspect, live, session
+from ui import inspect, session, stepping
 from ui.latex import breakdown_latex, hidden_latex
 from ui.planes import boundary_view
 from ui.texts import walk_phase
@@ -135,7 +135,7 @@ def walk_section(tr: bc.Trainer) -> None:
 
 
 def main() -> None:
-    start = live.inspection_start("Step-through: the chain rule with numbers")
+    start = stepping.inspection_start("Step-through: the chain rule with numbers")
     if start is None:
         return
     tr, snap = start

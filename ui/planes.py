@@ -33,14 +33,30 @@ def plane_for(tr: bc.Trainer, plane_kind: str, features: tuple[int, int],
     return two_features(tr.X, i, j, names)
 
 
+@dataclass
+class BoundaryGeometry:
+    """Where the boundary view draws, without the network's values: fixed while the weights
+    change, so it is worked out once and the grid evaluated per frame."""
+
+    extent: tuple[float, float, float, float]
+    to_2d: Callable[[np.ndarray], np.ndarray]
+    titles: tuple[str, str]
+    plane: Plane | None
+
+
+def boundary_geometry(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, plane_kind: str,
+                      features: tuple[int, int], names: list[str]) -> BoundaryGeometry:
+    if not c.is_custom:
+        return BoundaryGeometry(dataset_extent(data.X_all), lambda X: X, ("x₁", "x₂"), None)
+    plane = plane_for(tr, plane_kind, features, names)
+    return BoundaryGeometry(plane_extent(plane.coords(data.X_all)), plane.coords,
+                            plane.labels, plane)
+
+
 def boundary_view(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, plane_kind: str,
                   features: tuple[int, int], names: list[str],
                   resolution: int = 100) -> BoundaryView:
-    if not c.is_custom:
-        extent = dataset_extent(data.X_all)
-        grid = bc.evaluate_grid(tr.net, c.features, extent, resolution)
-        return BoundaryView(grid, extent, lambda X: X, ("x₁", "x₂"), None)
-    plane = plane_for(tr, plane_kind, features, names)
-    extent = plane_extent(plane.coords(data.X_all))
-    grid = bc.evaluate_grid(tr.net, (), extent, resolution, plane=plane)
-    return BoundaryView(grid, extent, plane.coords, plane.labels, plane)
+    g = boundary_geometry(tr, data, c, plane_kind, features, names)
+    grid = bc.evaluate_grid(tr.net, () if c.is_custom else c.features, g.extent, resolution,
+                            plane=g.plane)
+    return BoundaryView(grid, g.extent, g.to_2d, g.titles, g.plane)

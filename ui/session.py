@@ -19,6 +19,7 @@ CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
 PLAYING, VIEW, NOTICE = "playing", "view", "notice"
 SELECTED, WALK, LESSON = "selected_param", "walk", "lesson"
 SNAPSHOTS, CUSTOM_META, RESULTS = "snapshots", "custom_meta", "results"
+LIVE = "live"
 
 
 @dataclass
@@ -35,6 +36,18 @@ class View:
     draw_label: float | None = None  # a click on the boundary plot adds a point of this label
     plane: str = "features"  # uploaded data: "features" (two of them) or "pca"
     plane_features: tuple[int, int] = (0, 1)
+
+
+@dataclass
+class Live:
+    """The live view's side of Play: which play the browser started, how many frames it
+    asked for, and what it already has (so a packet carries only what changed)."""
+
+    play_id: int = 0
+    want: int = 4
+    scene_sent: str | None = None
+    loss_sent: str | None = None
+    app_rerun: bool = False  # a browser event that changes more than the live view
 
 
 MAX_LINK_STEP = 100_000  # a link's step is trained on arrival: keep that under a minute
@@ -90,6 +103,36 @@ def playing() -> bool:
 
 def set_playing(value: bool) -> None:
     st.session_state[PLAYING] = bool(value)
+
+
+def live() -> Live:
+    return st.session_state.setdefault(LIVE, Live())
+
+
+def start_playing(play_id: int) -> None:
+    """Play, for the browser's play ``play_id`` (its frames are told apart by it)."""
+    if trainer().diverged is not None:
+        return
+    st.session_state[PLAYING] = True
+    live().play_id = int(play_id)
+    set_notice(None)
+
+
+def pause_at(step: int) -> None:
+    """Pause on the step the screen shows: the trainer trained a little ahead of it, so it
+    goes back to exactly that step (those unseen steps are dropped), and settings changed
+    meanwhile apply from there on, as on screen."""
+    st.session_state[PLAYING] = False
+    tr = trainer()
+    if 0 <= step < tr.step and tr.diverged is None:
+        tr.rewind_to(step)
+        _apply_widget_settings(tr)
+
+
+def _apply_widget_settings(tr: bc.Trainer) -> None:
+    from backprop_core.config import with_trainer_settings
+
+    apply_live_settings(tr, with_trainer_settings(config(), tr), config())
 
 
 def selected() -> tuple[int, int | None, int]:
@@ -194,11 +237,9 @@ def after_rewind() -> None:
 
 def restart_with_current_settings() -> None:
     """Reset: the same initial weights, trained from now on with the settings on screen."""
-    from backprop_core.config import apply_live_settings, with_trainer_settings
-
     tr = trainer()
     tr.reset()
-    apply_live_settings(tr, with_trainer_settings(config(), tr), config())
+    _apply_widget_settings(tr)
 
 
 def feature_names() -> list[str]:

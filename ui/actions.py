@@ -1,0 +1,102 @@
+"""What a click does: one change to the trainer or the view each. Streamlit runs these as
+callbacks, before the page is drawn, so everything drawn afterwards shows the result."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import session
+from .live_component import event
+
+
+# --- stepping buttons ------------------------------------------------------------------
+def phase() -> None:
+    session.trainer().run_phase()
+
+
+def step() -> None:
+    session.trainer().finish_step()
+
+
+def epoch() -> None:
+    session.trainer().run_epoch()
+
+
+def undo() -> None:
+    tr = session.trainer()
+    if tr.diverged is not None:
+        tr.restore_last_good()
+    else:
+        tr.undo()
+    session.after_rewind()
+    session.set_playing(False)
+
+
+def reset() -> None:
+    session.restart_with_current_settings()
+    session.set_playing(False)
+    session.set_notice("Reset: the same initial weights again (same seed), history cleared.")
+
+
+def goto() -> None:
+    session.trainer().goto(st.session_state["w_history"])
+    session.after_rewind()
+
+
+# --- events from the live view ---------------------------------------------------------
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def play() -> None:
+    value = event("play") or {}
+    session.start_playing(_int(value.get("id"), 0))
+    session.live().want = 4
+    session.live().app_rerun = True  # the buttons are disabled while playing
+
+
+def pause() -> None:
+    value = event("pause") or {}
+    session.pause_at(_int(value.get("step"), -1))
+    session.live().app_rerun = True
+
+
+def want() -> None:
+    value = event("want") or {}
+    if _int(value.get("id"), -1) == session.live().play_id:
+        session.live().want = max(1, min(_int(value.get("n"), 4), 30))
+
+
+def clicked() -> None:
+    """A click in the diagram reports [layer, i, j] for a weight, [column, j, -1] for a
+    neuron (column 0 = the inputs, which have no bias)."""
+    value = event("clicked")
+    if not isinstance(value, list) or len(value) != 3:
+        return
+    a, b, c = (_int(v, -1) for v in value)
+    if c >= 0:
+        session.set_selected(a, b, c)
+    elif a >= 1:
+        session.set_selected(a - 1, None, b)
+
+
+def added() -> None:
+    value = event("added")
+    view, c = session.view(), session.config()
+    if (isinstance(value, list) and len(value) == 2 and view.draw_label is not None
+            and not c.is_custom):
+        session.add_point(float(value[0]), float(value[1]))
+        session.live().app_rerun = True  # new data: the sidebar offers to remove it
+
+
+def scene() -> None:
+    """The browser has no scene (e.g. its view was mounted again): send it the next time."""
+    session.live().scene_sent = None
+    session.live().loss_sent = None
+
+
+LIVE_EVENTS = {"play": play, "pause": pause, "want": want, "clicked": clicked,
+               "added": added, "scene": scene}

@@ -1,0 +1,200 @@
+"""What the live view is sent: the scene when it changed, the loss curve when it changed,
+and frames (while playing, several per rerun, each an exact trainer state).
+
+Built from the session's trainer, data and view; no Streamlit calls here, so a bench or a
+test can build packets without a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import backprop_core as bc
+from viz import live_frames as lf
+from viz.curves import loss_figure
+from viz.wire import pack
+
+from .planes import BoundaryGeometry
+
+GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
+MAX_FRAMES = 30  # frames one rerun may carry
+FRAME_BUDGET_S = 0.08  # ...and the time it may spend making them: others wait meanwhile
+
+
+@dataclass
+class Frame:
+    """One displayed frame: the numbers for the metrics row and the arrays to paint."""
+
+    meta: dict
+    grid: np.ndarray  # (R, R) uint8 palette indices, row 0 at the top
+    thumbs: np.ndarray  # (n_neurons, r, r) uint8
+    params: np.ndarray  # (3, n_params): values, gradients, last updates
+
+
+@dataclass
+class LiveInput:
+    """Everything a packet is made from (the page collects it from the session)."""
+
+    trainer: bc.Trainer
+    data: bc.Dataset
+    config: bc.RunConfig
+    geometry: BoundaryGeometry
+    feature_names: list[str]
+    edge_mode: str
+    show_test: bool
+    discretize: bool
+    log_scale: bool
+    presenter: bool
+    steps_per_frame: int
+    selected_text: str
+    extras: dict = field(default_factory=dict)
+
+
+def _fmt(v: float | None) -> str:
+    return "–" if v is None else f"{v:.4g}"
+
+
+def metric_labels(tr: bc.Trainer) -> list[dict]:
+    how = "averaged over" if tr.reduction == "mean" else "summed over"
+    labels = [{"label": "Step"}, {"label": "Epochs done"},
+              {"label": "Train loss",
+               "help": f"Data loss {how} the whole training set, after the last update."},
+              {"label": "Test loss", "help": f"Data loss {how} the test set."}]
+    if tr.task != "regression":
+        labels.append({"label": "Accuracy (train / test)"})
+    elif tr.regularization != "none":
+        labels.append({"label": "Penalty"})
+    else:
+        labels.append({"label": "Samples (train / test)"})
+    return labels
+
+
+def metric_values(tr: bc.Trainer) -> list[str]:
+    """The metrics row for the trainer's state (same formats as ``st.metric`` had)."""
+    rec = tr.history[tr.step]
+    values = [str(tr.step), str(tr.epoch), _fmt(rec.train_loss), _fmt(rec.test_loss)]
+    if tr.task != "regression":
+        test = "" if rec.test_accuracy is None else f" / {rec.test_accuracy:.1%}"
+        values.append(f"{rec.train_accuracy:.1%}{test}")
+    elif tr.regularization != "none":
+        values.append(f"{rec.penalty:.4g}")
+    else:
+        n_test = 0 if tr.X_test is None else len(tr.X_test)
+        values.append(f"{len(tr.X)} / {n_test}")
+    return values
+
+
+def _round(v):
+    return None if v is None or not np.isfinite(v) else round(float(v), 6)
+
+
+def capture(inp: LiveInput, exact: bool) -> Frame:
+    """The trainer's state now as a frame; ``exact`` keeps float64 (paused), else float32."""
+    tr, g = inp.trainer, inp.geometry
+    grid = bc.evaluate_grid(tr.net, inp.config.features, g.extent, GRID, plane=g.plane)
+    rec = tr.history[tr.step]
+    meta = {"step": tr.step, "epoch": tr.epoch, "phase": tr.phase_index,
+            "metrics": metric_values(tr),
+            "loss": [tr.step, _round(rec.train_loss), _round(rec.test_loss),
+                     _round(rec.train_accuracy)]}
+    params = lf.param_rows(tr.net, tr.grads, tr.last_update)
+    return Frame(meta, lf.output_index(grid.output, tr.task, inp.discretize),
+                 lf.thumb_index(grid.layers, tr.net.activation_names),
+                 params if exact else params.astype(np.float32))
+
+
+def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S) -> list[Frame]:
+    """Train ``steps_per_frame`` steps per frame, up to ``n`` frames or the time budget;
+    stops early at divergence (the trainer then holds the last good step)."""
+    tr, start, frames = inp.trainer, time.perf_counter(), []
+    with np.errstate(all="ignore"):
+        for _ in range(max(1, min(int(n), MAX_FRAMES))):
+            tr.run_steps(inp.steps_per_frame)
+            if tr.diverged is not None:
+                break
+            frames.append(capture(inp, exact=False))
+            if time.perf_counter() - start > budget_s:
+                break
+    return frames
+
+
+def scene(inp: LiveInput) -> dict:
+    """The fixed part of the view: figures, palettes, labels (changes with the view)."""
+    tr, data, g = inp.trainer, inp.data, inp.geometry
+    font = 16 if inp.presenter else 12
+    net = lf.network_scene(tr.net, inp.feature_names, height=700 if inp.presenter else 580,
+                           font_size=font)
+    X_test = g.to_2d(data.X_test) if inp.show_test else None
+    boundary = lf.boundary_scene(g.extent, data.task, g.to_2d(data.X_train), data.Y_train,
+                                 X_test, data.Y_test if inp.show_test else None,
+                                 height=400 if inp.presenter else 340, font_size=font,
+                                 axis_titles=g.titles,
+                                 mid_step=tr.phase_index != 0 and tr.batch_idx is not None)
+    n_out = tr.net.layer_sizes[-1]
+    return {
+        "network": net, "boundary": boundary, "mode": inp.edge_mode,
+        "palettes": lf.palettes(n_out).reshape(2, -1).tolist(),
+        "boundary_palette": lf.PALETTE_CLASSES if data.task == "multiclass"
+        else lf.PALETTE_DIVERGING,
+        "thumb_palettes": lf.thumb_palettes(tr.net.activation_names, tr.net.layer_sizes),
+        "metrics": metric_labels(tr), "presenter": inp.presenter,
+        "selected": inp.selected_text, "can_play": tr.diverged is None,
+        **inp.extras,
+    }
+
+
+def loss(inp: LiveInput) -> dict:
+    tr = inp.trainer
+    return loss_figure(tr.history.columns, inp.data.task, inp.log_scale,
+                       height=280 if inp.presenter else 230,
+                       font_size=16 if inp.presenter else 12, current_step=tr.step)
+
+
+def digest(obj) -> str:
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+@dataclass
+class Sent:
+    """What this browser session already has, so a packet carries only what changed."""
+
+    scene: str | None = None
+    loss: str | None = None
+
+
+def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
+          send_loss: bool = True) -> tuple[bytes, list[Frame]]:
+    """The packet (bytes for the browser) and the frames in it. Updates ``sent``."""
+    tr = inp.trainer
+    header: dict = {"v": 1, "playing": playing, "play_id": play_id,
+                    "spf": inp.steps_per_frame, "frames": []}
+    sc = scene(inp)
+    header["scene_id"] = digest(sc)
+    if header["scene_id"] != sent.scene:
+        header["scene"], sent.scene = sc, header["scene_id"]
+    if send_loss:  # while playing the browser extends the curve from the frames instead
+        fig = loss(inp)
+        header["loss_id"] = digest(fig)
+        if header["loss_id"] != sent.loss:
+            header["loss"], sent.loss = fig, header["loss_id"]
+    frames = play_frames(inp, want) if playing else [capture(inp, exact=True)]
+    arrays: dict[str, np.ndarray] = {}
+    if frames:
+        header["frames"] = [f.meta for f in frames]
+        arrays["grid"] = np.stack([f.grid for f in frames])
+        arrays["thumbs"] = np.stack([f.thumbs for f in frames])
+        arrays["params"] = np.stack([f.params for f in frames])
+    if not playing:
+        names, rows = lf.optimizer_rows(tr.optimizer.state or None)
+        if names:
+            header["opt_slots"], arrays["opt"] = names, rows
+        if tr.phase_index != 0 and tr.batch_idx is not None:
+            arrays["batch"] = inp.geometry.to_2d(inp.data.X_train[tr.batch_idx]).astype(
+                np.float32)
+    return pack(header, arrays, compress=("grid", "thumbs")), frames

@@ -1,0 +1,607 @@
+// The Playground's live view: Play/Pause, the metrics row and three Plotly charts whose
+// changing parts (edges, neuron thumbnails, bias labels, the output over the plane) are
+// painted on canvases inside the figures. The server sends a *scene* (the figures'
+// fixed parts) when it changes and *frames* (palette-indexed pictures, float edge values,
+// metrics) at every rerun; see viz/live_frames.py and viz/wire.py for the format.
+//
+// While playing, one rerun carries several frames, each an exact trainer state; they are
+// shown one per animation frame at the rate they arrive, and the next batch is asked for
+// (the "want" event) while the current one is on screen. Pause freezes the frame on
+// screen at once and tells the server its step, so the trainer goes back to exactly it.
+
+const PLOTLY_URL = new URL("app/static/plotly.min.js", document.baseURI).href;
+const POSITIVE = "#0877bd", NEGATIVE = "#f59322";
+const WIDTH_BUCKETS = 5;
+const FONT = '"Open Sans", verdana, arial, sans-serif';
+const MAX_QUEUE_MS = 400; // frames buffered ahead of the screen, at most (in display time)
+const LOSS_MS = 100; // the loss curve is extended at most this often while playing
+const RETRY_MS = 2500; // a request for frames that got no answer is sent again
+const TYPES = { uint8: Uint8Array, float32: Float32Array, float64: Float64Array,
+                int32: Int32Array };
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__bpPlotly) {
+    window.__bpPlotly = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = PLOTLY_URL;
+      s.onload = () => resolve(window.Plotly);
+      s.onerror = () => reject(new Error("could not load " + PLOTLY_URL));
+      document.head.appendChild(s);
+    });
+  }
+  return window.__bpPlotly;
+}
+
+// ---- the envelope (viz/wire.py) -------------------------------------------------------
+async function inflate(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function unpack(u8) {
+  const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  if (String.fromCharCode(u8[0], u8[1], u8[2], u8[3]) !== "BPL1") throw new Error("bad packet");
+  const n = dv.getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(u8.subarray(8, 8 + n)));
+  const body = 8 + n + ((8 - ((8 + n) % 8)) % 8);
+  const arrays = {};
+  for (const a of header.arrays) {
+    let bytes = u8.subarray(body + a.offset, body + a.offset + a.nbytes);
+    bytes = a.z ? await inflate(bytes) : bytes.slice(); // a copy starts aligned
+    const T = TYPES[a.dtype];
+    arrays[a.name] = { data: new T(bytes.buffer, 0, bytes.byteLength / T.BYTES_PER_ELEMENT),
+                       shape: a.shape };
+  }
+  return { header, arrays };
+}
+
+function splitFrames(pk) {
+  const { header: h, arrays: A } = pk;
+  return h.frames.map((meta, k) => {
+    const part = (name) => {
+      const a = A[name];
+      if (!a) return null;
+      const size = a.shape.slice(1).reduce((x, y) => x * y, 1);
+      return a.data.subarray(k * size, (k + 1) * size);
+    };
+    const P = A.params.shape[2];
+    const params = part("params");
+    return { ...meta, grid: part("grid"), gridSize: A.grid.shape[1], thumbs: part("thumbs"),
+             thumbSize: A.thumbs.shape[2], nParams: P, values: params.subarray(0, P),
+             grads: params.subarray(P, 2 * P), update: params.subarray(2 * P, 3 * P),
+             opt: A.opt ? { slots: h.opt_slots, data: A.opt.data, n: A.opt.shape[1] } : null,
+             batch: A.batch ? A.batch.data : null };
+  });
+}
+
+// ---- numbers as Python's format(v, ".Ng") writes them ---------------------------------
+function stripZeros(s) {
+  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+}
+
+export function fmtG(v, p) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+  const [mant, e] = v.toExponential(p - 1).split("e");
+  const x = parseInt(e, 10);
+  if (x < -4 || x >= p) {
+    return stripZeros(mant) + "e" + (x < 0 ? "-" : "+") + String(Math.abs(x)).padStart(2, "0");
+  }
+  return stripZeros(v.toFixed(Math.max(0, p - 1 - x)));
+}
+
+// ---- set-up ---------------------------------------------------------------------------
+function el(tag, cls, parent) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function mount(parent) {
+  const root = el("div", "bp-live", parent);
+  const top = el("div", "bp-top", root);
+  const play = el("button", "bp-play", top);
+  play.type = "button";
+  play.textContent = "Play";
+  const metrics = el("div", "bp-metrics", top);
+  const charts = el("div", "bp-charts", root);
+  const cells = {}, gd = {}, under = {}, over = {};
+  for (const name of ["network", "boundary", "loss"]) {
+    const cell = el("div", "bp-cell bp-cell-" + name, charts);
+    under[name] = el("canvas", "bp-under", cell);
+    gd[name] = el("div", "bp-plot bp-chart bp-" + name, cell);
+    over[name] = el("canvas", "bp-over", cell);
+    cells[name] = cell;
+  }
+  const tip = el("div", "bp-tip", cells.network);
+  const caption = el("div", "bp-caption", root);
+  const S = { root, play, metrics, cells, gd, under, over, tip, caption, queue: [],
+              playing: false, pausing: false, playId: 0, inflight: false, reqT: 0, seq: 0,
+              shown: null, scene: null, sceneId: null, lossId: null, loss: null,
+              lossPending: [], lossT: 0, arrivals: [], lastShownT: 0, interval: 0,
+              chain: Promise.resolve(), raf: null, hover: null, frames: 0, bound: false,
+              images: {} };
+  play.addEventListener("click", () => (S.playing ? pause(S) : start(S)));
+  return S;
+}
+
+function lut(palette) {
+  // 256 RGB triples -> RGBA words for a Uint32Array view of ImageData (little-endian).
+  const out = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    out[i] = (255 << 24) | (palette[3 * i + 2] << 16) | (palette[3 * i + 1] << 8) |
+             palette[3 * i];
+  }
+  return out;
+}
+
+function config(S, name) {
+  const P = window.Plotly;
+  return { displayModeBar: "hover", displaylogo: false, responsive: true, scrollZoom: false,
+           modeBarButtons: [[{ name: "Download as PNG (step on screen)", icon: P.Icons.camera,
+                               click: () => downloadPng(S, name) }]] };
+}
+
+async function applyScene(S, scene, P) {
+  S.scene = scene;
+  S.luts = scene.palettes.map(lut);
+  S.root.classList.toggle("bp-presenter", !!scene.presenter);
+  S.metrics.replaceChildren();
+  S.metricValues = scene.metrics.map((m) => {
+    const box = el("div", "bp-metric", S.metrics);
+    const label = el("div", "bp-metric-label", box);
+    label.textContent = m.label;
+    if (m.help) box.title = m.help;
+    const value = el("div", "bp-metric-value", box);
+    value.setAttribute("data-label", m.label);
+    return value;
+  });
+  S.caption.textContent = scene.selected || "";
+  setPlayButton(S);
+  const g = scene.network.geometry;
+  S.offsets = [0];
+  for (let l = 0; l + 1 < g.sizes.length; l++) {
+    S.offsets.push(S.offsets[l] + g.sizes[l] * g.sizes[l + 1]);
+  }
+  S.nEdges = S.offsets[S.offsets.length - 1];
+  S.biasOffsets = [0];
+  for (let l = 1; l < g.sizes.length; l++) S.biasOffsets.push(S.biasOffsets[l - 1] + g.sizes[l]);
+  await Promise.all([
+    P.react(S.gd.network, scene.network.figure.data, scene.network.figure.layout,
+            config(S, "network")),
+    P.react(S.gd.boundary, scene.boundary.figure.data, scene.boundary.figure.layout,
+            config(S, "boundary")),
+  ]);
+  bindEvents(S);
+}
+
+function bindEvents(S) {
+  if (S.bound) return;
+  const net = S.gd.network, bd = S.gd.boundary;
+  net.on("plotly_click", (ev) => {
+    const p = ev.points && ev.points[0];
+    if (p && p.customdata) S.setTriggerValue("clicked", p.customdata);
+  });
+  net.on("plotly_hover", (ev) => {
+    const p = ev.points && ev.points[0];
+    if (!p || !p.customdata) return;
+    S.hover = { cd: p.customdata, x: ev.event ? ev.event.clientX : 0,
+                y: ev.event ? ev.event.clientY : 0 };
+    renderTip(S);
+  });
+  net.on("plotly_unhover", () => {
+    S.hover = null;
+    renderTip(S);
+  });
+  bd.addEventListener("click", (ev) => {
+    const L = bd._fullLayout;
+    if (!L) return;
+    const xa = L.xaxis, ya = L.yaxis, box = bd.getBoundingClientRect();
+    const px = ev.clientX - box.left - xa._offset, py = ev.clientY - box.top - ya._offset;
+    if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
+    S.setTriggerValue("added", [xa.p2l(px), ya.p2l(py)]);
+  });
+  // A resize or any re-layout moves the plot areas: paint the frame on screen again.
+  for (const name of ["network", "boundary"]) {
+    S.gd[name].on("plotly_afterplot", () => S.shown && paint(S, S.shown, name));
+  }
+  S.bound = true;
+}
+
+async function applyLoss(S, fig, P) {
+  S.loss = fig;
+  S.lossTraces = {};
+  fig.data.forEach((t, i) => (S.lossTraces[t.name] = i));
+  S.lossPending = [];
+  await P.react(S.gd.loss, fig.data, fig.layout, config(S, "loss"));
+}
+
+// ---- painting one frame ---------------------------------------------------------------
+function fitCanvas(canvas, L) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(L.width * dpr), h = Math.round(L.height * dpr);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+    canvas.style.width = L.width + "px";
+    canvas.style.height = L.height + "px";
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, L.width, L.height);
+  return ctx;
+}
+
+function mapper(L) {
+  const xa = L.xaxis, ya = L.yaxis;
+  return [(x) => xa._offset + xa.l2p(x), (y) => ya._offset + ya.l2p(y)];
+}
+
+function image(S, key, w, h) {
+  // A reusable off-screen canvas with its ImageData, for palette-indexed pictures.
+  let im = S.images[key];
+  if (!im || im.canvas.width !== w || im.canvas.height !== h) {
+    const canvas = document.createElement("canvas");
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext("2d");
+    const data = ctx.createImageData(w, h);
+    im = S.images[key] = { canvas, ctx, data, px: new Uint32Array(data.data.buffer) };
+  }
+  return im;
+}
+
+function paintBoundary(S, f) {
+  const gd = S.gd.boundary, L = gd._fullLayout;
+  if (!L || !L.xaxis) return;
+  const ctx = fitCanvas(S.under.boundary, L), over = fitCanvas(S.over.boundary, L);
+  const [X, Y] = mapper(L);
+  const [xmin, xmax, ymin, ymax] = S.scene.boundary.extent;
+  const R = f.gridSize, im = image(S, "grid", R, R), colours = S.luts[S.scene.boundary_palette];
+  for (let i = 0; i < R * R; i++) im.px[i] = colours[f.grid[i]];
+  im.ctx.putImageData(im.data, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(im.canvas, X(xmin), Y(ymax), X(xmax) - X(xmin), Y(ymin) - Y(ymax));
+  if (f.batch) {
+    over.strokeStyle = "#d62728";
+    over.lineWidth = 2.5;
+    for (let k = 0; k < f.batch.length; k += 2) {
+      over.beginPath();
+      over.arc(X(f.batch[k]), Y(f.batch[k + 1]), 7.5, 0, 2 * Math.PI);
+      over.stroke();
+    }
+  }
+}
+
+function edgeRow(S, f) {
+  const mode = S.scene.mode;
+  if (mode === "gradients" && !Number.isNaN(f.grads[0])) return f.grads;
+  if (mode === "updates" && !Number.isNaN(f.update[0])) return f.update;
+  return f.values;
+}
+
+function paintNetwork(S, f) {
+  const gd = S.gd.network, L = gd._fullLayout;
+  if (!L || !L.xaxis) return;
+  const ctx = fitCanvas(S.under.network, L);
+  const [X, Y] = mapper(L);
+  const g = S.scene.network.geometry, half = g.node / 2, nodes = g.nodes, sizes = g.sizes;
+  const start = [0];
+  for (let l = 0; l < sizes.length; l++) start.push(start[l] + sizes[l]);
+  // Edges, bucketed by sign and width as the figure used to be (one path per bucket).
+  const V = edgeRow(S, f);
+  let top = 0;
+  for (let e = 0; e < S.nEdges; e++) top = Math.max(top, Math.abs(V[e]) || 0);
+  top = top || 1;
+  const paths = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    for (let i = 0; i < sizes[l]; i++) {
+      const a = nodes[start[l] + i];
+      for (let j = 0; j < sizes[l + 1]; j++) {
+        const v = V[S.offsets[l] + i * sizes[l + 1] + j];
+        const level = Math.min(Math.floor((Math.abs(v) / top) * WIDTH_BUCKETS) || 0,
+                               WIDTH_BUCKETS - 1);
+        const key = (v >= 0 ? 0 : WIDTH_BUCKETS) + level;
+        const b = nodes[start[l + 1] + j];
+        const p = paths[key] || (paths[key] = new Path2D());
+        p.moveTo(X(a[0] + half), Y(a[1]));
+        p.lineTo(X(b[0] - half), Y(b[1]));
+      }
+    }
+  }
+  paths.forEach((p, key) => {
+    if (!p) return;
+    const level = key % WIDTH_BUCKETS;
+    ctx.strokeStyle = key < WIDTH_BUCKETS ? POSITIVE : NEGATIVE;
+    ctx.globalAlpha = 0.35 + 0.13 * level;
+    ctx.lineWidth = 0.6 + 1.6 * level;
+    ctx.stroke(p);
+  });
+  ctx.globalAlpha = 1;
+  // Thumbnails: all neurons in one strip image, then each tile scaled into its square.
+  const r = f.thumbSize, n = nodes.length, im = image(S, "thumbs", r * n, r);
+  for (let k = 0; k < n; k++) {
+    const colours = S.luts[S.scene.thumb_palettes[k]], src = f.thumbs, base = k * r * r;
+    for (let y = 0; y < r; y++) {
+      for (let x = 0; x < r; x++) im.px[y * r * n + k * r + x] = colours[src[base + y * r + x]];
+    }
+  }
+  im.ctx.putImageData(im.data, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  for (let k = 0; k < n; k++) {
+    const [x, y] = nodes[k], x0 = X(x - half), y0 = Y(y + half);
+    ctx.drawImage(im.canvas, k * r, 0, r, r, x0, y0, X(x + half) - x0, Y(y - half) - y0);
+  }
+  // Bias (or δ, or Δb) under every neuron that has one.
+  const mode = S.scene.mode, hasGrad = !Number.isNaN(f.grads[0]);
+  const hasUpdate = !Number.isNaN(f.update[0]);
+  const [prefix, row] = mode === "gradients" && hasGrad ? ["δ ", f.grads]
+    : mode === "updates" && hasUpdate ? ["Δb ", f.update] : ["b ", f.values];
+  ctx.fillStyle = "#333";
+  ctx.font = `${g.font - 2}px ${FONT}`;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  for (let k = sizes[0]; k < n; k++) {
+    const [x, y] = nodes[k];
+    ctx.fillText(prefix + fmtG(row[S.nEdges + k - sizes[0]], 2), X(x), Y(y - half - 0.12));
+  }
+}
+
+function paintMetrics(S, f) {
+  f.metrics.forEach((text, i) => {
+    const box = S.metricValues[i];
+    if (box && box.textContent !== text) box.textContent = text;
+  });
+  S.root.dataset.step = f.step;
+}
+
+function paint(S, f, only) {
+  if (!S.scene) return;
+  if (!only || only === "boundary") paintBoundary(S, f);
+  if (!only || only === "network") paintNetwork(S, f);
+}
+
+function show(S, f) {
+  S.shown = f;
+  paint(S, f);
+  paintMetrics(S, f);
+  S.frames += 1;
+  S.root.dataset.frames = S.frames;
+  if (S.hover) renderTip(S);
+}
+
+// ---- tooltip --------------------------------------------------------------------------
+function optText(f, index) {
+  if (!f.opt || !f.opt.slots || !f.opt.slots.length) return "";
+  const parts = f.opt.slots.map((slot, s) => `${slot} ${fmtG(f.opt.data[s * f.opt.n + index], 4)}`);
+  return "<br>optimizer: " + parts.join(", ");
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;",
+                                                  '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function tipText(S, f, cd) {
+  const g = S.scene.network.geometry, [layer, a, b] = cd;
+  const hasGrad = !Number.isNaN(f.grads[0]), hasUpdate = !Number.isNaN(f.update[0]);
+  const lines = [];
+  if (b >= 0) {
+    const idx = S.offsets[layer] + a * g.sizes[layer + 1] + b;
+    lines.push(`<b>layer ${layer + 1} weight ${a}→${b}</b>: w = ${fmtG(f.values[idx], 4)}`);
+    if (hasGrad) lines.push(`∂C/∂w = ${fmtG(f.grads[idx], 4)}`);
+    if (hasUpdate) lines.push(`Δw = ${fmtG(f.update[idx], 4)}`);
+    return lines.join("<br>") + optText(f, idx);
+  }
+  if (layer === 0) return `<b>input ${escapeHtml(g.labels[a])}</b>`;
+  const idx = S.nEdges + S.biasOffsets[layer - 1] + a;
+  lines.push(`<b>layer ${layer} neuron ${a}</b> (${g.activations[layer - 1]})`);
+  lines.push(`bias b = ${fmtG(f.values[idx], 4)}`);
+  if (hasGrad) lines.push(`δ summed = ∂C/∂b = ${fmtG(f.grads[idx], 4)}`);
+  if (hasUpdate) lines.push(`Δb = ${fmtG(f.update[idx], 4)}`);
+  return lines.join("<br>") + optText(f, idx);
+}
+
+function renderTip(S) {
+  const tip = S.tip;
+  if (!S.hover || !S.shown || !S.scene) {
+    tip.style.display = "none";
+    return;
+  }
+  tip.innerHTML = tipText(S, S.shown, S.hover.cd);
+  tip.style.display = "block";
+  const box = S.cells.network.getBoundingClientRect();
+  let x = S.hover.x - box.left + 14;
+  const y = S.hover.y - box.top + 14;
+  if (x + tip.offsetWidth > box.width) x = Math.max(0, S.hover.x - box.left - tip.offsetWidth - 14);
+  tip.style.left = x + "px";
+  tip.style.top = y + "px";
+}
+
+// ---- the loss curve while playing -----------------------------------------------------
+function lastX(S) {
+  const t = S.gd.loss.data && S.gd.loss.data[0];
+  return t && t.x.length ? t.x[t.x.length - 1] : -1;
+}
+
+function extendLoss(S, f, now, P) {
+  if (!S.loss || !f.loss) return;
+  const prev = S.lossPending.length ? S.lossPending[S.lossPending.length - 1][0] : lastX(S);
+  if (f.loss[0] > prev) S.lossPending.push(f.loss);
+  if (!S.lossPending.length || now - S.lossT < LOSS_MS) return;
+  S.lossT = now;
+  const pts = S.lossPending;
+  S.lossPending = [];
+  const names = [["train loss", 1], ["test loss", 2], ["train accuracy", 3]];
+  const idx = [], xs = [], ys = [];
+  for (const [name, col] of names) {
+    if (S.lossTraces[name] === undefined) continue;
+    idx.push(S.lossTraces[name]);
+    xs.push(pts.map((p) => p[0]));
+    ys.push(pts.map((p) => p[col]));
+  }
+  const data = S.gd.loss.data;
+  if (data && data[0] && data[0].x.length + pts.length > 800) {
+    // Keep about 400 points: every other one, and the newest (each one exact).
+    const thin = (arr, add) => {
+      const all = arr.concat(add);
+      return all.filter((_, i) => i % 2 === 0 || i === all.length - 1);
+    };
+    const traces = data.map((t, i) => {
+      const k = idx.indexOf(i);
+      return k < 0 ? t : { ...t, x: thin(Array.from(t.x), xs[k]), y: thin(Array.from(t.y), ys[k]) };
+    });
+    P.react(S.gd.loss, traces, S.gd.loss.layout);
+  } else {
+    P.extendTraces(S.gd.loss, { x: xs, y: ys }, idx);
+  }
+}
+
+// ---- playing --------------------------------------------------------------------------
+function setPlayButton(S) {
+  S.play.textContent = S.playing ? "Pause" : "Play";
+  S.play.disabled = !S.playing && !!S.scene && !S.scene.can_play;
+}
+
+function start(S) {
+  if (S.scene && !S.scene.can_play) return;
+  S.playId = Date.now() % 2147483647;
+  S.playing = true;
+  S.pausing = false;
+  S.queue = [];
+  S.arrivals = [];
+  S.inflight = true;
+  S.reqT = performance.now();
+  setPlayButton(S);
+  S.setTriggerValue("play", { id: S.playId });
+  loop(S);
+}
+
+function pause(S) {
+  S.playing = false;
+  S.pausing = true;
+  S.queue = [];
+  setPlayButton(S);
+  if (S.raf) cancelAnimationFrame(S.raf);
+  S.raf = null;
+  S.setTriggerValue("pause", { id: S.playId, step: S.shown ? S.shown.step : -1 });
+}
+
+function arrivalRate(S, now) {
+  // Frames received per second over the last two seconds.
+  S.arrivals = S.arrivals.filter(([t]) => now - t < 2000);
+  if (S.arrivals.length < 2) return 0;
+  const n = S.arrivals.slice(1).reduce((sum, [, k]) => sum + k, 0);
+  return (1000 * n) / Math.max(1, now - S.arrivals[0][0]);
+}
+
+function request(S, now) {
+  const rate = arrivalRate(S, now) || 30;
+  const rtt = S.rtt || 100;
+  S.inflight = true;
+  S.reqT = now;
+  S.seq += 1;
+  const n = Math.max(2, Math.min(30, Math.ceil((rtt / 1000) * Math.min(rate * 1.5, 60)) + 1));
+  S.setTriggerValue("want", { id: S.playId, n, seq: S.seq });
+}
+
+function loop(S) {
+  if (S.raf) return;
+  const tick = (now) => {
+    S.raf = null;
+    if (!S.playing) return;
+    const rate = arrivalRate(S, now);
+    // Show frames at the rate they arrive (a steady picture, not bursts), faster when
+    // the buffer grows, never more than one per animation frame.
+    const interval = rate > 0 ? 1000 / rate : 0;
+    const behind = S.queue.length > Math.max(3, (rate * MAX_QUEUE_MS) / 2000);
+    if (S.queue.length && now - S.lastShownT >= (behind ? 0 : interval * 0.9)) {
+      const f = S.queue.shift();
+      show(S, f);
+      extendLoss(S, f, now, window.Plotly);
+      S.lastShownT = now;
+    }
+    const ahead = (S.queue.length * 1000) / Math.max(rate, 1);
+    if ((!S.inflight && ahead < MAX_QUEUE_MS) || (S.inflight && now - S.reqT > RETRY_MS)) {
+      request(S, now);
+    }
+    S.raf = requestAnimationFrame(tick);
+  };
+  S.raf = requestAnimationFrame(tick);
+}
+
+async function handle(S, u8, P) {
+  const pk = await unpack(u8);
+  const h = pk.header;
+  if (h.scene) await applyScene(S, h.scene, P);
+  if (!S.scene) {
+    S.setTriggerValue("scene", Date.now());
+    return;
+  }
+  if (h.loss) await applyLoss(S, h.loss, P);
+  const frames = splitFrames(pk);
+  const now = performance.now();
+  if (!h.playing) {
+    S.playing = false;
+    S.pausing = false;
+    S.queue = [];
+    S.inflight = false;
+    setPlayButton(S);
+    if (frames.length) show(S, frames[frames.length - 1]);
+    return;
+  }
+  if (S.pausing || (S.playing && h.play_id !== S.playId)) return; // from before a Pause
+  if (!S.playing) {
+    // The server is playing but this view did not ask (e.g. mounted again): follow it.
+    S.playing = true;
+    S.playId = h.play_id;
+    setPlayButton(S);
+    loop(S);
+  }
+  if (S.inflight) S.rtt = S.rtt ? 0.7 * S.rtt + 0.3 * (now - S.reqT) : now - S.reqT;
+  S.inflight = false;
+  S.arrivals.push([now, frames.length]);
+  S.queue.push(...frames);
+  if (!S.shown && S.queue.length) show(S, S.queue.shift());
+}
+
+// ---- PNG of a chart as it is on screen (the canvases included) -------------------------
+async function downloadPng(S, name) {
+  const P = window.Plotly, gd = S.gd[name], L = gd._fullLayout, scale = 2;
+  const url = await P.toImage(gd, { format: "png", width: L.width, height: L.height, scale });
+  const img = new Image();
+  await new Promise((resolve, reject) => {
+    img.onload = resolve;
+    img.onerror = reject;
+    img.src = url;
+  });
+  const c = document.createElement("canvas");
+  c.width = L.width * scale;
+  c.height = L.height * scale;
+  const ctx = c.getContext("2d");
+  ctx.fillStyle = "white";
+  ctx.fillRect(0, 0, c.width, c.height);
+  ctx.drawImage(S.under[name], 0, 0, c.width, c.height);
+  ctx.drawImage(img, 0, 0, c.width, c.height);
+  ctx.drawImage(S.over[name], 0, 0, c.width, c.height);
+  const a = document.createElement("a");
+  a.download = `backprop-playground-${name}-step${S.shown ? S.shown.step : 0}.png`;
+  a.href = c.toDataURL("image/png");
+  a.click();
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let S = parentElement.__bp;
+  if (!S) S = parentElement.__bp = mount(parentElement);
+  S.setTriggerValue = setTriggerValue;
+  if (!data) return;
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  S.chain = S.chain
+    .then(() => loadPlotly())
+    .then((P) => handle(S, bytes, P))
+    .catch((e) => console.error("live view:", e));
+}

@@ -1,0 +1,194 @@
+"""The Playground's live view as data: a static *scene* and compact *frames*.
+
+While training plays, what changes from one displayed frame to the next is small: the
+output over the plane (100×100), every neuron's thumbnail (20×20), the edge values, a few
+numbers. The scene (Plotly figures of the diagram frame, the data points, the loss curve)
+stays. So the browser gets the scene once, and per frame only these arrays, which it
+paints onto canvases inside the Plotly figures.
+
+Pictures travel as palette indices (one byte a pixel): ``palettes`` gives the colours,
+TF Playground's diverging orange-grey-blue, and a ramp per class for softmax outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .boundary import boundary_figure
+from .colors import CLASS_RGB, NEUTRAL, diverging_rgb
+from .network import NODE, _layer_titles, _node_shapes, hover_points, node_positions
+from .network import thumb_values as _thumb_values
+
+THUMB_STRIDE = 5  # thumbnails use every 5th grid point: 20×20 of the 100×100 grid
+PALETTE_DIVERGING, PALETTE_CLASSES = 0, 1
+
+
+def class_levels(n_classes: int) -> int:
+    """Shades per class in the class palette (all classes share its 256 entries)."""
+    return 256 // max(int(n_classes), 2)
+
+
+def palettes(n_classes: int) -> np.ndarray:
+    """(2, 256, 3) uint8: the diverging scale over [-1, 1], then per class c a ramp from
+    neutral grey to the class colour at indices c·L … c·L + L - 1 (L = class_levels)."""
+    div = diverging_rgb(np.linspace(-1.0, 1.0, 256))
+    L = class_levels(n_classes)
+    cls = np.zeros((256, 3), dtype=np.uint8)
+    w = np.linspace(0.0, 1.0, L)[:, None]
+    for c in range(min(n_classes, 256 // L)):
+        colour = CLASS_RGB[c % len(CLASS_RGB)]
+        cls[c * L:(c + 1) * L] = (NEUTRAL + (colour - NEUTRAL) * w).astype(np.uint8)
+    return np.stack([div, cls])
+
+
+def diverging_index(values: np.ndarray) -> np.ndarray:
+    """Values in [-1, 1] (clipped; NaN as 0) -> uint8 indices into the diverging palette."""
+    v = np.clip(np.nan_to_num(values, nan=0.0), -1.0, 1.0)
+    return np.rint((v + 1.0) * 127.5).astype(np.uint8)
+
+
+def class_index(cls: np.ndarray, weight: np.ndarray, n_classes: int) -> np.ndarray:
+    """Class ``cls`` at shade ``weight`` in [0, 1] -> uint8 indices into the class palette."""
+    L = class_levels(n_classes)
+    level = np.rint(np.clip(np.nan_to_num(weight), 0.0, 1.0) * (L - 1))
+    return (cls * L + level).astype(np.uint8)
+
+
+def output_index(output: np.ndarray, task: str, discretize: bool = False) -> np.ndarray:
+    """Grid output (R, R, n_out), row 0 at min y -> (R, R) palette indices, row 0 at the
+    top (image order). The colours are ``viz.boundary.output_rgb``'s."""
+    if task == "multiclass":
+        k = output.shape[-1]
+        best = output.argmax(axis=-1)
+        confidence = np.ones(best.shape) if discretize else output.max(axis=-1)
+        weight = np.clip((confidence - 1.0 / k) / (1.0 - 1.0 / k), 0, 1) * 0.85 + 0.15
+        return class_index(best, weight, k)[::-1]
+    v = output[..., 0]
+    if task == "binary":
+        v = 2.0 * v - 1.0
+    if discretize:
+        v = np.where(v >= 0, 1.0, -1.0)
+    return diverging_index(v)[::-1]
+
+
+def thumb_palettes(activations: list[str], layer_sizes: list[int]) -> list[int]:
+    """Which palette each neuron's thumbnail uses (inputs first, output last)."""
+    out = [PALETTE_DIVERGING] * sum(layer_sizes[:-1])
+    last = PALETTE_CLASSES if activations[-1] == "softmax" else PALETTE_DIVERGING
+    return out + [last] * layer_sizes[-1]
+
+
+def thumb_index(layers: list[np.ndarray], activations: list[str]) -> np.ndarray:
+    """Every neuron's thumbnail, (n_neurons, r, r) uint8, row 0 at the top; ``layers`` are a
+    Grid's (input features first), ``activations`` the network's per layer."""
+    out = []
+    for depth, layer in enumerate(layers):
+        a = layer[::THUMB_STRIDE, ::THUMB_STRIDE][::-1]
+        act = None if depth == 0 else activations[depth - 1]
+        for j in range(a.shape[-1]):
+            if act == "softmax":
+                out.append(class_index(np.full(a.shape[:2], j), a[..., j], a.shape[-1]))
+            else:
+                out.append(diverging_index(_thumb_values(a[..., j], act)))
+    return np.stack(out)
+
+
+def param_rows(net, grads, update) -> np.ndarray:
+    """(3, n_params) float64: values, gradients and last updates of every weight (layer by
+    layer, W row-major) then every bias; NaN where there is no gradient or update yet."""
+    def flat(arrays):
+        return np.concatenate([a.ravel() for a in arrays])
+
+    values = np.concatenate([flat(net.weights), flat(net.biases)])
+    rows = [values]
+    for source in (grads, update):
+        rows.append(np.full_like(values, np.nan) if source is None else
+                    np.concatenate([flat(source.weights), flat(source.biases)]))
+    return np.stack(rows)
+
+
+def optimizer_rows(opt_state: dict | None) -> tuple[list[str], np.ndarray]:
+    """Optimizer state slots (velocity, m, v) laid out like ``param_rows``."""
+    if not opt_state:
+        return [], np.zeros((0, 0))
+    names = sorted(opt_state)
+    rows = [np.concatenate([a.ravel() for a in opt_state[s]["weights"]] +
+                           [b.ravel() for b in opt_state[s]["biases"]]) for s in names]
+    return names, np.stack(rows)
+
+
+# --- the static scene -------------------------------------------------------------------
+TRANSPARENT = "rgba(0,0,0,0)"
+
+
+def _hover_markers(net, pos) -> list[dict]:
+    """Invisible markers at edge midpoints and neuron centres; their ``customdata`` names
+    the weight or neuron. ``hoverinfo: none`` still fires Plotly's hover and click events,
+    and the browser writes the tooltip from the frame on screen."""
+    points = hover_points(tuple(net.layer_sizes))
+    edges = [[layer, i, j] for layer, W in enumerate(net.weights)
+             for i, j in np.ndindex(W.shape)]
+    nodes = [[layer, j, -1] for layer, p in enumerate(pos) for j in range(len(p))]
+    node_xy = np.concatenate(pos)
+    return [
+        {"type": "scatter", "mode": "markers", "name": "weights",
+         "x": points[:, 0].round(4).tolist(), "y": points[:, 1].round(4).tolist(),
+         "customdata": edges, "hoverinfo": "none", "showlegend": False,
+         "marker": {"size": 9, "color": TRANSPARENT}},
+        {"type": "scatter", "mode": "markers", "name": "neurons",
+         "x": node_xy[:, 0].round(4).tolist(), "y": node_xy[:, 1].round(4).tolist(),
+         "customdata": nodes, "hoverinfo": "none", "showlegend": False,
+         "marker": {"size": 26, "symbol": "square", "color": TRANSPARENT}},
+    ]
+
+
+def network_scene(net, feature_labels: list[str], height: int, font_size: int = 12,
+                  selected: tuple[int, int, int] | None = None) -> dict:
+    """The diagram's fixed part as a Plotly figure (neuron outlines, layer titles, input
+    names, hover markers) and the geometry the browser draws edges, thumbnails and bias
+    labels with (data coordinates)."""
+    pos = node_positions(net.layer_sizes)
+    names = {"type": "scatter", "mode": "text", "name": "inputs",
+             "x": [float(x - NODE / 2 - 0.1) for x, _ in pos[0]],
+             "y": [float(y) for _, y in pos[0]], "text": list(feature_labels),
+             "textposition": "middle left", "hoverinfo": "skip", "showlegend": False,
+             "textfont": {"size": font_size - 2, "color": "#333"}}
+    rows = max(net.layer_sizes)
+    layout = {
+        "height": height, "meta": "network", "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "xaxis": {"visible": False, "range": [-1.4, float(pos[-1][0, 0]) + 0.7],
+                  "fixedrange": True},
+        "yaxis": {"visible": False, "range": [-(rows / 2) - 0.3, rows / 2 + 0.9],
+                  "scaleanchor": "x", "scaleratio": 1, "fixedrange": True},
+        "plot_bgcolor": TRANSPARENT, "paper_bgcolor": TRANSPARENT,
+        "hovermode": "closest", "dragmode": False,
+        "shapes": _node_shapes(pos, None, selected),
+        "annotations": _layer_titles(net, pos, font_size),
+    }
+    geometry = {
+        "sizes": list(net.layer_sizes), "node": NODE,
+        "nodes": np.concatenate(pos).round(6).tolist(),
+        "activations": list(net.activation_names),
+        "labels": list(feature_labels), "font": font_size,
+    }
+    return {"figure": {"data": [names, *_hover_markers(net, pos)], "layout": layout},
+            "geometry": geometry}
+
+
+def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None,
+                   height: int = 340, font_size: int = 12,
+                   axis_titles: tuple[str, str] = ("x₁", "x₂"), mid_step: bool = False) -> dict:
+    """The boundary plot without its picture: axes, data points and legend. The browser
+    paints the output (a frame's ``grid``) on a canvas under the plot area, and the
+    mini-batch's rings (``mid_step``: a legend entry for them) on one above it."""
+    fig = boundary_figure(np.zeros((2, 2, 1)), extent, task, X_train, Y_train, X_test, Y_test,
+                          height=height, font_size=font_size, axis_titles=axis_titles)
+    fig["layout"].pop("images")
+    if mid_step:
+        fig["data"].append({"type": "scatter", "mode": "markers", "name": "mini-batch",
+                            "x": [None], "y": [None], "hoverinfo": "skip",
+                            "marker": {"size": 15, "symbol": "circle-open",
+                                       "color": "#d62728", "line": {"width": 2.5}}})
+    fig["layout"]["plot_bgcolor"] = TRANSPARENT
+    fig["layout"]["paper_bgcolor"] = TRANSPARENT
+    return {"figure": fig, "extent": [float(v) for v in extent]}

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 CHARTS = ("network", "boundary", "loss")
-SPEEDS = [1, 2, 5, 10, 25, 50, 100, 200]  # the speed control's stops (pages/playground.py)
+SPEEDS = [1, 2, 5, 10, 20, 30, 50, 100, 200]  # the speed control's stops (pages/playground.py)
 
 # Watches the first metric (Step) and every chart's drawn SVG (images, line paths); a
 # chart counts as updated when that content differs from the previous animation frame's.

@@ -20,7 +20,7 @@ from .planes import boundary_geometry, plane_for
 from .stepping import toolbar
 from .texts import phase_message
 
-SPEEDS = [1, 2, 5, 10, 25, 50, 100, 200]
+SPEEDS = [1, 2, 5, 10, 20, 30, 50, 100, 200]
 COLOUR_NAMES = ["orange", "blue", "green", "purple", "red", "brown", "pink", "grey", "olive",
                 "cyan"]
 PAUSED_HISTORY = ('<div style="height:62px;padding-top:4px;color:#666">History: pause to '
@@ -106,6 +106,17 @@ def live_area() -> None:
     """The outer fragment: everything of the live area that Streamlit draws."""
     tr, c, view = session.trainer(), session.config(), session.view()
     playing = session.playing()
+    top, bottom = st.container(), st.container()
+    with bottom:  # filled first: the live view's packet leaves before the widgets above it
+        st.fragment(live_charts)()
+    with top:
+        widgets(tr, view, playing)
+    if c.is_custom:
+        plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
+        st.caption(f"Boundary view: {plane.description} {custom_legend(session.dataset())}")
+
+
+def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
     notice = session.take_notice()  # e.g. after Reset, which reruns only this fragment
     if notice:
         st.toast(notice[1])
@@ -133,10 +144,6 @@ def live_area() -> None:
             view_controls(view)
         with options_col:
             chart_options(view)
-    st.fragment(live_charts)()
-    if c.is_custom:
-        plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
-        st.caption(f"Boundary view: {plane.description} {custom_legend(session.dataset())}")
 
 
 def run() -> None:

@@ -16,7 +16,6 @@ import numpy as np
 
 import backprop_core as bc
 from viz import live_frames as lf
-from viz.curves import loss_figure
 from viz.wire import pack
 
 from .planes import BoundaryGeometry
@@ -148,16 +147,19 @@ def scene(inp: LiveInput) -> dict:
     }
 
 
-def loss(inp: LiveInput) -> dict:
+def loss(inp: LiveInput) -> tuple[dict, dict[str, np.ndarray]]:
     tr = inp.trainer
-    return loss_figure(tr.history.columns, inp.data.task, inp.log_scale,
-                       height=280 if inp.presenter else 230,
-                       font_size=16 if inp.presenter else 12, current_step=tr.step)
+    return lf.loss_scene(tr.history.columns, inp.data.task, inp.log_scale,
+                         height=280 if inp.presenter else 230,
+                         font_size=16 if inp.presenter else 12, current_step=tr.step)
 
 
-def digest(obj) -> str:
+def digest(obj, arrays: dict[str, np.ndarray] | None = None) -> str:
     text = json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    h = hashlib.blake2b(text.encode(), digest_size=8)
+    for a in (arrays or {}).values():
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
 
 
 @dataclass
@@ -178,13 +180,14 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
     header["scene_id"] = digest(sc)
     if header["scene_id"] != sent.scene:
         header["scene"], sent.scene = sc, header["scene_id"]
-    if send_loss:  # while playing the browser extends the curve from the frames instead
-        fig = loss(inp)
-        header["loss_id"] = digest(fig)
-        if header["loss_id"] != sent.loss:
-            header["loss"], sent.loss = fig, header["loss_id"]
-    frames = play_frames(inp, want) if playing else [capture(inp, exact=True)]
     arrays: dict[str, np.ndarray] = {}
+    if send_loss:  # while playing the browser extends the curve from the frames instead
+        meta, series = loss(inp)
+        header["loss_id"] = digest(meta, series)
+        if header["loss_id"] != sent.loss:
+            header["loss"], sent.loss = meta, header["loss_id"]
+            arrays.update(series)
+    frames = play_frames(inp, want) if playing else [capture(inp, exact=True)]
     if frames:
         header["frames"] = [f.meta for f in frames]
         arrays["grid"] = np.stack([f.grid for f in frames])
@@ -197,4 +200,6 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
         if tr.phase_index != 0 and tr.batch_idx is not None:
             arrays["batch"] = inp.geometry.to_2d(inp.data.X_train[tr.batch_idx]).astype(
                 np.float32)
-    return pack(header, arrays, compress=("grid", "thumbs")), frames
+    # Compression pays while playing (many frames, bytes add up); a single paused frame is
+    # small and is painted sooner without the browser's asynchronous inflate.
+    return pack(header, arrays, compress=("grid", "thumbs") if playing else ()), frames

@@ -14,7 +14,6 @@ const POSITIVE = "#0877bd", NEGATIVE = "#f59322";
 const WIDTH_BUCKETS = 5;
 const FONT = '"Open Sans", verdana, arial, sans-serif';
 const MAX_QUEUE_MS = 400; // frames buffered ahead of the screen, at most (in display time)
-const LOSS_MS = 100; // the loss curve is extended at most this often while playing
 const RETRY_MS = 2500; // a request for frames that got no answer is sent again
 const TYPES = { uint8: Uint8Array, float32: Float32Array, float64: Float64Array,
                 int32: Int32Array };
@@ -117,14 +116,17 @@ function mount(parent) {
     cells[name] = cell;
   }
   const tip = el("div", "bp-tip", cells.network);
+  const lossTip = el("div", "bp-tip", cells.loss);
   const caption = el("div", "bp-caption", root);
-  const S = { root, play, metrics, cells, gd, under, over, tip, caption, queue: [],
+  const S = { root, play, metrics, cells, gd, under, over, tip, lossTip, caption, queue: [],
               playing: false, pausing: false, playId: 0, inflight: false, reqT: 0, seq: 0,
               shown: null, scene: null, sceneId: null, lossId: null, loss: null,
-              lossPending: [], lossT: 0, arrivals: [], lastShownT: 0, interval: 0,
+              lossData: null, lossRange: null, lossHover: null, arrivals: [], lastShownT: 0, interval: 0,
               chain: Promise.resolve(), raf: null, hover: null, frames: 0, bound: false,
               images: {} };
   play.addEventListener("click", () => (S.playing ? pause(S) : start(S)));
+  cells.loss.addEventListener("mousemove", (ev) => lossHover(S, ev));
+  cells.loss.addEventListener("mouseleave", () => lossLeave(S));
   return S;
 }
 
@@ -211,12 +213,186 @@ function bindEvents(S) {
   S.bound = true;
 }
 
-async function applyLoss(S, fig, P) {
-  S.loss = fig;
-  S.lossTraces = {};
-  fig.data.forEach((t, i) => (S.lossTraces[t.name] = i));
-  S.lossPending = [];
-  await P.react(S.gd.loss, fig.data, fig.layout, config(S, "loss"));
+// ---- the loss curve: Plotly draws the axes and legend, a canvas the curves -------------
+function niceCeil(v) {
+  // The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is >= v: axis ends
+  // that change rarely while a curve grows (each change costs a Plotly redraw).
+  if (!(v > 0)) return 1;
+  const base = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.5, 2, 3, 4, 5, 6, 8, 10]) if (m * base >= v * (1 - 1e-12)) return m * base;
+  return 10 * base;
+}
+
+function lossRanges(S) {
+  const d = S.lossData, n = d.x.length;
+  const x = [0, niceCeil(Math.max(n ? d.x[n - 1] : 1, 1))];
+  let lo = Infinity, hi = -Infinity;
+  for (const row of [d.train, d.test]) {
+    for (const v of row) {
+      if (!Number.isFinite(v) || (S.loss.log && v <= 0)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!Number.isFinite(hi)) return { x, y: S.loss.log ? [-1, 0] : [0, 1] };
+  if (S.loss.log) {
+    const a = Math.floor(Math.log10(lo) * 2) / 2, b = Math.ceil(Math.log10(hi) * 2) / 2;
+    return { x, y: [a, Math.max(b, a + 0.5)] };
+  }
+  return { x, y: [Math.min(0, -niceCeil(-lo * 1.02)), niceCeil(hi * 1.02)] };
+}
+
+async function applyLoss(S, meta, arrays, P) {
+  S.loss = meta;
+  const x = Array.from(arrays.loss_x.data), n = x.length, Y = arrays.loss_y.data;
+  S.lossData = { x, train: Array.from(Y.subarray(0, n)), test: Array.from(Y.subarray(n, 2 * n)),
+                 acc: Array.from(Y.subarray(2 * n, 3 * n)) };
+  const key = JSON.stringify(meta.figure);
+  if (key === S.lossKey) {
+    fitLossRanges(S);
+    return;
+  }
+  // A new frame for the chart (task, scale, size): the only time Plotly redraws it fully.
+  const layout = JSON.parse(JSON.stringify(meta.figure.layout));
+  S.lossRange = lossRanges(S);
+  layout.xaxis.range = S.lossRange.x;
+  layout.yaxis.range = S.lossRange.y;
+  await P.react(S.gd.loss, meta.figure.data, layout, config(S, "loss"));
+  S.lossKey = key;
+  if (!S.lossBound) {
+    S.gd.loss.on("plotly_afterplot", () => paintLoss(S));
+    S.lossBound = true;
+  }
+  paintLoss(S);
+}
+
+function fitLossRanges(S) {
+  // Move the axes only when the curve left them (rare: their ends are round numbers).
+  const r = lossRanges(S), old = S.lossRange;
+  if (!old || r.x[1] !== old.x[1] || r.y[0] !== old.y[0] || r.y[1] !== old.y[1]) {
+    S.lossRange = r;
+    window.Plotly.relayout(S.gd.loss, { "xaxis.range": r.x, "yaxis.range": r.y });
+  } else {
+    paintLoss(S);
+  }
+}
+
+function appendLoss(S, p) {
+  // While playing: the frame's point joins the curve; past 800 points every other one
+  // goes (each point left is an exact recorded value).
+  const d = S.lossData;
+  if (!d || !p || p[0] <= (d.x.length ? d.x[d.x.length - 1] : -1)) return;
+  d.x.push(p[0]);
+  d.train.push(p[1] ?? NaN);
+  d.test.push(p[2] ?? NaN);
+  d.acc.push(p[3] ?? NaN);
+  if (d.x.length > 800) {
+    for (const key of ["x", "train", "test", "acc"]) {
+      const a = d[key];
+      d[key] = a.filter((_, i) => i % 2 === 0 || i === a.length - 1);
+    }
+  }
+  fitLossRanges(S);
+}
+
+function strokeSeries(ctx, xs, ys, X, Y) {
+  ctx.beginPath();
+  let pen = false;
+  for (let i = 0; i < xs.length; i++) {
+    const v = ys[i];
+    if (!Number.isFinite(v)) {
+      pen = false;
+      continue;
+    }
+    const px = X(xs[i]), py = Y(v);
+    if (!Number.isFinite(py)) {
+      pen = false;
+      continue;
+    }
+    if (pen) ctx.lineTo(px, py);
+    else ctx.moveTo(px, py);
+    pen = true;
+  }
+  ctx.stroke();
+}
+
+function paintLoss(S) {
+  const gd = S.gd.loss, L = gd._fullLayout;
+  if (!L || !L.xaxis || !S.lossData) return;
+  const ctx = fitCanvas(S.over.loss, L), xa = L.xaxis, ya = L.yaxis, d = S.lossData;
+  const X = (v) => xa._offset + xa.c2p(v), Y = (v) => ya._offset + ya.c2p(v);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
+  ctx.clip();
+  ctx.lineJoin = "round";
+  const style = (line) => {
+    ctx.strokeStyle = line.color;
+    ctx.lineWidth = line.width;
+    ctx.setLineDash(line.dash === "dot" ? [line.width, 2 * line.width]
+      : line.dash === "dash" ? [4 * line.width, 3 * line.width] : []);
+  };
+  if (S.loss.has_acc && L.yaxis2) {
+    const y2 = L.yaxis2, Y2 = (v) => y2._offset + y2.c2p(v);
+    style(S.loss.lines.acc);
+    strokeSeries(ctx, d.x, d.acc, X, Y2);
+  }
+  if (S.loss.has_test) {
+    style(S.loss.lines.test);
+    strokeSeries(ctx, d.x, d.test, X, Y);
+  }
+  style(S.loss.lines.train);
+  strokeSeries(ctx, d.x, d.train, X, Y);
+  const marks = [];
+  if (!S.playing && S.loss.current !== null) marks.push([S.loss.current, S.loss.lines.current]);
+  if (S.lossHover !== null && S.lossHover !== undefined) {
+    marks.push([d.x[S.lossHover], { color: "#555", width: 1, dash: "dot" }]);
+  }
+  for (const [x, line] of marks) {
+    style(line);
+    ctx.beginPath();
+    ctx.moveTo(X(x), ya._offset);
+    ctx.lineTo(X(x), ya._offset + ya._length);
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+function lossHover(S, ev) {
+  const gd = S.gd.loss, L = gd._fullLayout, d = S.lossData;
+  if (!L || !L.xaxis || !d || !d.x.length) return;
+  const box = gd.getBoundingClientRect(), xa = L.xaxis, ya = L.yaxis;
+  const px = ev.clientX - box.left - xa._offset, py = ev.clientY - box.top - ya._offset;
+  if (px < 0 || py < 0 || px > xa._length || py > ya._length) {
+    lossLeave(S);
+    return;
+  }
+  const x = xa.p2c(px);
+  let lo = 0, hi = d.x.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (d.x[mid] < x) lo = mid;
+    else hi = mid;
+  }
+  const k = Math.abs(d.x[lo] - x) <= Math.abs(d.x[hi] - x) ? lo : hi;
+  S.lossHover = k;
+  const lines = [`<b>step ${d.x[k]}</b>`, `train loss ${fmtG(d.train[k], 4)}`];
+  if (S.loss.has_test) lines.push(`test loss ${fmtG(d.test[k], 4)}`);
+  if (S.loss.has_acc) lines.push(`train accuracy ${fmtG(d.acc[k], 4)}`);
+  const tip = S.lossTip;
+  tip.innerHTML = lines.join("<br>");
+  tip.style.display = "block";
+  const left = xa._offset + xa.c2p(d.x[k]) + 10;
+  tip.style.left = (left + tip.offsetWidth > box.width ? left - tip.offsetWidth - 20 : left) + "px";
+  tip.style.top = ya._offset + 4 + "px";
+  paintLoss(S);
+}
+
+function lossLeave(S) {
+  if (S.lossHover === null) return;
+  S.lossHover = null;
+  S.lossTip.style.display = "none";
+  paintLoss(S);
 }
 
 // ---- painting one frame ---------------------------------------------------------------
@@ -365,6 +541,7 @@ function paint(S, f, only) {
 }
 
 function show(S, f) {
+  mark("show");
   S.shown = f;
   paint(S, f);
   paintMetrics(S, f);
@@ -421,45 +598,6 @@ function renderTip(S) {
   tip.style.top = y + "px";
 }
 
-// ---- the loss curve while playing -----------------------------------------------------
-function lastX(S) {
-  const t = S.gd.loss.data && S.gd.loss.data[0];
-  return t && t.x.length ? t.x[t.x.length - 1] : -1;
-}
-
-function extendLoss(S, f, now, P) {
-  if (!S.loss || !f.loss) return;
-  const prev = S.lossPending.length ? S.lossPending[S.lossPending.length - 1][0] : lastX(S);
-  if (f.loss[0] > prev) S.lossPending.push(f.loss);
-  if (!S.lossPending.length || now - S.lossT < LOSS_MS) return;
-  S.lossT = now;
-  const pts = S.lossPending;
-  S.lossPending = [];
-  const names = [["train loss", 1], ["test loss", 2], ["train accuracy", 3]];
-  const idx = [], xs = [], ys = [];
-  for (const [name, col] of names) {
-    if (S.lossTraces[name] === undefined) continue;
-    idx.push(S.lossTraces[name]);
-    xs.push(pts.map((p) => p[0]));
-    ys.push(pts.map((p) => p[col]));
-  }
-  const data = S.gd.loss.data;
-  if (data && data[0] && data[0].x.length + pts.length > 800) {
-    // Keep about 400 points: every other one, and the newest (each one exact).
-    const thin = (arr, add) => {
-      const all = arr.concat(add);
-      return all.filter((_, i) => i % 2 === 0 || i === all.length - 1);
-    };
-    const traces = data.map((t, i) => {
-      const k = idx.indexOf(i);
-      return k < 0 ? t : { ...t, x: thin(Array.from(t.x), xs[k]), y: thin(Array.from(t.y), ys[k]) };
-    });
-    P.react(S.gd.loss, traces, S.gd.loss.layout);
-  } else {
-    P.extendTraces(S.gd.loss, { x: xs, y: ys }, idx);
-  }
-}
-
 // ---- playing --------------------------------------------------------------------------
 function setPlayButton(S) {
   S.play.textContent = S.playing ? "Pause" : "Play";
@@ -499,12 +637,13 @@ function arrivalRate(S, now) {
 }
 
 function request(S, now) {
-  const rate = arrivalRate(S, now) || 30;
+  // Enough frames to cover about one and a half round trips at 60 frames/s: the next
+  // batch is on its way while this one is on screen (the server caps it by time).
   const rtt = S.rtt || 100;
   S.inflight = true;
   S.reqT = now;
   S.seq += 1;
-  const n = Math.max(2, Math.min(30, Math.ceil((rtt / 1000) * Math.min(rate * 1.5, 60)) + 1));
+  const n = Math.max(4, Math.min(30, Math.ceil((rtt / 1000) * 60 * 1.5)));
   S.setTriggerValue("want", { id: S.playId, n, seq: S.seq });
 }
 
@@ -516,12 +655,14 @@ function loop(S) {
     const rate = arrivalRate(S, now);
     // Show frames at the rate they arrive (a steady picture, not bursts), faster when
     // the buffer grows, never more than one per animation frame.
+    // (A little faster than they arrive: showing exactly at that rate would let the jitter
+    // of animation frames hold both rates below what the server can make.)
     const interval = rate > 0 ? 1000 / rate : 0;
     const behind = S.queue.length > Math.max(3, (rate * MAX_QUEUE_MS) / 2000);
-    if (S.queue.length && now - S.lastShownT >= (behind ? 0 : interval * 0.9)) {
+    if (S.queue.length && now - S.lastShownT >= (behind ? 0 : interval * 0.75)) {
       const f = S.queue.shift();
       show(S, f);
-      extendLoss(S, f, now, window.Plotly);
+      appendLoss(S, f.loss);
       S.lastShownT = now;
     }
     const ahead = (S.queue.length * 1000) / Math.max(rate, 1);
@@ -541,7 +682,7 @@ async function handle(S, u8, P) {
     S.setTriggerValue("scene", Date.now());
     return;
   }
-  if (h.loss) await applyLoss(S, h.loss, P);
+  if (h.loss) await applyLoss(S, h.loss, pk.arrays, P);
   const frames = splitFrames(pk);
   const now = performance.now();
   if (!h.playing) {
@@ -593,8 +734,14 @@ async function downloadPng(S, name) {
   a.click();
 }
 
+function mark(what) {
+  // Benches set window.__bpTrace = [] to see when packets arrive and frames are painted.
+  if (window.__bpTrace) window.__bpTrace.push([what, performance.now()]);
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  mark("data");
   let S = parentElement.__bp;
   if (!S) S = parentElement.__bp = mount(parentElement);
   S.setTriggerValue = setTriggerValue;

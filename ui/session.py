@@ -30,7 +30,7 @@ class View:
     show_test: bool = True
     discretize: bool = False
     log_scale: bool = False
-    steps_per_frame: int = 25
+    steps_per_frame: int = 30
     presenter: bool = False
     hidden_panels: set = field(default_factory=set)
     draw_label: float | None = None  # a click on the boundary plot adds a point of this label

@@ -11,9 +11,10 @@ def _thin(values: list, stride: int) -> list:
     return values[::stride] if stride > 1 else list(values)
 
 
-def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
-                height: int = 260, font_size: int = 12, current_step: int | None = None) -> dict:
-    """history_columns: ``History.columns`` (step, train_loss, test_loss, accuracies...)."""
+def loss_series(history_columns: dict) -> dict[str, list]:
+    """Steps and the curves' values at them: every step, or every k-th step (and the last)
+    when there are more than MAX_POINTS; each point is the exact recorded value (rounded to
+    6 decimals), None where there is none."""
     steps = history_columns["step"]
     stride = max(1, -(-len(steps) // MAX_POINTS))
     x = _thin(steps, stride)
@@ -26,14 +27,17 @@ def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
             values.append(history_columns[name][-1])
         return [None if v is None or not np.isfinite(v) else round(v, 6) for v in values]
 
-    traces = [
-        {"type": "scatter", "mode": "lines", "x": x, "y": column("train_loss"),
-         "name": "train loss", "line": {"color": "#111", "width": 2}},
-    ]
-    if any(v is not None for v in history_columns["test_loss"]):
-        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": column("test_loss"),
-                       "name": "test loss", "line": {"color": "#888", "width": 2,
-                                                     "dash": "dot"}})
+    return {"step": x, "train_loss": column("train_loss"), "test_loss": column("test_loss"),
+            "train_accuracy": column("train_accuracy")}
+
+
+TRAIN_LINE = {"color": "#111", "width": 2}
+TEST_LINE = {"color": "#888", "width": 2, "dash": "dot"}
+ACCURACY_LINE = {"color": "#0877bd", "width": 1.5}
+CURRENT_LINE = {"color": "#d62728", "dash": "dash", "width": 1.5}
+
+
+def loss_layout(task: str, log_scale: bool, height: int, font_size: int) -> dict:
     layout = {
         "height": height, "meta": "loss", "margin": {"l": 50, "r": 50, "t": 10, "b": 35},
         "xaxis": {"title": {"text": "step"}, "rangemode": "tozero"},
@@ -44,16 +48,31 @@ def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
         "shapes": [],
     }
     if task != "regression":
-        traces.append({"type": "scatter", "mode": "lines", "x": x, "yaxis": "y2",
-                       "y": column("train_accuracy"), "name": "train accuracy",
-                       "line": {"color": "#0877bd", "width": 1.5}})
         layout["yaxis2"] = {"title": {"text": "accuracy"}, "overlaying": "y", "side": "right",
                             "range": [0, 1.02], "showgrid": False, "automargin": True,
                             "tickvals": [0, 0.25, 0.5, 0.75, 1]}
-    if current_step is not None and current_step != steps[-1]:
+    return layout
+
+
+def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
+                height: int = 260, font_size: int = 12, current_step: int | None = None) -> dict:
+    """history_columns: ``History.columns`` (step, train_loss, test_loss, accuracies...)."""
+    series = loss_series(history_columns)
+    x = series["step"]
+    traces = [{"type": "scatter", "mode": "lines", "x": x, "y": series["train_loss"],
+               "name": "train loss", "line": TRAIN_LINE}]
+    if any(v is not None for v in history_columns["test_loss"]):
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": series["test_loss"],
+                       "name": "test loss", "line": TEST_LINE})
+    layout = loss_layout(task, log_scale, height, font_size)
+    if task != "regression":
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "yaxis": "y2",
+                       "y": series["train_accuracy"], "name": "train accuracy",
+                       "line": ACCURACY_LINE})
+    if current_step is not None and current_step != history_columns["step"][-1]:
         layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper",
                                  "x0": current_step, "x1": current_step, "y0": 0, "y1": 1,
-                                 "line": {"color": "#d62728", "dash": "dash", "width": 1.5}})
+                                 "line": CURRENT_LINE})
     return {"data": traces, "layout": layout}
 
 

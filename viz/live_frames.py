@@ -16,6 +16,7 @@ import numpy as np
 
 from .boundary import boundary_figure
 from .colors import CLASS_RGB, NEUTRAL, diverging_rgb
+from .curves import ACCURACY_LINE, CURRENT_LINE, TEST_LINE, TRAIN_LINE, loss_layout, loss_series
 from .network import NODE, _layer_titles, _node_shapes, hover_points, node_positions
 from .network import thumb_values as _thumb_values
 
@@ -192,3 +193,34 @@ def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None
     fig["layout"]["plot_bgcolor"] = TRANSPARENT
     fig["layout"]["paper_bgcolor"] = TRANSPARENT
     return {"figure": fig, "extent": [float(v) for v in extent]}
+
+
+def loss_scene(history_columns: dict, task: str, log_scale: bool, height: int,
+               font_size: int, current_step: int) -> tuple[dict, dict[str, np.ndarray]]:
+    """The loss chart's frame (axes, legend; the browser sets the ranges and draws the
+    curves on a canvas) and its data: ``loss_x`` (n,) steps, ``loss_y`` (3, n) train loss,
+    test loss and train accuracy at them (NaN where there is none), as ``loss_series``."""
+    series = loss_series(history_columns)
+    has_test = any(v is not None for v in history_columns["test_loss"])
+    legend = [("train loss", TRAIN_LINE, "y", True), ("test loss", TEST_LINE, "y", has_test),
+              ("train accuracy", ACCURACY_LINE, "y2", task != "regression")]
+    traces = [{"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": name,
+               "line": line, "yaxis": axis, "hoverinfo": "skip"}
+              for name, line, axis, shown in legend if shown]
+    layout = loss_layout(task, log_scale, height, font_size)
+    layout.update(plot_bgcolor=TRANSPARENT, paper_bgcolor=TRANSPARENT, dragmode=False,
+                  hovermode=False)
+    layout["xaxis"].update(fixedrange=True, autorange=False, range=[0, 1])
+    layout["yaxis"].update(fixedrange=True, autorange=False, range=[0, 1])
+    if "yaxis2" in layout:
+        layout["yaxis2"]["fixedrange"] = True
+    last = history_columns["step"][-1]
+    meta = {"figure": {"data": traces, "layout": layout}, "log": bool(log_scale),
+            "current": None if current_step == last else int(current_step),
+            "lines": {"train": TRAIN_LINE, "test": TEST_LINE, "acc": ACCURACY_LINE,
+                      "current": CURRENT_LINE},
+            "has_test": has_test, "has_acc": task != "regression"}
+    rows = [[np.nan if v is None else v for v in series[name]]
+            for name in ("train_loss", "test_loss", "train_accuracy")]
+    return meta, {"loss_x": np.asarray(series["step"], dtype=np.float64),
+                  "loss_y": np.asarray(rows, dtype=np.float64)}

@@ -428,6 +428,20 @@ class Trainer:
         self.goto(0)
         self._forget_future()
 
+    def fork(self) -> Trainer:
+        """An independent copy to try something on (e.g. what the next step will show):
+        it shares the data, and copies everything training changes, so running phases on
+        it leaves this trainer as it was, and gives the very numbers this one would."""
+        other = copy.copy(self)
+        other.net = copy.deepcopy(self.net)
+        other.optimizer = copy.deepcopy(self.optimizer)
+        other.rng = copy.deepcopy(self.rng)
+        other.perm = self.perm.copy()
+        other.history = History({k: list(v) for k, v in self.history.columns.items()})
+        other.keyframes = dict(self.keyframes)
+        other.events = list(self.events)
+        return other
+
     def rewind_to(self, step: int) -> None:
         """Go to ``step`` and forget every recorded step after it (e.g. Pause: the steps
         trained ahead of what the screen showed were never seen, so they are dropped)."""

@@ -54,7 +54,10 @@ APPS = {
 COUNTER_JS = r"""
 (sel) => {
   const C = window.__counter = {sel, changes: [], last: null, value: null};
-  const read = () => { const e = document.querySelector(sel); return e ? e.textContent.trim() : null; };
+  const read = () => {
+    const e = document.querySelector(sel);
+    return e ? e.textContent.trim() : null;
+  };
   C.read = read;
   const tick = () => {
     const v = read();
@@ -64,7 +67,8 @@ COUNTER_JS = r"""
   requestAnimationFrame(tick);
 }
 """
-SNAP_JS = "() => ({t: performance.now(), n: window.__counter.changes.length, v: window.__counter.read()})"
+SNAP_JS = ("() => ({t: performance.now(), n: window.__counter.changes.length, "
+           "v: window.__counter.read()})")
 
 # Click → the counter shows a new value and (ours) the view painted a new frame: every
 # chart and metric redrawn; then two animation frames (the picture is on screen). For ours,

@@ -22,7 +22,7 @@ from .planes import BoundaryGeometry
 
 GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
 MAX_FRAMES = 30  # frames one rerun may carry
-FRAME_BUDGET_S = 0.08  # ...and the time it may spend making them: others wait meanwhile
+FRAME_BUDGET_S = 0.12  # ...and the time it may spend making them: others wait meanwhile
 
 
 @dataclass
@@ -92,19 +92,43 @@ def _round(v):
     return None if v is None or not np.isfinite(v) else round(float(v), 6)
 
 
-def capture(inp: LiveInput, exact: bool) -> Frame:
-    """The trainer's state now as a frame; ``exact`` keeps float64 (paused), else float32."""
-    tr, g = inp.trainer, inp.geometry
+def capture(inp: LiveInput, exact: bool, tr: bc.Trainer | None = None) -> Frame:
+    """The state of ``tr`` (default: the session's trainer) as a frame; ``exact`` keeps
+    float64 (paused), else float32."""
+    tr, g = tr or inp.trainer, inp.geometry
     grid = bc.evaluate_grid(tr.net, inp.config.features, g.extent, GRID, plane=g.plane)
     rec = tr.history[tr.step]
     meta = {"step": tr.step, "epoch": tr.epoch, "phase": tr.phase_index,
             "metrics": metric_values(tr),
             "loss": [tr.step, _round(rec.train_loss), _round(rec.test_loss),
                      _round(rec.train_accuracy)]}
+    if exact and tr.phase_index != 0 and tr.batch_idx is not None:  # the ringed mini-batch
+        meta["batch"] = g.to_2d(inp.data.X_train[tr.batch_idx]).round(4).ravel().tolist()
     params = lf.param_rows(tr.net, tr.grads, tr.last_update)
     return Frame(meta, lf.output_index(grid.output, tr.task, inp.discretize),
                  lf.thumb_index(grid.layers, tr.net.activation_names),
                  params if exact else params.astype(np.float32))
+
+
+def previews(inp: LiveInput) -> dict[str, Frame]:
+    """What the next phase and the next Step will show, computed on forks of the trainer
+    (the same engine, the same numbers): the browser shows them the moment the button is
+    clicked, and the rerun that really runs the phase brings the identical state."""
+    tr, out = inp.trainer, {}
+    if tr.diverged is not None:
+        return out
+    with np.errstate(all="ignore"):
+        fork = tr.fork()
+        fork.run_phase()
+        if fork.diverged is not None:
+            return out
+        out["phase"] = out["step"] = capture(inp, exact=True, tr=fork)
+        if fork.phase_index != 0:  # the step goes on: finish it on the same fork
+            fork.finish_step()
+            out.pop("step")
+            if fork.diverged is None:
+                out["step"] = capture(inp, exact=True, tr=fork)
+    return out
 
 
 def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S) -> list[Frame]:
@@ -188,6 +212,15 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
             header["loss"], sent.loss = meta, header["loss_id"]
             arrays.update(series)
     frames = play_frames(inp, want) if playing else [capture(inp, exact=True)]
+    if not playing:
+        ahead = previews(inp)
+        header["previews"] = {}
+        for kind, frame in ahead.items():
+            index = next((i for i, f in enumerate(frames) if f is frame), None)
+            if index is None:
+                frames.append(frame)
+                index = len(frames) - 1
+            header["previews"][kind] = index
     if frames:
         header["frames"] = [f.meta for f in frames]
         arrays["grid"] = np.stack([f.grid for f in frames])
@@ -197,9 +230,6 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
         names, rows = lf.optimizer_rows(tr.optimizer.state or None)
         if names:
             header["opt_slots"], arrays["opt"] = names, rows
-        if tr.phase_index != 0 and tr.batch_idx is not None:
-            arrays["batch"] = inp.geometry.to_2d(inp.data.X_train[tr.batch_idx]).astype(
-                np.float32)
     # Compression pays while playing (many frames, bytes add up); a single paused frame is
     # small and is painted sooner without the browser's asynchronous inflate.
     return pack(header, arrays, compress=("grid", "thumbs") if playing else ()), frames

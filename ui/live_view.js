@@ -13,7 +13,7 @@ const PLOTLY_URL = new URL("app/static/plotly.min.js", document.baseURI).href;
 const POSITIVE = "#0877bd", NEGATIVE = "#f59322";
 const WIDTH_BUCKETS = 5;
 const FONT = '"Open Sans", verdana, arial, sans-serif';
-const MAX_QUEUE_MS = 400; // frames buffered ahead of the screen, at most (in display time)
+const MAX_QUEUE_MS = 600; // frames buffered ahead of the screen, at most (in display time)
 const RETRY_MS = 2500; // a request for frames that got no answer is sent again
 const TYPES = { uint8: Uint8Array, float32: Float32Array, float64: Float64Array,
                 int32: Int32Array };
@@ -70,7 +70,7 @@ function splitFrames(pk) {
              thumbSize: A.thumbs.shape[2], nParams: P, values: params.subarray(0, P),
              grads: params.subarray(P, 2 * P), update: params.subarray(2 * P, 3 * P),
              opt: A.opt ? { slots: h.opt_slots, data: A.opt.data, n: A.opt.shape[1] } : null,
-             batch: A.batch ? A.batch.data : null };
+             batch: meta.batch || null };
   });
 }
 
@@ -637,13 +637,13 @@ function arrivalRate(S, now) {
 }
 
 function request(S, now) {
-  // Enough frames to cover about one and a half round trips at 60 frames/s: the next
+  // Enough frames to cover about two round trips at 60 frames/s: the next
   // batch is on its way while this one is on screen (the server caps it by time).
   const rtt = S.rtt || 100;
   S.inflight = true;
   S.reqT = now;
   S.seq += 1;
-  const n = Math.max(4, Math.min(30, Math.ceil((rtt / 1000) * 60 * 1.5)));
+  const n = Math.max(8, Math.min(30, Math.ceil((rtt / 1000) * 60 * 2)));
   S.setTriggerValue("want", { id: S.playId, n, seq: S.seq });
 }
 
@@ -691,9 +691,12 @@ async function handle(S, u8, P) {
     S.queue = [];
     S.inflight = false;
     setPlayButton(S);
-    if (frames.length) show(S, frames[frames.length - 1]);
+    const p = h.previews || {};
+    S.previews = { phase: frames[p.phase], step: frames[p.step] };
+    if (frames.length) show(S, frames[0]);
     return;
   }
+  S.previews = {};
   if (S.pausing || (S.playing && h.play_id !== S.playId)) return; // from before a Pause
   if (!S.playing) {
     // The server is playing but this view did not ask (e.g. mounted again): follow it.
@@ -734,6 +737,29 @@ async function downloadPng(S, name) {
   a.click();
 }
 
+// ---- a click on Step or a phase button shows the state it leads to at once -------------
+// Every paused packet carries what the next phase and the next Step will show, computed
+// by the engine on a copy of the trainer. The click still reruns the page, which runs
+// the very same phase and brings the identical state; until then, the picture and the
+// metrics are already there. (Only while the page is idle: a rerun in flight may change
+// what the click does.)
+const PREVIEW_KEYS = { "st-key-b_step": "step", "st-key-b_forward": "phase",
+                       "st-key-b_backward": "phase", "st-key-b_update": "phase" };
+
+function previewOnClick(S, ev) {
+  const btn = ev.target.closest ? ev.target.closest("button") : null;
+  const box = btn && !btn.disabled ? btn.closest("[class*='st-key-b_']") : null;
+  if (!box || S.playing || !S.previews) return;
+  const key = [...box.classList].find((c) => c in PREVIEW_KEYS);
+  const app = document.querySelector("[data-testid='stApp']");
+  const idle = !app || app.getAttribute("data-test-script-state") === "notRunning";
+  const frame = key && idle ? S.previews[PREVIEW_KEYS[key]] : null;
+  if (!frame) return;
+  S.previews = {}; // one click, one preview: a second click waits for the server
+  show(S, frame);
+  appendLoss(S, frame.loss);
+}
+
 function mark(what) {
   // Benches set window.__bpTrace = [] to see when packets arrive and frames are painted.
   if (window.__bpTrace) window.__bpTrace.push([what, performance.now()]);
@@ -743,7 +769,10 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   mark("data");
   let S = parentElement.__bp;
-  if (!S) S = parentElement.__bp = mount(parentElement);
+  if (!S) {
+    S = parentElement.__bp = mount(parentElement);
+    document.addEventListener("click", (ev) => previewOnClick(S, ev), true);
+  }
   S.setTriggerValue = setTriggerValue;
   if (!data) return;
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);

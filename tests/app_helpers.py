@@ -12,3 +12,18 @@ def diverge(at, epochs: int = 20) -> None:
         next(b for b in at.button if b.label == "Epoch").click().run()
         if at.session_state["trainer"].diverged is not None:
             return
+
+
+def live_packet(at):
+    """What the Playground's live view was sent last: (header, arrays) of its envelope."""
+    from viz.wire import unpack
+
+    (view,) = at.get("bidi_component")
+    return unpack(view.proto.bytes)
+
+
+def live_metric(at, label: str) -> str:
+    """A value of the live view's metrics row, as the browser shows it."""
+    header, _ = live_packet(at)
+    labels = [m["label"] for m in header["scene"]["metrics"]]
+    return header["frames"][0]["metrics"][labels.index(label)]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import diverge
+from tests.app_helpers import diverge, live_metric, live_packet
 
 APP = "../app.py"
 
@@ -26,7 +26,7 @@ def button(at, label):
 
 
 def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+    return live_metric(at, label)
 
 
 def trainer(at):
@@ -38,21 +38,29 @@ def weights(at):
 
 
 def figure(at, name):
-    """The live chart figure ``name`` (network, boundary or loss) as sent to the browser."""
-    (charts,) = at.get("bidi_component")
-    return json.loads(charts.proto.json)["figures"][name]
+    """The fixed part of live chart ``name`` (network or boundary) as sent to the browser."""
+    header, _ = live_packet(at)
+    return header["scene"][name]["figure"]
 
 
 def test_page_loads_with_all_three_charts(at):
-    assert sorted(json.loads(at.get("bidi_component")[0].proto.json)["figures"]) == [
-        "boundary", "loss", "network"]
+    header, arrays = live_packet(at)
+    scene = header["scene"]
+    assert {"network", "boundary"} <= set(scene) and header["loss"]["figure"]["layout"]
     net = figure(at, "network")
-    # One composite image holds the 2 + 4 + 4 + 1 neurons' thumbnails.
-    assert len(net["layout"]["images"]) == 1
     neurons = next(t for t in net["data"] if t.get("name") == "neurons")
     assert len(neurons["x"]) == 11
     hover = next(t for t in net["data"] if t.get("name") == "weights")
     assert len(hover["x"]) == 2 * 4 + 4 * 4 + 4 * 1  # one hover point per edge
+    # The frame on screen (then what the next phase and the next Step will show): the
+    # output over the plane, 20×20 thumbnails of all 11 neurons, and every parameter's
+    # value (exact, float64), no gradient or update yet.
+    assert header["previews"] == {"phase": 1, "step": 2}
+    assert arrays["grid"].shape == (3, 100, 100) and arrays["thumbs"].shape == (3, 11, 20, 20)
+    tr = trainer(at)
+    values = np.concatenate([w.ravel() for w in tr.net.weights + tr.net.biases])
+    assert np.array_equal(arrays["params"][0, 0], values)
+    assert np.isnan(arrays["params"][0, 1:]).all()
     assert metric(at, "Step") == "0"
 
 
@@ -72,8 +80,12 @@ def test_phase_buttons_run_in_order_and_only_the_next_is_enabled(at):
 def test_forward_highlights_the_mini_batch(at):
     button(at, "Forward").click().run()
     boundary = figure(at, "boundary")
-    batch = next(t for t in boundary["data"] if t.get("name") == "mini-batch")
-    assert len(batch["x"]) == 10
+    assert any(t.get("name") == "mini-batch" for t in boundary["data"])  # legend entry
+    header, _ = live_packet(at)
+    tr = trainer(at)
+    ring = np.array(header["frames"][0]["batch"]).reshape(-1, 2)
+    X = at.session_state["dataset"].X_train[tr.batch_idx]
+    assert ring.shape == (10, 2) and np.allclose(ring, X, atol=1e-4)
 
 
 def test_step_epoch_undo_reset(at):
@@ -110,12 +122,18 @@ def test_edge_toggle_shows_gradients_and_updates(at):
     button(at, "Forward").click().run()
     button(at, "Backward").click().run()
     at.radio(key="w_edge_mode").set_value("gradients").run()
-    net = figure(at, "network")
-    hover = next(t for t in net["data"] if t.get("name") == "weights")
-    g = trainer(at).grads.weights[0][0, 0]
-    assert f"∂C/∂w = {g:.4g}" in hover["text"][0]
-    labels = next(t for t in net["data"] if t.get("mode") == "text")
-    assert any(s.startswith("δ ") for s in labels["text"])
+    header, arrays = live_packet(at)
+    assert header["scene"]["mode"] == "gradients"
+    tr = trainer(at)
+    grads = np.concatenate([g.ravel() for g in tr.grads.weights + tr.grads.biases])
+    assert np.array_equal(arrays["params"][0, 1], grads)  # what edges, δ labels, hovers use
+    assert np.isnan(arrays["params"][0, 2]).all()  # no update in this step yet
+    button(at, "Update").click().run()
+    at.radio(key="w_edge_mode").set_value("updates").run()
+    header, arrays = live_packet(at)
+    update = np.concatenate([u.ravel() for u in tr.last_update.weights + tr.last_update.biases])
+    assert header["scene"]["mode"] == "updates"
+    assert np.array_equal(arrays["params"][0, 2], update)
 
 
 def test_learning_rate_changes_without_reset(at):

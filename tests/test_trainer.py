@@ -222,3 +222,31 @@ def test_overflow_is_divergence_too_and_names_the_layer():
     assert tr.diverged is not None and tr.diverged.phase == "backward"
     assert "NaN or infinite" in tr.diverged.message and tr.step == 0
     assert tr.diverged.layer in (0, 1)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_a_fork_runs_the_same_numbers_and_leaves_the_trainer_alone(optimizer):
+    tr = make(optimizer=optimizer)
+    tr.run_steps(30)
+    tr.run_phase()  # mid-step: forward done
+    before, history = params(tr), tr.history.to_dict()
+    fork = tr.fork()
+    fork.run_steps(20)
+    assert same(params(tr), before) and tr.history.to_dict() == history
+    assert tr.step == 30 and tr.next_phase == "backward"
+    tr.run_steps(20)  # the trainer itself now does what the fork did
+    assert same(params(tr), params(fork)) and tr.history[50] == fork.history[50]
+    assert tr.optimizer.state.keys() == fork.optimizer.state.keys()
+
+
+def test_rewind_to_drops_the_steps_after_it_exactly():
+    tr, fresh = make(optimizer="adam"), make(optimizer="adam")
+    tr.run_steps(90)
+    tr.rewind_to(61)  # Pause on a frame the screen showed, the trainer ran ahead of it
+    fresh.run_steps(61)
+    assert tr.step == 61 and tr.history.last_step == 61
+    assert same(params(tr), params(fresh)) and tr.history[61] == fresh.history[61]
+    assert max(tr.keyframes) <= 61
+    tr.run_steps(5)
+    fresh.run_steps(5)
+    assert same(params(tr), params(fresh))

@@ -106,6 +106,7 @@ def live_area() -> None:
     """The outer fragment: everything of the live area that Streamlit draws."""
     tr, c, view = session.trainer(), session.config(), session.view()
     playing = session.playing()
+    read_view_widgets(view)
     top, bottom = st.container(), st.container()
     with bottom:  # filled first: the live view's packet leaves before the widgets above it
         st.fragment(live_charts)()
@@ -114,6 +115,19 @@ def live_area() -> None:
     if c.is_custom:
         plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
         st.caption(f"Boundary view: {plane.description} {custom_legend(session.dataset())}")
+
+
+VIEW_WIDGETS = {"w_speed": "steps_per_frame", "w_edge_mode": "edge_mode",
+                "w_show_test": "show_test", "w_discretize": "discretize",
+                "w_log_scale": "log_scale"}
+
+
+def read_view_widgets(view: session.View) -> None:
+    """The view options as their widgets hold them now: the live view is made before the
+    widgets are drawn (so its packet leaves first) and must already see a change."""
+    for key, attribute in VIEW_WIDGETS.items():
+        if key in st.session_state:
+            setattr(view, attribute, st.session_state[key])
 
 
 def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:

@@ -83,12 +83,24 @@ export function fmtG(v, p) {
   if (v === null || v === undefined || Number.isNaN(v)) return "nan";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
   if (v === 0) return Object.is(v, -0) ? "-0" : "0";
-  const [mant, e] = v.toExponential(p - 1).split("e");
-  const x = parseInt(e, 10);
-  if (x < -4 || x >= p) {
-    return stripZeros(mant) + "e" + (x < 0 ? "-" : "+") + String(Math.abs(x)).padStart(2, "0");
+  const sign = v < 0 ? "-" : "", a = Math.abs(v);
+  let [m, e] = a.toExponential(p - 1).split("e");
+  let x = parseInt(e, 10);
+  // JavaScript rounds an exact tie away from zero, Python to the even digit: look at the
+  // exact digits after the p-th (toExponential is exact to 100 digits).
+  const [lm, le] = a.toExponential(Math.min(100, p + 30)).split("e");
+  const d = lm.replace(".", "");
+  if (d[p] === "5" && /^0*$/.test(d.slice(p + 1)) && Number(d[p - 1]) % 2 === 0) {
+    m = d[0] + (p > 1 ? "." + d.slice(1, p) : "");
+    x = parseInt(le, 10);
   }
-  return stripZeros(v.toFixed(Math.max(0, p - 1 - x)));
+  if (x < -4 || x >= p) {
+    return sign + stripZeros(m) + "e" + (x < 0 ? "-" : "+") + String(Math.abs(x)).padStart(2, "0");
+  }
+  const digits = m.replace(".", "");
+  const fixed = x >= 0 ? digits.slice(0, x + 1) + "." + digits.slice(x + 1)
+    : "0." + "0".repeat(-x - 1) + digits;
+  return sign + stripZeros(fixed);
 }
 
 // ---- set-up ---------------------------------------------------------------------------
@@ -239,7 +251,7 @@ function lossRanges(S) {
     const a = Math.floor(Math.log10(lo) * 2) / 2, b = Math.ceil(Math.log10(hi) * 2) / 2;
     return { x, y: [a, Math.max(b, a + 0.5)] };
   }
-  return { x, y: [Math.min(0, -niceCeil(-lo * 1.02)), niceCeil(hi * 1.02)] };
+  return { x, y: [lo < 0 ? -niceCeil(-lo * 1.02) : 0, niceCeil(hi * 1.02)] };
 }
 
 async function applyLoss(S, meta, arrays, P) {

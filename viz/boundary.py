@@ -70,7 +70,7 @@ def _legend(name: str, marker: dict) -> dict:
 
 
 def boundary_figure(
-    grid_output: np.ndarray,
+    grid_output: np.ndarray | None,
     extent,
     task: str,
     X_train: np.ndarray,
@@ -83,8 +83,9 @@ def boundary_figure(
     font_size: int = 12,
     axis_titles: tuple[str, str] = ("x₁", "x₂"),
 ) -> dict:
-    """Output heatmap (as an image) + train points, optional test points (outlined) and the
-    current mini-batch (ringed). X arrays are the raw 2-D points (n, 2)."""
+    """Output heatmap (as an image; none when ``grid_output`` is None) + train points,
+    optional test points (outlined) and the current mini-batch (ringed). X arrays are the
+    raw 2-D points (n, 2)."""
     xmin, xmax, ymin, ymax = extent
     traces = [_points(X_train, Y_train, task, "train", outline=False, colorbar=True),
               _legend("train", {"size": 7, "color": "#999", "line": {"width": 1.0,
@@ -107,7 +108,8 @@ def boundary_figure(
         "yaxis": {"range": [ymin, ymax], "showgrid": False, "zeroline": False,
                   "scaleanchor": "x", "scaleratio": 1, "title": {"text": axis_titles[1]},
                   "automargin": True},
-        "images": [heatmap_image(grid_output, extent, task, discretize)],
+        "images": [] if grid_output is None else [
+            heatmap_image(grid_output, extent, task, discretize)],
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "plot_bgcolor": "white", "font": {"size": font_size},
         "uirevision": "boundary",

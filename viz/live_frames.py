@@ -182,9 +182,8 @@ def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None
     """The boundary plot without its picture: axes, data points and legend. The browser
     paints the output (a frame's ``grid``) on a canvas under the plot area, and the
     mini-batch's rings (``mid_step``: a legend entry for them) on one above it."""
-    fig = boundary_figure(np.zeros((2, 2, 1)), extent, task, X_train, Y_train, X_test, Y_test,
+    fig = boundary_figure(None, extent, task, X_train, Y_train, X_test, Y_test,
                           height=height, font_size=font_size, axis_titles=axis_titles)
-    fig["layout"].pop("images")
     if mid_step:
         fig["data"].append({"type": "scatter", "mode": "markers", "name": "mini-batch",
                             "x": [None], "y": [None], "hoverinfo": "skip",

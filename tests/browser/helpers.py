@@ -59,3 +59,13 @@ def open_app(page: Page, url: str, timeout: float = 60000, charts: int = 0) -> N
 def format_errors(errors: list[str]) -> str:
     """Format collected console/page errors for an assertion message."""
     return "\n".join(f"  - {e}" for e in errors) or "  (none)"
+
+
+def metric_value(page: Page, label: str) -> str:
+    """A metric's text: the Playground's live view draws its own metrics row; the other
+    pages use Streamlit's ``st.metric``."""
+    live = page.locator(f".bp-metric-value[data-label='{label}']")
+    if live.count():
+        return live.first.inner_text()
+    metric = page.locator("[data-testid='stMetric']", has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text()

@@ -30,12 +30,14 @@ def test_step_then_step_through_shows_the_same_step(page, app_server, artifacts_
     }""")
     page.mouse.move(point["x"], point["y"])
     page.wait_for_timeout(300)
-    assert page.locator(".bp-network .hovertext").count() >= 1, "no tooltip on the edge"
-    tooltip = page.locator(".bp-network .hovertext").first.text_content()
+    tip = page.locator(".bp-cell-network .bp-tip")
+    tip.wait_for(state="visible", timeout=5000)
+    tooltip = tip.text_content()
+    layer, i, j = point["custom"]
+    assert f"layer {layer + 1} weight {i}→{j}" in tooltip
     assert "∂C/∂w" in tooltip and "Δw" in tooltip
     page.mouse.click(point["x"], point["y"])
     wait_for_idle(page)
-    layer, i, j = point["custom"]
     page.get_by_text(f"Selected for Step-through: layer {layer + 1} weight {i}→{j}").wait_for(
         timeout=10000)
 

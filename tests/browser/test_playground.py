@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import format_errors, open_app, wait_for_idle, wait_for_render
+from .helpers import format_errors, metric_value, open_app, wait_for_idle, wait_for_render
 
 pytestmark = pytest.mark.browser
 
 
 def step_value(page) -> int:
     """The value of the metric labelled Step."""
-    metric = page.locator("[data-testid='stMetric']", has_text="Step").first
-    return int(metric.locator("[data-testid='stMetricValue']").inner_text().replace(",", ""))
+    return int(metric_value(page, "Step").replace(",", ""))
 
 
 def click(page, label: str) -> None:
@@ -34,7 +33,7 @@ def test_phases_step_play_pause(page, app_server, artifacts_dir):
     assert page.get_by_text("Backward computed").count() == 1
     click(page, "Update")
     assert step_value(page) == 1
-    heatmap = "() => document.querySelector('.bp-boundary image').getAttribute('href')"
+    heatmap = "() => document.querySelector('.bp-cell-boundary canvas.bp-under').toDataURL()"
     before = page.evaluate(heatmap)
     click(page, "Step")
     assert step_value(page) == 2

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import format_errors, open_app, wait_for_idle, wait_for_render
+from .helpers import format_errors, metric_value, open_app, wait_for_idle, wait_for_render
 from .test_playground import click, step_value
 
 pytestmark = pytest.mark.browser
 
 
 def metric_text(page, label: str) -> str:
-    metric = page.locator("[data-testid='stMetric']", has_text=label).first
-    return metric.locator("[data-testid='stMetricValue']").inner_text()
+    return metric_value(page, label)
 
 
 def test_share_link_in_a_fresh_browser_shows_the_same_step_and_loss(page, browser,

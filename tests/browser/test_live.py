@@ -1,0 +1,137 @@
+"""End to end: the live view while playing, on Pause and on Step, agrees with the trainer;
+its numbers are formatted as the engine's; its PNGs contain what is on screen."""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+
+import pytest
+from PIL import Image
+
+from .helpers import format_errors, metric_value, open_app, wait_for_idle, wait_for_render
+from .test_playground import click, step_value
+
+pytestmark = pytest.mark.browser
+
+FRAMES = "() => Number(document.querySelector('.bp-live').dataset.frames)"
+EDGE_POINT = """(i) => {
+    const gd = document.querySelector('.bp-network');
+    const trace = gd.data.findIndex(t => t.name === 'weights');
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const box = gd.getBoundingClientRect();
+    return {x: box.left + xa._offset + xa.l2p(gd.data[trace].x[i]),
+            y: box.top + ya._offset + ya.l2p(gd.data[trace].y[i])};
+}"""
+
+
+def hover_weight(page, i: int = 13) -> str:
+    """The tooltip of the i-th weight, as the diagram shows it now."""
+    point = page.evaluate(EDGE_POINT, i)
+    page.mouse.move(point["x"] - 40, point["y"] - 40)
+    page.mouse.move(point["x"], point["y"])
+    tip = page.locator(".bp-cell-network .bp-tip")
+    tip.wait_for(state="visible", timeout=5000)
+    text = tip.inner_text()
+    assert "weight" in text, text
+    return text
+
+
+def history_value(page) -> int:
+    slider = page.locator("[data-testid='stSlider']", has_text="History")
+    return int(slider.locator("input[type='range']").input_value())
+
+
+def share_link(page) -> str:
+    page.get_by_text("Share · save · export").click()
+    click(page, "Share link")
+    return page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+
+
+def test_play_pause_and_step_agree_with_the_trainer(page, browser, app_server, artifacts_dir):
+    open_app(page, app_server, charts=3)
+    page.get_by_role("button", name="Play", exact=True).click()
+    samples = []
+    for _ in range(5):  # frames keep arriving, each a later step
+        page.wait_for_timeout(700)
+        samples.append((page.evaluate(FRAMES), step_value(page)))
+    assert all(b[0] > a[0] and b[1] > a[1] for a, b in zip(samples, samples[1:])), samples
+    page.screenshot(path=str(artifacts_dir / "playing.png"))
+
+    page.get_by_role("button", name="Pause", exact=True).click()
+    shown = step_value(page)  # the frame on screen when Pause was clicked
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15000)
+    wait_for_idle(page)
+    wait_for_render(page)
+    page.wait_for_timeout(500)
+    assert step_value(page) == shown, "Pause did not land on the frame on screen"
+    assert history_value(page) == shown
+    paused_tip = hover_weight(page)
+
+    # Step: the next state is on screen at once, and the rerun brings the same numbers.
+    page.get_by_role("button", name="Step", exact=True).click()
+    assert step_value(page) == shown + 1
+    wait_for_idle(page)
+    wait_for_render(page)
+    assert step_value(page) == shown + 1 and history_value(page) == shown + 1
+    stepped_tip = hover_weight(page)
+    assert stepped_tip != paused_tip
+
+    # A link replays the run from scratch on the server: the same numbers in a fresh
+    # browser show that the trainer held exactly the step on screen.
+    link = share_link(page)
+    assert f"step={shown + 1}" in link
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000})
+    other = fresh.new_page()
+    open_app(other, link, charts=3)
+    assert step_value(other) == shown + 1
+    assert hover_weight(other) == stepped_tip
+    fresh.close()
+
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Step-through").click()
+    wait_for_idle(page)
+    wait_for_render(page)
+    assert int(metric_value(page, "Step")) == shown + 1
+    assert page.console_errors == [], format_errors(page.console_errors)
+    assert page.external_requests == [], format_errors(page.external_requests)
+
+
+def test_numbers_are_written_as_python_writes_them(page, app_server):
+    open_app(page, app_server, charts=3)
+    rng = random.Random(4)
+    values = [0.0, -0.0, 1.0, -1.0, 1e-5, 9.9995e-5, 0.00012345, -3.48e-9, -4.72e-8,
+              123456.0, 99999.5, 1e16, 5e-324, 0.5, 2.5, 1234.5, float("nan"), float("inf"),
+              float("-inf")]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-12, 12) for _ in range(400)]
+    got = page.evaluate("""async (values) => {
+        const m = await import(new URL('app/static/live_view.js', document.baseURI).href);
+        return values.map(v => [m.fmtG(v, 4), m.fmtG(v, 2)]);
+    }""", [v if math.isfinite(v) else str(v) for v in values])
+    for v, (four, two) in zip(values, got, strict=True):
+        if not math.isfinite(v):
+            continue  # JSON cannot carry them; the formatter's branches for them are trivial
+        assert (four, two) == (format(v, ".4g"), format(v, ".2g")), v
+
+
+def test_chart_png_holds_the_picture_on_screen(page, app_server, tmp_path):
+    open_app(page, app_server, charts=3)
+    click(page, "Step")
+    chart = page.locator(".bp-boundary")
+    chart.hover()
+    button = page.locator(".bp-boundary .modebar-btn[data-title^='Download as PNG']")
+    with page.expect_download(timeout=15000) as download:
+        button.click()
+    assert download.value.suggested_filename == "backprop-playground-boundary-step1.png"
+    path = tmp_path / "boundary.png"
+    download.value.save_as(path)
+    image = Image.open(io.BytesIO(path.read_bytes())).convert("RGB")
+    size = page.evaluate("() => { const L = document.querySelector('.bp-boundary')"
+                         "._fullLayout; return [L.width, L.height]; }")
+    assert image.size == (int(size[0] * 2), int(size[1] * 2))  # at twice the screen's size
+    layout = page.evaluate("""() => { const L = document.querySelector('.bp-boundary')
+        ._fullLayout; return [L.xaxis._offset + L.xaxis._length / 2,
+                              L.yaxis._offset + L.yaxis._length / 2]; }""")
+    centre = image.getpixel((int(layout[0] * 2), int(layout[1] * 2)))
+    assert centre != (255, 255, 255), "the boundary picture is missing from the PNG"
+    assert page.console_errors == [], format_errors(page.console_errors)

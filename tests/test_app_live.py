@@ -1,0 +1,135 @@
+"""The live view's packets: exact frames while playing, previews equal to what the click
+then computes, and the compact encodings (palettes, wire format, loss series)."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import backprop_core as bc
+from tests.app_helpers import live_packet
+from viz import live_frames as lf
+from viz.boundary import output_rgb
+from viz.curves import loss_figure
+from viz.wire import pack, unpack
+
+APP = "../app.py"
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def frame(arrays, k):
+    return {name: arrays[name][k] for name in ("grid", "thumbs", "params")}
+
+
+def same_frame(a, b):
+    return all(np.array_equal(a[n], b[n], equal_nan=True) for n in a)
+
+
+def test_each_preview_is_exactly_what_the_click_then_computes(at):
+    for label in ("Forward", "Backward", "Update", "Step", "Forward", "Step"):
+        header, arrays = live_packet(at)
+        kind = "step" if label == "Step" else "phase"
+        expected = frame(arrays, header["previews"][kind])
+        expected_meta = header["frames"][header["previews"][kind]]
+        button(at, label).click().run()
+        header, arrays = live_packet(at)
+        assert same_frame(frame(arrays, 0), expected), label
+        assert header["frames"][0]["metrics"] == expected_meta["metrics"]
+        assert header["frames"][0].get("batch") == expected_meta.get("batch")
+
+
+def test_playing_sends_several_exact_frames_per_rerun(at):
+    at.session_state["live"].play_id = 7
+    at.session_state["playing"] = True
+    at.run()
+    header, arrays = live_packet(at)
+    steps = [f["step"] for f in header["frames"]]
+    spf = at.session_state["view"].steps_per_frame
+    assert header["playing"] and header["play_id"] == 7 and len(steps) >= 2
+    assert steps == [spf * (k + 1) for k in range(len(steps))]
+    assert at.session_state["trainer"].step == steps[-1]
+    assert arrays["params"].dtype == np.float32
+    # Each frame is the state a fresh run has after that many steps (never interpolated).
+    c = at.session_state["config"]
+    data, fresh = bc.build(c)
+    for k, step in enumerate(steps):
+        fresh.run_steps(step - fresh.step)
+        rows = lf.param_rows(fresh.net, fresh.grads, fresh.last_update).astype(np.float32)
+        assert np.array_equal(arrays["params"][k], rows)
+        grid = bc.evaluate_grid(fresh.net, c.features, bc.dataset_extent(data.X_all), 100)
+        assert np.array_equal(arrays["grid"][k], lf.output_index(grid.output, "binary"))
+        assert header["frames"][k]["metrics"][0] == str(step)
+
+
+def test_divergence_while_playing_stops_play_and_says_so(at):
+    at.selectbox(key="w_dataset").set_value("plane").run()
+    at.number_input(key="w_layers").set_value(6).run()
+    at.selectbox(key="w_act_all").set_value("sigmoid").run()
+    at.select_slider(key="w_lr").set_value(10.0).run()
+    at.session_state["playing"] = True
+    for _ in range(40):
+        at.run()
+        if at.session_state["trainer"].diverged is not None:
+            break
+    assert at.session_state["trainer"].diverged is not None
+    assert not at.session_state["playing"] and not at.exception
+    header, _ = live_packet(at)
+    assert not header["playing"] and not header["scene"]["can_play"]
+    assert any("diverged" in e.value for e in at.error)
+
+
+def test_leaving_the_playground_pauses(at):
+    at.session_state["playing"] = True
+    at.switch_page("pages/step_through.py").run()
+    assert not at.session_state["playing"] and not at.exception
+
+
+def test_the_wire_format_round_trips_arrays_exactly():
+    rng = np.random.default_rng(0)
+    arrays = {"a": rng.integers(0, 256, (3, 7, 5), dtype=np.uint8),
+              "b": rng.normal(size=(2, 9)).astype(np.float32),
+              "c": np.array([1.5, np.nan, -np.inf, 1e-300])}
+    data = pack({"x": [1.0, float("nan")], "s": "é"}, arrays, compress=("a",))
+    header, back = unpack(data)
+    assert header["x"] == [1.0, None] and header["s"] == "é"
+    for name, array in arrays.items():
+        assert back[name].dtype == array.dtype
+        assert np.array_equal(back[name], array, equal_nan=True)
+
+
+@pytest.mark.parametrize("task, n_out", [("binary", 1), ("regression", 1), ("multiclass", 4)])
+@pytest.mark.parametrize("discretize", [False, True])
+def test_palette_indices_give_the_boundary_colours(task, n_out, discretize):
+    rng = np.random.default_rng(1)
+    if task == "multiclass":
+        logits = rng.normal(size=(50, 50, n_out)) * 3
+        output = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    elif task == "binary":
+        output = rng.uniform(0, 1, (50, 50, 1))
+    else:
+        output = rng.uniform(-1.5, 1.5, (50, 50, 1))
+    palette = lf.palettes(n_out)[lf.PALETTE_CLASSES if task == "multiclass" else 0]
+    shown = palette[lf.output_index(output, task, discretize)]
+    exact = output_rgb(output, task, discretize)[::-1]
+    assert np.abs(shown.astype(int) - exact.astype(int)).max() <= 3
+
+
+def test_the_live_loss_series_is_the_loss_figures():
+    _, tr = bc.build(bc.RunConfig())
+    tr.run_steps(900)
+    meta, series = lf.loss_scene(tr.history.columns, "binary", False, 230, 12, tr.step)
+    fig = loss_figure(tr.history.columns, "binary")
+    assert series["loss_x"].tolist() == fig["data"][0]["x"]
+    for row, trace in zip(series["loss_y"], fig["data"], strict=True):
+        assert [None if np.isnan(v) else v for v in row] == trace["y"]
+    assert meta["current"] is None and meta["has_test"] and meta["has_acc"]

@@ -5,8 +5,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from backprop_core.config import with_trainer_settings
+
 from . import session
 from .live_component import event
+from .widget_values import seed_widgets
+
+
+def after_rewind() -> None:
+    """A rewind restored the settings in effect at that step: show them in the widgets
+    (callbacks run before any widget is drawn)."""
+    c = with_trainer_settings(session.config(), session.trainer())
+    session.set_config(c)
+    seed_widgets(c)
 
 
 # --- stepping buttons ------------------------------------------------------------------
@@ -28,7 +39,7 @@ def undo() -> None:
         tr.restore_last_good()
     else:
         tr.undo()
-    session.after_rewind()
+    after_rewind()
     session.set_playing(False)
 
 
@@ -40,7 +51,7 @@ def reset() -> None:
 
 def goto() -> None:
     session.trainer().goto(st.session_state["w_history"])
-    session.after_rewind()
+    after_rewind()
 
 
 # --- events from the live view ---------------------------------------------------------

@@ -85,6 +85,12 @@ def config() -> bc.RunConfig:
     return st.session_state[CONFIG]
 
 
+def set_config(c: bc.RunConfig) -> None:
+    """Record settings the trainer already uses (e.g. after a rewind); ``apply_config``
+    is for settings that should change the run."""
+    st.session_state[CONFIG] = c
+
+
 def trainer() -> bc.Trainer:
     return st.session_state[TRAINER]
 
@@ -221,18 +227,6 @@ def apply_config(new: bc.RunConfig) -> None:
         return
     apply_live_settings(trainer(), old, new)
     st.session_state[CONFIG] = new
-
-
-def after_rewind() -> None:
-    """A rewind restored the settings in effect at that step: show them in the widgets.
-    Called from button callbacks, before any widget is drawn."""
-    from backprop_core.config import with_trainer_settings
-
-    from .controls import seed_widgets  # controls imports this module
-
-    c = with_trainer_settings(config(), trainer())
-    st.session_state[CONFIG] = c
-    seed_widgets(c)
 
 
 def restart_with_current_settings() -> None:

@@ -11,6 +11,7 @@ import backprop_core as bc
 from data_io import exports, share
 
 from . import session
+from .widget_values import seed_widgets
 
 FILE_LIMIT_MB = 5
 
@@ -74,7 +75,6 @@ def _load_session_file() -> None:
         session.set_result("load_error", str(exc))
     else:
         session.set_result("load_error", None)
-        from .controls import seed_widgets
         seed_widgets(session.config())
 
 

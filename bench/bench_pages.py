@@ -11,15 +11,18 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ui import CHROMIUM_ARGS, ROOT, free_port, start_server, wait_idle  # noqa: E402
+from common import CHROMIUM_ARGS, ROOT, free_port, start_server, wait_idle  # noqa: E402
 
-PAGES = {"Playground": None, "Gradients": "Gradients", "Step-through": "Step-through"}
+# The Playground shows a Step at once (a preview) and is measured against TF Playground by
+# bench_vs_tfp.py; here, the pages that re-render in Streamlit.
+PAGES = {"Gradients": "Gradients", "Step-through": "Step-through"}
 
 CLICK_JS = r"""
 async (label) => {
   const raf = () => new Promise(r => requestAnimationFrame(r));
   const app = () => document.querySelector('[data-testid="stApp"]');
-  const step = () => document.querySelector('[data-testid="stMetricValue"]')?.textContent;
+  const step = () => (document.querySelector(".bp-metric-value[data-label='Step']")
+      || document.querySelector('[data-testid="stMetricValue"]'))?.textContent;
   const btn = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === label);
   const before = step(), t0 = performance.now();
   btn.click();

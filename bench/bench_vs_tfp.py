@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,10 +31,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CHROMIUM_ARGS, ROOT, free_port, start_server  # noqa: E402
+
 TFP_DIR = ROOT.parent / "shared" / "anchors" / "tf-playground"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1600, "height": 1000}
 TFP_UPDATES_PER_EPOCH = 25  # 250 training points (500 at 50 %), batch size 10
 SCENARIOS = {
@@ -102,12 +101,6 @@ async ([selector, label, ours, timeoutMs]) => {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_http(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -126,15 +119,9 @@ def start_servers() -> tuple[list[subprocess.Popen], str, str]:
     tfp = subprocess.Popen([sys.executable, "-m", "http.server", str(tfp_port), "-d",
                             str(TFP_DIR), "--bind", "127.0.0.1"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
-                            "--server.headless=true", f"--server.port={app_port}",
-                            "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-                            "--server.fileWatcherType=none"], cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     tfp_url, app_url = f"http://127.0.0.1:{tfp_port}/", f"http://127.0.0.1:{app_port}/"
     wait_http(tfp_url + "index.html", tfp)
-    wait_http(app_url + "_stcore/health", app)
-    return [tfp, app], tfp_url, app_url
+    return [tfp, start_server(ROOT / "app.py", app_port)], tfp_url, app_url
 
 
 def open_app(browser, which: str, url: str):

@@ -24,12 +24,15 @@ EVENTS = ("play", "pause", "want", "clicked", "added", "scene")
 
 
 def ensure_static_files() -> None:
-    """Copy plotly.js and the view's script into ./static (only when they changed)."""
+    """Copy plotly.js and the view's script into ./static when missing or out of date (runs
+    on every full rerun, so it only compares sizes and times)."""
     STATIC.mkdir(exist_ok=True)
     sources = [(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
                 STATIC / "plotly.min.js"), (VIEW_JS, STATIC / "live_view.js")]
     for source, target in sources:
-        if not target.exists() or target.read_bytes() != source.read_bytes():
+        src = source.stat()
+        dst = target.stat() if target.exists() else None
+        if dst is None or dst.st_size != src.st_size or dst.st_mtime < src.st_mtime:
             shutil.copyfile(source, target)
 
 

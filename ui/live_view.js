@@ -759,6 +759,7 @@ const PREVIEW_KEYS = { "st-key-b_step": "step", "st-key-b_forward": "phase",
                        "st-key-b_backward": "phase", "st-key-b_update": "phase" };
 
 function previewOnClick(S, ev) {
+  if (S.redispatching) return; // the click let through below
   const btn = ev.target.closest ? ev.target.closest("button") : null;
   const box = btn && !btn.disabled ? btn.closest("[class*='st-key-b_']") : null;
   if (!box || S.playing || !S.previews) return;
@@ -767,9 +768,23 @@ function previewOnClick(S, ev) {
   const idle = !app || app.getAttribute("data-test-script-state") === "notRunning";
   const frame = key && idle ? S.previews[PREVIEW_KEYS[key]] : null;
   if (!frame) return;
+  // Streamlit re-renders the page when a rerun starts (tens of ms of script): hold the
+  // click until the new picture is on screen, then let it go on to Streamlit unchanged.
+  ev.stopImmediatePropagation();
   S.previews = {}; // one click, one preview: a second click waits for the server
-  show(S, frame);
-  appendLoss(S, frame.loss);
+  try {
+    show(S, frame);
+    appendLoss(S, frame.loss);
+  } finally {
+    requestAnimationFrame(() => setTimeout(() => {
+      S.redispatching = true;
+      try {
+        btn.click();
+      } finally {
+        S.redispatching = false;
+      }
+    }, 0));
+  }
 }
 
 function mark(what) {

@@ -1,5 +1,17 @@
 """Shared AppTest steps."""
 
+from streamlit.testing.v1 import AppTest
+
+APP = "../app.py"  # AppTest resolves it from this file's folder
+
+
+def started_app() -> AppTest:
+    """The app after its first run, without an exception."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
 
 def diverge(at, epochs: int = 20) -> None:
     """Drive the Playground's widgets into a run that diverges: regression data, six sigmoid

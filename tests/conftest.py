@@ -7,6 +7,7 @@ each time (and keep failures in .hypothesis/). ``HYPOTHESIS_PROFILE=deep`` explo
 
 import os
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("dev", deadline=None, print_blob=True)
@@ -14,3 +15,11 @@ settings.register_profile("ci", deadline=None, print_blob=True, derandomize=True
 settings.register_profile("deep", deadline=None, print_blob=True, max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI")
                                      else "dev"))
+
+
+@pytest.fixture
+def at():
+    """The app under Streamlit's AppTest, after its first run."""
+    from tests.app_helpers import started_app
+
+    return started_app()

@@ -5,20 +5,10 @@ import re
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from backprop_core.explain import breakdown
 from tests.app_helpers import diverge
 from ui.inspect import snapshot
-
-APP = "../app.py"
-
-
-@pytest.fixture
-def at():
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    return app
 
 
 def click(at, label):

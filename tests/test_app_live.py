@@ -3,7 +3,6 @@ then computes, and the compact encodings (palettes, wire format, loss series).""
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
 from tests.app_helpers import live_packet
@@ -11,16 +10,6 @@ from viz import live_frames as lf
 from viz.boundary import output_rgb
 from viz.curves import loss_figure
 from viz.wire import pack, unpack
-
-APP = "../app.py"
-
-
-@pytest.fixture
-def at():
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    assert not app.exception
-    return app
 
 
 def button(at, label):

@@ -4,19 +4,8 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.app_helpers import diverge, live_metric, live_packet
-
-APP = "../app.py"
-
-
-@pytest.fixture
-def at():
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    assert not app.exception
-    return app
 
 
 def button(at, label):

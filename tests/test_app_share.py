@@ -24,13 +24,6 @@ BAD_CSVS = {
 }
 
 
-@pytest.fixture
-def at():
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    return app
-
-
 def trainer(at):
     return at.session_state["trainer"]
 

@@ -45,6 +45,7 @@ from backprop_core.datasets import (
 )
 from backprop_core.features import FEATURES
 from backprop_core.initializers import INITIALIZERS
+from backprop_core.offered import OFFERED, offered, snap
 from backprop_core.optimizers import OPTIMIZERS
 from backprop_core.regularization import REGULARIZERS
 
@@ -341,8 +342,15 @@ def _parse_fields(texts: dict[str, str], warnings: list[str]) -> dict[str, Any]:
             problem = spec.check(value)
         except _Bad as exc:
             problem = str(exc)
-        if problem is None:
-            given[name] = value
+        if problem is None and name in OFFERED and not offered(name, value):
+            # Usable, but no widget can show it: snapped to what the widget offers, said.
+            snapped = snap(name, value)
+            warnings.append(f"{spec.key}: {_format(value)} is not offered "
+                            f"({OFFERED[name].describe()}); using {_format(snapped)}")
+            given[name] = snapped
+        elif problem is None:
+            # Offered up to float rounding: the widget's own value, so it can show it.
+            given[name] = snap(name, value) if name in OFFERED else value
         else:
             # The default shown is context-free here; activations are re-defaulted below.
             shown = _format(_default(name, given))

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import backprop_core as bc
 from backprop_core.config import HIDDEN_ACTIVATIONS, OUTPUT_PAIRINGS
 from backprop_core.datasets import DATASETS, MULTI_CLASS_RANGE, TASKS
+from backprop_core.offered import OFFERED, Choices, offered
 from data_io import share
 from data_io.csv_data import parse_csv, to_custom_data, to_dataset
 from data_io.share import KEYS, MAX_SEED, Decoded, decode, encode, to_query_string
@@ -57,10 +58,12 @@ def test_all_tanh_activations_are_omitted_for_any_depth():
 
 
 def test_floats_are_written_with_repr():
-    c = DEFAULT.with_(lr=0.1 + 0.2, eps=1e-8 * 3, noise=1 / 3)
+    c = DEFAULT.with_(eps=1e-8 * 3, extra_points=((0.1 + 0.2, 1 / 3, 1.0),))
     params = encode(c)
-    assert params["lr"] == "0.30000000000000004" and params["noise"] == repr(1 / 3)
+    assert params["eps"] == repr(1e-8 * 3) and repr(1 / 3) in params["pts"]
     assert decode(params).config == c
+    # A setting a widget offers reads back as the widget's own value (0.3, not 0.1 + 0.2).
+    assert decode(encode(DEFAULT.with_(lr=0.1 + 0.2))).config.lr == 0.3
 
 
 def test_query_string_keeps_commas_and_escapes_plus():
@@ -78,6 +81,15 @@ def maybe_default(name, strategy):
     return st.one_of(st.just(getattr(DEFAULT, name)), strategy)
 
 
+def offered_values(name):
+    """Values the widget of setting ``name`` offers (what a link may carry exactly)."""
+    spec = OFFERED[name]
+    if isinstance(spec, Choices):
+        return st.sampled_from(spec.values)
+    n = round((spec.hi - spec.lo) / spec.step)
+    return st.integers(0, n).map(lambda k: spec.snap(spec.lo + k * spec.step))
+
+
 @st.composite
 def run_configs(draw):
     """Any RunConfig the engine accepts, within share.py's documented ranges."""
@@ -88,10 +100,9 @@ def run_configs(draw):
     softmax = (spec.task if spec else custom_task) == "multiclass"
     outputs = ["auto", *(p for p, (act, _) in OUTPUT_PAIRINGS.items()
                          if (act == "softmax") == softmax)]
-    n = draw(maybe_default("n_samples", st.integers(2, 5000)))
+    n = draw(maybe_default("n_samples", offered_values("n_samples")))
     n = max(n, hi) if softmax else n  # a k-class data set needs at least k samples
-    fraction = draw(maybe_default("train_fraction", st.floats(0, 1, exclude_min=True,
-                                                             exclude_max=True)))
+    fraction = draw(maybe_default("train_fraction", offered_values("train_fraction")))
     if not 1 <= round(fraction * n) <= n - 1:
         fraction = 0.5
     hidden = draw(maybe_default("hidden", st.lists(st.integers(1, 8), max_size=6).map(tuple)))
@@ -100,7 +111,7 @@ def run_configs(draw):
     finite = {"allow_nan": False, "allow_infinity": False}
     return bc.RunConfig(
         dataset=dataset,
-        noise=draw(maybe_default("noise", st.floats(0, 0.5))),
+        noise=draw(maybe_default("noise", offered_values("noise"))),
         n_samples=n,
         train_fraction=fraction,
         n_classes=draw(st.integers(lo, hi)),
@@ -111,16 +122,16 @@ def run_configs(draw):
         activations=acts,
         output=draw(st.sampled_from(outputs)),
         init=draw(st.sampled_from(sorted(bc.INITIALIZERS))),
-        seed=draw(maybe_default("seed", st.integers(0, MAX_SEED))),
+        seed=draw(maybe_default("seed", offered_values("seed"))),
         optimizer=draw(st.sampled_from(sorted(bc.OPTIMIZERS))),
-        lr=draw(maybe_default("lr", st.floats(0, 100, exclude_min=True))),
-        momentum=draw(maybe_default("momentum", st.floats(min_value=0, **finite))),
-        beta1=draw(maybe_default("beta1", st.floats(0, 1, exclude_max=True))),
-        beta2=draw(maybe_default("beta2", st.floats(0, 1, exclude_max=True))),
+        lr=draw(maybe_default("lr", offered_values("lr"))),
+        momentum=draw(maybe_default("momentum", offered_values("momentum"))),
+        beta1=draw(maybe_default("beta1", offered_values("beta1"))),
+        beta2=draw(maybe_default("beta2", offered_values("beta2"))),
         eps=draw(maybe_default("eps", st.floats(min_value=0, exclude_min=True, **finite))),
-        batch_size=draw(maybe_default("batch_size", st.integers(1, 5000))),
+        batch_size=draw(maybe_default("batch_size", offered_values("batch_size"))),
         regularization=draw(st.sampled_from(sorted(bc.REGULARIZERS))),
-        reg_rate=draw(maybe_default("reg_rate", st.floats(0, 100))),
+        reg_rate=draw(maybe_default("reg_rate", offered_values("reg_rate"))),
         reduction=draw(st.sampled_from(["mean", "sum"])),
         custom_task=custom_task,
     )
@@ -135,6 +146,18 @@ def test_round_trip_is_exact(config, step, presenter):
     # Through a real URL too: parse_qs gives lists, as Streamlit does for repeated keys.
     url_params = parse_qs(to_query_string(params), keep_blank_values=True)
     assert decode(url_params) == Decoded(config, step, presenter, ())
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(sorted(OFFERED)), st.floats(-1e6, 1e6, allow_nan=False))
+def test_a_value_no_widget_offers_is_snapped_and_said(name, value):
+    key = share.KEYS[name]
+    decoded = decode({key: repr(value) if isinstance(value, float) else str(value)})
+    got = getattr(decoded.config, name)
+    assert offered(name, got)
+    if not offered(name, value) and not any(w.startswith(f"{key}: ") and "out of range" in w
+                                            for w in decoded.warnings):
+        assert any(w.startswith(f"{key}: ") for w in decoded.warnings), decoded.warnings
 
 
 def uploaded(task: str) -> bc.Dataset:
@@ -292,9 +315,10 @@ def test_class_count_depends_on_dataset():
 
 
 def test_train_fraction_must_leave_both_parts():
+    # n=3 is snapped to the smallest offered size (50): 10 % of it leaves both parts.
     config, warnings = warned({"n": "3", "train": "0.1"})
-    assert config.n_samples == 3 and config.train_fraction == 0.5
-    assert warnings[0].startswith("train: 0.1 of 3 samples")
+    assert config.n_samples == 50 and config.train_fraction == 0.1
+    assert warnings[0].startswith("n: 3 is not offered")
 
 
 def test_problems_cascade_one_at_a_time():
@@ -341,10 +365,10 @@ def test_step_and_presenter():
 
 def test_lenient_spelling_of_hand_typed_links():
     # A literal "+" in a typed URL arrives as a space; names are not case-sensitive.
-    config, warnings = warned({"ds": "Blobs", "out": "softmax cross_entropy", "lr": "1e 2",
+    config, warnings = warned({"ds": "Blobs", "out": "softmax cross_entropy", "lr": "1e 1",
                                "h": " 3 , 2 ", "act": "ReLU,tanh", "feat": "x1"})
     assert warnings == ()
-    assert config == DEFAULT.with_(dataset="blobs", output="softmax+cross_entropy", lr=100.0,
+    assert config == DEFAULT.with_(dataset="blobs", output="softmax+cross_entropy", lr=10.0,
                                    hidden=(3, 2), activations=("relu", "tanh"), features=("x1",))
 
 

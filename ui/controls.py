@@ -9,21 +9,23 @@ import backprop_core as bc
 from backprop_core.config import (
     CUSTOM,
     HIDDEN_ACTIVATIONS,
-    LEARNING_RATES,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     OUTPUT_PAIRINGS,
 )
 from backprop_core.datasets import DATASETS
 from backprop_core.features import FEATURES
+from backprop_core.offered import OFFERED
 
 from . import session, share_io
 from .classroom import presenter_controls, shown
 from .upload import upload_section
 from .widget_values import seed_widgets
 
-REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-SAMPLE_SIZES = (50, 100, 150, 200, 250, 300, 400, 500, 750, 1000)
+# Every widget's range comes from the one table links and session files are checked
+# against, so a value they bring is always one the widget can show.
+NOISE, TRAIN, SEED = OFFERED["noise"], OFFERED["train_fraction"], OFFERED["seed"]
+MOMENTUM, BETA1, BATCH = OFFERED["momentum"], OFFERED["beta1"], OFFERED["batch_size"]
 ACT_LABELS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid",
               "linear": "linear"}
 
@@ -46,9 +48,11 @@ def data_controls(c: bc.RunConfig) -> dict:
     if spec.takes_n_classes:
         lo, hi = spec.n_classes_range
         st.slider("Classes", lo, hi, key="w_classes")
-    st.slider("Noise (%)", 0, 50, step=5, key="w_noise")
-    st.select_slider("Samples", SAMPLE_SIZES, key="w_samples")
-    st.slider("Training data (%)", 10, 90, step=10, key="w_train_pct")
+    st.slider("Noise (%)", round(NOISE.lo * 100), round(NOISE.hi * 100),
+              step=round(NOISE.step * 100), key="w_noise")
+    st.select_slider("Samples", OFFERED["n_samples"].values, key="w_samples")
+    st.slider("Training data (%)", round(TRAIN.lo * 100), round(TRAIN.hi * 100),
+              step=round(TRAIN.step * 100), key="w_train_pct")
     st.button("Regenerate data", on_click=_regenerate, width="stretch",
               help="Draw a new sample of the same dataset (new data seed).")
     draw_controls(spec.task, ss.w_classes if spec.takes_n_classes else 2)
@@ -142,7 +146,7 @@ def network_controls(task: str) -> dict:
                  help="Paired so that the output delta is y − t; sigmoid+mse is the "
                       "article's choice.")
     st.selectbox("Initialiser", list(bc.INITIALIZERS), key="w_init")
-    st.number_input("Seed", 0, 2**31 - 1, key="w_seed",
+    st.number_input("Seed", SEED.lo, SEED.hi, key="w_seed",
                     help="Same seed, same initial weights and batch order.")
     return {"hidden": tuple(hidden), "activations": tuple(acts), "output": ss.w_output,
             "init": ss.w_init, "seed": int(ss.w_seed)}
@@ -152,17 +156,17 @@ def training_controls() -> dict:
     ss = st.session_state
     st.selectbox("Optimizer", ["sgd", "momentum", "adam"], key="w_optimizer",
                  format_func={"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}.get)
-    st.select_slider("Learning rate", LEARNING_RATES, key="w_lr")
+    st.select_slider("Learning rate", OFFERED["lr"].values, key="w_lr")
     if ss.w_optimizer == "momentum":
-        st.slider("Momentum μ", 0.0, 0.99, step=0.01, key="w_momentum")
+        st.slider("Momentum μ", MOMENTUM.lo, MOMENTUM.hi, step=MOMENTUM.step, key="w_momentum")
     if ss.w_optimizer == "adam":
-        st.slider("β₁", 0.0, 0.99, step=0.01, key="w_beta1")
-        st.select_slider("β₂", (0.9, 0.99, 0.999, 0.9999), key="w_beta2")
-    st.slider("Batch size", 1, 30, key="w_batch")
+        st.slider("β₁", BETA1.lo, BETA1.hi, step=BETA1.step, key="w_beta1")
+        st.select_slider("β₂", OFFERED["beta2"].values, key="w_beta2")
+    st.slider("Batch size", BATCH.lo, BATCH.hi, key="w_batch")
     cols = st.columns(2)
     cols[0].selectbox("Regularisation", ["none", "l1", "l2"], key="w_reg",
                       format_func={"none": "none", "l1": "L1", "l2": "L2"}.get)
-    cols[1].select_slider("Rate", REG_RATES, key="w_reg_rate",
+    cols[1].select_slider("Rate", OFFERED["reg_rate"].values, key="w_reg_rate",
                           disabled=ss.w_reg == "none")
     st.radio("Loss over the batch", ["mean", "sum"], key="w_reduction", horizontal=True)
     return {"optimizer": ss.w_optimizer, "lr": ss.w_lr, "momentum": ss.w_momentum,

@@ -91,15 +91,18 @@ def live_charts() -> None:
     if live.app_rerun:
         live.app_rerun = False
         st.rerun(scope="app")
-    playing = session.playing() and session.trainer().diverged is None
+    tr = session.trainer()
+    playing = session.playing() and tr.diverged is None
     sent = live_packet.Sent(live.scene_sent, live.loss_sent)
     packet, _ = live_packet.build(live_input(), playing, live.play_id, live.want, sent,
-                                  send_loss=not playing or live.loss_sent is None)
+                                  send_loss=not playing or live.loss_sent is None,
+                                  until=live.target)
     live.scene_sent, live.loss_sent = sent.scene, sent.loss
     live_view(packet, actions.LIVE_EVENTS)
-    if playing and session.trainer().diverged is not None:
-        session.set_playing(False)
-        st.rerun(scope="app")  # show the divergence and enable the stepping bar
+    arrived = live.target is not None and tr.step >= live.target
+    if playing and (tr.diverged is not None or arrived):
+        session.set_playing(False)  # and the link's target is done
+        st.rerun(scope="app")  # show the divergence / the link's step; enable the buttons
 
 
 def live_area() -> None:
@@ -141,6 +144,9 @@ def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
         toolbar(tr, playing)
     if tr.diverged is not None:
         st.error(tr.diverged.message + " Press Undo to go back to it.")
+    elif playing and session.live().target is not None:
+        st.markdown(f"**Opening the link**: training up to step {session.live().target:,}, "
+                    "in slices (other users wait for none of it). Pause stops where it is.")
     elif playing:
         st.markdown(f"**Playing**: {view.steps_per_frame} steps per frame. Pause to step "
                     "one phase at a time.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import backprop_core as bc
+from backprop_core import budget
 from viz import live_frames as lf
 from viz.wire import pack
 
@@ -131,13 +132,25 @@ def previews(inp: LiveInput) -> dict[str, Frame]:
     return out
 
 
-def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S) -> list[Frame]:
+CATCH_UP_FRAME_S = 0.02  # playing up to a link's step: about this much training a frame
+
+
+def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
+                until: int | None = None) -> list[Frame]:
     """Train ``steps_per_frame`` steps per frame, up to ``n`` frames or the time budget;
-    stops early at divergence (the trainer then holds the last good step)."""
+    stops early at divergence (the trainer then holds the last good step). With ``until``
+    (a link's step), frames take bigger strides, and training stops exactly there."""
     tr, start, frames = inp.trainer, time.perf_counter(), []
+    spf = inp.steps_per_frame
+    if until is not None:
+        per_step = budget.trainer_step_seconds(tr)
+        spf = max(spf, budget.affordable_steps(CATCH_UP_FRAME_S, per_step))
     with np.errstate(all="ignore"):
         for _ in range(max(1, min(int(n), MAX_FRAMES))):
-            tr.run_steps(inp.steps_per_frame)
+            steps = spf if until is None else min(spf, until - tr.step)
+            if steps <= 0:
+                break
+            tr.run_steps(steps)
             if tr.diverged is not None:
                 break
             frames.append(capture(inp, exact=False))
@@ -195,11 +208,13 @@ class Sent:
 
 
 def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
-          send_loss: bool = True) -> tuple[bytes, list[Frame]]:
-    """The packet (bytes for the browser) and the frames in it. Updates ``sent``."""
+          send_loss: bool = True, until: int | None = None) -> tuple[bytes, list[Frame]]:
+    """The packet (bytes for the browser) and the frames in it. Updates ``sent``.
+    ``until``: playing up to that step (a share link's), shown as progress."""
     tr = inp.trainer
     header: dict = {"v": 1, "playing": playing, "play_id": play_id,
-                    "spf": inp.steps_per_frame, "frames": []}
+                    "spf": inp.steps_per_frame, "frames": [],
+                    "target": until if playing else None}
     sc = scene(inp)
     header["scene_id"] = digest(sc)
     if header["scene_id"] != sent.scene:
@@ -211,7 +226,8 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
         if header["loss_id"] != sent.loss:
             header["loss"], sent.loss = meta, header["loss_id"]
             arrays.update(series)
-    frames = play_frames(inp, want) if playing else [capture(inp, exact=True)]
+    frames = (play_frames(inp, want, until=until) if playing else
+              [capture(inp, exact=True)])
     if not playing:
         ahead = previews(inp)
         header["previews"] = {}

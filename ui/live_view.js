@@ -118,6 +118,8 @@ function mount(parent) {
   play.type = "button";
   play.textContent = "Play";
   const metrics = el("div", "bp-metrics", top);
+  const progress = el("div", "bp-progress", root);
+  progress.innerHTML = '<div class="bp-progress-bar"></div><span></span>';
   const charts = el("div", "bp-charts", root);
   const cells = {}, gd = {}, under = {}, over = {};
   for (const name of ["network", "boundary", "loss"]) {
@@ -130,7 +132,7 @@ function mount(parent) {
   const tip = el("div", "bp-tip", cells.network);
   const lossTip = el("div", "bp-tip", cells.loss);
   const caption = el("div", "bp-caption", root);
-  const S = { root, play, metrics, cells, gd, under, over, tip, lossTip, caption, queue: [],
+  const S = { root, play, metrics, progress, target: null, cells, gd, under, over, tip, lossTip, caption, queue: [],
               playing: false, pausing: false, playId: 0, inflight: false, reqT: 0, seq: 0,
               shown: null, scene: null, sceneId: null, lossId: null, loss: null,
               lossData: null, lossRange: null, lossHover: null, arrivals: [], lastShownT: 0, interval: 0,
@@ -538,6 +540,17 @@ function paintNetwork(S, f) {
   }
 }
 
+function paintProgress(S, f) {
+  // Playing up to a share link's step: how far, and that Pause stops there.
+  const on = S.playing && S.target !== null && S.target !== undefined;
+  S.progress.style.display = on ? "block" : "none";
+  if (!on) return;
+  const part = Math.min(1, f.step / Math.max(1, S.target));
+  S.progress.firstChild.style.width = (100 * part).toFixed(1) + "%";
+  S.progress.lastChild.textContent = `Opening the link: step ${f.step.toLocaleString("en")} ` +
+    `of ${S.target.toLocaleString("en")}. Pause stops here.`;
+}
+
 function paintMetrics(S, f) {
   f.metrics.forEach((text, i) => {
     const box = S.metricValues[i];
@@ -557,6 +570,7 @@ function show(S, f) {
   S.shown = f;
   paint(S, f);
   paintMetrics(S, f);
+  paintProgress(S, f);
   S.frames += 1;
   S.root.dataset.frames = S.frames;
   if (S.hover) renderTip(S);
@@ -697,6 +711,7 @@ async function handle(S, u8, P) {
   if (h.loss) await applyLoss(S, h.loss, pk.arrays, P);
   const frames = splitFrames(pk);
   const now = performance.now();
+  S.target = h.target;
   if (!h.playing) {
     S.playing = false;
     S.pausing = false;

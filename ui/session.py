@@ -48,37 +48,67 @@ class Live:
     scene_sent: str | None = None
     loss_sent: str | None = None
     app_rerun: bool = False  # a browser event that changes more than the live view
+    target: int | None = None  # playing up to this step (a share link's), then pausing
 
 
-MAX_LINK_STEP = 100_000  # a link's step is trained on arrival: keep that under a minute
+LINK_BUDGET_S = 120.0  # a link's steps may cost at most this much server CPU (estimated)
 
 
 def init() -> None:
     """Create the session's run once (each browser session gets its own), from the share
-    link's settings when the address has them."""
+    link's settings when the address has them. A link's steps are not trained here: the
+    live view plays up to them in short slices, with progress, and Pause stops it."""
     if CONFIG in st.session_state:
         return
-    decoded = share.decode(st.query_params.to_dict()) if st.query_params else None
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    decoded = share.decode(params) if params else None
     warnings = list(decoded.warnings) if decoded else []
     config = decoded.config if decoded else bc.RunConfig()
     if decoded and decoded.needs_upload:
         warnings.append("the link is for uploaded data, which it cannot carry: upload the "
-                        "same CSV (sidebar, Data), then train again")
-        config = bc.RunConfig()
+                        "same CSV (sidebar, Data), then train again; the other settings "
+                        "are the link's")
+        config = _without_upload(config)
     _rebuild(config)
     st.session_state[PLAYING] = False
     st.session_state[VIEW] = View(presenter=bool(decoded and decoded.presenter),
                                   hidden_panels=set(decoded.hidden) if decoded else set())
-    step = decoded.step if decoded else None
-    if step and step > MAX_LINK_STEP:
-        warnings.append(f"step: {step} is more than {MAX_LINK_STEP:,}; stopping there")
-        step = MAX_LINK_STEP
+    step = decoded.step if decoded and not decoded.needs_upload else None
     if step:
-        trainer().run_steps(step)
+        step = _affordable_link_step(step, warnings)
+    if step:
+        live().target = step
+        st.session_state[PLAYING] = True
     st.session_state[NOTICE] = None
     if warnings:
         set_notice("Some link settings were not used: " + "; ".join(warnings) + ".",
                    "warning")
+
+
+def _without_upload(c: bc.RunConfig) -> bc.RunConfig:
+    """The link's settings on the default data set (its own data cannot come with it)."""
+    try:
+        return c.with_(dataset=bc.RunConfig().dataset)
+    except ValueError:  # e.g. a softmax output that does not fit the default data
+        return c.with_(dataset=bc.RunConfig().dataset, output="auto")
+
+
+def _affordable_link_step(step: int, warnings: list[str]) -> int:
+    """The link's step, or as many steps as fit the budget (said in ``warnings``)."""
+    from backprop_core.budget import affordable_steps, trainer_step_seconds
+
+    per_step = trainer_step_seconds(trainer())
+    if step * per_step <= LINK_BUDGET_S:
+        return step
+    fits = affordable_steps(LINK_BUDGET_S, per_step)
+    warnings.append(f"step: {step:,} steps of this network would take about "
+                    f"{_duration(step * per_step)} of server time; opening at step {fits:,} "
+                    f"(about {_duration(fits * per_step)}) instead, press Play to go on")
+    return fits
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def config() -> bc.RunConfig:
@@ -109,6 +139,8 @@ def playing() -> bool:
 
 def set_playing(value: bool) -> None:
     st.session_state[PLAYING] = bool(value)
+    if not value:
+        live().target = None
 
 
 def live() -> Live:
@@ -129,7 +161,11 @@ def pause_at(step: int) -> None:
     goes back to exactly that step (those unseen steps are dropped), and settings changed
     meanwhile apply from there on, as on screen."""
     st.session_state[PLAYING] = False
+    target, live().target = live().target, None
     tr = trainer()
+    if target is not None and step < target:
+        set_notice(f"Stopped at step {step:,}; the link asked for {target:,}. Press Play to "
+                   "go on.")
     if 0 <= step < tr.step and tr.diverged is None:
         tr.rewind_to(step)
         _apply_widget_settings(tr)

@@ -1,0 +1,99 @@
+"""The values the app offers for each setting: one table for the widgets, share links and
+session files, so anything a link or a file may set is something a widget can show.
+
+A setting is either a list of choices (the learning rates of the slider) or a grid
+``lo, lo + step, …, hi``. ``snap`` gives the offered value nearest to any number (for a
+link: used with a warning that says so); ``offered`` says whether a value is one exactly
+(for a session file: anything else is refused, since the file must replay exactly).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .config import LEARNING_RATES, MAX_HIDDEN_LAYERS, MAX_NEURONS
+
+
+@dataclass(frozen=True)
+class Choices:
+    values: tuple
+    log: bool = False  # nearest on a log scale (rates spanning powers of ten)
+
+    def snap(self, value: float):
+        def distance(v):
+            if self.log and v > 0 and value > 0:
+                return abs(math.log(v) - math.log(value))
+            return abs(v - value)
+
+        return min(self.values, key=distance)
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(f"{v:g}" for v in self.values)
+
+
+@dataclass(frozen=True)
+class Grid:
+    lo: float
+    hi: float
+    step: float
+    integer: bool = False
+
+    def snap(self, value: float):
+        k = round((min(max(value, self.lo), self.hi) - self.lo) / self.step)
+        v = self.lo + k * self.step
+        return int(round(v)) if self.integer else round(v, 10)
+
+    def describe(self) -> str:
+        if self.integer and self.step == 1:
+            return f"a whole number from {self.lo:g} to {self.hi:g}"
+        return f"{self.lo:g} to {self.hi:g} in steps of {self.step:g}"
+
+
+REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+SAMPLE_SIZES = (50, 100, 150, 200, 250, 300, 400, 500, 750, 1000)
+BETA2S = (0.9, 0.99, 0.999, 0.9999)
+MAX_WIDGET_SEED = 2**31 - 1  # the seed box's limit
+MAX_BATCH = 30
+
+OFFERED = {
+    "noise": Grid(0.0, 0.5, 0.05),
+    "n_samples": Choices(SAMPLE_SIZES),
+    "train_fraction": Grid(0.1, 0.9, 0.1),
+    "seed": Grid(0, MAX_WIDGET_SEED, 1, integer=True),
+    "lr": Choices(LEARNING_RATES, log=True),
+    "momentum": Grid(0.0, 0.99, 0.01),
+    "beta1": Grid(0.0, 0.99, 0.01),
+    "beta2": Choices(BETA2S),
+    "batch_size": Grid(1, MAX_BATCH, 1, integer=True),
+    "reg_rate": Choices(REG_RATES, log=True),
+}
+HIDDEN_LAYERS = Grid(0, MAX_HIDDEN_LAYERS, 1, integer=True)
+NEURONS = Grid(1, MAX_NEURONS, 1, integer=True)
+
+
+def offered(name: str, value) -> bool:
+    """Whether the widget of setting ``name`` shows ``value`` (to float rounding: a slider
+    may give 0.57 as 0.5700000000000001, and that is what the run then uses)."""
+    spec = OFFERED.get(name)
+    if spec is None:
+        return True
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return False
+    return abs(spec.snap(value) - value) <= 1e-9 * max(1.0, abs(value))
+
+
+def snap(name: str, value):
+    """The offered value of setting ``name`` nearest to ``value``."""
+    spec = OFFERED.get(name)
+    return value if spec is None else spec.snap(value)
+
+
+def problems(config) -> list[tuple[str, str]]:
+    """(setting, problem) for every value of a RunConfig that no widget offers."""
+    out = []
+    for name, spec in OFFERED.items():
+        value = getattr(config, name)
+        if not offered(name, value):
+            out.append((name, f"{value!r} is not offered ({spec.describe()})"))
+    return out

@@ -25,6 +25,12 @@ from .trainer import PHASES, TASKS, Trainer
 
 FORMAT = "backprop-playground/trainer"
 VERSION = 1
+# Bounds checked before any work that grows with them (a file is small; what it asks for
+# need not be): nesting, network size (before allocating it) and the replay a load does.
+MAX_DEPTH = 32
+MAX_LAYERS = 64
+MAX_PARAMETERS = 1_000_000
+MAX_REPLAY_S = 30.0  # estimated server CPU for the longest replay between two keyframes
 
 
 class StateError(ValueError):
@@ -116,6 +122,18 @@ def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, An
     }
     _check_json(data, "state")
     return data
+
+
+def _check_depth(value, limit: int = MAX_DEPTH) -> None:
+    """Refuse nesting deeper than ``limit`` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                raise StateError(f"state: nested deeper than {limit} levels")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
 
 
 def _check_json(value, path: str) -> None:
@@ -314,6 +332,7 @@ def trainer_from_dict(data: Any) -> Trainer:
     """
     if not isinstance(data, dict):
         raise StateError("state: expected an object")
+    _check_depth(data)
     if data.get("format") != FORMAT:
         raise StateError(f"state.format: expected {FORMAT!r}")
     version = _get(data, "version", "state", int)
@@ -332,6 +351,11 @@ def trainer_from_dict(data: Any) -> Trainer:
     init = _choice(spec, "init", "state.network", INITIALIZERS)
     if not all(type(s) is int and 1 <= s <= 4096 for s in sizes):
         raise StateError("state.network.layer_sizes: expected positive integers")
+    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    if not 2 <= len(sizes) <= MAX_LAYERS or n_params > MAX_PARAMETERS:
+        raise StateError(f"state.network.layer_sizes: {len(sizes)} layers, {n_params:,} "
+                         f"parameters; at most {MAX_LAYERS} layers and {MAX_PARAMETERS:,} "
+                         "parameters are loaded")
     try:
         net = Network(sizes, acts, seed=0, init=init)
     except ValueError as exc:
@@ -356,8 +380,9 @@ def trainer_from_dict(data: Any) -> Trainer:
         "keyframe_interval": _get(s, "keyframe_interval", "state.settings", int),
         "max_keyframes": _get(s, "max_keyframes", "state.settings", int),
     }
-    if settings["keyframe_interval"] < 1 or settings["max_keyframes"] < 2:
-        raise StateError("state.settings: keyframe_interval >= 1 and max_keyframes >= 2 needed")
+    if settings["keyframe_interval"] < 1 or not 2 <= settings["max_keyframes"] <= 10_000:
+        raise StateError("state.settings: keyframe_interval >= 1 and max_keyframes in "
+                         "2..10000 needed")
     try:
         trainer = Trainer(net, X, Y, X_test=X_test, Y_test=Y_test, **settings)
     except ValueError as exc:
@@ -378,6 +403,7 @@ def trainer_from_dict(data: Any) -> Trainer:
     if 0 not in keyframes:
         raise StateError("state.keyframes: the keyframe of step 0 is missing")
     events = _read_events(_get(data, "events", "state", list), keyframes[0]["optimizer"], last)
+    _check_replay(trainer, sorted(keyframes), max(current["step"], last))
     phase_index = _get(data, "phase_index", "state", int)
     if not 0 <= phase_index < len(PHASES):
         raise StateError("state.phase_index: expected 0, 1 or 2")
@@ -394,6 +420,20 @@ def trainer_from_dict(data: Any) -> Trainer:
     for _ in range(phase_index):
         trainer.run_phase()
     return trainer
+
+
+def _check_replay(trainer: Trainer, keyframe_steps: list[int], last: int) -> None:
+    """Going to a step replays from the keyframe before it: refuse a file whose longest
+    stretch between keyframes would cost more than MAX_REPLAY_S to replay (estimated)."""
+    from .budget import trainer_step_seconds
+
+    gap = max(b - a for a, b in zip(keyframe_steps, [*keyframe_steps[1:], last], strict=True))
+    # Steps trained after loading add keyframes every keyframe_interval steps: bound it too.
+    gap = max(gap, trainer.keyframe_interval)
+    seconds = gap * trainer_step_seconds(trainer)
+    if seconds > MAX_REPLAY_S:
+        raise StateError(f"state.keyframes: {gap:,} steps between keyframes would take about "
+                         f"{seconds:.0f} s to replay; at most {MAX_REPLAY_S:.0f} s")
 
 
 def _read_events(events: list, first: dict, last_step: int) -> list[tuple[int, str, dict]]:

@@ -12,7 +12,7 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.config import apply_live_settings, needs_rebuild
-from data_io import share
+from data_io import session_file, share
 
 # Session keys, one per concept.
 CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
@@ -296,49 +296,14 @@ def use_custom_data(data: bc.Dataset, meta: dict, task: str) -> None:
 
 def load_state(raw: bytes) -> None:
     """Replace the run with a saved session file, all or nothing (ValueError if bad)."""
-    import json
-
-    try:
-        saved = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not a session file (JSON: {exc})") from None
-    tr = bc.trainer_from_dict(saved)
-    extra = saved.get("extra") or {}
-    if not isinstance(extra, dict) or not isinstance(extra.get("config"), dict):
-        raise ValueError("state.extra.config: missing (not saved by this app)")
-    try:
-        c = bc.RunConfig.from_dict(extra["config"])
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"state.extra.config: {exc}") from None
-    meta = extra.get("custom_meta") if c.is_custom else None
-    data = _data_for(c, tr, meta)
-    st.session_state[CONFIG], st.session_state[DATA], st.session_state[TRAINER] = c, data, tr
-    if meta:
-        st.session_state[CUSTOM_META] = meta
-    st.session_state[PLAYING] = False
+    loaded = session_file.read(raw)  # everything checked; nothing installed yet
+    tr = loaded.trainer
+    st.session_state[CONFIG], st.session_state[DATA] = loaded.config, loaded.data
+    st.session_state[TRAINER] = tr
+    if loaded.custom_meta:
+        st.session_state[CUSTOM_META] = loaded.custom_meta
+    set_playing(False)
     set_notice(f"Session file loaded: step {tr.step}, {len(tr.history) - 1} steps of history.")
-
-
-def _data_for(c: bc.RunConfig, tr: bc.Trainer, meta: dict | None) -> bc.Dataset:
-    """The dataset behind a loaded trainer: regenerated for built-in sets (and checked to be
-    the very same numbers), rebuilt from the saved arrays for uploaded data."""
-    import numpy as np
-
-    from backprop_core.config import inputs, make_data
-
-    if c.is_custom:
-        if not meta or "feature_names" not in meta:
-            raise ValueError("state.extra.custom_meta: missing for uploaded data")
-        n_classes = tr.Y.shape[1] if c.custom_task == "multiclass" else (
-            2 if c.custom_task == "binary" else 0)
-        X_test = tr.X_test if tr.X_test is not None else tr.X[:0]
-        Y_test = tr.Y_test if tr.Y_test is not None else tr.Y[:0]
-        return bc.Dataset("custom", c.custom_task, tr.X, tr.Y, X_test, Y_test, n_classes)
-    data = make_data(c)
-    if not (np.array_equal(inputs(c, data.X_train), tr.X) and
-            np.array_equal(data.Y_train, tr.Y)):
-        raise ValueError("state.data: the data do not match the saved settings")
-    return data
 
 
 def add_point(x: float, y: float) -> None:

@@ -177,8 +177,10 @@ def _sniff_delimiter(text: str) -> str:
     """
     # Bounded sample: a few lines, and few enough characters that no field in it can
     # exceed csv.field_size_limit() (an over-long field is reported by the real read).
-    sample = "\n".join(text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES])
-    best, best_score = ",", (-1, -1)
+    # The header line always whole (a long header is no reason to see one column).
+    first, _, rest = text.partition("\n")
+    sample = "\n".join([first, *rest[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES - 1]])
+    best, best_score, best_rows = ",", (-1, -1), []
     for delimiter in DELIMITERS:
         try:
             reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
@@ -189,11 +191,30 @@ def _sniff_delimiter(text: str) -> str:
             continue
         score = (sum(len(r) == len(rows[0]) for r in rows), len(rows[0]))
         if score > best_score:
-            best, best_score = delimiter, score
+            best, best_score, best_rows = delimiter, score, rows
     if best_score[1] < 2:
         raise CsvError("Only one column found. A CSV needs at least two columns (features "
                        "and a target) separated by commas, semicolons or tabs.")
+    _check_one_separator(best, best_rows)
     return best
+
+
+def _check_one_separator(delimiter: str, rows: list[list[str]]) -> None:
+    """Refuse a column whose header and every sampled value hold another separator
+    ("x,y;label" over "1,2;0"): read as it is, it would be one column of odd text."""
+    if len(rows) < 2:
+        return
+    for other in DELIMITERS:
+        if other == delimiter:
+            continue
+        for c, name in enumerate(rows[0]):
+            if other in name and all(c < len(r) and other in r[c] for r in rows[1:]):
+                shown = {"\t": "tab"}.get
+                raise CsvError(
+                    f"The file mixes separators: {shown(delimiter, repr(delimiter))} "
+                    f"separates the columns, but column {name[:40]!r} also holds "
+                    f"{shown(other, repr(other))} in every row. Use one separator "
+                    "throughout.")
 
 
 # --------------------------------------------------------------------------- rows

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import classroom, controls, live, session, share_io
+from ui.texts import plain
 
 # The live area should fit one projector screen: less padding, smaller metric values.
 COMPACT = """<style>
@@ -23,9 +24,9 @@ def main() -> None:
     if notice:
         kind, text = notice
         if kind == "warning":
-            st.warning(text)
+            st.warning(plain(text))  # may quote a link's or a file's text: shown as text
         else:
-            st.toast(text)
+            st.toast(plain(text))
     live.run()
     classroom.compare_section()
 

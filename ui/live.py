@@ -18,7 +18,7 @@ from .classroom import shown
 from .live_component import live_view
 from .planes import boundary_geometry, plane_for
 from .stepping import toolbar
-from .texts import phase_message
+from .texts import phase_message, plain
 
 SPEEDS = [1, 2, 5, 10, 20, 30, 50, 100, 200]
 COLOUR_NAMES = ["orange", "blue", "green", "purple", "red", "brown", "pink", "grey", "olive",
@@ -117,7 +117,8 @@ def live_area() -> None:
         widgets(tr, view, playing)
     if c.is_custom:
         plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
-        st.caption(f"Boundary view: {plane.description} {custom_legend(session.dataset())}")
+        st.caption(plain(f"Boundary view: {plane.description} "
+                         f"{custom_legend(session.dataset())}"))
 
 
 VIEW_WIDGETS = {"w_speed": "steps_per_frame", "w_edge_mode": "edge_mode",
@@ -136,7 +137,7 @@ def read_view_widgets(view: session.View) -> None:
 def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
     notice = session.take_notice()  # e.g. after Reset, which reruns only this fragment
     if notice:
-        st.toast(notice[1])
+        st.toast(plain(notice[1]))
     speed, buttons = st.columns([1, 2.4], vertical_alignment="bottom")
     with speed:
         speed_control(view)

@@ -11,6 +11,7 @@ import backprop_core as bc
 from data_io import exports, share
 
 from . import session
+from .texts import plain
 from .widget_values import seed_widgets
 
 FILE_LIMIT_MB = 5
@@ -88,7 +89,7 @@ def save_load_section() -> None:
     st.file_uploader("Load a session file", type=["json"], key="w_load_file",
                      on_change=_load_session_file)
     if session.result("load_error"):
-        st.error(f"Not loaded, nothing changed: {session.result('load_error')}")
+        st.error(plain(f"Not loaded, nothing changed: {session.result('load_error')}"))
 
 
 def exports_section() -> None:

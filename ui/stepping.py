@@ -24,7 +24,8 @@ def toolbar(tr: bc.Trainer, playing: bool) -> None:
     cols[5].button("Epoch", key="b_epoch", on_click=actions.epoch, disabled=busy,
                    width="stretch", help="Run until the next epoch starts.")
     cols[7].button("Undo", key="b_undo", on_click=actions.undo,
-                   disabled=playing or (tr.step == 0 and tr.phase_index == 0),
+                   disabled=playing or (tr.diverged is None and tr.step == 0
+                                        and tr.phase_index == 0),
                    width="stretch", help="Back to the start of this step, or one "
                    "step back; after divergence, back to the last good step.")
     cols[8].button("Reset", key="b_reset", on_click=actions.reset, disabled=playing,

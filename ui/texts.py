@@ -56,3 +56,22 @@ def walk_phase(position: int, L: int) -> tuple[str, int]:
     layer = 2 * L - position + 1  # the layer whose δ was just computed
     done = " — δ has reached layer 1, next to the inputs." if layer == 1 else "."
     return f"Backward: computed δ of layer {layer}{done}", layer
+
+
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:=&")
+
+
+def plain(text: str) -> str:
+    """User-given text (a file's name, its columns and classes, a link's values) as literal
+    text inside Streamlit markdown: every character markdown could read as syntax (links,
+    images, emphasis, ``:colour[…]`` directives, math) is escaped, and line breaks become
+    spaces. Streamlit escapes HTML already."""
+    out = []
+    for ch in str(text):
+        if ch in "\r\n":
+            out.append(" ")
+        elif ch in _MARKDOWN:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)

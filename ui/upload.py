@@ -15,6 +15,7 @@ from data_io.csv_data import (
 )
 
 from . import session
+from .texts import plain
 
 TASKS = {"classification": "Classification (2–10 classes)", "regression": "Regression"}
 
@@ -30,13 +31,12 @@ def upload_section() -> None:
         upload = st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="w_csv")
         if upload is None:
             return
-        try:
-            table = parse_csv(upload.getvalue(), max_bytes=LIMITS["max_bytes"])
-        except CsvError as exc:
-            st.error(f"Not loaded, the current data stay: {exc}")
+        table = _parsed(upload)
+        if isinstance(table, CsvError):
+            st.error(plain(f"Not loaded, the current data stay: {table}"))
             return
         for note in table.notes:
-            st.caption(note)
+            st.caption(plain(note))
         columns = list(table.columns)
         target = st.selectbox("Column to predict", columns, index=len(columns) - 1,
                               key="w_csv_target")
@@ -45,7 +45,7 @@ def upload_section() -> None:
         try:
             n_bad = bad_row_count(table, target, task)
         except CsvError as exc:
-            st.error(f"Not loaded, the current data stay: {exc}")
+            st.error(plain(f"Not loaded, the current data stay: {exc}"))
             return
         drop = False
         if n_bad:
@@ -55,9 +55,23 @@ def upload_section() -> None:
                   on_click=_use, args=(table, target, task, drop, upload.name))
         problem = session.take_result("csv_problem")
         if problem and problem[0] == "rows":
-            st.warning(problem[1])
+            st.warning(plain(problem[1]))
         elif problem:
-            st.error(problem[1])
+            st.error(plain(problem[1]))
+
+
+def _parsed(upload):
+    """The upload parsed once (a file at the limits takes seconds; every rerun draws this
+    panel): the table, or the CsvError that refused it."""
+    cached = session.result("csv_parsed")
+    if cached is not None and cached[0] == upload.file_id:
+        return cached[1]
+    try:
+        table = parse_csv(upload.getvalue(), max_bytes=LIMITS["max_bytes"])
+    except CsvError as exc:
+        table = exc
+    session.set_result("csv_parsed", (upload.file_id, table))
+    return table
 
 
 def _use(table, target: str, task: str, drop: bool, name: str) -> None:

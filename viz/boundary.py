@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape  # user text (column names) is text, never Plotly markup
+
 import numpy as np
 
 from .colors import CLASS_HEX, class_rgb, diverging_rgb
@@ -104,9 +106,9 @@ def boundary_figure(
         "height": height, "meta": "boundary", "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
         "xaxis": {"range": [xmin, xmax], "showgrid": False, "zeroline": False,
                   "constrain": "domain", "automargin": True,
-                  "title": {"text": axis_titles[0]}},
+                  "title": {"text": escape(axis_titles[0])}},
         "yaxis": {"range": [ymin, ymax], "showgrid": False, "zeroline": False,
-                  "scaleanchor": "x", "scaleratio": 1, "title": {"text": axis_titles[1]},
+                  "scaleanchor": "x", "scaleratio": 1, "title": {"text": escape(axis_titles[1])},
                   "automargin": True},
         "images": [] if grid_output is None else [
             heatmap_image(grid_output, extent, task, discretize)],

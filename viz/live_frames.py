@@ -12,6 +12,8 @@ TF Playground's diverging orange-grey-blue, and a ramp per class for softmax out
 
 from __future__ import annotations
 
+from html import escape  # user text (column names) is text, never Plotly markup
+
 import numpy as np
 
 from .boundary import boundary_figure
@@ -155,7 +157,7 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
     pos = node_positions(net.layer_sizes)
     names = {"type": "scatter", "mode": "text", "name": "inputs",
              "x": [float(x - NODE / 2 - 0.1) for x, _ in pos[0]],
-             "y": [float(y) for _, y in pos[0]], "text": list(feature_labels),
+             "y": [float(y) for _, y in pos[0]], "text": [escape(t) for t in feature_labels],
              "textposition": "middle left", "hoverinfo": "skip", "showlegend": False,
              "textfont": {"size": font_size - 2, "color": "#333"}}
     rows = max(net.layer_sizes)

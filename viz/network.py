@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from html import escape  # user text (column names) is text, never Plotly markup
 
 import numpy as np
 
@@ -175,7 +176,7 @@ def _node_hover_trace(net, pos, data: DiagramData) -> dict:
             ys.append(y)
             custom.append([layer, j, -1])
             if layer == 0:
-                text.append(f"<b>input {data.feature_labels[j]}</b>")
+                text.append(f"<b>input {escape(data.feature_labels[j])}</b>")
                 continue
             k = layer - 1
             lines = [f"<b>layer {layer} neuron {j}</b> ({net.activation_names[k]})",
@@ -200,7 +201,7 @@ def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
             if layer == 0:
                 xs.append(x - NODE / 2 - 0.1)
                 ys.append(y)
-                text.append(data.feature_labels[j])
+                text.append(escape(data.feature_labels[j]))
                 continue
             if show_delta:
                 prefix, value = "δ ", data.grads.biases[layer - 1][j]

@@ -22,8 +22,8 @@ class Choices:
 
     def snap(self, value: float):
         def distance(v):
-            if self.log and v > 0 and value > 0:
-                return abs(math.log(v) - math.log(value))
+            if self.log and value > 0:  # 0 (no regularisation) is no neighbour of 0.05
+                return abs(math.log(v) - math.log(value)) if v > 0 else math.inf
             return abs(v - value)
 
         return min(self.values, key=distance)
@@ -80,6 +80,8 @@ def offered(name: str, value) -> bool:
         return True
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return False
+    if isinstance(spec, Grid) and spec.integer:
+        return spec.snap(value) == value
     return abs(spec.snap(value) - value) <= 1e-9 * max(1.0, abs(value))
 
 

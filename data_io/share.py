@@ -384,6 +384,9 @@ def _cross_problem(values: dict[str, Any]) -> tuple[str, str] | None:
     task = _task(values)
     if out != "auto" and (OUTPUT_PAIRINGS[out][0] == "softmax") != (task == "multiclass"):
         return "output", f"{out} does not fit the {task} dataset {values['dataset']}"
+    if values["regularization"] == "none" and values["reg_rate"] != 0:
+        return "reg_rate", (f"{_format(values['reg_rate'])} is not used without "
+                            "regularisation")
     n, fraction = values["n_samples"], values["train_fraction"]
     if not 1 <= round(fraction * n) <= n - 1:
         return "train_fraction", (f"{_format(fraction)} of {n} samples leaves no training or "

@@ -39,3 +39,10 @@ def live_metric(at, label: str) -> str:
     header, _ = live_packet(at)
     labels = [m["label"] for m in header["scene"]["metrics"]]
     return header["frames"][0]["metrics"][labels.index(label)]
+
+
+def text_of(element) -> str:
+    """An element's text as the reader sees it: user text is markdown-escaped (``\\(``)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", element.value)

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.app_helpers import diverge, live_metric, live_packet
+from tests.app_helpers import diverge, live_metric, live_packet, text_of
 
 
 def button(at, label):
@@ -136,7 +136,8 @@ def test_architecture_change_resets_and_says_so(at):
     at.number_input(key="w_layers").set_value(3).run()
     assert trainer(at).net.layer_sizes == [2, 4, 4, 4, 1]
     assert metric(at, "Step") == "0"
-    assert any("re-initialised" in t.value and "hidden layers" in t.value for t in at.toast)
+    assert any("re-initialised" in text_of(t) and "hidden layers" in text_of(t)
+               for t in at.toast)
 
 
 @pytest.mark.parametrize("key, value, check", [

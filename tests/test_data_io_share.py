@@ -130,8 +130,9 @@ def run_configs(draw):
         beta2=draw(maybe_default("beta2", offered_values("beta2"))),
         eps=draw(maybe_default("eps", st.floats(min_value=0, exclude_min=True, **finite))),
         batch_size=draw(maybe_default("batch_size", offered_values("batch_size"))),
-        regularization=draw(st.sampled_from(sorted(bc.REGULARIZERS))),
-        reg_rate=draw(maybe_default("reg_rate", offered_values("reg_rate"))),
+        regularization=(reg := draw(st.sampled_from(sorted(bc.REGULARIZERS)))),
+        reg_rate=0.0 if reg == "none" else draw(maybe_default("reg_rate",
+                                                               offered_values("reg_rate"))),
         reduction=draw(st.sampled_from(["mean", "sum"])),
         custom_task=custom_task,
     )

@@ -207,8 +207,11 @@ def test_decode_never_raises_and_gives_a_valid_config(params):
     assert d.step is None or 0 <= d.step <= share.MAX_STEP
     assert isinstance(d.presenter, bool)
     assert all(isinstance(w, str) and w for w in d.warnings)
-    # Everything decode returns survives another round trip unchanged.
-    assert decode(encode(d.config)).config == d.config
+    # Everything decode returns is shown by its widget, and survives another round trip
+    # unchanged and without a word.
+    assert all(offered(name, getattr(d.config, name)) for name in OFFERED)
+    again = decode(encode(d.config))
+    assert again.config == d.config and again.warnings == ()
 
 
 @settings(max_examples=10, deadline=None)

@@ -1,0 +1,98 @@
+"""Session files fuzzed: a valid file mutated field by field, and random JSON. The
+contract: no exception but ValueError escapes, a refusal names the field, and anything
+accepted is a run that saves and loads again to the very same numbers."""
+
+import copy
+import json
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import backprop_core as bc
+from data_io import session_file
+
+
+def _valid() -> dict:
+    c = bc.RunConfig(optimizer="momentum", lr=0.1, hidden=(3,), activations=("relu",))
+    _, tr = bc.build(c)
+    tr.run_steps(30)
+    tr.set_hyperparams(lr=0.3)
+    tr.run_steps(4)
+    c = c.with_(lr=0.3)
+    return bc.trainer_to_dict(tr, extra={"config": c.to_dict()})
+
+
+VALID = _valid()
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**20, 10**20) |
+    st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=12)
+
+
+def paths(value, prefix=()):
+    """Every path into the JSON tree (dict keys and list indices), shallow ones first."""
+    out = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for k, v in enumerate(value[:3]):  # the first few items of long arrays
+            out += paths(v, (*prefix, k))
+    return out
+
+
+PATHS = paths(VALID)
+
+
+def check_contract(data: dict | bytes) -> None:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    try:
+        loaded = session_file.read(raw)
+    except ValueError as exc:
+        text = str(exc)
+        assert text.startswith(("state", "not a session file")), text
+        return
+    # Accepted: it is a run; saved again and read back, the very same numbers.
+    again = session_file.read(json.dumps(bc.trainer_to_dict(
+        loaded.trainer, extra={"config": loaded.config.to_dict()})).encode())
+    a, b = loaded.trainer, again.trainer
+    assert a.step == b.step and a.history.to_dict() == b.history.to_dict()
+    assert all(np.array_equal(x, y) for x, y in zip(a.net.weights + a.net.biases,
+                                                    b.net.weights + b.net.biases, strict=True))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PATHS), st.one_of(JSON, st.just("__delete__")))
+def test_a_valid_file_mutated_in_one_field(path, value):
+    data = copy.deepcopy(VALID)
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    if value == "__delete__":
+        if isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent.pop(path[-1])
+    else:
+        parent[path[-1]] = value
+    check_contract(data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(JSON)
+def test_random_json(value):
+    check_contract(json.dumps(value).encode())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(max_size=200))
+def test_random_bytes(raw):
+    check_contract(raw)
+
+
+def test_the_valid_file_itself_loads_exactly():
+    check_contract(VALID)

@@ -69,3 +69,16 @@ def metric_value(page: Page, label: str) -> str:
         return live.first.inner_text()
     metric = page.locator("[data-testid='stMetric']", has_text=label).first
     return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def open_link(page: Page, url: str, step: int, timeout: float = 90000) -> None:
+    """Open a share link and wait until the run has been played up to its step (the live
+    view trains a link's steps in slices, with progress) and the page is idle again."""
+    open_app(page, url, timeout=timeout, charts=3)
+    page.wait_for_function(
+        "n => document.querySelector(\".bp-metric-value[data-label='Step']\")"
+        "?.textContent.replace(/,/g, '') === String(n)"
+        " && document.querySelector('.bp-play')?.textContent === 'Play'",
+        arg=step, timeout=timeout)
+    wait_for_idle(page, timeout=timeout)
+    wait_for_render(page, timeout=timeout)

@@ -10,7 +10,14 @@ import random
 import pytest
 from PIL import Image
 
-from .helpers import format_errors, metric_value, open_app, wait_for_idle, wait_for_render
+from .helpers import (
+    format_errors,
+    metric_value,
+    open_app,
+    open_link,
+    wait_for_idle,
+    wait_for_render,
+)
 from .test_playground import click, step_value
 
 pytestmark = pytest.mark.browser
@@ -85,7 +92,7 @@ def test_play_pause_and_step_agree_with_the_trainer(page, browser, app_server, a
     assert f"step={shown + 1}" in link
     fresh = browser.new_context(viewport={"width": 1600, "height": 1000})
     other = fresh.new_page()
-    open_app(other, link, charts=3)
+    open_link(other, link, shown + 1)
     assert step_value(other) == shown + 1
     assert hover_weight(other) == stepped_tip
     fresh.close()
@@ -135,4 +142,25 @@ def test_chart_png_holds_the_picture_on_screen(page, app_server, tmp_path):
                               L.yaxis._offset + L.yaxis._length / 2]; }""")
     centre = image.getpixel((int(layout[0] * 2), int(layout[1] * 2)))
     assert centre != (255, 255, 255), "the boundary picture is missing from the PNG"
+    assert page.console_errors == [], format_errors(page.console_errors)
+
+
+def test_a_long_link_shows_progress_and_pause_stops_it(page, app_server):
+    page.goto(f"{app_server}/?v=1&step=100000", wait_until="domcontentloaded")
+    progress = page.locator(".bp-progress")
+    progress.wait_for(state="visible", timeout=60000)
+    page.wait_for_function("() => /step [0-9,]+ of 100,000/.test("
+                           "document.querySelector('.bp-progress').textContent)", timeout=30000)
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    stopped = step_value(page)
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15000)
+    wait_for_idle(page)
+    page.get_by_text("Stopped at step").first.wait_for(timeout=10000)
+    assert 0 < stopped < 100000 and step_value(page) == stopped
+    assert not progress.is_visible()
+    page.wait_for_timeout(1000)
+    assert step_value(page) == stopped  # nothing trains on
+    click(page, "Step")
+    assert step_value(page) == stopped + 1
     assert page.console_errors == [], format_errors(page.console_errors)

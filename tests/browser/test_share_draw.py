@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import format_errors, metric_value, open_app, wait_for_idle, wait_for_render
+from .helpers import (
+    format_errors,
+    metric_value,
+    open_app,
+    open_link,
+    wait_for_idle,
+    wait_for_render,
+)
 from .test_playground import click, step_value
 
 pytestmark = pytest.mark.browser
@@ -31,7 +38,7 @@ def test_share_link_in_a_fresh_browser_shows_the_same_step_and_loss(page, browse
     other = fresh.new_page()
     errors = []
     other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    open_app(other, link, charts=3)
+    open_link(other, link, step)
     assert step_value(other) == step
     assert metric_text(other, "Train loss") == loss
     other.screenshot(path=str(artifacts_dir / "shared_link.png"), full_page=True)

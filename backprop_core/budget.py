@@ -4,13 +4,14 @@ A trainer step runs the mini-batch forward and backward and then evaluates the w
 training and test sets (for the loss curve), so its time is about a fixed overhead plus a
 term in parameters × (batch + evaluated samples). The constants were measured on the
 2-core reference machine (0.16 ms a step for the default 2-4-4-1 network on 250 points,
-4.5 ms for 6×8 with seven inputs on 5,000 points and a batch of 2,500) and rounded up.
+4.5 ms for 6×8 with seven inputs on 5,000 points and a batch of 2,500) and rounded up
+(by a sixth more: the frames shown while a link plays cost time too).
 """
 
 from __future__ import annotations
 
-STEP_OVERHEAD_S = 2.0e-4
-PER_UNIT_S = 1.5e-9  # one parameter times one sample
+STEP_OVERHEAD_S = 2.5e-4
+PER_UNIT_S = 1.8e-9  # one parameter times one sample
 
 
 def step_seconds(layer_sizes: list[int], n_evaluated: int, batch_size: int) -> float:

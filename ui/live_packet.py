@@ -154,7 +154,8 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
             if tr.diverged is not None:
                 break
             frames.append(capture(inp, exact=False))
-            if time.perf_counter() - start > budget_s:
+            elapsed = time.perf_counter() - start
+            if elapsed + elapsed / len(frames) > budget_s:  # the next frame would overrun
                 break
     return frames
 

@@ -466,3 +466,16 @@ def test_one_column_left_after_dropping_empty_ones_is_refused():
     # Found by the fuzzer: a trailing separator makes an empty, unnamed second column.
     with pytest.raises(CsvError, match="Only one column"):
         parse_csv(b"?;\r0;")
+
+
+def test_a_very_long_header_is_still_read_whole():
+    name = "q" * 100_000
+    table = parse(f"{name},b,t\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(10)))
+    assert table.columns == (name, "b", "t")
+
+
+def test_mixed_separators_are_refused_in_plain_words():
+    message = error("x,y;label\n" + "".join(f"{i},{i % 3};{i % 2}\n" for i in range(10)))
+    assert "mixes separators" in message and "'y;label'" in message
+    # A name with a semicolon is fine when the data do not have one.
+    assert parse("x,y;unit,t\n1,2,0\n3,4,1\n").columns == ("x", "y;unit", "t")

@@ -15,9 +15,12 @@ from .widget_values import seed_widgets
 def after_rewind() -> None:
     """A rewind restored the settings in effect at that step: show them in the widgets
     (callbacks run before any widget is drawn)."""
-    c = with_trainer_settings(session.config(), session.trainer())
+    old = session.config()
+    c = with_trainer_settings(old, session.trainer())
     session.set_config(c)
     seed_widgets(c)
+    if c != old:  # the sidebar is outside the fragment this click reruns: redraw it too
+        session.live().app_rerun = True
 
 
 # --- stepping buttons ------------------------------------------------------------------

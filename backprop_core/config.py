@@ -26,6 +26,14 @@ OUTPUT_PAIRINGS: dict[str, tuple[str, str]] = {
 }
 AUTO_PAIRING = {"binary": "sigmoid+bce", "multiclass": "softmax+cross_entropy",
                 "regression": "linear+mse"}
+# The pairs that fit each task: BCE needs targets in [0, 1] (regression targets are in
+# [-1, 1], where BCE goes negative), a sigmoid cannot reach them either, softmax needs
+# classes.
+TASK_PAIRINGS = {
+    "binary": ("sigmoid+bce", "sigmoid+mse", "tanh+mse", "linear+mse"),
+    "multiclass": ("softmax+cross_entropy",),
+    "regression": ("linear+mse", "tanh+mse"),
+}
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
@@ -134,9 +142,9 @@ def check(c: RunConfig) -> None:
         raise ValueError(f"activations: one of {HIDDEN_ACTIVATIONS} per hidden layer")
     if c.output != "auto" and c.output not in OUTPUT_PAIRINGS:
         raise ValueError(f"output: one of {['auto', *OUTPUT_PAIRINGS]}")
-    act, _ = OUTPUT_PAIRINGS[c.pairing]
-    if (act == "softmax") != (c.task == "multiclass"):
-        raise ValueError("output: softmax+cross_entropy is for multi-class data only")
+    if c.pairing not in TASK_PAIRINGS[c.task]:
+        raise ValueError(f"output: {c.pairing} does not fit {c.task} data; one of "
+                         f"{', '.join(TASK_PAIRINGS[c.task])}")
     if c.batch_size < 1:
         raise ValueError("batch_size: must be >= 1")
     if not 0 <= c.reg_rate <= MAX_RATE or not 0 < c.lr <= MAX_RATE:

@@ -33,6 +33,7 @@ from backprop_core.config import (
     MAX_NEURONS,
     MAX_RATE,
     OUTPUT_PAIRINGS,
+    TASK_PAIRINGS,
     RunConfig,
 )
 from backprop_core.datasets import (
@@ -382,7 +383,7 @@ def _cross_problem(values: dict[str, Any]) -> tuple[str, str] | None:
                              f"for {values['dataset']}")
     out = values["output"]
     task = _task(values)
-    if out != "auto" and (OUTPUT_PAIRINGS[out][0] == "softmax") != (task == "multiclass"):
+    if out != "auto" and out not in TASK_PAIRINGS[task]:
         return "output", f"{out} does not fit the {task} dataset {values['dataset']}"
     if values["regularization"] == "none" and values["reg_rate"] != 0:
         return "reg_rate", (f"{_format(values['reg_rate'])} is not used without "

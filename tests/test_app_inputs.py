@@ -237,3 +237,23 @@ def test_a_good_uploaded_session_file_loads(at):
     load(at, uploaded_session().encode())
     assert not at.exception and at.session_state["config"].is_custom
     assert at.session_state["custom_meta"]["feature_names"] == ["a", "b"]
+
+
+def test_only_output_pairs_that_fit_the_task_are_offered():
+    with pytest.raises(ValueError, match="does not fit regression"):
+        bc.RunConfig(dataset="plane", output="sigmoid+bce")
+    at = open_link({"v": "1", "ds": "plane", "out": "sigmoid+bce"})
+    assert at.session_state["config"].output == "auto"
+    assert any("out: sigmoid+bce does not fit" in text_of(w) for w in at.warning)
+    assert "sigmoid+bce" not in at.selectbox(key="w_output").options
+    saved = saved_run()
+    saved["extra"]["config"].update(dataset="plane", output="sigmoid+bce")
+    assert "output" in _refusal(saved)
+
+
+def _refusal(saved) -> str:
+    from data_io import session_file
+
+    with pytest.raises(ValueError) as info:
+        session_file.read(json.dumps(saved).encode())
+    return str(info.value)

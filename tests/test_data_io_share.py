@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backprop_core as bc
-from backprop_core.config import HIDDEN_ACTIVATIONS, OUTPUT_PAIRINGS
+from backprop_core.config import HIDDEN_ACTIVATIONS, TASK_PAIRINGS
 from backprop_core.datasets import DATASETS, MULTI_CLASS_RANGE, TASKS
 from backprop_core.offered import OFFERED, Choices, offered
 from data_io import share
@@ -98,8 +98,7 @@ def run_configs(draw):
     spec = DATASETS.get(dataset)
     lo, hi = (spec and spec.n_classes_range) or MULTI_CLASS_RANGE
     softmax = (spec.task if spec else custom_task) == "multiclass"
-    outputs = ["auto", *(p for p, (act, _) in OUTPUT_PAIRINGS.items()
-                         if (act == "softmax") == softmax)]
+    outputs = ["auto", *TASK_PAIRINGS[spec.task if spec else custom_task]]
     n = draw(maybe_default("n_samples", offered_values("n_samples")))
     n = max(n, hi) if softmax else n  # a k-class data set needs at least k samples
     fraction = draw(maybe_default("train_fraction", offered_values("train_fraction")))

@@ -11,7 +11,7 @@ from backprop_core.config import (
     HIDDEN_ACTIVATIONS,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
-    OUTPUT_PAIRINGS,
+    TASK_PAIRINGS,
 )
 from backprop_core.datasets import DATASETS
 from backprop_core.features import FEATURES
@@ -138,7 +138,7 @@ def network_controls(task: str) -> dict:
                               format_func=ACT_LABELS.get)
         acts.append(ss.w_act_all if same else ss[f"w_act_{i}"])
     auto = bc.config.AUTO_PAIRING[task]
-    valid = [p for p in OUTPUT_PAIRINGS if (p.startswith("softmax")) == (task == "multiclass")]
+    valid = list(TASK_PAIRINGS[task])
     if ss.w_output not in ["auto", *valid]:
         ss.w_output = "auto"
     st.selectbox("Output + loss", ["auto", *valid], key="w_output",

@@ -123,6 +123,15 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+# How people write them (sidebar, diagram, hovers): one spelling everywhere.
+LABELS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid",
+          "linear": "linear", "softmax": "softmax"}
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, name)
+
+
 def get_activation(name: str) -> Activation:
     try:
         return ACTIVATIONS[name]

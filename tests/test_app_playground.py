@@ -275,3 +275,11 @@ def test_remaining_controls(at):
     assert trainer(at).net.activation_names[:2] == ["tanh", "leaky_relu"]
     at.number_input(key="w_layers").set_value(0).run()
     assert trainer(at).net.layer_sizes == [2, 5] and not at.exception
+
+
+def test_activations_are_spelled_as_in_the_sidebar(at):
+    at.selectbox(key="w_act_all").set_value("leaky_relu").run()
+    header, _ = live_packet(at)
+    titles = [a["text"] for a in header["scene"]["network"]["figure"]["layout"]["annotations"]]
+    assert "Hidden 1<br>leaky ReLU" in titles and not any("leaky_relu" in t for t in titles)
+    assert header["scene"]["network"]["geometry"]["activations"][0] == "leaky ReLU"

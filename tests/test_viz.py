@@ -69,3 +69,12 @@ def test_boundary_and_loss_figures_are_json():
     json.dumps(loss)
     assert loss["data"][0]["y"][0] == round(tr.history[0].train_loss, 6)
     assert loss["layout"]["yaxis"]["type"] == "log" and loss["layout"]["shapes"]
+
+
+def test_heatmap_hovers_carry_the_exact_values():
+    from viz.gradients import matrix_heatmap
+
+    M = np.array([[-3.48e-9, 4.72e-8], [1.0, -2.5e-12]])
+    fig = matrix_heatmap(M, "∂C/∂W")
+    assert fig["data"][0]["z"] == M.tolist()
+    assert "%{z:.4g}" in fig["data"][0]["hovertemplate"]

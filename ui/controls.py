@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core.activations import label as activation_label
 from backprop_core.config import (
     CUSTOM,
     HIDDEN_ACTIVATIONS,
@@ -26,8 +27,6 @@ from .widget_values import seed_widgets
 # against, so a value they bring is always one the widget can show.
 NOISE, TRAIN, SEED = OFFERED["noise"], OFFERED["train_fraction"], OFFERED["seed"]
 MOMENTUM, BETA1, BATCH = OFFERED["momentum"], OFFERED["beta1"], OFFERED["batch_size"]
-ACT_LABELS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid",
-              "linear": "linear"}
 
 
 def _regenerate() -> None:
@@ -127,7 +126,7 @@ def network_controls(task: str) -> dict:
     same = st.toggle("One activation for all layers", key="w_same_act")
     if same and n_layers:
         st.selectbox("Activation", HIDDEN_ACTIVATIONS, key="w_act_all",
-                     format_func=ACT_LABELS.get)
+                     format_func=activation_label)
     hidden, acts = [], []
     for i in range(n_layers):
         cols = st.columns([1, 1]) if not same else [st, None]
@@ -135,7 +134,7 @@ def network_controls(task: str) -> dict:
                                            key=f"w_neurons_{i}"))
         if not same:
             cols[1].selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"w_act_{i}",
-                              format_func=ACT_LABELS.get)
+                              format_func=activation_label)
         acts.append(ss.w_act_all if same else ss[f"w_act_{i}"])
     auto = bc.config.AUTO_PAIRING[task]
     valid = list(TASK_PAIRINGS[task])

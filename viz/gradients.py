@@ -15,7 +15,10 @@ def matrix_heatmap(M: np.ndarray, title: str, row_label: str = "from", col_label
     rows, cols = M.shape
     return {
         "data": [{
-            "type": "heatmap", "z": M.round(8).tolist(), "zmin": -top, "zmax": top,
+            # Exact values: hovers show 4 significant digits of them, so a vanishing
+            # gradient of -3.48e-9 reads as that, not as 0 (rounded to 8 decimals).
+            "type": "heatmap", "z": np.asarray(M, dtype=float).tolist(), "zmin": -top,
+            "zmax": top,
             "colorscale": DIVERGING, "x": list(range(cols)), "y": list(range(rows)),
             "hovertemplate": f"{row_label} %{{y}} → {col_label} %{{x}}<br>%{{z:.4g}}"
                              "<extra></extra>",

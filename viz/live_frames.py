@@ -16,6 +16,8 @@ from html import escape  # user text (column names) is text, never Plotly markup
 
 import numpy as np
 
+from backprop_core.activations import label
+
 from .boundary import boundary_figure
 from .colors import CLASS_RGB, NEUTRAL, diverging_rgb
 from .curves import ACCURACY_LINE, CURRENT_LINE, TEST_LINE, TRAIN_LINE, loss_layout, loss_series
@@ -175,7 +177,7 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
     geometry = {
         "sizes": list(net.layer_sizes), "node": NODE,
         "nodes": np.concatenate(pos).round(6).tolist(),
-        "activations": list(net.activation_names),
+        "activations": [label(a) for a in net.activation_names],
         "labels": list(feature_labels), "font": font_size,
     }
     return {"figure": {"data": [names, *_hover_markers(net, pos)], "layout": layout},

@@ -15,6 +15,8 @@ from html import escape  # user text (column names) is text, never Plotly markup
 
 import numpy as np
 
+from backprop_core.activations import label
+
 from .colors import NEGATIVE_HEX, POSITIVE_HEX, class_ramp, diverging_rgb
 from .images import png_data_uri
 
@@ -179,7 +181,7 @@ def _node_hover_trace(net, pos, data: DiagramData) -> dict:
                 text.append(f"<b>input {escape(data.feature_labels[j])}</b>")
                 continue
             k = layer - 1
-            lines = [f"<b>layer {layer} neuron {j}</b> ({net.activation_names[k]})",
+            lines = [f"<b>layer {layer} neuron {j}</b> ({label(net.activation_names[k])})",
                      f"bias b = {fmt(net.biases[k][j])}"]
             if data.grads is not None:
                 lines.append(f"δ summed = ∂C/∂b = {fmt(data.grads.biases[k][j])}")
@@ -221,8 +223,8 @@ def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
 def _layer_titles(net, pos, font_size: int) -> list[dict]:
     top = max(float(p[:, 1].max()) for p in pos) + NODE / 2 + 0.5
     names = ["Input"] + [f"Hidden {layer}<br>{a}" for layer, a in
-                         enumerate(net.activation_names[:-1], start=1)]
-    names.append(f"Output<br>{net.activation_names[-1]}")
+                         enumerate(map(label, net.activation_names[:-1]), start=1)]
+    names.append(f"Output<br>{label(net.activation_names[-1])}")
     return [{"x": p[0, 0], "y": top, "text": name, "showarrow": False, "xref": "x",
              "yref": "y", "font": {"size": font_size}} for p, name in zip(pos, names, strict=True)]
 

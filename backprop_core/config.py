@@ -242,6 +242,22 @@ def apply_live_settings(trainer: Trainer, old: RunConfig, new: RunConfig) -> Non
         trainer.set_regularization(new.regularization, new.reg_rate)
 
 
+def with_start_settings(c: RunConfig, trainer: Trainer) -> RunConfig:
+    """``c`` with the optimizer and regularisation the trainer started with (step 0's
+    keyframe, before any change in its settings log)."""
+    first = trainer.keyframes[0]
+    return _with_settings(c, first["optimizer"]["name"], first["optimizer"]["hyperparams"],
+                          *first["regularization"])
+
+
+def _with_settings(c: RunConfig, name: str, hp: dict, reg: str, rate: float) -> RunConfig:
+    changes = {"optimizer": name, "lr": hp["lr"], "regularization": reg, "reg_rate": rate}
+    for key in ("momentum", "beta1", "beta2", "eps"):
+        if key in hp:
+            changes[key] = hp[key]
+    return c.with_(**changes)
+
+
 def with_trainer_settings(c: RunConfig, trainer: Trainer) -> RunConfig:
     """``c`` with the optimizer and regularisation the trainer is using now (after a rewind
     they are the ones that were in effect at that step)."""

@@ -52,6 +52,7 @@ from backprop_core.regularization import REGULARIZERS
 
 VERSION = "1"
 VERSION_KEY, STEP_KEY, PRESENTER_KEY, HIDE_KEY = "v", "step", "present", "hide"
+EVENTS_KEY, PHASE_KEY = "ev", "ph"  # the settings log, and a step left mid-way
 # Panels a presenter can hide (ui/classroom.py shows them); a link keeps the choice.
 PANELS = ("data", "features", "network", "training", "phases", "history", "view")
 MAX_SEED = 2**63 - 1  # fits an int64 for any reader of the link
@@ -59,6 +60,8 @@ MAX_BATCH = MAX_SAMPLES
 MAX_STEP = 1_000_000
 MAX_VALUE_LENGTH = 300  # longer values are refused before any parsing
 MAX_POINTS_LENGTH = 12_000  # drawn points: up to 200 of "x:y:label"
+MAX_EVENTS = 100  # settings changes a link may carry
+MAX_EVENTS_LENGTH = 8_000
 DEFAULT_ACTIVATION = "tanh"
 _SHOWN_UNKNOWN = 5
 
@@ -187,6 +190,76 @@ _POSITIVE = _range(0.0, math.inf, lo_open=True, hi_open=True)
 _UNIT = _range(0.0, 1.0, hi_open=True)  # Adam's betas
 _SEED = _range(0, MAX_SEED)
 
+EVENT_KINDS = {"hp": "hyperparams", "opt": "optimizer", "reg": "regularization"}
+_EVENT_CODES = {v: k for k, v in EVENT_KINDS.items()}
+_EVENT_FIELDS = {  # payload key -> (RunConfig field it is, how it reads)
+    "lr": "lr", "momentum": "momentum", "beta1": "beta1", "beta2": "beta2", "eps": "eps",
+    "rate": "reg_rate", "nesterov": "nesterov",
+}
+
+
+def _format_event(event) -> str:
+    """``12:hp:lr=0.3`` (a step, a kind, settings) for one entry of the settings log."""
+    step, kind, payload = event
+    items = ",".join(f"{k}={_format(v)}" for k, v in payload.items())
+    return f"{int(step)}:{_EVENT_CODES[kind]}:{items}"
+
+
+def _parse_event(text: str) -> tuple[int, str, dict]:
+    parts = text.split(":")
+    if len(parts) != 3 or parts[1] not in EVENT_KINDS:
+        raise _Bad(f"{_show(text)} is not step:kind:settings")
+    step, kind = _parse_int(parts[0]), EVENT_KINDS[parts[1]]
+    payload: dict[str, Any] = {}
+    for item in parts[2].split(","):
+        key, _, value = item.partition("=")
+        if key == "name":
+            table = OPTIMIZERS if kind == "optimizer" else REGULARIZERS
+            payload[key] = _parse_choice(value, tuple(table))
+        elif key in _EVENT_FIELDS:
+            number = _parse_float(value)
+            field = _EVENT_FIELDS[key]
+            if field in OFFERED and not offered(field, number):
+                raise _Bad(f"{key} {_format(number)} is not offered")
+            payload[key] = snap(field, number) if field in OFFERED else number
+        else:
+            raise _Bad(f"{_show(item)} is not a setting")
+    needed = {"hyperparams": set(), "optimizer": {"name", "lr"},
+              "regularization": {"name", "rate"}}[kind]
+    if not needed <= set(payload) or (kind == "hyperparams" and not payload):
+        raise _Bad(f"{_show(text)} misses settings")
+    return step, kind, payload
+
+
+def _parse_events(texts: dict[str, str], step: int | None, warnings: list[str]) -> tuple:
+    """The settings log: all of it or none (a part would change the run silently)."""
+    if EVENTS_KEY not in texts or step is None:
+        return ()
+    try:
+        events = tuple(_parse_event(t) for t in texts[EVENTS_KEY].split(";") if t.strip())
+        if len(events) > MAX_EVENTS:
+            raise _Bad(f"more than {MAX_EVENTS} changes")
+        if any(not 0 <= e[0] <= step for e in events) or [e[0] for e in events] != sorted(
+                e[0] for e in events):
+            raise _Bad("changes out of order or after the link's step")
+    except _Bad as exc:
+        warnings.append(f"{EVENTS_KEY}: {exc}; the settings log is not used, so the run "
+                        "uses the link's first settings throughout and may differ from the "
+                        "one shared")
+        return ()
+    return events
+
+
+def _parse_phase(texts: dict[str, str], step: int | None, warnings: list[str]) -> int:
+    if PHASE_KEY not in texts or step is None:
+        return 0
+    text = texts[PHASE_KEY].strip()
+    if text in ("0", "1", "2"):
+        return int(text)
+    warnings.append(f"{PHASE_KEY}: {_show(text)} is not 0, 1 or 2; opening at the step's start")
+    return 0
+
+
 def _parse_points(text: str) -> tuple:
     """``x:y:label;x:y:label`` -> ((x, y, label), ...)."""
     if not text.strip():
@@ -244,10 +317,13 @@ def _default(name: str, values: Mapping[str, Any]) -> Any:
 
 
 def encode(config: RunConfig, step: int | None = None, presenter: bool = False,
-           hidden: tuple[str, ...] = ()) -> dict[str, str]:
+           hidden: tuple[str, ...] = (), events: tuple = (), phase: int = 0) -> dict[str, str]:
     """Query params for ``config``: ``v`` plus every setting that differs from its default.
 
-    ``step`` (a finished-step count) and ``presenter`` are added when given / True.
+    ``step`` (a finished-step count) and ``presenter`` are added when given / True. With a
+    step, ``events`` (the trainer's settings log: (step, kind, settings), ``config`` then
+    holding the settings of step 0) and ``phase`` (phases run of the next step) make the
+    link reproduce a run whose settings changed on the way, or that stopped mid-step.
     """
     params = {VERSION_KEY: VERSION}
     values = {f.name: getattr(config, f.name) for f in fields(RunConfig)}
@@ -256,6 +332,10 @@ def encode(config: RunConfig, step: int | None = None, presenter: bool = False,
             params[KEYS[name]] = _format(value)
     if step is not None:
         params[STEP_KEY] = str(int(step))
+        if events:
+            params[EVENTS_KEY] = ";".join(_format_event(e) for e in events)
+        if phase:
+            params[PHASE_KEY] = str(int(phase))
     if presenter:
         params[PRESENTER_KEY] = "1"
         if hidden:
@@ -280,6 +360,8 @@ class Decoded:
     presenter: bool = False
     warnings: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()  # presenter's hidden panels
+    events: tuple = ()  # settings changes (step, kind, settings) to replay on the way
+    phase: int = 0  # phases of the next step already run
 
     @property
     def needs_upload(self) -> bool:
@@ -307,7 +389,8 @@ def _single_values(params: Any, warnings: list[str]) -> dict[str, str]:
             value = value[-1]
         if not isinstance(value, str):
             warnings.append(f"{key}: value is not text; ignoring it")
-        elif len(value) > (MAX_POINTS_LENGTH if key == "pts" else MAX_VALUE_LENGTH):
+        elif len(value) > {"pts": MAX_POINTS_LENGTH, EVENTS_KEY: MAX_EVENTS_LENGTH}.get(
+                key, MAX_VALUE_LENGTH):
             warnings.append(f"{key}: value too long ({len(value)} characters); ignoring it")
         else:
             out[key] = value
@@ -322,7 +405,8 @@ def _check_version(texts: dict[str, str], warnings: list[str]) -> None:
 
 
 def _report_unknown(params: Any, warnings: list[str]) -> None:
-    known = {VERSION_KEY, STEP_KEY, PRESENTER_KEY, HIDE_KEY, *_FIELD_OF_KEY}
+    known = {VERSION_KEY, STEP_KEY, PRESENTER_KEY, HIDE_KEY, EVENTS_KEY, PHASE_KEY,
+             *_FIELD_OF_KEY}
     if not isinstance(params, Mapping):
         return
     unknown = [k for k in params if not (isinstance(k, str) and k in known)]
@@ -485,4 +569,6 @@ def decode(params: Mapping[str, str | list[str]]) -> Decoded:
     step = _parse_step(texts, warnings)
     presenter = _parse_presenter(texts, warnings)
     hidden = _parse_hidden(texts, warnings)
-    return Decoded(config, step, presenter, tuple(warnings), hidden)
+    events = _parse_events(texts, step, warnings)
+    phase = _parse_phase(texts, step, warnings)
+    return Decoded(config, step, presenter, tuple(warnings), hidden, events, phase)

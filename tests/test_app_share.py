@@ -168,3 +168,39 @@ def test_a_presenter_link_opens_in_presenter_view_with_its_panels_hidden():
     assert app.session_state["view"].presenter
     assert not any(b.label == "Forward" for b in app.button)
     assert not any(s.label == "Learning rate" for s in app.select_slider)
+
+
+def test_a_link_replays_settings_changed_mid_run_and_a_step_left_mid_way(at):
+    click(at, "Step")
+    at.select_slider(key="w_lr").set_value(0.3).run()
+    click(at, "Step")
+    click(at, "Step")
+    at.selectbox(key="w_optimizer").set_value("momentum").run()
+    click(at, "Epoch")
+    at.selectbox(key="w_reg").set_value("l2").run()
+    at.select_slider(key="w_reg_rate").set_value(0.01).run()
+    click(at, "Step")
+    click(at, "Forward")  # a link taken mid-step reopens mid-step
+    tr = trainer(at)
+    assert len(tr.events) >= 3
+    # What the Share link button encodes (ui/share_io.share_url): step 0's settings + log.
+    params = share.encode(bc.config.with_start_settings(at.session_state["config"], tr),
+                          step=tr.step, events=tuple(tr.events), phase=tr.phase_index)
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    for _ in range(10):
+        if not app.session_state["playing"]:
+            break
+        app.run()
+    other = trainer(app)
+    assert not app.exception and other.step == tr.step and other.phase_index == 1
+    assert all(np.array_equal(a, b) for a, b in zip(params_of(other), params_of(tr),
+                                                    strict=True))
+    assert other.optimizer.name == "momentum" and other.optimizer.lr == 0.3
+    assert (other.regularization, other.reg_rate) == ("l2", 0.01)
+    assert other.events == tr.events and other.history[tr.step] == tr.history[tr.step]
+    c = app.session_state["config"]  # the widgets show the settings in effect
+    assert (c.optimizer, c.lr, c.regularization, c.reg_rate) == ("momentum", 0.3, "l2", 0.01)
+    assert app.select_slider(key="w_lr").value == 0.3

@@ -191,7 +191,7 @@ def _panel(panel, title, expanded, draw, c: bc.RunConfig, fields):
 def sidebar() -> bc.RunConfig:
     """Draw every control in the sidebar and return the config they describe."""
     c = session.config()
-    seed_widgets(c, only_missing=True)
+    seed_widgets(c, only_missing=not session.take_reseed())
     with st.sidebar:
         presenter_controls()
         data = _panel("data", "Data", True, lambda: data_controls(c), c, DATA_FIELDS)

@@ -94,15 +94,20 @@ def live_charts() -> None:
     tr = session.trainer()
     playing = session.playing() and tr.diverged is None
     sent = live_packet.Sent(live.scene_sent, live.loss_sent)
+    events = list(live.events)
     packet, _ = live_packet.build(live_input(), playing, live.play_id, live.want, sent,
                                   send_loss=not playing or live.loss_sent is None,
-                                  until=live.target)
+                                  until=live.target, events=events)
+    live.events = tuple(events)  # what is left of a link's settings log
     live.scene_sent, live.loss_sent = sent.scene, sent.loss
     live_view(packet, actions.LIVE_EVENTS)
-    arrived = live.target is not None and tr.step >= live.target
-    if playing and (tr.diverged is not None or arrived):
-        session.set_playing(False)  # and the link's target is done
-        st.rerun(scope="app")  # show the divergence / the link's step; enable the buttons
+    arrived = live.target is not None and tr.step >= live.target and not live.events
+    if playing and arrived:
+        session.arrived_at_link_step()
+        st.rerun(scope="app")  # the link's step, its settings in the widgets, the buttons
+    if playing and tr.diverged is not None:
+        session.set_playing(False)
+        st.rerun(scope="app")  # show the divergence and enable the stepping bar
 
 
 def live_area() -> None:

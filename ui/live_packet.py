@@ -136,10 +136,11 @@ CATCH_UP_FRAME_S = 0.02  # playing up to a link's step: about this much training
 
 
 def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
-                until: int | None = None) -> list[Frame]:
+                until: int | None = None, events: list | None = None) -> list[Frame]:
     """Train ``steps_per_frame`` steps per frame, up to ``n`` frames or the time budget;
     stops early at divergence (the trainer then holds the last good step). With ``until``
-    (a link's step), frames take bigger strides, and training stops exactly there."""
+    (a link's step), frames take bigger strides, and training stops exactly there;
+    ``events`` (a link's settings log, consumed) are made at their steps on the way."""
     tr, start, frames = inp.trainer, time.perf_counter(), []
     spf = inp.steps_per_frame
     if until is not None:
@@ -148,6 +149,11 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
     with np.errstate(all="ignore"):
         for _ in range(max(1, min(int(n), MAX_FRAMES))):
             steps = spf if until is None else min(spf, until - tr.step)
+            if events:
+                steps = min(steps, events[0][0] - tr.step)
+            if events and steps <= 0:
+                apply_event(tr, events.pop(0))
+                continue
             if steps <= 0:
                 break
             tr.run_steps(steps)
@@ -158,6 +164,18 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
             if elapsed + elapsed / len(frames) > budget_s:  # the next frame would overrun
                 break
     return frames
+
+
+def apply_event(tr: bc.Trainer, event) -> None:
+    """One change of a settings log, made the way it was made (so it is logged the same)."""
+    _, kind, payload = event
+    payload = dict(payload)
+    if kind == "hyperparams":
+        tr.set_hyperparams(**payload)
+    elif kind == "optimizer":
+        tr.set_optimizer(payload.pop("name"), **payload)
+    else:
+        tr.set_regularization(payload["name"], payload["rate"])
 
 
 def scene(inp: LiveInput) -> dict:
@@ -209,7 +227,8 @@ class Sent:
 
 
 def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
-          send_loss: bool = True, until: int | None = None) -> tuple[bytes, list[Frame]]:
+          send_loss: bool = True, until: int | None = None,
+          events: list | None = None) -> tuple[bytes, list[Frame]]:
     """The packet (bytes for the browser) and the frames in it. Updates ``sent``.
     ``until``: playing up to that step (a share link's), shown as progress."""
     tr = inp.trainer
@@ -227,7 +246,7 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
         if header["loss_id"] != sent.loss:
             header["loss"], sent.loss = meta, header["loss_id"]
             arrays.update(series)
-    frames = (play_frames(inp, want, until=until) if playing else
+    frames = (play_frames(inp, want, until=until, events=events) if playing else
               [capture(inp, exact=True)])
     if not playing:
         ahead = previews(inp)

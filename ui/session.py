@@ -49,6 +49,9 @@ class Live:
     loss_sent: str | None = None
     app_rerun: bool = False  # a browser event that changes more than the live view
     target: int | None = None  # playing up to this step (a share link's), then pausing
+    events: tuple = ()  # the link's settings changes still to make on the way there
+    phase: int = 0  # ...and the phases to run of the step after it
+    reseed_widgets: bool = False  # settings changed under the widgets: write them all
 
 
 LINK_BUDGET_S = 120.0  # a link's steps may cost at most this much server CPU (estimated)
@@ -77,7 +80,8 @@ def init() -> None:
     if step:
         step = _affordable_link_step(step, warnings)
     if step:
-        live().target = step
+        live().target, live().events = step, decoded.events
+        live().phase = decoded.phase if step == decoded.step else 0
         st.session_state[PLAYING] = True
     st.session_state[NOTICE] = None
     if warnings:
@@ -140,11 +144,27 @@ def playing() -> bool:
 def set_playing(value: bool) -> None:
     st.session_state[PLAYING] = bool(value)
     if not value:
-        live().target = None
+        live().target, live().events, live().phase = None, (), 0
+
+
+def arrived_at_link_step() -> None:
+    """A link's run reached its step: run the phases it was left at, show the settings in
+    effect there, stop."""
+    tr = trainer()
+    for _ in range(live().phase):
+        tr.run_phase()
+    _show_trainer_settings(tr)
+    set_playing(False)
 
 
 def live() -> Live:
     return st.session_state.setdefault(LIVE, Live())
+
+
+def take_reseed() -> bool:
+    """Whether the widgets must all be given the settings again (once)."""
+    value, live().reseed_widgets = live().reseed_widgets, False
+    return value
 
 
 def start_playing(play_id: int) -> None:
@@ -161,14 +181,24 @@ def pause_at(step: int) -> None:
     goes back to exactly that step (those unseen steps are dropped), and settings changed
     meanwhile apply from there on, as on screen."""
     st.session_state[PLAYING] = False
-    target, live().target = live().target, None
+    target, live().target, live().events, live().phase = live().target, None, (), 0
     tr = trainer()
     if target is not None and step < target:
         set_notice(f"Stopped at step {step:,}; the link asked for {target:,}. Press Play to "
                    "go on.")
     if 0 <= step < tr.step and tr.diverged is None:
         tr.rewind_to(step)
-        _apply_widget_settings(tr)
+        if target is None:
+            _apply_widget_settings(tr)
+    if target is not None:  # a link's run: its settings log is what the widgets show now
+        _show_trainer_settings(tr)
+
+
+def _show_trainer_settings(tr: bc.Trainer) -> None:
+    from backprop_core.config import with_trainer_settings
+
+    st.session_state[CONFIG] = with_trainer_settings(config(), tr)
+    live().reseed_widgets = True
 
 
 def _apply_widget_settings(tr: bc.Trainer) -> None:

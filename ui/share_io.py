@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core.config import with_start_settings
 from data_io import exports, share
 
 from . import session
@@ -18,10 +19,18 @@ FILE_LIMIT_MB = 5
 
 
 def share_url(step: int | None) -> str:
-    """The app's address with the run's settings (and ``step``) as query parameters."""
-    view = session.view()
-    params = share.encode(session.config(), step=step, presenter=view.presenter,
-                          hidden=tuple(view.hidden_panels))
+    """The app's address with the run's settings (and ``step``) as query parameters. With a
+    step, the link holds the settings of step 0 and every change made on the way (and the
+    phases run of a step in progress), so it replays this very run."""
+    view, tr, c = session.view(), session.trainer(), session.config()
+    if step is None:
+        params = share.encode(c, presenter=view.presenter, hidden=tuple(view.hidden_panels))
+    else:
+        params = share.encode(
+            with_start_settings(c, tr), step=step, presenter=view.presenter,
+            hidden=tuple(view.hidden_panels), events=tuple(e for e in tr.events
+                                                          if e[0] <= step),
+            phase=tr.phase_index if step == tr.step else 0)
     url = st.context.url or "http://localhost:8501/"
     scheme, netloc, path, _, _ = urlsplit(url)
     return urlunsplit((scheme, netloc, path, share.to_query_string(params), ""))

@@ -22,17 +22,44 @@ def metric_text(page, label: str) -> str:
     return metric_value(page, label)
 
 
-def test_share_link_in_a_fresh_browser_shows_the_same_step_and_loss(page, browser,
-                                                                   app_server, artifacts_dir):
+# Every weight and bias the live view holds (float64 while paused, straight from the
+# engine): what the screen shows, compared bit for bit.
+PARAMS_JS = "() => Array.from(document.querySelector('.bp-live').parentElement.__bp.shown.values)"
+
+
+def select(page, label: str, option: str) -> None:
+    page.get_by_label(label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_idle(page)
+
+
+def nudge(page, label: str, key: str, times: int = 1) -> None:
+    slider = page.locator(f"input[type='range'][aria-label='{label}']")
+    for _ in range(times):
+        slider.focus()
+        slider.press(key)
+        wait_for_idle(page)
+
+
+def test_share_link_in_a_fresh_browser_replays_every_weight(page, browser, app_server,
+                                                           artifacts_dir):
     open_app(page, app_server, charts=3)
     for _ in range(3):
         click(page, "Step")
+    nudge(page, "Learning rate", "ArrowRight", 2)  # 0.03 -> 0.3, mid-run
+    click(page, "Step")
+    select(page, "Optimizer", "Momentum")  # another optimizer, mid-run
     click(page, "Epoch")
+    select(page, "Regularisation", "L2")
+    nudge(page, "Rate", "ArrowRight", 3)  # L2 at rate 0.003, mid-run
+    click(page, "Step")
+    click(page, "Forward")  # and a link taken mid-step
     step, loss = step_value(page), metric_text(page, "Train loss")
+    weights = page.evaluate(PARAMS_JS)
     page.get_by_text("Share · save · export").click()
     click(page, "Share link")
     link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
-    assert f"step={step}" in link
+    assert f"step={step}" in link and "ev=" in link and "ph=1" in link
 
     fresh = browser.new_context(viewport={"width": 1600, "height": 1000})
     other = fresh.new_page()
@@ -41,6 +68,8 @@ def test_share_link_in_a_fresh_browser_shows_the_same_step_and_loss(page, browse
     open_link(other, link, step)
     assert step_value(other) == step
     assert metric_text(other, "Train loss") == loss
+    assert other.evaluate(PARAMS_JS) == weights  # all of them, bit for bit
+    assert other.get_by_text("Backward computes").count() == 1  # mid-step, as shared
     other.screenshot(path=str(artifacts_dir / "shared_link.png"), full_page=True)
     fresh.close()
     assert errors == [], format_errors(errors)

@@ -98,20 +98,21 @@ def walk_section(tr: bc.Trainer) -> None:
     data = session.dataset()
     state = session.walk()
     n, L = len(tr.X), tr.net.n_layers
-    cols = st.columns([1.2, 1, 1, 2.5], vertical_alignment="bottom")
-    sample = cols[0].number_input("Sample (training set index)", 0, n - 1,
-                                  value=min(state["sample"], n - 1), key="w_walk_sample")
-    if sample != state["sample"]:
-        state.update(sample=int(sample), position=0)
-    state["position"] = min(state["position"], 2 * L)
-    cols[1].button("Next layer", key="b_walk_next", disabled=state["position"] >= 2 * L,
-                   width="stretch", on_click=_walk_next)
-    cols[2].button("Restart", key="b_walk_restart", width="stretch", on_click=_walk_restart)
+    cols = st.columns([2.2, 2.5], vertical_alignment="bottom")
+    with cols[0], st.container(horizontal=True, vertical_alignment="bottom", wrap=True):
+        sample = st.number_input("Sample (training set index)", 0, n - 1, width=200,
+                                 value=min(state["sample"], n - 1), key="w_walk_sample")
+        if sample != state["sample"]:
+            state.update(sample=int(sample), position=0)
+        state["position"] = min(state["position"], 2 * L)
+        st.button("Next layer", key="b_walk_next", disabled=state["position"] >= 2 * L,
+                  on_click=_walk_next)
+        st.button("Restart", key="b_walk_restart", on_click=_walk_restart)
     pos = state["position"]
     walk = single_sample_walk(tr.net, tr.X[sample], tr.Y[sample], tr.loss)
     forward_done, backward_done = min(pos, L), max(pos - L, 0)
     phase, highlight = walk_phase(pos, L)
-    cols[3].markdown(f"x = {np.round(data.X_train[sample], 3).tolist()}, target "
+    cols[1].markdown(f"x = {np.round(data.X_train[sample], 3).tolist()}, target "
                      f"{np.round(walk.target, 3).tolist()}. {phase}")
     rows = []
     for i in range(forward_done):

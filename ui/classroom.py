@@ -61,15 +61,15 @@ def _keep() -> None:
 def compare_section() -> None:
     snapshots = session.snapshots()
     with st.expander(f"Compare runs ({len(snapshots)} kept)", expanded=bool(snapshots)):
-        cols = st.columns([3, 1, 1], vertical_alignment="bottom")
-        cols[0].text_input("Name", key="w_snapshot_name", max_chars=60,
-                           placeholder="e.g. lr 0.3",
-                           help="Left empty: optimizer, learning rate, data set and step.")
-        full = len(snapshots) >= MAX_SNAPSHOTS
-        cols[1].button("Keep this run", key="b_keep", disabled=full, width="stretch",
-                       on_click=_keep, help=f"Up to {MAX_SNAPSHOTS} runs.")
-        cols[2].button("Clear", key="b_clear_runs", disabled=not snapshots,
-                       on_click=session.clear_snapshots, width="stretch")
+        with st.container(horizontal=True, vertical_alignment="bottom", wrap=True):
+            st.text_input("Name", key="w_snapshot_name", max_chars=60,
+                          placeholder="e.g. lr 0.3", width=320,
+                          help="Left empty: optimizer, learning rate, data set and step.")
+            full = len(snapshots) >= MAX_SNAPSHOTS
+            st.button("Keep this run", key="b_keep", disabled=full, on_click=_keep,
+                      help=f"Up to {MAX_SNAPSHOTS} runs.")
+            st.button("Clear", key="b_clear_runs", disabled=not snapshots,
+                      on_click=session.clear_snapshots)
         if snapshots:
             tr = session.trainer()
             current = {"name": "current run", "step": list(tr.history.columns["step"]),

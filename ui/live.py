@@ -48,7 +48,7 @@ def view_controls(view: session.View) -> None:
 
 
 def chart_options(view: session.View) -> None:
-    with st.popover("Chart options", width="stretch"):
+    with st.popover("Chart options", width="content"):
         view.show_test = st.toggle("Show test data", key="w_show_test", value=view.show_test)
         view.discretize = st.toggle("Discretise the output", key="w_discretize",
                                     value=view.discretize)
@@ -143,7 +143,7 @@ def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
     notice = session.take_notice()  # e.g. after Reset, which reruns only this fragment
     if notice:
         st.toast(plain(notice[1]))
-    speed, buttons = st.columns([1, 2.4], vertical_alignment="bottom")
+    speed, buttons = st.columns([1, 2.6], vertical_alignment="bottom")
     with speed:
         speed_control(view)
     with buttons:
@@ -158,7 +158,7 @@ def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
                     "one phase at a time.")
     elif shown("phases"):
         st.markdown(phase_message(tr))
-    slider_col, edges_col, options_col = st.columns([2.2, 1.9, 0.8], vertical_alignment="bottom")
+    slider_col, view_col = st.columns([2, 3], vertical_alignment="bottom")
     if shown("history"):
         with slider_col:
             if playing:  # a static stand-in of the slider's height: no jump, no per-frame cost
@@ -166,9 +166,9 @@ def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
             else:
                 history_slider(tr)
     if shown("view"):
-        with edges_col:
+        with view_col, st.container(horizontal=True, gap="medium", wrap=True,
+                                    vertical_alignment="bottom"):
             view_controls(view)
-        with options_col:
             chart_options(view)
 
 

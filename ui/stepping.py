@@ -13,30 +13,36 @@ from .live_packet import metric_labels, metric_values
 
 
 def toolbar(tr: bc.Trainer, playing: bool) -> None:
+    """One row of buttons at their own width, wrapping onto a second row when the page is
+    narrow (a projector at 1024×768): a label is never cut short."""
     busy = playing or tr.diverged is not None
-    cols = st.columns([1, 1, 1, 0.25, 1, 1, 0.25, 1, 1])
-    for col, phase in zip(cols[:3], bc.PHASES if shown("phases") else (), strict=False):
-        col.button(phase.capitalize(), key=f"b_{phase}", on_click=actions.phase,
-                   disabled=busy or tr.next_phase != phase, width="stretch",
-                   type="primary" if tr.next_phase == phase and not busy else "secondary")
-    cols[4].button("Step", key="b_step", on_click=actions.step, disabled=busy,
-                   width="stretch", help="Finish the current mini-batch step.")
-    cols[5].button("Epoch", key="b_epoch", on_click=actions.epoch, disabled=busy,
-                   width="stretch", help="Run until the next epoch starts.")
-    cols[7].button("Undo", key="b_undo", on_click=actions.undo,
-                   disabled=playing or (tr.diverged is None and tr.step == 0
-                                        and tr.phase_index == 0),
-                   width="stretch", help="Back to the start of this step, or one "
-                   "step back; after divergence, back to the last good step.")
-    cols[8].button("Reset", key="b_reset", on_click=actions.reset, disabled=playing,
-                   width="stretch", help="Same seed, same initial weights again.")
+    with st.container(horizontal=True, gap="small", wrap=True):
+        if shown("phases"):
+            for phase in bc.PHASES:
+                st.button(phase.capitalize(), key=f"b_{phase}", on_click=actions.phase,
+                          disabled=busy or tr.next_phase != phase,
+                          type="primary" if tr.next_phase == phase and not busy
+                          else "secondary")
+            st.space("small")
+        st.button("Step", key="b_step", on_click=actions.step, disabled=busy,
+                  help="Finish the current mini-batch step.")
+        st.button("Epoch", key="b_epoch", on_click=actions.epoch, disabled=busy,
+                  help="Run until the next epoch starts.")
+        st.space("small")
+        st.button("Undo", key="b_undo", on_click=actions.undo,
+                  disabled=playing or (tr.diverged is None and tr.step == 0
+                                       and tr.phase_index == 0),
+                  help="Back to the start of this step, or one step back; after "
+                  "divergence, back to the last good step.")
+        st.button("Reset", key="b_reset", on_click=actions.reset, disabled=playing,
+                  help="Same seed, same initial weights again.")
 
 
 def metrics(tr: bc.Trainer) -> None:
     """The metrics row as Streamlit metrics (the Playground's live view draws its own)."""
-    cols = st.columns(5)
-    for col, label, value in zip(cols, metric_labels(tr), metric_values(tr), strict=True):
-        col.metric(label["label"], value, help=label.get("help"))
+    with st.container(horizontal=True, gap="large", wrap=True):  # whole values, never cut
+        for label, value in zip(metric_labels(tr), metric_values(tr), strict=True):
+            st.metric(label["label"], value, help=label.get("help"), width="content")
 
 
 def inspection_start(title: str):

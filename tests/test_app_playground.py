@@ -283,3 +283,27 @@ def test_activations_are_spelled_as_in_the_sidebar(at):
     titles = [a["text"] for a in header["scene"]["network"]["figure"]["layout"]["annotations"]]
     assert "Hidden 1<br>leaky ReLU" in titles and not any("leaky_relu" in t for t in titles)
     assert header["scene"]["network"]["geometry"]["activations"][0] == "leaky ReLU"
+
+
+def test_the_loss_metric_shows_the_penalty_when_there_is_one(at):
+    at.selectbox(key="w_reg").set_value("l2").run()
+    at.select_slider(key="w_reg_rate").set_value(0.01).run()
+    button(at, "Step").click().run()
+    rec = trainer(at).history[1]
+    assert metric(at, "Train loss + L2 penalty") == f"{rec.train_loss:.4g} + {rec.penalty:.3g}"
+    assert rec.penalty > 0
+
+
+def test_drawing_can_be_switched_off_but_not_emptied(at):
+    box = at.selectbox(key="w_draw")
+    assert box.value == "off" and "off" in box.options
+    box.set_value(1.0).run()
+    assert at.session_state["view"].draw_label == 1.0
+    at.selectbox(key="w_draw").set_value("off").run()
+    assert at.session_state["view"].draw_label is None
+
+
+def test_log_scale_loss_axis_has_one_tick_a_decade(at):
+    at.toggle(key="w_log_scale").set_value(True).run()
+    header, _ = live_packet(at)
+    assert header["loss"]["figure"]["layout"]["yaxis"]["dtick"] == 1

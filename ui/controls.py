@@ -66,17 +66,20 @@ def _clear_points() -> None:
 def draw_controls(task: str, n_classes: int) -> None:
     """Draw data (as ConvNetJS): a click on the boundary plot adds a point of this label."""
     view = session.view()
+    # "off" is an option of its own: a None option reads as "nothing chosen" to the
+    # selectbox, which then offers to clear it to "Choose an option".
     if task == "regression":
-        options = {None: "off", 1.0: "target +1 (blue)", 0.0: "target 0",
+        options = {"off": "off", 1.0: "target +1 (blue)", 0.0: "target 0",
                    -1.0: "target −1 (orange)"}
     else:
         names = ["orange", "blue", "green", "purple", "red"]
-        options = {None: "off", **{float(k): f"class {k} ({names[k]})"
-                                   for k in range(n_classes)}}
-    current = view.draw_label if view.draw_label in options else None
-    view.draw_label = st.selectbox("Click the boundary plot to add", list(options),
-                                   format_func=options.get, key="w_draw",
-                                   index=list(options).index(current))
+        options = {"off": "off", **{float(k): f"class {k} ({names[k]})"
+                                    for k in range(n_classes)}}
+    current = view.draw_label if view.draw_label in options else "off"
+    chosen = st.selectbox("Click the boundary plot to add", list(options),
+                          format_func=options.get, key="w_draw",
+                          index=list(options).index(current))
+    view.draw_label = None if chosen in (None, "off") else chosen
     drawn = len(session.config().extra_points)
     if drawn:
         st.button(f"Remove the {drawn} drawn point(s)", on_click=_clear_points,

@@ -61,14 +61,17 @@ def _fmt(v: float | None) -> str:
 
 def metric_labels(tr: bc.Trainer) -> list[dict]:
     how = "averaged over" if tr.reduction == "mean" else "summed over"
-    labels = [{"label": "Step"}, {"label": "Epochs done"},
-              {"label": "Train loss",
-               "help": f"Data loss {how} the whole training set, after the last update."},
+    train = {"label": "Train loss",
+             "help": f"Data loss {how} the whole training set, after the last update."}
+    if tr.regularization != "none":  # the cost minimised is the data loss plus this
+        name = tr.regularization.upper()
+        train = {"label": f"Train loss + {name} penalty",
+                 "help": f"Data loss {how} the training set, plus the {name} penalty on "
+                         "the weights: together, the cost the optimizer minimises."}
+    labels = [{"label": "Step"}, {"label": "Epochs done"}, train,
               {"label": "Test loss", "help": f"Data loss {how} the test set."}]
     if tr.task != "regression":
         labels.append({"label": "Accuracy (train / test)"})
-    elif tr.regularization != "none":
-        labels.append({"label": "Penalty"})
     else:
         labels.append({"label": "Samples (train / test)"})
     return labels
@@ -77,12 +80,13 @@ def metric_labels(tr: bc.Trainer) -> list[dict]:
 def metric_values(tr: bc.Trainer) -> list[str]:
     """The metrics row for the trainer's state (same formats as ``st.metric`` had)."""
     rec = tr.history[tr.step]
-    values = [str(tr.step), str(tr.epoch), _fmt(rec.train_loss), _fmt(rec.test_loss)]
+    train = _fmt(rec.train_loss)
+    if tr.regularization != "none":
+        train += f" + {rec.penalty:.3g}"
+    values = [str(tr.step), str(tr.epoch), train, _fmt(rec.test_loss)]
     if tr.task != "regression":
         test = "" if rec.test_accuracy is None else f" / {rec.test_accuracy:.1%}"
         values.append(f"{rec.train_accuracy:.1%}{test}")
-    elif tr.regularization != "none":
-        values.append(f"{rec.penalty:.4g}")
     else:
         n_test = 0 if tr.X_test is None else len(tr.X_test)
         values.append(f"{len(tr.X)} / {n_test}")

@@ -41,7 +41,9 @@ def loss_layout(task: str, log_scale: bool, height: int, font_size: int) -> dict
     layout = {
         "height": height, "meta": "loss", "margin": {"l": 50, "r": 50, "t": 10, "b": 35},
         "xaxis": {"title": {"text": "step"}, "rangemode": "tozero"},
+        # Log scale: one tick a decade (Plotly's default labels 2, 5 between them).
         "yaxis": {"title": {"text": "loss"}, "type": "log" if log_scale else "linear",
+                  **({"dtick": 1} if log_scale else {}),
                   "automargin": True, "exponentformat": "e"},
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "plot_bgcolor": "white", "font": {"size": font_size},

@@ -54,7 +54,7 @@ def test_share_link_in_a_fresh_browser_replays_every_weight(page, browser, app_s
     nudge(page, "Rate", "ArrowRight", 3)  # L2 at rate 0.003, mid-run
     click(page, "Step")
     click(page, "Forward")  # and a link taken mid-step
-    step, loss = step_value(page), metric_text(page, "Train loss")
+    step, loss = step_value(page), metric_text(page, "Train loss + L2 penalty")
     weights = page.evaluate(PARAMS_JS)
     page.get_by_text("Share · save · export").click()
     click(page, "Share link")
@@ -67,7 +67,7 @@ def test_share_link_in_a_fresh_browser_replays_every_weight(page, browser, app_s
     other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     open_link(other, link, step)
     assert step_value(other) == step
-    assert metric_text(other, "Train loss") == loss
+    assert metric_text(other, "Train loss + L2 penalty") == loss
     assert other.evaluate(PARAMS_JS) == weights  # all of them, bit for bit
     assert other.get_by_text("Backward computes").count() == 1  # mid-step, as shared
     other.screenshot(path=str(artifacts_dir / "shared_link.png"), full_page=True)

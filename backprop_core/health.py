@@ -46,7 +46,9 @@ def gradient_flags(grad_norms: tuple[float, ...] | None) -> list[Flag]:
             flags.append(Flag("exploding", layer, None,
                               f"Layer {layer + 1}: exploding gradient, ‖∂C/∂W‖ = {g:.3g} "
                               f"(> {EXPLODING_NORM:g}). Lower the learning rate."))
-        elif top > 0 and g < VANISHING_RATIO * top:
+        elif 0 < top <= EXPLODING_NORM and g < VANISHING_RATIO * top:
+            # (Next to an exploding layer, a normal one is not "vanishing": only compared
+            # with healthy layers does a small gradient mean the layer barely learns.)
             flags.append(Flag("vanishing", layer, None,
                               f"Layer {layer + 1}: vanishing gradient, ‖∂C/∂W‖ = {g:.3g} is "
                               f"under {VANISHING_RATIO:g} of the largest layer's ({top:.3g}); "

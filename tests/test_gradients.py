@@ -130,3 +130,11 @@ def test_incompatible_output_and_loss_are_refused():
         net.backward(cache, np.zeros((1, 2)), loss="cross_entropy")
     with pytest.raises(ValueError, match="output layer only"):
         bc.Network([2, 2, 2], ["softmax", "softmax"])
+
+
+def test_no_vanishing_flag_next_to_an_exploding_layer():
+    from backprop_core.health import gradient_flags
+
+    kinds = [(f.kind, f.layer) for f in gradient_flags((82.0, 1e6))]
+    assert kinds == [("exploding", 1)]
+    assert [(f.kind, f.layer) for f in gradient_flags((1e-6, 1.0))] == [("vanishing", 0)]

@@ -91,7 +91,7 @@ def _load_session_file() -> None:
 def save_load_section() -> None:
     tr = session.trainer()
     st.download_button("Save session file", data=session_file_maker(),
-                       file_name=f"backprop-step-{tr.step}.json", mime="application/json",
+                       file_name="backprop-playground-session.json", mime="application/json",
                        key="b_save",
                        width="stretch", disabled=tr.diverged is not None,
                        help="Settings, data, weights, optimizer state and the whole history.")

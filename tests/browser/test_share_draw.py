@@ -102,6 +102,9 @@ def test_save_a_session_file_and_load_it_back(page, app_server, tmp_path):
     page.get_by_text("Share · save · export").click()
     with page.expect_download(timeout=30000) as download:
         page.get_by_role("button", name="Save session file").click()
+    # The name is fixed: the sidebar (where the button is) is not redrawn by a Step in the
+    # live area, so a name with a step number would go stale; the content is the run now.
+    assert download.value.suggested_filename == "backprop-playground-session.json"
     saved = tmp_path / "session.json"
     download.value.save_as(saved)
     assert saved.stat().st_size > 1000

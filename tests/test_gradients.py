@@ -138,3 +138,18 @@ def test_no_vanishing_flag_next_to_an_exploding_layer():
     kinds = [(f.kind, f.layer) for f in gradient_flags((82.0, 1e6))]
     assert kinds == [("exploding", 1)]
     assert [(f.kind, f.layer) for f in gradient_flags((1e-6, 1.0))] == [("vanishing", 0)]
+
+
+def test_the_gradient_check_reports_a_stencil_across_a_relu_kink_as_not_comparable():
+    from backprop_core.gradcheck import grad_check, worst
+
+    net = bc.Network([1, 1, 1], activations=["relu", "linear"], seed=0)
+    net.weights[0][:] = 1.0
+    net.biases[0][:] = -0.5 + 3e-5  # z = x - 0.5 + 3e-5: just past the kink for x = 0.5
+    X, Y = np.array([[0.5], [2.0]]), np.array([[1.0], [0.0]])
+    checks = grad_check(net, X, Y, loss="mse")
+    kinked = [c.name for c in checks if c.kink]
+    assert kinked == ["layer 1 W[0,0]", "layer 1 b[0]"]
+    assert not any(c.kink for c in checks if c.layer == 1)  # the linear layer has no kink
+    assert all(c.rel_error < 1e-7 for c in checks if not c.kink)
+    assert not worst(checks).kink

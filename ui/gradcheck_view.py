@@ -49,14 +49,17 @@ def run_check(tr: bc.Trainer, snap: Snapshot, variant: str) -> list[bc.ParamChec
                          tr.reg_rate, grads=grads, max_params=sample, seed=0)
 
 
-def status(rel: float) -> str:
+def status(check: bc.ParamCheck) -> str:
+    if check.kink:
+        return "kink: not comparable"
+    rel = check.rel_error
     return "correct" if rel < GREEN else ("suspect" if rel < AMBER else "wrong")
 
 
 def results_table(checks: list[bc.ParamCheck]) -> pd.DataFrame:
     return pd.DataFrame([{"parameter": c.name, "backprop": c.analytic,
                           "finite difference": c.numeric, "relative error": c.rel_error,
-                          "status": status(c.rel_error)} for c in checks])
+                          "status": status(c)} for c in checks])
 
 
 def _colour(value: str) -> str:
@@ -86,11 +89,16 @@ def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> N
         return
     checks = stored[1]
     bad = worst(checks)
-    n_bad = sum(c.rel_error >= AMBER for c in checks)
+    n_bad = sum(c.comparable and c.rel_error >= AMBER for c in checks)
+    kinks = sum(c.kink for c in checks)
     summary = (f"Checked {len(checks)} of {tr.net.n_params} parameters; worst: "
                f"**{bad.name}** with relative error {bad.rel_error:.2e} "
                f"(backprop {bad.analytic:.6g}, finite difference {bad.numeric:.6g}).")
-    if bad.rel_error < GREEN:
+    if kinks:
+        summary += (f" {kinks} parameter(s) not comparable: the difference stencil crosses "
+                    "a ReLU kink (or L1's at w = 0) for some sample, where the cost has no "
+                    "derivative to measure.")
+    if bad.rel_error < GREEN or not n_bad and not any(c.comparable for c in checks):
         st.success("All gradients agree with finite differences (relative error < 1e-7). "
                    + summary)
     else:

@@ -30,6 +30,7 @@ from .regularization import check_regularization, penalty
 
 PHASES = ("forward", "backward", "update")
 BLOWUP = 1e6  # a training loss this many times its initial value counts as divergence
+HEALTHY_RISE = 2.0  # a loss above this many times the best so far has left its normal range
 TASKS = ("binary", "multiclass", "regression")
 
 
@@ -41,6 +42,11 @@ class Divergence:
     phase: str
     layer: int
     quantity: str
+    healthy: int | None = None  # the last step before the blow-up began (see healthy_step)
+
+    @property
+    def restore(self) -> int:
+        return self.step - 1 if self.healthy is None else self.healthy
 
     @property
     def message(self) -> str:
@@ -48,10 +54,13 @@ class Divergence:
                 else "became NaN or infinite")
         where = "the training loss" if self.quantity == "loss" else (
             f"the {self.quantity} of layer {self.layer + 1}")
+        since = ("" if self.restore == self.step - 1 else
+                 f" The loss was still in its normal range at step {self.restore}; after it "
+                 "the blow-up had begun.")
         return (
             f"Training diverged at step {self.step}: {where} {what} during the "
-            f"{self.phase} phase. Lower the learning rate, then restore step "
-            f"{self.step - 1}."
+            f"{self.phase} phase.{since} Lower the learning rate, then restore step "
+            f"{self.restore}."
         )
 
 
@@ -262,7 +271,20 @@ class Trainer:
     def _diverge(self, phase: str, layer: int | None, quantity: str) -> None:
         # The failing step is the one after the last finished step, whatever the phase.
         layer = self.net.n_layers - 1 if layer is None else layer
-        self.diverged = Divergence(self.step + 1, phase, layer, quantity)
+        self.diverged = Divergence(self.step + 1, phase, layer, quantity, self.healthy_step())
+
+    def healthy_step(self) -> int:
+        """The last finished step whose training loss was in its normal range: at most
+        HEALTHY_RISE times the lowest loss so far. A run that blows up over several steps
+        is back on track from there, not from the step just before the numbers overflowed
+        (where the loss may already be 10⁴ and the gradients 10⁶)."""
+        losses = self.history.columns["train_loss"][: self.step + 1]
+        best, healthy = math.inf, 0
+        for k, loss in enumerate(losses):
+            if math.isfinite(loss) and loss <= HEALTHY_RISE * best:
+                healthy = k
+            best = min(best, loss) if math.isfinite(loss) else best
+        return healthy
 
     # --- whole steps --------------------------------------------------------------------
     def finish_step(self) -> None:
@@ -449,8 +471,8 @@ class Trainer:
         self._forget_future()
 
     def restore_last_good(self) -> None:
-        """After divergence: back to the last step that finished with finite numbers."""
-        self.goto(self.step)
+        """After divergence: back to the last healthy step (``Divergence.restore``)."""
+        self.goto(self.diverged.restore if self.diverged is not None else self.step)
 
     def _forget_future(self) -> None:
         self.history.truncate(self.step)

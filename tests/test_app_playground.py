@@ -307,3 +307,25 @@ def test_log_scale_loss_axis_has_one_tick_a_decade(at):
     at.toggle(key="w_log_scale").set_value(True).run()
     header, _ = live_packet(at)
     assert header["loss"]["figure"]["layout"]["yaxis"]["dtick"] == 1
+
+
+def test_after_divergence_undo_goes_to_the_healthy_step_with_the_settings_on_screen(at):
+    at.selectbox(key="w_dataset").set_value("plane").run()
+    at.selectbox(key="w_act_all").set_value("relu").run()
+    for _ in range(3):
+        button(at, "Step").click().run()
+    at.select_slider(key="w_lr").set_value(10.0).run()
+    for _ in range(20):
+        button(at, "Epoch").click().run()
+        if trainer(at).diverged is not None:
+            break
+    d = trainer(at).diverged
+    assert d is not None and any(f"restore step {d.restore}" in text_of(e) for e in at.error)
+    at.select_slider(key="w_lr").set_value(0.03).run()  # lower it, as the message says
+    button(at, "Undo").click().run()
+    tr = trainer(at)
+    assert tr.diverged is None and tr.step == d.restore and tr.optimizer.lr == 0.03
+    assert at.select_slider(key="w_lr").value == 0.03
+    for _ in range(3):
+        button(at, "Epoch").click().run()
+    assert trainer(at).diverged is None  # no loop back into the blow-up

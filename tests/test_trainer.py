@@ -176,8 +176,8 @@ def test_divergence_stops_training_names_step_and_layer_and_can_be_undone():
     assert 0 <= d.layer < tr.net.n_layers and f"step {d.step}" in d.message
     with pytest.raises(bc.TrainerDiverged):
         tr.run_phase()
-    tr.restore_last_good()
-    assert tr.diverged is None and tr.step == d.step - 1
+    tr.restore_last_good()  # the last step whose loss was still in its normal range
+    assert tr.diverged is None and tr.step == d.restore <= d.step - 1
     assert all(np.all(np.isfinite(p)) for p in params(tr))
     tr.set_hyperparams(lr=0.01)
     tr.run_steps(5)
@@ -250,3 +250,20 @@ def test_rewind_to_drops_the_steps_after_it_exactly():
     tr.run_steps(5)
     fresh.run_steps(5)
     assert same(params(tr), params(fresh))
+
+
+def test_divergence_offers_the_last_healthy_step_not_the_one_before_the_overflow():
+    _, tr = bc.build(bc.RunConfig(dataset="plane", hidden=(4, 4), activations=("relu", "relu")))
+    tr.run_steps(3)
+    tr.set_hyperparams(lr=10.0)
+    tr.run_steps(300)
+    d = tr.diverged
+    losses = tr.history.columns["train_loss"]
+    assert d is not None and d.restore < tr.step  # not step 6, whose loss was ~1e4
+    assert losses[d.restore] <= 2 * min(losses[: d.restore + 1])
+    assert losses[tr.step] > 100 * losses[d.restore]
+    assert f"restore step {d.restore}" in d.message
+    tr.restore_last_good()
+    tr.set_hyperparams(lr=0.03)
+    tr.run_steps(100)
+    assert tr.diverged is None and tr.step == d.restore + 100

@@ -40,6 +40,9 @@ def undo() -> None:
     tr = session.trainer()
     if tr.diverged is not None:
         tr.restore_last_good()
+        # The settings on screen (say, the lowered learning rate) go on from there; the
+        # ones that blew up were logged later and would otherwise come back with the step.
+        session.apply_widget_settings()
     else:
         tr.undo()
     after_rewind()

@@ -189,7 +189,7 @@ def pause_at(step: int) -> None:
     if 0 <= step < tr.step and tr.diverged is None:
         tr.rewind_to(step)
         if target is None:
-            _apply_widget_settings(tr)
+            apply_widget_settings(tr)
     if target is not None:  # a link's run: its settings log is what the widgets show now
         _show_trainer_settings(tr)
 
@@ -201,7 +201,9 @@ def _show_trainer_settings(tr: bc.Trainer) -> None:
     live().reseed_widgets = True
 
 
-def _apply_widget_settings(tr: bc.Trainer) -> None:
+def apply_widget_settings(tr: bc.Trainer | None = None) -> None:
+    """The settings on screen apply to the trainer from its current step on."""
+    tr = tr or trainer()
     from backprop_core.config import with_trainer_settings
 
     apply_live_settings(tr, with_trainer_settings(config(), tr), config())
@@ -299,7 +301,7 @@ def restart_with_current_settings() -> None:
     """Reset: the same initial weights, trained from now on with the settings on screen."""
     tr = trainer()
     tr.reset()
-    _apply_widget_settings(tr)
+    apply_widget_settings(tr)
 
 
 def feature_names() -> list[str]:

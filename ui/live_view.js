@@ -588,6 +588,12 @@ function escapeHtml(s) {
                                                   '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+function gradStep(f) {
+  // Which mini-batch a gradient belongs to: after Backward, the step in progress; after a
+  // whole step, the step that used it (its Δw is then that same step's).
+  return f.phase === 2 ? `(step ${f.step + 1}'s batch, not applied yet)` : `(step ${f.step}'s batch)`;
+}
+
 function tipText(S, f, cd) {
   const g = S.scene.network.geometry, [layer, a, b] = cd;
   const hasGrad = !Number.isNaN(f.grads[0]), hasUpdate = !Number.isNaN(f.update[0]);
@@ -595,16 +601,16 @@ function tipText(S, f, cd) {
   if (b >= 0) {
     const idx = S.offsets[layer] + a * g.sizes[layer + 1] + b;
     lines.push(`<b>layer ${layer + 1} weight ${a}→${b}</b>: w = ${fmtG(f.values[idx], 4)}`);
-    if (hasGrad) lines.push(`∂C/∂w = ${fmtG(f.grads[idx], 4)}`);
-    if (hasUpdate) lines.push(`Δw = ${fmtG(f.update[idx], 4)}`);
+    if (hasGrad) lines.push(`∂C/∂w = ${fmtG(f.grads[idx], 4)} ${gradStep(f)}`);
+    if (hasUpdate) lines.push(`Δw = ${fmtG(f.update[idx], 4)} (step ${f.step}'s update)`);
     return lines.join("<br>") + optText(f, idx);
   }
   if (layer === 0) return `<b>input ${escapeHtml(g.labels[a])}</b>`;
   const idx = S.nEdges + S.biasOffsets[layer - 1] + a;
   lines.push(`<b>layer ${layer} neuron ${a}</b> (${g.activations[layer - 1]})`);
   lines.push(`bias b = ${fmtG(f.values[idx], 4)}`);
-  if (hasGrad) lines.push(`δ summed = ∂C/∂b = ${fmtG(f.grads[idx], 4)}`);
-  if (hasUpdate) lines.push(`Δb = ${fmtG(f.update[idx], 4)}`);
+  if (hasGrad) lines.push(`δ summed = ∂C/∂b = ${fmtG(f.grads[idx], 4)} ${gradStep(f)}`);
+  if (hasUpdate) lines.push(`Δb = ${fmtG(f.update[idx], 4)} (step ${f.step}'s update)`);
   return lines.join("<br>") + optText(f, idx);
 }
 

@@ -35,7 +35,10 @@ def test_step_then_step_through_shows_the_same_step(page, app_server, artifacts_
     tooltip = tip.text_content()
     layer, i, j = point["custom"]
     assert f"layer {layer + 1} weight {i}→{j}" in tooltip
-    assert "∂C/∂w" in tooltip and "Δw" in tooltip
+    # Each number says which step it belongs to: after Backward the gradient is the step in
+    # progress's, the update the last finished step's.
+    assert "∂C/∂w" in tooltip and "(step 3's batch, not applied yet)" in tooltip
+    assert "Δw" in tooltip and "(step 2's update)" in tooltip
     page.mouse.click(point["x"], point["y"])
     wait_for_idle(page)
     page.get_by_text(f"Selected for Step-through: layer {layer + 1} weight {i}→{j}").wait_for(

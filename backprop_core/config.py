@@ -261,10 +261,5 @@ def _with_settings(c: RunConfig, name: str, hp: dict, reg: str, rate: float) -> 
 def with_trainer_settings(c: RunConfig, trainer: Trainer) -> RunConfig:
     """``c`` with the optimizer and regularisation the trainer is using now (after a rewind
     they are the ones that were in effect at that step)."""
-    hp = trainer.optimizer.hyperparams()
-    changes = {"optimizer": trainer.optimizer.name, "lr": hp["lr"],
-               "regularization": trainer.regularization, "reg_rate": trainer.reg_rate}
-    for key in ("momentum", "beta1", "beta2", "eps"):
-        if key in hp:
-            changes[key] = hp[key]
-    return c.with_(**changes)
+    return _with_settings(c, trainer.optimizer.name, trainer.optimizer.hyperparams(),
+                          trainer.regularization, trainer.reg_rate)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,7 +52,6 @@ class LiveInput:
     presenter: bool
     steps_per_frame: int
     selected_text: str
-    extras: dict = field(default_factory=dict)
 
 
 def _fmt(v: float | None) -> str:
@@ -203,7 +202,6 @@ def scene(inp: LiveInput) -> dict:
         "thumb_palettes": lf.thumb_palettes(tr.net.activation_names, tr.net.layer_sizes),
         "metrics": metric_labels(tr), "presenter": inp.presenter,
         "selected": inp.selected_text, "can_play": tr.diverged is None,
-        **inp.extras,
     }
 
 

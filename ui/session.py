@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, fields
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.config import apply_live_settings, needs_rebuild
+from backprop_core.budget import affordable_steps, trainer_step_seconds
+from backprop_core.config import apply_live_settings, needs_rebuild, with_trainer_settings
 from data_io import session_file, share
 
 # Session keys, one per concept.
@@ -99,8 +100,6 @@ def _without_upload(c: bc.RunConfig) -> bc.RunConfig:
 
 def _affordable_link_step(step: int, warnings: list[str]) -> int:
     """The link's step, or as many steps as fit the budget (said in ``warnings``)."""
-    from backprop_core.budget import affordable_steps, trainer_step_seconds
-
     per_step = trainer_step_seconds(trainer())
     if step * per_step <= LINK_BUDGET_S:
         return step
@@ -195,8 +194,6 @@ def pause_at(step: int) -> None:
 
 
 def _show_trainer_settings(tr: bc.Trainer) -> None:
-    from backprop_core.config import with_trainer_settings
-
     st.session_state[CONFIG] = with_trainer_settings(config(), tr)
     live().reseed_widgets = True
 
@@ -204,8 +201,6 @@ def _show_trainer_settings(tr: bc.Trainer) -> None:
 def apply_widget_settings(tr: bc.Trainer | None = None) -> None:
     """The settings on screen apply to the trainer from its current step on."""
     tr = tr or trainer()
-    from backprop_core.config import with_trainer_settings
-
     apply_live_settings(tr, with_trainer_settings(config(), tr), config())
 
 

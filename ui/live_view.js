@@ -135,7 +135,7 @@ function mount(parent) {
   const S = { root, play, metrics, progress, target: null, cells, gd, under, over, tip, lossTip, caption, queue: [],
               playing: false, pausing: false, playId: 0, inflight: false, reqT: 0, seq: 0,
               shown: null, scene: null, sceneId: null, lossId: null, loss: null,
-              lossData: null, lossRange: null, lossHover: null, arrivals: [], lastShownT: 0, interval: 0,
+              lossData: null, lossRange: null, lossHover: null, arrivals: [], lastShownT: 0,
               chain: Promise.resolve(), raf: null, hover: null, frames: 0, bound: false,
               images: {} };
   play.addEventListener("click", () => (S.playing ? pause(S) : start(S)));

@@ -464,6 +464,19 @@ class Trainer:
         other.events = list(self.events)
         return other
 
+    def before_last_update(self) -> Trainer:
+        """A fork holding the state just before the last finished step's update: the
+        weights and settings its gradient was computed at, with that step's batch, cache
+        and gradients (bit for bit the ones the update applied). Only between steps."""
+        if self.step == 0 or self.phase_index != 0:
+            raise ValueError("there is a last finished step only between steps, after step 0")
+        other = self.fork()
+        other.rewind_to(self.step - 1)  # its Update then takes it to this very state
+        with np.errstate(all="ignore"):
+            other._forward(record=False)
+            other._backward(record=False)
+        return other
+
     def rewind_to(self, step: int) -> None:
         """Go to ``step`` and forget every recorded step after it (e.g. Pause: the steps
         trained ahead of what the screen showed were never seen, so they are dropped)."""

@@ -20,29 +20,41 @@ def layer_name(net: bc.Network, layer: int) -> str:
     return f"Layer {layer + 1}: {src} → {dst}"
 
 
+def update_title(tr: bc.Trainer, snap: inspect.Snapshot) -> str:
+    """Which step's update the ΔW column is (the gradient's own only for "last")."""
+    if snap.source == "last":
+        return f"ΔW its update applied (step {tr.step})"
+    return f"last update ΔW (step {tr.step})"
+
+
 def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
-    net = tr.net
+    net = snap.at.net  # the weights the gradient was computed at
     layer = st.selectbox("Weight layer", range(net.n_layers), key="w_grad_layer",
                          format_func=lambda i: layer_name(net, i))
+    before = " before that update" if snap.source == "last" else ""
     cols = st.columns(3)
-    cols[0].plotly_chart(matrix_heatmap(net.weights[layer], "W (rows: from, columns: to)"),
+    cols[0].plotly_chart(matrix_heatmap(net.weights[layer], f"W{before} (rows: from, "
+                                        "columns: to)"),
                          config=CONFIG, theme=None, key="hm_w")
-    cols[1].plotly_chart(matrix_heatmap(snap.grads.weights[layer], "∂C/∂W"), config=CONFIG,
-                         theme=None, key="hm_g")
+    cols[1].plotly_chart(matrix_heatmap(snap.grads.weights[layer], f"∂C/∂W{before}"),
+                         config=CONFIG, theme=None, key="hm_g")
     if tr.last_update is not None:
-        cols[2].plotly_chart(matrix_heatmap(tr.last_update.weights[layer], "last update ΔW"),
+        cols[2].plotly_chart(matrix_heatmap(tr.last_update.weights[layer],
+                                            update_title(tr, snap)),
                              config=CONFIG, theme=None, key="hm_u")
     else:
         cols[2].info("No update yet in this step: run Update (or Step) to see ΔW.")
 
 
 def parameter_table(tr: bc.Trainer, snap: inspect.Snapshot) -> pd.DataFrame:
-    """Every parameter: layer, from, to, value, gradient, last update, optimizer state."""
+    """Every parameter: layer, from, to, value (where the gradient was taken), gradient,
+    last update, optimizer state (now)."""
     rows = []
     state = tr.optimizer.state or {}
-    for layer in range(tr.net.n_layers):
-        for kind, values, grads in (("W", tr.net.weights[layer], snap.grads.weights[layer]),
-                                    ("b", tr.net.biases[layer], snap.grads.biases[layer])):
+    net = snap.at.net
+    for layer in range(net.n_layers):
+        for kind, values, grads in (("W", net.weights[layer], snap.grads.weights[layer]),
+                                    ("b", net.biases[layer], snap.grads.biases[layer])):
             key = "weights" if kind == "W" else "biases"
             update = None if tr.last_update is None else getattr(tr.last_update, key)[layer]
             for idx in np.ndindex(values.shape):
@@ -59,7 +71,7 @@ def parameter_table(tr: bc.Trainer, snap: inspect.Snapshot) -> pd.DataFrame:
 def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
     norms = tuple(float(np.sqrt(np.sum(g * g) + np.sum(b * b)))
                   for g, b in zip(snap.grads.weights, snap.grads.biases, strict=True))
-    flags = gradient_flags(norms) + unit_flags(tr.net, snap.cache)
+    flags = gradient_flags(norms) + unit_flags(snap.at.net, snap.cache)
     if flags:
         for flag in flags:
             st.warning(flag.message)
@@ -88,6 +100,9 @@ def main() -> None:
     st.markdown("#### Per layer")
     matrices(tr, snap)
     st.markdown("#### Every parameter")
+    if snap.source == "last":
+        st.caption("“value” is each parameter before the last update, where its gradient was "
+                   "taken: value + last update = the value now. Optimizer state is as now.")
     st.dataframe(parameter_table(tr, snap), hide_index=True, height=260,
                  width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.4g")

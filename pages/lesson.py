@@ -119,7 +119,8 @@ def mistake_derivative(tr: bc.Trainer) -> None:
         "catches it at once.")
     cache = tr.net.forward(PRESET.X)
     grads = tr.net.backward(cache, PRESET.Y, "mse", "sum")
-    snap = Snapshot(PRESET.X, PRESET.Y, np.arange(10), cache, grads, "full batch")
+    snap = Snapshot(PRESET.X, PRESET.Y, np.arange(10), cache, grads, "full batch", "current",
+                    tr)
     gradient_check_section(tr, snap, key="lesson_gc")
 
 

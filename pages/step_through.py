@@ -61,9 +61,10 @@ def highlight_plot(tr: bc.Trainer, snap: inspect.Snapshot, b) -> None:
 
 
 def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
-    layer, k, j = pick_parameter(tr.net)
-    b = breakdown(tr.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, layer, j, k,
-                  tr.regularization, tr.reg_rate)
+    at = snap.at  # the weights and settings the gradient was computed at
+    layer, k, j = pick_parameter(at.net)
+    b = breakdown(at.net, snap.cache, snap.grads, snap.Y, at.loss, at.reduction, layer, j, k,
+                  at.regularization, at.reg_rate)
     engine = (snap.grads.weights[layer][k, j] if k is not None else snap.grads.biases[layer][j])
     st.latex(breakdown_latex(b, engine))
     st.caption(f"Sum of the breakdown minus the engine's gradient: {b.total - engine:.1e}")
@@ -78,9 +79,9 @@ def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
                                     for c in table.columns[1:]})
     with right:
         highlight_plot(tr, snap, b)
-    if layer < tr.net.n_layers - 1:
+    if layer < at.net.n_layers - 1:
         sample = int(b.ranked()[0])
-        w, delta, terms = backprop_terms(tr.net, snap.grads, layer, j, sample)
+        w, delta, terms = backprop_terms(at.net, snap.grads, layer, j, sample)
         st.markdown(f"**Where ∂C/∂y_j comes from** (hidden neuron j = {j}, for sample "
                     f"{snap.batch_idx[sample]}, the largest contribution):")
         st.latex(hidden_latex(j, w, delta, terms))

@@ -114,3 +114,71 @@ def test_pages_handle_a_diverged_run(at):
     for page in ("pages/gradients.py", "pages/step_through.py"):
         on_page(at, page)
         assert at.error
+
+
+def _table_gradients(at) -> np.ndarray:
+    table = at.dataframe[0].value
+    return table["gradient"].to_numpy()
+
+
+def _flat(grads) -> np.ndarray:
+    """Gradients in the Gradients table's order: per layer, W row-major then b."""
+    parts = []
+    for w, b in zip(grads.weights, grads.biases, strict=True):
+        parts += [w.ravel(), b.ravel()]
+    return np.concatenate(parts)
+
+
+def _live_order(grads) -> np.ndarray:
+    """Gradients in the live view's order: every layer's W row-major, then every b."""
+    return np.concatenate([w.ravel() for w in grads.weights] +
+                          [b.ravel() for b in grads.biases])
+
+
+def test_every_page_offers_the_same_last_step_or_next_batch_choice(at):
+    from tests.app_helpers import live_packet
+    from ui.live_packet import next_batch_gradient
+
+    for _ in range(3):
+        click(at, "Step")
+    tr = at.session_state["trainer"]
+    last = _flat(tr.before_last_update().grads)
+    nxt = _flat(next_batch_gradient(tr))
+    assert not np.array_equal(last, nxt)
+
+    on_page(at, "pages/gradients.py")
+    assert at.radio(key="w_gradient_of").value == "last"
+    assert any("last step's gradient: step 3's mini-batch" in c.value for c in at.caption)
+    np.testing.assert_array_equal(_table_gradients(at), last)
+    click(at, "Run gradient check")  # at the weights that gradient was taken at
+    assert at.success and at.dataframe[-1].value["relative error"].max() < 1e-7
+
+    at.radio(key="w_gradient_of").set_value("next").run()
+    assert any("preview" in c.value and "step 4's mini-batch" in c.value for c in at.caption)
+    np.testing.assert_array_equal(_table_gradients(at), nxt)
+
+    on_page(at, "pages/step_through.py")  # the choice follows the user to the next page
+    assert at.radio(key="w_gradient_of").value == "next"
+    assert any("step 4's mini-batch" in c.value for c in at.caption)
+
+    on_page(at, "pages/playground.py")  # ...and the diagram's hovers show the same gradient
+    assert at.radio(key="w_gradient_of").value == "next"
+    header, arrays = live_packet(at)
+    frame = header["frames"][0]
+    assert frame["grad_of"] == "next"
+    tr = at.session_state["trainer"]
+    np.testing.assert_array_equal(arrays["params"][0, 1], _live_order(next_batch_gradient(tr)))
+    at.radio(key="w_gradient_of").set_value("last").run()
+    header, arrays = live_packet(at)
+    assert "grad_of" not in header["frames"][0]
+    np.testing.assert_array_equal(arrays["params"][0, 1], _live_order(tr.grads))
+
+
+def test_mid_step_every_page_shows_the_current_steps_gradient(at):
+    click(at, "Step")
+    click(at, "Forward")
+    click(at, "Backward")
+    on_page(at, "pages/gradients.py")
+    assert at.radio(key="w_gradient_of").disabled
+    assert any("Backward computed for step 2's mini-batch" in c.value for c in at.caption)
+    np.testing.assert_array_equal(_table_gradients(at), _flat(at.session_state["trainer"].grads))

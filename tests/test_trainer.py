@@ -267,3 +267,21 @@ def test_divergence_offers_the_last_healthy_step_not_the_one_before_the_overflow
     tr.set_hyperparams(lr=0.03)
     tr.run_steps(100)
     assert tr.diverged is None and tr.step == d.restore + 100
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_before_last_update_holds_the_gradient_the_last_update_applied(optimizer):
+    tr = make(optimizer=optimizer, regularization="l2", reg_rate=0.01)
+    tr.run_steps(23)
+    tr.set_regularization("l1", 0.003)  # after step 23: its gradient was taken with L2
+    held = [g.copy() for g in tr.grads.weights + tr.grads.biases]
+    before = tr.before_last_update()
+    assert before.step == 22 and before.regularization == "l2"
+    assert np.array_equal(before.batch_idx, tr.batch_idx)
+    assert same(before.grads.weights + before.grads.biases, held)  # bit for bit
+    assert same(params(before), [a.copy() for a in before.net.weights + before.net.biases])
+    before.run_phase()  # its update takes it to exactly the weights the trainer holds
+    assert same(params(before), params(tr)) and tr.step == 23
+    tr.run_phase()
+    with pytest.raises(ValueError, match="between steps"):
+        tr.before_last_update()

@@ -28,7 +28,8 @@ def article_bug_applies(net: bc.Network, loss: str) -> bool:
     return loss == "mse" and all(a == "sigmoid" for a in net.activation_names)
 
 
-def variant_gradients(variant: str, tr: bc.Trainer, snap: Snapshot) -> bc.Gradients:
+def variant_gradients(variant: str, snap: Snapshot) -> bc.Gradients:
+    tr = snap.at
     if variant == "double_sigmoid":
         scale = reduction_scale(tr.reduction, len(snap.Y))
         return gradients_with_double_sigmoid(tr.net, snap.cache, snap.Y, scale)
@@ -42,8 +43,10 @@ def variant_gradients(variant: str, tr: bc.Trainer, snap: Snapshot) -> bc.Gradie
     return grads
 
 
-def run_check(tr: bc.Trainer, snap: Snapshot, variant: str) -> list[bc.ParamCheck]:
-    grads = variant_gradients(variant, tr, snap)
+def run_check(snap: Snapshot, variant: str) -> list[bc.ParamCheck]:
+    """At the weights and settings the snapshot's gradient was computed at."""
+    tr = snap.at
+    grads = variant_gradients(variant, snap)
     sample = MAX_CHECKED if tr.net.n_params > MAX_CHECKED else None
     return bc.grad_check(tr.net, snap.X, snap.Y, tr.loss, tr.reduction, tr.regularization,
                          tr.reg_rate, grads=grads, max_params=sample, seed=0)
@@ -75,10 +78,10 @@ def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> N
                                 key=f"{key}_variant")
     clicked = cols[1].button("Run gradient check", key=f"{key}_run", type="primary",
                              width="stretch")
-    token = (id(tr), tr.step, tr.phase_index, variant)
+    token = (id(tr), tr.step, tr.phase_index, snap.source, variant)
     stored = session.result(f"{key}_check")
     if clicked:
-        stored = (token, run_check(tr, snap, variant))
+        stored = (token, run_check(snap, variant))
         session.set_result(f"{key}_check", stored)
     if not stored or stored[0] != token:
         note = ("" if "double_sigmoid" in options else " The article's σ′ bug can be tried on "

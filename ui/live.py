@@ -17,7 +17,7 @@ from . import actions, live_packet, session
 from .classroom import shown
 from .live_component import live_view
 from .planes import boundary_geometry, plane_for
-from .stepping import toolbar
+from .stepping import gradient_choice, toolbar
 from .texts import phase_message, plain
 
 SPEEDS = [1, 2, 5, 10, 20, 30, 50, 100, 200]
@@ -82,7 +82,8 @@ def live_input() -> live_packet.LiveInput:
     geometry = boundary_geometry(tr, data, c, view.plane, view.plane_features, names)
     return live_packet.LiveInput(
         tr, data, c, geometry, names, view.edge_mode, view.show_test, view.discretize,
-        view.log_scale, view.presenter, view.steps_per_frame, selected_text())
+        view.log_scale, view.presenter, view.steps_per_frame, selected_text(),
+        view.gradient_of)
 
 
 def live_charts() -> None:
@@ -128,7 +129,7 @@ def live_area() -> None:
 
 VIEW_WIDGETS = {"w_speed": "steps_per_frame", "w_edge_mode": "edge_mode",
                 "w_show_test": "show_test", "w_discretize": "discretize",
-                "w_log_scale": "log_scale"}
+                "w_log_scale": "log_scale", "w_gradient_of": "gradient_of"}
 
 
 def read_view_widgets(view: session.View) -> None:
@@ -169,6 +170,7 @@ def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
         with view_col, st.container(horizontal=True, gap="medium", wrap=True,
                                     vertical_alignment="bottom"):
             view_controls(view)
+            gradient_choice(tr, view)
             chart_options(view)
 
 

@@ -52,6 +52,7 @@ class LiveInput:
     presenter: bool
     steps_per_frame: int
     selected_text: str
+    gradient_of: str = "last"  # between steps, paused: "next" shows the next batch's
 
 
 def _fmt(v: float | None) -> str:
@@ -108,10 +109,26 @@ def capture(inp: LiveInput, exact: bool, tr: bc.Trainer | None = None) -> Frame:
                      _round(rec.train_accuracy)]}
     if exact and tr.phase_index != 0 and tr.batch_idx is not None:  # the ringed mini-batch
         meta["batch"] = g.to_2d(inp.data.X_train[tr.batch_idx]).round(4).ravel().tolist()
-    params = lf.param_rows(tr.net, tr.grads, tr.last_update)
+    grads = tr.grads
+    if exact and inp.gradient_of == "next" and tr.phase_index == 0:
+        grads = next_batch_gradient(tr)
+        meta["grad_of"] = "next"
+    params = lf.param_rows(tr.net, grads, tr.last_update)
     return Frame(meta, lf.output_index(grid.output, tr.task, inp.discretize),
                  lf.thumb_index(grid.layers, tr.net.activation_names),
                  params if exact else params.astype(np.float32))
+
+
+def next_batch_gradient(tr: bc.Trainer) -> bc.Gradients | None:
+    """What the next Backward will compute, at the current weights (None after divergence:
+    nothing sound to preview)."""
+    if tr.diverged is not None:
+        return None
+    fork = tr.fork()
+    with np.errstate(all="ignore"):
+        fork.run_phase()
+        fork.run_phase()
+    return fork.grads if fork.diverged is None else None
 
 
 def previews(inp: LiveInput) -> dict[str, Frame]:

@@ -591,6 +591,7 @@ function escapeHtml(s) {
 function gradStep(f) {
   // Which mini-batch a gradient belongs to: after Backward, the step in progress; after a
   // whole step, the step that used it (its Δw is then that same step's).
+  if (f.grad_of === "next") return `(step ${f.step + 1}'s batch: a preview at these weights)`;
   return f.phase === 2 ? `(step ${f.step + 1}'s batch, not applied yet)` : `(step ${f.step}'s batch)`;
 }
 

@@ -28,6 +28,7 @@ class View:
     """How things are shown (never changes the run)."""
 
     edge_mode: str = "weights"  # weights | gradients | updates
+    gradient_of: str = "last"  # between steps: the last step's gradient | the next batch's
     show_test: bool = True
     discretize: bool = False
     log_scale: bool = False

@@ -9,6 +9,7 @@ import backprop_core as bc
 
 from . import actions, session
 from .classroom import shown
+from .inspect import GRADIENT_OF, snapshot
 from .live_packet import metric_labels, metric_values
 
 
@@ -45,11 +46,20 @@ def metrics(tr: bc.Trainer) -> None:
             st.metric(label["label"], value, help=label.get("help"), width="content")
 
 
+def gradient_choice(tr: bc.Trainer, view: session.View) -> None:
+    """Which gradient the pages show between steps: the same choice on every page."""
+    view.gradient_of = st.radio(
+        "Gradient of", list(GRADIENT_OF), format_func=GRADIENT_OF.get, horizontal=True,
+        index=list(GRADIENT_OF).index(view.gradient_of), key="w_gradient_of",
+        disabled=tr.phase_index != 0,
+        help="Between steps: the gradient the last step computed and applied, or the one "
+             "the next mini-batch will give at the current weights. In the middle of a step "
+             "there is one: the current step's.")
+
+
 def inspection_start(title: str):
     """Title, stepping bar and the batch to inspect; None (with the reason shown) when
     training has diverged and there is nothing sound to inspect."""
-    from .inspect import snapshot
-
     # Play lives on the Playground: leaving it pauses (on the step the trainer holds).
     session.set_playing(False)
     st.markdown(f"## {title}")
@@ -59,4 +69,6 @@ def inspection_start(title: str):
     if tr.diverged is not None:
         st.error(tr.diverged.message + " Press Undo to go back to it.")
         return None
-    return tr, snapshot(tr)
+    view = session.view()
+    gradient_choice(tr, view)
+    return tr, snapshot(tr, view.gradient_of)

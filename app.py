@@ -18,7 +18,8 @@ def main() -> None:
         st.Page("pages/step_through.py", title="Step-through"),
         st.Page("pages/lesson.py", title="Lesson"),
     ]
-    st.navigation(pages).run()
+    # Presenting, the sidebar is collapsed: the pages stay one click away at the top.
+    st.navigation(pages, position="top" if session.view().presenter else "sidebar").run()
 
 
 main()

@@ -8,10 +8,9 @@ import streamlit as st
 import backprop_core as bc
 from backprop_core.health import gradient_flags, unit_flags, update_ratios
 from ui import inspect, stepping
+from ui.charts import chart
 from ui.gradcheck_view import gradient_check_section
 from viz.gradients import matrix_heatmap, per_layer_lines
-
-CONFIG = {"displayModeBar": False}
 
 
 def layer_name(net: bc.Network, layer: int) -> str:
@@ -33,15 +32,12 @@ def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
                          format_func=lambda i: layer_name(net, i))
     before = " before that update" if snap.source == "last" else ""
     cols = st.columns(3)
-    cols[0].plotly_chart(matrix_heatmap(net.weights[layer], f"W{before} (rows: from, "
-                                        "columns: to)"),
-                         config=CONFIG, theme=None, key="hm_w")
-    cols[1].plotly_chart(matrix_heatmap(snap.grads.weights[layer], f"∂C/∂W{before}"),
-                         config=CONFIG, theme=None, key="hm_g")
+    chart(matrix_heatmap(net.weights[layer], f"W{before} (rows: from, columns: to)"),
+          "hm_w", cols[0])
+    chart(matrix_heatmap(snap.grads.weights[layer], f"∂C/∂W{before}"), "hm_g", cols[1])
     if tr.last_update is not None:
-        cols[2].plotly_chart(matrix_heatmap(tr.last_update.weights[layer],
-                                            update_title(tr, snap)),
-                             config=CONFIG, theme=None, key="hm_u")
+        chart(matrix_heatmap(tr.last_update.weights[layer], update_title(tr, snap)), "hm_u",
+              cols[2])
     else:
         cols[2].info("No update yet in this step: run Update (or Step) to see ΔW.")
 
@@ -83,12 +79,10 @@ def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
         return
     cols = st.columns(2)
     steps = tr.history.columns["step"]
-    cols[0].plotly_chart(per_layer_lines(steps, tr.history.columns["grad_norms"],
-                                         "Gradient norm per layer ‖∂C/∂W‖", "norm"),
-                         config=CONFIG, theme=None, key="health_g")
-    cols[1].plotly_chart(per_layer_lines(steps, update_ratios(tr.history),
-                                         "Update / weight ratio ‖ΔW‖ / ‖W‖", "ratio"),
-                         config=CONFIG, theme=None, key="health_r")
+    chart(per_layer_lines(steps, tr.history.columns["grad_norms"],
+                          "Gradient norm per layer ‖∂C/∂W‖", "norm"), "health_g", cols[0])
+    chart(per_layer_lines(steps, update_ratios(tr.history), "Update / weight ratio ‖ΔW‖ / ‖W‖",
+                          "ratio"), "health_r", cols[1])
 
 
 def main() -> None:

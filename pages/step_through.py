@@ -8,13 +8,12 @@ import streamlit as st
 import backprop_core as bc
 from backprop_core.explain import backprop_terms, breakdown, single_sample_walk
 from ui import inspect, session, stepping
+from ui.charts import chart
 from ui.latex import breakdown_latex, hidden_latex
 from ui.planes import boundary_view
 from ui.texts import walk_phase
 from viz.boundary import boundary_figure
 from viz.network import DiagramData, network_figure
-
-CONFIG = {"displayModeBar": False}
 
 
 def pick_parameter(net: bc.Network) -> tuple[int, int | None, int]:
@@ -57,7 +56,7 @@ def highlight_plot(tr: bc.Trainer, snap: inspect.Snapshot, b) -> None:
                           data.Y_train, batch=bv.to_2d(data.X_train[top]), height=300,
                           axis_titles=bv.titles)
     fig["data"][-1]["name"] = "largest contributions"
-    st.plotly_chart(fig, config=CONFIG, theme=None, key="st_boundary")
+    chart(fig, "st_boundary")
 
 
 def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
@@ -124,8 +123,7 @@ def walk_section(tr: bc.Trainer) -> None:
     diagram = DiagramData(feature_labels=session.feature_names(), highlight_layer=highlight)
     left, right = st.columns([1, 1.2])
     with left:
-        st.plotly_chart(network_figure(tr.net, diagram, height=320), config=CONFIG,
-                        theme=None, key="walk_net")
+        chart(network_figure(tr.net, diagram, height=320), "walk_net")
     with right:
         if rows:
             st.dataframe(pd.DataFrame(rows), hide_index=True, height=320, width="stretch",

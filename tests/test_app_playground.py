@@ -206,7 +206,8 @@ def test_presenter_view_hides_chosen_panels_and_keeps_the_run(at):
     assert not any(s.label == "Learning rate" for s in at.select_slider)
     assert trainer(at).step == 1 and at.session_state["config"].lr == 0.03
     net = figure(at, "network")
-    assert net["layout"]["annotations"][0]["font"]["size"] == 16
+    assert net["layout"]["annotations"][0]["font"]["size"] == 18  # 1.5 × 12
+    assert net["layout"]["height"] == 870  # 1.5 × 580, before fitting the screen
     at.toggle(key="w_presenter").set_value(False).run()
     assert any(s.label == "Learning rate" for s in at.select_slider)
     assert at.select_slider(key="w_lr").value == 0.03
@@ -329,3 +330,24 @@ def test_after_divergence_undo_goes_to_the_healthy_step_with_the_settings_on_scr
     for _ in range(3):
         button(at, "Epoch").click().run()
     assert trainer(at).diverged is None  # no loop back into the blow-up
+
+
+def test_presenter_view_scales_every_pages_charts_and_text_by_one_and_a_half(at):
+    from viz.projector import scaled
+
+    at.switch_page("pages/gradients.py").run()
+    button(at, "Step").click().run()
+    normal = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    at.session_state["view"].presenter = True
+    at.run()
+    big = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(big) == len(normal) == 5
+    for a, b in zip(normal, big, strict=True):
+        assert b["layout"]["height"] == round(1.5 * a["layout"]["height"])
+        assert b["layout"]["title"]["font"]["size"] == 1.5 * a["layout"]["title"]["font"]["size"]
+        assert b["layout"]["font"]["size"] == 18
+    nested = scaled({"data": [{"textfont": {"size": 10}, "marker": {"colorbar": {
+        "tickfont": {"size": 8}}}}], "layout": {"annotations": [{"font": {"size": 14}}]}}, 1.5)
+    assert nested["data"][0]["textfont"]["size"] == 15
+    assert nested["data"][0]["marker"]["colorbar"]["tickfont"]["size"] == 12
+    assert nested["layout"]["annotations"][0]["font"]["size"] == 21

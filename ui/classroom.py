@@ -7,6 +7,7 @@ import streamlit as st
 from viz.curves import compare_figure
 
 from . import session
+from .charts import chart
 
 PANELS = {
     "data": "Data controls",
@@ -18,9 +19,11 @@ PANELS = {
     "view": "Edge and view toggles",
 }
 MAX_SNAPSHOTS = 4
+# 1.5× everything Streamlit sizes in rem (text, buttons, metrics, widgets), and the page's
+# wide margins handed to the charts.
 PRESENTER_CSS = """<style>
-html { font-size: 18px; }
-[data-testid="stMetricValue"] { font-size: 1.9rem !important; }
+html { font-size: 24px; }
+[data-testid="stMainBlockContainer"] { padding: 3.9rem 1rem 1rem 1rem !important; max-width: none; }
 </style>"""
 
 
@@ -37,9 +40,13 @@ def presenter_controls() -> None:
 
 
 def apply_presenter_style() -> None:
-    """Larger text on every page while presenting (called by the app for all pages)."""
+    """Larger text on every page while presenting (called by the app for all pages), and
+    the sidebar out of the charts' way (its arrow brings it back)."""
     if session.view().presenter:
+        st.set_page_config(initial_sidebar_state="collapsed")
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
+    else:
+        st.set_page_config(initial_sidebar_state="auto")
 
 
 def shown(panel: str) -> bool:
@@ -74,8 +81,7 @@ def compare_section() -> None:
             tr = session.trainer()
             current = {"name": "current run", "step": list(tr.history.columns["step"]),
                        "train_loss": list(tr.history.columns["train_loss"])}
-            st.plotly_chart(compare_figure([*snapshots, current]), theme=None,
-                            config={"displayModeBar": False}, key="compare_chart")
+            chart(compare_figure([*snapshots, current]), "compare_chart")
         else:
             st.caption("Keep a run, change a setting (say the learning rate: 0.03, then 0.3, "
                        "then 3), train again, and compare their loss curves here.")

@@ -47,8 +47,9 @@ def view_controls(view: session.View) -> None:
                               key="w_edge_mode")
 
 
-def chart_options(view: session.View) -> None:
+def chart_options(tr: bc.Trainer, view: session.View) -> None:
     with st.popover("Chart options", width="content"):
+        gradient_choice(tr, view)  # what the hovers and gradient edges show between steps
         view.show_test = st.toggle("Show test data", key="w_show_test", value=view.show_test)
         view.discretize = st.toggle("Discretise the output", key="w_discretize",
                                     value=view.discretize)
@@ -112,15 +113,19 @@ def live_charts() -> None:
 
 
 def live_area() -> None:
-    """The outer fragment: everything of the live area that Streamlit draws."""
+    """The outer fragment: everything of the live area that Streamlit draws. Presenting,
+    the charts come right after the stepping bar and the options go below them, so the
+    charts get the screen."""
     tr, c, view = session.trainer(), session.config(), session.view()
     playing = session.playing()
     read_view_widgets(view)
-    top, bottom = st.container(), st.container()
-    with bottom:  # filled first: the live view's packet leaves before the widgets above it
+    top, charts, below = st.container(), st.container(), st.container()
+    with charts:  # filled first: the live view's packet leaves before the widgets above it
         st.fragment(live_charts)()
     with top:
-        widgets(tr, view, playing)
+        stepping_row(tr, view, playing)
+    with top if not view.presenter else below:
+        options_row(tr, view, playing)
     if c.is_custom:
         plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
         st.caption(plain(f"Boundary view: {plane.description} "
@@ -140,7 +145,8 @@ def read_view_widgets(view: session.View) -> None:
             setattr(view, attribute, st.session_state[key])
 
 
-def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
+def stepping_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
+    """Speed, the stepping bar and what happens next."""
     notice = session.take_notice()  # e.g. after Reset, which reruns only this fragment
     if notice:
         st.toast(plain(notice[1]))
@@ -159,6 +165,12 @@ def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
                     "one phase at a time.")
     elif shown("phases"):
         st.markdown(phase_message(tr))
+
+
+def options_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
+    """The history slider and the view options (nothing at all when both are hidden)."""
+    if not (shown("history") or shown("view")):
+        return
     slider_col, view_col = st.columns([2, 3], vertical_alignment="bottom")
     if shown("history"):
         with slider_col:
@@ -170,8 +182,7 @@ def widgets(tr: bc.Trainer, view: session.View, playing: bool) -> None:
         with view_col, st.container(horizontal=True, gap="medium", wrap=True,
                                     vertical_alignment="bottom"):
             view_controls(view)
-            gradient_choice(tr, view)
-            chart_options(view)
+            chart_options(tr, view)
 
 
 def run() -> None:

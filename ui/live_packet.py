@@ -17,6 +17,7 @@ import numpy as np
 import backprop_core as bc
 from backprop_core import budget
 from viz import live_frames as lf
+from viz.projector import PRESENTER_SCALE
 from viz.wire import pack
 
 from .planes import BoundaryGeometry
@@ -198,16 +199,25 @@ def apply_event(tr: bc.Trainer, event) -> None:
         tr.set_regularization(payload["name"], payload["rate"])
 
 
+FONT, HEIGHTS = 12, {"network": 580, "boundary": 340, "loss": 230}
+
+
+def sizes(presenter: bool) -> tuple[int, dict[str, int]]:
+    """Chart font size and heights in px: 1.5× for a projector."""
+    scale = PRESENTER_SCALE if presenter else 1.0
+    return round(FONT * scale), {k: round(h * scale) for k, h in HEIGHTS.items()}
+
+
 def scene(inp: LiveInput) -> dict:
     """The fixed part of the view: figures, palettes, labels (changes with the view)."""
     tr, data, g = inp.trainer, inp.data, inp.geometry
-    font = 16 if inp.presenter else 12
-    net = lf.network_scene(tr.net, inp.feature_names, height=700 if inp.presenter else 580,
+    font, heights = sizes(inp.presenter)
+    net = lf.network_scene(tr.net, inp.feature_names, height=heights["network"],
                            font_size=font)
     X_test = g.to_2d(data.X_test) if inp.show_test else None
     boundary = lf.boundary_scene(g.extent, data.task, g.to_2d(data.X_train), data.Y_train,
                                  X_test, data.Y_test if inp.show_test else None,
-                                 height=400 if inp.presenter else 340, font_size=font,
+                                 height=heights["boundary"], font_size=font,
                                  axis_titles=g.titles,
                                  mid_step=tr.phase_index != 0 and tr.batch_idx is not None)
     n_out = tr.net.layer_sizes[-1]
@@ -217,16 +227,15 @@ def scene(inp: LiveInput) -> dict:
         "boundary_palette": lf.PALETTE_CLASSES if data.task == "multiclass"
         else lf.PALETTE_DIVERGING,
         "thumb_palettes": lf.thumb_palettes(tr.net.activation_names, tr.net.layer_sizes),
-        "metrics": metric_labels(tr), "presenter": inp.presenter,
+        "metrics": metric_labels(tr), "presenter": inp.presenter, "heights": heights,
         "selected": inp.selected_text, "can_play": tr.diverged is None,
     }
 
 
 def loss(inp: LiveInput) -> tuple[dict, dict[str, np.ndarray]]:
-    tr = inp.trainer
+    tr, (font, heights) = inp.trainer, sizes(inp.presenter)
     return lf.loss_scene(tr.history.columns, inp.data.task, inp.log_scale,
-                         height=280 if inp.presenter else 230,
-                         font_size=16 if inp.presenter else 12, current_step=tr.step)
+                         height=heights["loss"], font_size=font, current_step=tr.step)
 
 
 def digest(obj, arrays: dict[str, np.ndarray] | None = None) -> str:

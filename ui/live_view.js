@@ -132,7 +132,7 @@ function mount(parent) {
   const tip = el("div", "bp-tip", cells.network);
   const lossTip = el("div", "bp-tip", cells.loss);
   const caption = el("div", "bp-caption", root);
-  const S = { root, play, metrics, progress, target: null, cells, gd, under, over, tip, lossTip, caption, queue: [],
+  const S = { root, play, metrics, progress, charts, target: null, cells, gd, under, over, tip, lossTip, caption, queue: [],
               playing: false, pausing: false, playId: 0, inflight: false, reqT: 0, seq: 0,
               shown: null, scene: null, sceneId: null, lossId: null, loss: null,
               lossData: null, lossRange: null, lossHover: null, arrivals: [], lastShownT: 0,
@@ -186,12 +186,43 @@ async function applyScene(S, scene, P) {
   S.biasOffsets = [0];
   for (let l = 1; l < g.sizes.length; l++) S.biasOffsets.push(S.biasOffsets[l - 1] + g.sizes[l]);
   await Promise.all([
-    P.react(S.gd.network, scene.network.figure.data, scene.network.figure.layout,
-            config(S, "network")),
-    P.react(S.gd.boundary, scene.boundary.figure.data, scene.boundary.figure.layout,
-            config(S, "boundary")),
+    P.react(S.gd.network, scene.network.figure.data,
+            sized(scene.network.figure.layout, S, "network"), config(S, "network")),
+    P.react(S.gd.boundary, scene.boundary.figure.data,
+            sized(scene.boundary.figure.layout, S, "boundary"), config(S, "boundary")),
   ]);
   bindEvents(S);
+}
+
+// Presenting, the charts fill the screen below the metrics row: the scene's heights
+// (1.5× the usual) shrink to what fits, never below the usual size.
+const PRESENTER_SCALE = 1.5, CHART_GAP = 12;
+
+function presenterHeights(S) {
+  const base = S.scene.heights;
+  if (!S.scene.presenter) return base;
+  const room = window.innerHeight - S.charts.getBoundingClientRect().top - CHART_GAP;
+  const net = Math.max(base.network / PRESENTER_SCALE, Math.min(base.network, room));
+  const right = base.boundary + base.loss, boundary = Math.round(net * base.boundary / right);
+  return { network: Math.round(net), boundary, loss: Math.round(net) - boundary - 4 };
+}
+
+function sized(layout, S, name) {
+  const h = presenterHeights(S)[name];
+  return h && h !== layout.height ? { ...layout, height: h } : layout;
+}
+
+function refit(S, P) {
+  // Presenting: once the metrics row has its numbers (or the window changed), the charts
+  // take the height left below it.
+  if (!S.scene || !S.scene.presenter) return;
+  const h = presenterHeights(S);
+  for (const name of ["network", "boundary", "loss"]) {
+    const gd = S.gd[name];
+    if (gd._fullLayout && Math.abs(gd._fullLayout.height - h[name]) > 2) {
+      P.relayout(gd, { height: h[name] });
+    }
+  }
 }
 
 function bindEvents(S) {
@@ -224,6 +255,7 @@ function bindEvents(S) {
   for (const name of ["network", "boundary"]) {
     S.gd[name].on("plotly_afterplot", () => S.shown && paint(S, S.shown, name));
   }
+  window.addEventListener("resize", () => refit(S, window.Plotly));
   S.bound = true;
 }
 
@@ -267,7 +299,7 @@ async function applyLoss(S, meta, arrays, P) {
     return;
   }
   // A new frame for the chart (task, scale, size): the only time Plotly redraws it fully.
-  const layout = JSON.parse(JSON.stringify(meta.figure.layout));
+  const layout = sized(JSON.parse(JSON.stringify(meta.figure.layout)), S, "loss");
   S.lossRange = lossRanges(S);
   layout.xaxis.range = S.lossRange.x;
   layout.yaxis.range = S.lossRange.y;
@@ -728,6 +760,7 @@ async function handle(S, u8, P) {
     const p = h.previews || {};
     S.previews = { phase: frames[p.phase], step: frames[p.step] };
     if (frames.length) show(S, frames[0]);
+    refit(S, P);
     return;
   }
   S.previews = {};

@@ -82,3 +82,12 @@ def open_link(page: Page, url: str, step: int, timeout: float = 90000) -> None:
         arg=step, timeout=timeout)
     wait_for_idle(page, timeout=timeout)
     wait_for_render(page, timeout=timeout)
+
+
+def go_to_page(page: Page, title: str) -> None:
+    """Open another page with the navigation on screen: the sidebar's, or (presenting,
+    sidebar collapsed) the one at the top; then wait for it to draw."""
+    page.locator("[data-testid='stSidebarNavLink']:visible, [data-testid='stTopNavLink']:visible",
+                 has_text=title).first.click()
+    wait_for_idle(page)
+    wait_for_render(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import format_errors, open_app, wait_for_idle, wait_for_render
+from .helpers import format_errors, go_to_page, open_app, wait_for_idle
 from .test_playground import click, step_value
 
 pytestmark = pytest.mark.browser
@@ -44,9 +44,7 @@ def test_step_then_step_through_shows_the_same_step(page, app_server, artifacts_
     page.get_by_text(f"Selected for Step-through: layer {layer + 1} weight {i}→{j}").wait_for(
         timeout=10000)
 
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Step-through").click()
-    wait_for_idle(page)
-    wait_for_render(page)
+    go_to_page(page, "Step-through")
     page.get_by_text("The chain rule with numbers", exact=False).first.wait_for()
     assert step_value(page) == 2
     assert page.locator(".katex").count() >= 2

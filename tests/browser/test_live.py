@@ -12,6 +12,7 @@ from PIL import Image
 
 from .helpers import (
     format_errors,
+    go_to_page,
     metric_value,
     open_app,
     open_link,
@@ -97,9 +98,7 @@ def test_play_pause_and_step_agree_with_the_trainer(page, browser, app_server, a
     assert hover_weight(other) == stepped_tip
     fresh.close()
 
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Step-through").click()
-    wait_for_idle(page)
-    wait_for_render(page)
+    go_to_page(page, "Step-through")
     assert int(metric_value(page, "Step")) == shown + 1
     assert page.console_errors == [], format_errors(page.console_errors)
     assert page.external_requests == [], format_errors(page.external_requests)

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,3 +79,26 @@ def test_heatmap_hovers_carry_the_exact_values():
     fig = matrix_heatmap(M, "∂C/∂W")
     assert fig["data"][0]["z"] == M.tolist()
     assert "%{z:.4g}" in fig["data"][0]["hovertemplate"]
+
+
+@pytest.mark.parametrize("n_classes", [2, 3, 4, 5])  # the generated sets' range
+def test_discretised_regions_keep_their_own_points_visible_and_differ_from_each_other(
+        n_classes):
+    """A point drawn in its class's colour must stand out on the region of that class, and
+    regions must stay told apart (RGB distances ≥ 60 and ≥ 50: full orange and red differ
+    by 112 themselves)."""
+    from viz.boundary import output_rgb
+    from viz.colors import CLASS_RGB
+
+    task = "binary" if n_classes == 2 else "multiclass"
+    if task == "binary":
+        output = np.array([[[0.1], [0.9]]])  # one region of each class
+    else:
+        output = np.full((1, n_classes, n_classes), 0.1 / n_classes)
+        for c in range(n_classes):
+            output[0, c, c] = 1.0 - 0.1 * (n_classes - 1) / n_classes
+    regions = output_rgb(output, task, discretize=True)[0].astype(float)
+    for c in range(n_classes):
+        assert np.linalg.norm(regions[c] - CLASS_RGB[c]) >= 60, c
+        for d in range(c):
+            assert np.linalg.norm(regions[c] - regions[d]) >= 50, (c, d)

@@ -6,22 +6,22 @@ from html import escape  # user text (column names) is text, never Plotly markup
 
 import numpy as np
 
-from .colors import CLASS_HEX, class_rgb, diverging_rgb
+from .colors import CLASS_HEX, CLASS_RGB, DISCRETE_TINT, NEUTRAL, class_rgb, diverging_rgb
 from .images import png_data_uri
 
 
 def output_rgb(output: np.ndarray, task: str, discretize: bool = False) -> np.ndarray:
     """Grid output (R, R, n_out) -> RGB (R, R, 3) with row 0 at the bottom (min y)."""
     if task == "multiclass":
-        p = output
-        if discretize:
-            p = (p == p.max(axis=-1, keepdims=True)).astype(np.float32)
-        return class_rgb(p)
+        if discretize:  # the likeliest class, as a tint the points stand out on
+            best = output.argmax(axis=-1)
+            return (NEUTRAL + (CLASS_RGB[best] - NEUTRAL) * DISCRETE_TINT).astype(np.uint8)
+        return class_rgb(output)
     v = output[..., 0]
     if task == "binary":
         v = 2.0 * v - 1.0  # probability of class 1 -> [-1, 1]
     if discretize:
-        v = np.where(v >= 0, 1.0, -1.0)
+        v = np.where(v >= 0, DISCRETE_TINT, -DISCRETE_TINT)
     return diverging_rgb(v)
 
 

@@ -15,6 +15,9 @@ POSITIVE_HEX, NEGATIVE_HEX = "#0877bd", "#f59322"
 # Categorical colours for up to 10 classes (class 0 orange, 1 blue as in the binary case).
 CLASS_HEX = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728",
              "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+# A discretised boundary paints each region this far from grey towards its class colour:
+# at full colour, points of that class (the same colour) would vanish into it.
+DISCRETE_TINT = 0.6
 CLASS_RGB = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in CLASS_HEX],
                      dtype=np.float32)
 

@@ -19,7 +19,7 @@ import numpy as np
 from backprop_core.activations import label
 
 from .boundary import boundary_figure
-from .colors import CLASS_RGB, NEUTRAL, diverging_rgb
+from .colors import CLASS_RGB, DISCRETE_TINT, NEUTRAL, diverging_rgb
 from .curves import ACCURACY_LINE, CURRENT_LINE, TEST_LINE, TRAIN_LINE, loss_layout, loss_series
 from .network import NODE, _layer_titles, _node_shapes, hover_points, node_positions
 from .network import thumb_values as _thumb_values
@@ -69,14 +69,16 @@ def output_index(output: np.ndarray, task: str, discretize: bool = False) -> np.
     if task == "multiclass":
         k = output.shape[-1]
         best = output.argmax(axis=-1)
-        confidence = np.ones(best.shape) if discretize else output.max(axis=-1)
-        weight = np.clip((confidence - 1.0 / k) / (1.0 - 1.0 / k), 0, 1) * 0.85 + 0.15
+        if discretize:  # a tint the points of that class stand out on
+            weight = np.full(best.shape, DISCRETE_TINT)
+        else:
+            weight = np.clip((output.max(axis=-1) - 1.0 / k) / (1.0 - 1.0 / k), 0, 1) * 0.85 + 0.15
         return class_index(best, weight, k)[::-1]
     v = output[..., 0]
     if task == "binary":
         v = 2.0 * v - 1.0
     if discretize:
-        v = np.where(v >= 0, 1.0, -1.0)
+        v = np.where(v >= 0, DISCRETE_TINT, -DISCRETE_TINT)
     return diverging_index(v)[::-1]
 
 

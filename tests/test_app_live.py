@@ -122,3 +122,24 @@ def test_the_live_loss_series_is_the_loss_figures():
     for row, trace in zip(series["loss_y"], fig["data"], strict=True):
         assert [None if np.isnan(v) else v for v in row] == trace["y"]
     assert meta["current"] is None and meta["has_test"] and meta["has_acc"]
+
+
+def test_the_scene_carries_a_legend_for_what_lines_boxes_and_regions_show(at):
+    header, _ = live_packet(at)
+    legend = header["scene"]["legend"]
+    words = dict(legend["items"])
+    assert words["Lines"].startswith("weights w: blue +, orange −")
+    assert "tanh −1…+1" in words["Boxes"] and "sigmoid 0…1" in words["Boxes"]
+    assert "orange class 0, blue class 1" in words["Boundary"]
+    assert legend["bar"] == ["#f59322", "#e8eaeb", "#0877bd"] and legend["classes"] == []
+    assert "Each box is a neuron" in legend["note"]
+
+    at.radio(key="w_edge_mode").set_value("gradients").run()
+    words = dict(live_packet(at)[0]["scene"]["legend"]["items"])
+    assert words["Lines"].startswith("gradients ∂C/∂w") and "∂C/∂b" in words["Boxes"]
+
+    at.selectbox(key="w_dataset").set_value("blobs").run()
+    legend = live_packet(at)[0]["scene"]["legend"]
+    n = at.session_state["config"].n_classes
+    assert "likeliest class" in dict(legend["items"])["Boundary"]
+    assert legend["classes"] == ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728"][:n]

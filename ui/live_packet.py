@@ -17,6 +17,7 @@ import numpy as np
 import backprop_core as bc
 from backprop_core import budget
 from viz import live_frames as lf
+from viz.legend import legend
 from viz.projector import PRESENTER_SCALE
 from viz.wire import pack
 
@@ -228,6 +229,7 @@ def scene(inp: LiveInput) -> dict:
         else lf.PALETTE_DIVERGING,
         "thumb_palettes": lf.thumb_palettes(tr.net.activation_names, tr.net.layer_sizes),
         "metrics": metric_labels(tr), "presenter": inp.presenter, "heights": heights,
+        "legend": legend(data.task, inp.edge_mode, tr.net.activation_names, n_out),
         "selected": inp.selected_text, "can_play": tr.diverged is None,
     }
 

@@ -120,6 +120,7 @@ function mount(parent) {
   const metrics = el("div", "bp-metrics", top);
   const progress = el("div", "bp-progress", root);
   progress.innerHTML = '<div class="bp-progress-bar"></div><span></span>';
+  const note = el("div", "bp-note", root);
   const charts = el("div", "bp-charts", root);
   const cells = {}, gd = {}, under = {}, over = {};
   for (const name of ["network", "boundary", "loss"]) {
@@ -129,10 +130,11 @@ function mount(parent) {
     over[name] = el("canvas", "bp-over", cell);
     cells[name] = cell;
   }
+  const legendBox = el("div", "bp-legend", cells.network);  // right under the diagram
   const tip = el("div", "bp-tip", cells.network);
   const lossTip = el("div", "bp-tip", cells.loss);
   const caption = el("div", "bp-caption", root);
-  const S = { root, play, metrics, progress, charts, target: null, cells, gd, under, over, tip, lossTip, caption, queue: [],
+  const S = { root, play, metrics, progress, charts, note, legendBox, target: null, cells, gd, under, over, tip, lossTip, caption, queue: [],
               playing: false, pausing: false, playId: 0, inflight: false, reqT: 0, seq: 0,
               shown: null, scene: null, sceneId: null, lossId: null, loss: null,
               lossData: null, lossRange: null, lossHover: null, arrivals: [], lastShownT: 0,
@@ -176,6 +178,7 @@ async function applyScene(S, scene, P) {
     return value;
   });
   S.caption.textContent = scene.selected || "";
+  showLegend(S, scene.legend);
   setPlayButton(S);
   const g = scene.network.geometry;
   S.offsets = [0];
@@ -201,7 +204,8 @@ const PRESENTER_SCALE = 1.5, CHART_GAP = 12;
 function presenterHeights(S) {
   const base = S.scene.heights;
   if (!S.scene.presenter) return base;
-  const room = window.innerHeight - S.charts.getBoundingClientRect().top - CHART_GAP;
+  const room = window.innerHeight - S.charts.getBoundingClientRect().top - CHART_GAP -
+               S.legendBox.offsetHeight;
   const net = Math.max(base.network / PRESENTER_SCALE, Math.min(base.network, room));
   const right = base.boundary + base.loss, boundary = Math.round(net * base.boundary / right);
   return { network: Math.round(net), boundary, loss: Math.round(net) - boundary - 4 };
@@ -223,6 +227,49 @@ function refit(S, P) {
       P.relayout(gd, { height: h[name] });
     }
   }
+}
+
+// ---- what the colours mean, and a note for a first visit --------------------------------
+const NOTE_SEEN = "bp-note-seen";
+
+function showLegend(S, lg) {
+  const box = S.legendBox;
+  box.replaceChildren();
+  const scale = el("div", "bp-scale", box);
+  const bar = el("div", "bp-scale-bar", scale);
+  bar.style.background = `linear-gradient(to right, ${lg.bar.join(", ")})`;
+  const ticks = el("div", "bp-scale-ticks", scale);
+  for (const t of lg.ticks) el("span", "", ticks).textContent = t;
+  const text = el("div", "bp-legend-text", box);
+  for (const [title, words] of lg.items) {
+    const line = el("span", "bp-legend-item", text);
+    el("b", "", line).textContent = title + ": ";
+    line.appendChild(document.createTextNode(words));
+    if (title === "Boundary" && lg.classes.length) {
+      lg.classes.forEach((c, k) => {
+        const sw = el("span", "bp-swatch", line);
+        sw.style.background = c;
+        sw.title = `class ${k}`;
+      });
+    }
+  }
+  showNote(S, lg.note);
+}
+
+function showNote(S, text) {
+  let seen = false;
+  try { seen = window.localStorage.getItem(NOTE_SEEN) === "1"; } catch (e) { /* private */ }
+  S.note.style.display = seen ? "none" : "flex";
+  if (seen || S.note.childElementCount) return;
+  el("span", "bp-note-text", S.note).textContent = text;
+  const close = el("button", "bp-note-close", S.note);
+  close.type = "button";
+  close.textContent = "Got it";
+  close.addEventListener("click", () => {
+    S.note.style.display = "none";
+    try { window.localStorage.setItem(NOTE_SEEN, "1"); } catch (e) { /* private */ }
+    refit(S, window.Plotly);
+  });
 }
 
 function bindEvents(S) {
@@ -553,23 +600,37 @@ function paintNetwork(S, f) {
   }
   im.ctx.putImageData(im.data, 0, 0);
   ctx.imageSmoothingEnabled = false;
+  S.nodeBoxes = [];
   for (let k = 0; k < n; k++) {
     const [x, y] = nodes[k], x0 = X(x - half), y0 = Y(y + half);
-    ctx.drawImage(im.canvas, k * r, 0, r, r, x0, y0, X(x + half) - x0, Y(y - half) - y0);
+    const box = [x0, y0, X(x + half) - x0, Y(y - half) - y0];
+    ctx.drawImage(im.canvas, k * r, 0, r, r, ...box);
+    S.nodeBoxes.push(box);
   }
   // Bias (or δ, or Δb) under every neuron that has one.
   const mode = S.scene.mode, hasGrad = !Number.isNaN(f.grads[0]);
   const hasUpdate = !Number.isNaN(f.update[0]);
   const [prefix, row] = mode === "gradients" && hasGrad ? ["δ ", f.grads]
     : mode === "updates" && hasUpdate ? ["Δb ", f.update] : ["b ", f.values];
-  ctx.fillStyle = "#333";
-  ctx.font = `${g.font - 2}px ${FONT}`;
+  // Each on a white label of its own: with many neurons the edges run right under them.
+  const px = g.font - 2;
+  ctx.font = `${px}px ${FONT}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
+  S.labelBoxes = [];
   for (let k = sizes[0]; k < n; k++) {
-    const [x, y] = nodes[k];
-    ctx.fillText(prefix + fmtG(row[S.nEdges + k - sizes[0]], 2), X(x), Y(y - half - 0.12));
+    const [x, y] = nodes[k], text = prefix + fmtG(row[S.nEdges + k - sizes[0]], 2);
+    const cx = X(x), cy = Y(y - half - 0.12), w = ctx.measureText(text).width + 4;
+    const box = [cx - w / 2, cy - px / 2 - 1, w, px + 2];
+    ctx.fillStyle = "rgba(255, 255, 255, 0.92)";
+    ctx.fillRect(...box);
+    ctx.fillStyle = "#333";
+    ctx.fillText(text, cx, cy);
+    S.labelBoxes.push(box);
   }
+  // Where they are, for tests (canvas px).
+  S.root.bpLabelBoxes = S.labelBoxes;
+  S.root.bpNodeBoxes = S.nodeBoxes;
 }
 
 function paintProgress(S, f) {

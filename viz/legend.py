@@ -1,0 +1,47 @@
+"""What the live view's colours and widths mean, in words, for the legend under the charts
+and the note a first-time visitor sees on the diagram (as TF Playground has)."""
+
+from __future__ import annotations
+
+from .colors import CLASS_HEX, NEGATIVE_HEX, POSITIVE_HEX
+
+NEUTRAL_HEX = "#e8eaeb"
+EDGE_WORDS = {"weights": "weights w", "gradients": "gradients ∂C/∂w", "updates": "updates Δw"}
+BIAS_WORDS = {"weights": "its bias b", "gradients": "δ summed = ∂C/∂b",
+              "updates": "its update Δb"}
+
+NOTE = ("Each box is a neuron: its picture is what it outputs at every point of the input "
+        "plane (the boundary chart's axes). Each line is a weight carrying one neuron's "
+        "output to the next layer. Hover over a line or box for its exact numbers; click one "
+        "to inspect it on Step-through.")
+
+
+def _boxes(activations: list[str]) -> str:
+    """How a neuron's picture maps its output to the scale, for the activations in use."""
+    used = set(activations)
+    parts = []
+    if "tanh" in used:
+        parts.append("tanh −1…+1")
+    if "sigmoid" in used:
+        parts.append("sigmoid 0…1")
+    if used & {"relu", "leaky_relu", "linear"}:
+        parts.append("ReLU/linear: its own range")
+    return ", ".join(parts)
+
+
+def legend(task: str, edge_mode: str, activations: list[str], n_classes: int) -> dict:
+    """The scale bar's colours and the lines of text beside it."""
+    items = [
+        ("Boxes", f"a neuron's output over the plane ({_boxes(activations)}); below it, "
+                  f"{BIAS_WORDS[edge_mode]}."),
+        ("Lines", f"{EDGE_WORDS[edge_mode]}: blue +, orange −, thicker = larger."),
+    ]
+    if task == "multiclass":
+        items.append(("Boundary", "the likeliest class, paler where unsure:"))
+    elif task == "binary":
+        items.append(("Boundary", "orange class 0, blue class 1, grey unsure."))
+    else:
+        items.append(("Boundary", "the output, orange −1 to blue +1."))
+    classes = CLASS_HEX[:n_classes] if task == "multiclass" else []
+    return {"bar": [NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX], "ticks": ["−1", "0", "+1"],
+            "items": items, "classes": classes, "note": NOTE}

@@ -5,6 +5,14 @@ import streamlit as st
 from ui import session
 from ui.classroom import apply_presenter_style
 from ui.live_component import ensure_static_files
+from ui.texts import RECONNECTED
+
+
+def reconnect_notice() -> None:
+    """After the server this page was on went away: say so, until the user has read it."""
+    if session.reconnected():
+        st.warning(RECONNECTED, icon="🔌")
+        st.button("OK", key="b_reconnected_ok", on_click=session.dismiss_reconnected)
 
 
 def main() -> None:
@@ -12,6 +20,7 @@ def main() -> None:
     ensure_static_files()
     session.init()
     apply_presenter_style()
+    reconnect_notice()
     pages = [
         st.Page("pages/playground.py", title="Playground", default=True),
         st.Page("pages/gradients.py", title="Gradients"),

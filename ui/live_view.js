@@ -198,15 +198,17 @@ async function applyScene(S, scene, P) {
 }
 
 // Presenting, the charts fill the screen below the metrics row: the scene's heights
-// (1.5× the usual) shrink to what fits, never below the usual size.
-const PRESENTER_SCALE = 1.5, CHART_GAP = 12;
+// (1.5× the usual) shrink to what fits, never below 85 % of the usual size.
+const PRESENTER_SCALE = 1.5, CHART_GAP = 12, MIN_FIT = 0.85;
 
 function presenterHeights(S) {
   const base = S.scene.heights;
   if (!S.scene.presenter) return base;
   const room = window.innerHeight - S.charts.getBoundingClientRect().top - CHART_GAP -
                S.legendBox.offsetHeight;
-  const net = Math.max(base.network / PRESENTER_SCALE, Math.min(base.network, room));
+  const floor = MIN_FIT * base.network / PRESENTER_SCALE;
+  if (room < floor) return base; // cannot fit this screen anyway: full size, scroll to see
+  const net = Math.min(base.network, room);
   const right = base.boundary + base.loss, boundary = Math.round(net * base.boundary / right);
   return { network: Math.round(net), boundary, loss: Math.round(net) - boundary - 4 };
 }
@@ -259,7 +261,8 @@ function showLegend(S, lg) {
 function showNote(S, text) {
   let seen = false;
   try { seen = window.localStorage.getItem(NOTE_SEEN) === "1"; } catch (e) { /* private */ }
-  S.note.style.display = seen ? "none" : "flex";
+  // Not on a projector: the teacher explains, and the charts need the room.
+  S.note.style.display = seen || S.scene.presenter ? "none" : "flex";
   if (seen || S.note.childElementCount) return;
   el("span", "bp-note-text", S.note).textContent = text;
   const close = el("button", "bp-note-close", S.note);

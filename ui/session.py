@@ -20,7 +20,7 @@ CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
 PLAYING, VIEW, NOTICE = "playing", "view", "notice"
 SELECTED, WALK, LESSON = "selected_param", "walk", "lesson"
 SNAPSHOTS, CUSTOM_META, RESULTS = "snapshots", "custom_meta", "results"
-LIVE = "live"
+LIVE, RECONNECTED = "live", "reconnected"
 
 
 @dataclass
@@ -86,9 +86,32 @@ def init() -> None:
         live().phase = decoded.phase if step == decoded.step else 0
         st.session_state[PLAYING] = True
     st.session_state[NOTICE] = None
+    st.session_state[RECONNECTED] = _lost_its_session()
     if warnings:
         set_notice("Some link settings were not used: " + "; ".join(warnings) + ".",
                    "warning")
+
+
+def _lost_its_session() -> bool:
+    """A browser that was connected to a session this server does not have: its server went
+    away (stopped, restarted, or a balancer moved the browser to another replica). The
+    frontend names its last session in the websocket's subprotocol list (third entry)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    entries = [e.strip() for e in (st.context.headers.get("Sec-Websocket-Protocol") or "")
+               .split(",")]
+    ctx = get_script_run_ctx()
+    previous = entries[2] if len(entries) >= 3 else ""
+    return bool(previous) and ctx is not None and previous != ctx.session_id
+
+
+def reconnected() -> bool:
+    """Whether to tell the user their page started afresh after a lost server."""
+    return bool(st.session_state.get(RECONNECTED))
+
+
+def dismiss_reconnected() -> None:
+    st.session_state[RECONNECTED] = False
 
 
 def _without_upload(c: bc.RunConfig) -> bc.RunConfig:

@@ -75,3 +75,10 @@ def plain(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+RECONNECTED = (
+    "**Reconnected to another server.** The server this page was on went away (stopped, "
+    "restarted, or replaced), so the page started afresh here: training done there was "
+    "not kept. A share link or session file reproduces a run exactly on any server; open "
+    "yours again to carry on.")

@@ -34,7 +34,7 @@ SIZES_JS = """() => {
            metric: px(document.querySelector(".bp-metric-value")),
            prose: px(document.querySelector("[data-testid='stMarkdownContainer'] p")),
            sidebar: side ? side.width : 0,
-           network: box(".bp-cell-network").height,
+           network: box(".bp-cell-network").height, width: box(".bp-cell-network").width,
            chartsBottom: box(".bp-charts").bottom, viewport: innerHeight,
            tick: tick ? parseFloat(tick.style.fontSize) : null };
 }"""
@@ -81,6 +81,6 @@ def test_presenter_view_scales_everything_and_gives_the_charts_the_screen(
         assert big[what] >= 1.5 * normal[what] - 0.01, (what, normal[what], big[what])
     assert normal["sidebar"] > 200 and big["sidebar"] == 0  # collapsed: its room is the charts'
     assert big["network"] >= normal["network"]
+    assert big["width"] > 1.15 * normal["width"]  # the sidebar's room and the margins
     if height >= 1000:  # a 1080p projector: the charts fill the screen, none cut off
         assert big["chartsBottom"] <= big["viewport"] + 1
-        assert big["network"] > normal["network"] * 1.1

@@ -29,6 +29,21 @@ if [ ! -x /usr/bin/chromium ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
 
+# The deployment tests (tests/deploy) put Debian's HAProxy in front of the app's replicas.
+if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        SUDO=""
+    elif command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "error: haproxy is missing and neither root nor sudo is available;" >&2
+        echo "       install it with: apt-get install -y haproxy" >&2
+        exit 1
+    fi
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy
+fi
+
 "$PYTHON" -m ruff check .
 
 status=0

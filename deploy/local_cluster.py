@@ -14,7 +14,8 @@ admin socket that :meth:`LocalCluster.server_stats` reads. From Python::
         c.kill(0)                   # SIGKILL replica r1 (a crash); c.start_replica(0) again
 
 Every wait is bounded; ``stop()`` (also on leaving the ``with``) ends every process it
-started, and only those.
+started, and only those; on Linux they also get SIGTERM if the thread that started them
+ends first (start a cluster from a thread that outlives it, e.g. the main one).
 """
 
 from __future__ import annotations
@@ -72,6 +73,15 @@ def _port_open(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _die_with_parent() -> None:
+    """In a child before exec (Linux): get SIGTERM when the thread that started us ends,
+    so no replica outlives a Python killed before it could call ``stop()``."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _end(proc: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
@@ -180,7 +190,7 @@ class LocalCluster:
             self._procs[i] = subprocess.Popen(
                 ["sh", str(SERVE), *self.extra_args], cwd=REPO_ROOT, env=env,
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
+                start_new_session=True, preexec_fn=_die_with_parent)
 
     def _start_haproxy(self) -> None:
         servers = [Replica(name, "127.0.0.1", port)
@@ -194,7 +204,7 @@ class LocalCluster:
             self._haproxy = subprocess.Popen(
                 [find_haproxy(), "-db", "-f", str(self.config_path)], cwd=self.log_dir,
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
+                start_new_session=True, preexec_fn=_die_with_parent)
         self.wait_until(lambda: self.stats_socket.exists() and _port_open(self.port),
                         15, "HAProxy to listen", self._haproxy, self.log_dir / "haproxy.log")
 

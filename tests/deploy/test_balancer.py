@@ -55,6 +55,17 @@ class User:
             "?.textContent.replace(/,/g, '') === String(n)", arg=expect, timeout=WAIT_MS)
         wait_for_idle(self.page, timeout=WAIT_MS)
 
+    def upload_csv(self, path) -> int:
+        """Load a CSV through the sidebar; the upload's HTTP status."""
+        self.page.get_by_text("Your own data (CSV)").click()
+        uploader = self.page.locator("[data-testid='stFileUploader']", has_text="CSV file")
+        with self.page.expect_response(lambda r: "/_stcore/upload_file/" in r.url,
+                                       timeout=WAIT_MS) as response:
+            uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+                str(path))
+        wait_for_idle(self.page, timeout=WAIT_MS)
+        return response.value.status
+
     def exceptions(self) -> int:
         return self.page.locator("[data-testid='stException']").count()
 
@@ -63,7 +74,10 @@ def _counts_are(cluster: LocalCluster, expected: dict[str, int]) -> bool:
     return cluster.server_session_counts() == expected
 
 
-def test_sticky_websockets_and_failover(cluster: LocalCluster, browser, artifacts_dir):
+def test_sticky_websockets_and_failover(cluster: LocalCluster, browser, artifacts_dir,
+                                        tmp_path):
+    csv = tmp_path / "tiny.csv"
+    csv.write_text("x1,x2,label\n0.1,0.2,a\n0.3,0.1,b\n0.5,0.9,a\n0.7,0.4,b\n")
     users: list[User] = []
     try:
         # One user after the other: `leastconn` sends the second to the replica without a
@@ -109,6 +123,9 @@ def test_sticky_websockets_and_failover(cluster: LocalCluster, browser, artifact
         assert len(b.sockets) == 1 and b.open_sockets() == 1
         assert b.exceptions() == 0 and not b.errors, format_errors(b.errors)
         assert NOTICE not in b.page.inner_text("body")
+        # An upload (HTTP, XSRF-checked) reaches the replica that holds B's session.
+        assert b.upload_csv(csv) == 204
+        assert b.cookie() == survivor and "Not loaded" not in b.page.inner_text("body")
 
         # User A: Streamlit reconnects by itself; HAProxy redispatches the websocket to the
         # live replica and re-sticks the browser there; the app says what happened.

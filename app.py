@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import session
+from ui import fairness, session
 from ui.classroom import apply_presenter_style
 from ui.live_component import ensure_static_files
 from ui.texts import RECONNECTED
@@ -16,6 +16,11 @@ def reconnect_notice() -> None:
 
 
 def main() -> None:
+    with fairness.interactive():  # a page load or a click: before others' frames of Play
+        run_page()
+
+
+def run_page() -> None:
     st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
     ensure_static_files()
     session.init()

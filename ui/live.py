@@ -13,7 +13,7 @@ import streamlit as st
 
 import backprop_core as bc
 
-from . import actions, live_packet, session
+from . import actions, fairness, live_packet, session
 from .classroom import shown
 from .live_component import live_view
 from .planes import boundary_geometry, plane_for
@@ -88,7 +88,16 @@ def live_input() -> live_packet.LiveInput:
 
 
 def live_charts() -> None:
-    """The inner fragment: only the live view (while playing, a rerun per batch of frames)."""
+    """The inner fragment: only the live view (while playing, a rerun per batch of frames,
+    each frame made in its turn; otherwise a click someone waits for)."""
+    if session.playing():
+        draw_live_charts()
+    else:
+        with fairness.interactive():
+            draw_live_charts()
+
+
+def draw_live_charts() -> None:
     live = session.live()
     if live.app_rerun:
         live.app_rerun = False
@@ -113,9 +122,15 @@ def live_charts() -> None:
 
 
 def live_area() -> None:
-    """The outer fragment: everything of the live area that Streamlit draws. Presenting,
-    the charts come right after the stepping bar and the options go below them, so the
-    charts get the screen."""
+    """The outer fragment: everything of the live area that Streamlit draws (a Step click
+    reruns it: interactive work, which goes before others' frames of Play)."""
+    with fairness.interactive():
+        draw_live_area()
+
+
+def draw_live_area() -> None:
+    """Presenting, the charts come right after the stepping bar and the options go below
+    them, so the charts get the screen."""
     tr, c, view = session.trainer(), session.config(), session.view()
     playing = session.playing()
     read_view_widgets(view)

@@ -21,6 +21,7 @@ from viz.legend import legend
 from viz.projector import PRESENTER_SCALE
 from viz.wire import pack
 
+from . import fairness
 from .planes import BoundaryGeometry
 
 GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
@@ -157,13 +158,19 @@ def previews(inp: LiveInput) -> dict[str, Frame]:
 CATCH_UP_FRAME_S = 0.02  # playing up to a link's step: about this much training a frame
 
 
+MAX_WAIT_S = 0.5  # a batch of frames is sent after at most this long, however busy
+
+
 def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
                 until: int | None = None, events: list | None = None) -> list[Frame]:
     """Train ``steps_per_frame`` steps per frame, up to ``n`` frames or the time budget;
     stops early at divergence (the trainer then holds the last good step). With ``until``
     (a link's step), frames take bigger strides, and training stops exactly there;
-    ``events`` (a link's settings log, consumed) are made at their steps on the way."""
-    tr, start, frames = inp.trainer, time.perf_counter(), []
+    ``events`` (a link's settings log, consumed) are made at their steps on the way.
+
+    Each frame is made in its turn (``fairness.frame_turn``): the budget counts this
+    session's own work, and a busy server sends fewer frames a batch, never a late one."""
+    tr, start, frames, work = inp.trainer, time.perf_counter(), [], 0.0
     spf = inp.steps_per_frame
     if until is not None:
         per_step = budget.trainer_step_seconds(tr)
@@ -178,12 +185,16 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
                 continue
             if steps <= 0:
                 break
-            tr.run_steps(steps)
-            if tr.diverged is not None:
+            with fairness.frame_turn():
+                t = time.perf_counter()
+                tr.run_steps(steps)
+                if tr.diverged is None:
+                    frames.append(capture(inp, exact=False))
+                work += time.perf_counter() - t
+            if tr.diverged is not None or not frames:
                 break
-            frames.append(capture(inp, exact=False))
-            elapsed = time.perf_counter() - start
-            if elapsed + elapsed / len(frames) > budget_s:  # the next frame would overrun
+            if (work + work / len(frames) > budget_s  # the next frame would overrun
+                    or time.perf_counter() - start > MAX_WAIT_S):
                 break
     return frames
 

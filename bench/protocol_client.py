@@ -1,0 +1,177 @@
+"""A browser-less Streamlit client for load benches: it speaks the websocket protocol the
+frontend speaks (BackMsg / ForwardMsg protobufs on ``/_stcore/stream``), so a bench
+measures the server alone, not 30 browsers on two cores.
+
+It knows just enough of the Playground: the Step button (a click is a trigger on its
+widget id, rerunning its fragment) and the live view's events (Play, then "want" requests
+for more frames from the view's fragment, as ``ui/live_view.js`` sends them). Loopback only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import websockets
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from viz.wire import unpack
+
+FRAME_RATE_CAP = 60.0  # the browser shows at most one frame per animation frame
+
+
+@dataclass
+class RunResult:
+    """One script run as the client saw it."""
+
+    seconds: float  # request sent -> script_finished
+    frames: int  # live-view frames received in it
+    step: int | None  # the step its first frame shows
+    playing: bool
+
+
+@dataclass
+class Session:
+    """One simulated browser tab on one websocket."""
+
+    url: str
+    query: str = ""  # the page's query string (a share link's settings)
+    ws: websockets.ClientConnection | None = None
+    page_hash: str = ""
+    ids: dict[str, str] = field(default_factory=dict)  # widget key -> widget id
+    fragments: dict[str, str] = field(default_factory=dict)  # widget key -> fragment id
+    bytes_in: int = 0
+    frames_in: int = 0
+    errors: list[str] = field(default_factory=list)
+    last_header: dict | None = None
+    cookie: str | None = None  # the balancer's sticky cookie, if any
+
+    async def connect(self) -> RunResult:
+        parts = urlsplit(self.url)
+        ws_url = f"ws://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
+        headers = {"Origin": f"http://{parts.netloc}"}
+        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"],
+                                           additional_headers=headers, max_size=2 ** 26,
+                                           open_timeout=30, ping_interval=None)
+        cookie = self.ws.response.headers.get("Set-Cookie") if self.ws.response else None
+        self.cookie = cookie.split(";", 1)[0] if cookie else None
+        return await self.rerun()
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    def _message(self, widgets: list | None = None, fragment: str = "") -> bytes:
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = self.query
+        state.page_script_hash = self.page_hash
+        state.fragment_id = fragment
+        for widget in widgets or []:
+            state.widget_states.widgets.append(widget)
+        return msg.SerializeToString()
+
+    async def rerun(self, widgets: list | None = None, fragment: str = "",
+                    timeout: float = 60.0) -> RunResult:
+        """Send a rerun request and read until that run has finished."""
+        start = time.perf_counter()
+        await self.ws.send(self._message(widgets, fragment))
+        frames, first_step, playing = 0, None, False
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            self.bytes_in += len(raw)
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = msg.new_session.page_script_hash or self.page_hash
+            elif kind == "delta":
+                got = self._delta(msg.delta)
+                if got is not None:
+                    frames += got[0]
+                    first_step = got[1] if first_step is None else first_step
+                    playing = playing or got[2]
+            elif kind == "script_finished":
+                self.frames_in += frames
+                return RunResult(time.perf_counter() - start, frames, first_step, playing)
+
+    def _delta(self, delta) -> tuple[int, int | None, bool] | None:
+        """Remember widget ids; unpack a live-view packet: (frames, first step, playing)."""
+        if delta.WhichOneof("type") != "new_element":
+            return None
+        el = delta.new_element
+        kind = el.WhichOneof("type")
+        if kind == "button":
+            key = el.button.id.rsplit("-", 1)[-1]
+            self.ids[key], self.fragments[key] = el.button.id, delta.fragment_id
+        elif kind == "exception":
+            self.errors.append(el.exception.message)
+        elif kind == "bidi_component":
+            comp = el.bidi_component
+            self.ids["live"], self.fragments["live"] = comp.id, delta.fragment_id
+            if comp.WhichOneof("data") == "bytes":
+                header, _ = unpack(comp.bytes)
+                self.last_header = header
+                frames = header.get("frames") or []
+                return (len(frames), frames[0]["step"] if frames else None,
+                        bool(header.get("playing")))
+        return None
+
+    # --- what a user does ----------------------------------------------------------------
+    def _button(self, key: str):
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        return WidgetState(id=self.ids[key], trigger_value=True)
+
+    def _event(self, name: str, value) -> object:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        aggregator = _make_trigger_id(self.ids["live"], "events")
+        return WidgetState(id=aggregator,
+                           json_trigger_value=json.dumps([{"event": name, "value": value}]))
+
+    async def click(self, key: str) -> RunResult:
+        """Click a Streamlit button (e.g. ``b_step``): reruns the fragment it lives in."""
+        return await self.rerun([self._button(key)], self.fragments.get(key, ""))
+
+    async def play(self, play_id: int) -> RunResult:
+        return await self.rerun([self._event("play", {"id": play_id})], self.fragments["live"])
+
+    async def want(self, play_id: int, n: int, seq: int) -> RunResult:
+        return await self.rerun([self._event("want", {"id": play_id, "n": n, "seq": seq})],
+                                self.fragments["live"])
+
+    async def pause(self, play_id: int, step: int) -> RunResult:
+        return await self.rerun([self._event("pause", {"id": play_id, "step": step})],
+                                self.fragments["live"])
+
+
+async def play_for(session: Session, seconds: float, play_id: int = 7) -> dict:
+    """Play as the browser does: ask for more frames while the shown ones last, show at
+    most 60 a second; returns frames shown per second and bytes per frame."""
+    start_bytes, start_frames = session.bytes_in, session.frames_in
+    await session.play(play_id)
+    t0 = time.perf_counter()
+    shown, queue, last_shown, seq = 0, 0, t0, 0
+    while time.perf_counter() - t0 < seconds:
+        seq += 1
+        run = await session.want(play_id, 30, seq)
+        if run.frames and not run.playing:
+            break  # stopped (diverged, or a link's target reached)
+        queue += run.frames
+        now = time.perf_counter()
+        can_show = int((now - last_shown) * FRAME_RATE_CAP)
+        took = min(queue, can_show)
+        shown, queue = shown + took, queue - took
+        if took:
+            last_shown = now
+    elapsed = time.perf_counter() - t0
+    shown += min(queue, int((time.perf_counter() - last_shown) * FRAME_RATE_CAP))
+    frames = max(session.frames_in - start_frames, 1)
+    return {"fps": shown / elapsed, "bytes_per_frame": (session.bytes_in - start_bytes)
+            / frames}

@@ -11,7 +11,7 @@ from ui.texts import RECONNECTED
 def reconnect_notice() -> None:
     """After the server this page was on went away: say so, until the user has read it."""
     if session.reconnected():
-        st.warning(RECONNECTED, icon="🔌")
+        st.warning(RECONNECTED)
         st.button("OK", key="b_reconnected_ok", on_click=session.dismiss_reconnected)
 
 

@@ -9,6 +9,7 @@ served at ``/app/static``; no CDN), next to the plotly.js that ships in the plot
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +34,11 @@ def ensure_static_files() -> None:
         src = source.stat()
         dst = target.stat() if target.exists() else None
         if dst is None or dst.st_size != src.st_size or dst.st_mtime < src.st_mtime:
-            shutil.copyfile(source, target)
+            # Whole or not at all: replicas started from one checkout copy at once, and a
+            # browser must never be served a half-written script.
+            part = target.with_name(f".{target.name}.{os.getpid()}.part")
+            shutil.copyfile(source, part)
+            os.replace(part, target)
 
 
 def _version() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 COLUMNS = (
@@ -42,32 +43,91 @@ class StepRecord:
     weight_norms: tuple[float, ...]
 
 
+RECENT = 20_000  # the latest steps are always all kept
+MAX_RECORDS = 40_000  # beyond this, older steps are thinned (memory: ~0.8 KB a record)
+
+
 @dataclass
 class History:
-    """Column lists, one entry per recorded step (index k holds step k)."""
+    """Column lists, one entry per recorded step, in step order.
+
+    Every step is recorded as it finishes. A long run keeps all of its last ``RECENT``
+    steps and, before them, every step on a grid that doubles (every 2nd, 4th, ...) as
+    the run grows, so a session's history never holds more than ``MAX_RECORDS`` records
+    (about 32 MB) however long it plays, like the keyframes. A thinned-out step can still
+    be gone to exactly (the trainer replays it from a keyframe and records it again); the
+    loss curves show the recorded steps, each value exact.
+    """
 
     columns: dict[str, list] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+    stride: int = 1  # older steps kept: those on this grid
 
     def append(self, record: StepRecord) -> None:
-        if record.step != len(self):
-            raise ValueError(f"history expects step {len(self)}, got {record.step}")
+        """The step after the last one recorded."""
+        if record.step != self.last_step + 1:
+            raise ValueError(f"history expects step {self.last_step + 1}, got {record.step}")
+        self._push(record)
+        if len(self) > MAX_RECORDS:
+            self._thin()
+
+    def _push(self, record: StepRecord) -> None:
         for name in COLUMNS:
             self.columns[name].append(getattr(record, name))
+
+    def _thin(self) -> None:
+        """Double the grid of older steps until the records fit again."""
+        steps = self.columns["step"]
+        recent_from = steps[-1] - RECENT
+        while len(self) > MAX_RECORDS:
+            self.stride *= 2
+            keep = [k for k, s in enumerate(steps)
+                    if s == 0 or s > recent_from or s % self.stride == 0]
+            self.columns = {c: [v[k] for k in keep] for c, v in self.columns.items()}
+            steps = self.columns["step"]
+
+    def insert(self, record: StepRecord) -> None:
+        """A step gone to again (after thinning had dropped it), in its place."""
+        steps = self.columns["step"]
+        at = bisect_left(steps, record.step)
+        if at < len(steps) and steps[at] == record.step:
+            return
+        for name in COLUMNS:
+            self.columns[name].insert(at, getattr(record, name))
 
     def __len__(self) -> int:
         return len(self.columns["step"])
 
+    def _position(self, step: int) -> int | None:
+        steps = self.columns["step"]
+        at = bisect_left(steps, step)
+        return at if at < len(steps) and steps[at] == step else None
+
+    def __contains__(self, step: int) -> bool:
+        return self._position(step) is not None
+
     def __getitem__(self, step: int) -> StepRecord:
-        return StepRecord(**{c: self.columns[c][step] for c in COLUMNS})
+        at = self._position(step)
+        if at is None:
+            raise KeyError(f"step {step} is not recorded")
+        return StepRecord(**{c: self.columns[c][at] for c in COLUMNS})
 
     @property
     def last_step(self) -> int:
-        return len(self) - 1
+        steps = self.columns["step"]
+        return steps[-1] if steps else -1
+
+    def upto(self, column: str, last_step: int) -> list:
+        """A column's values for the recorded steps up to ``last_step``."""
+        return self.columns[column][: bisect_right(self.columns["step"], last_step)]
 
     def truncate(self, last_step: int) -> None:
         """Forget every record after ``last_step``."""
+        keep = bisect_right(self.columns["step"], last_step)
         for values in self.columns.values():
-            del values[last_step + 1 :]
+            del values[keep:]
+
+    def copy(self) -> History:
+        return History({k: list(v) for k, v in self.columns.items()}, self.stride)
 
     def to_dict(self) -> dict[str, list]:
         return {c: [list(v) if isinstance(v, tuple) else v for v in vals]
@@ -75,6 +135,8 @@ class History:
 
     @classmethod
     def from_dict(cls, data: dict[str, list]) -> History:
+        """Columns as ``to_dict`` wrote them: steps from 0, increasing (gaps where a long
+        run was thinned)."""
         history = cls()
         n = len(data["step"])
         for c in COLUMNS:
@@ -85,5 +147,8 @@ class History:
             for c in ("grad_norms", "update_norms", "weight_norms"):
                 if values[c] is not None:
                     values[c] = tuple(values[c])
-            history.append(StepRecord(**values))
+            if (k == 0) != (values["step"] == 0) or values["step"] <= history.last_step:
+                raise ValueError(f"history steps must start at 0 and increase, got "
+                                 f"{values['step']} after {history.last_step}")
+            history._push(StepRecord(**values))
         return history

@@ -309,8 +309,11 @@ def _read_history(value, n_layers: int) -> History:
         for k, v in enumerate(values):
             where = f"{path}.{c}[{k}]"
             if c in ("step", "epoch"):
-                if type(v) is not int or v < 0 or (c == "step" and v != k):
-                    raise StateError(f"{where}: expected {k if c == 'step' else 'an int >= 0'}")
+                previous = values[k - 1] if k and c == "step" else -1
+                bad_step = c == "step" and (v <= previous or (k == 0) != (v == 0))
+                if type(v) is not int or v < 0 or bad_step:
+                    wanted = "steps from 0, increasing" if c == "step" else "an int >= 0"
+                    raise StateError(f"{where}: expected {wanted}")
             elif c.endswith("_norms"):
                 if v is None and c != "weight_norms":
                     continue
@@ -394,6 +397,8 @@ def trainer_from_dict(data: Any) -> Trainer:
     current = _read_snapshot(_get(data, "current", "state", dict), "state.current", net, n)
     if current["step"] > last:
         raise StateError("state.current.step: beyond the recorded history")
+    if current["step"] not in history:
+        raise StateError("state.current.step: not a recorded step of the history")
     keyframes = {}
     for k, kf in enumerate(_get(data, "keyframes", "state", list)):
         snap = _read_snapshot(kf, f"state.keyframes[{k}]", net, n)

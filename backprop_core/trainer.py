@@ -278,9 +278,10 @@ class Trainer:
         HEALTHY_RISE times the lowest loss so far. A run that blows up over several steps
         is back on track from there, not from the step just before the numbers overflowed
         (where the loss may already be 10⁴ and the gradients 10⁶)."""
-        losses = self.history.columns["train_loss"][: self.step + 1]
+        losses = self.history.upto("train_loss", self.step)
+        steps = self.history.upto("step", self.step)
         best, healthy = math.inf, 0
-        for k, loss in enumerate(losses):
+        for k, loss in zip(steps, losses, strict=True):
             if math.isfinite(loss) and loss <= HEALTHY_RISE * best:
                 healthy = k
             best = min(best, loss) if math.isfinite(loss) else best
@@ -440,6 +441,9 @@ class Trainer:
                 self._backward(record=False)
                 self._update(record=False)
                 self._apply_events_at(self.step)
+            if step not in self.history:  # thinned out of a long run: record it again
+                self._grad_norms = _layer_norms(self.grads.weights, self.grads.biases)
+                self.history.insert(self._record(self.grads, self.last_update))
 
     def undo(self) -> None:
         """Back to the start of the current step, or one step back at a step boundary."""
@@ -459,7 +463,7 @@ class Trainer:
         other.optimizer = copy.deepcopy(self.optimizer)
         other.rng = copy.deepcopy(self.rng)
         other.perm = self.perm.copy()
-        other.history = History({k: list(v) for k, v in self.history.columns.items()})
+        other.history = self.history.copy()
         other.keyframes = dict(self.keyframes)
         other.events = list(self.events)
         return other

@@ -269,7 +269,7 @@ BAD = [
     (lambda d: d["history"]["train_loss"].pop(), "state.history.train_loss"),
     (setter(("history", "penalty"), DELETE), "state.history.penalty"),
     (setter(("history", "train_loss", 3), "0.5"), "state.history.train_loss[3]"),
-    (setter(("history", "step", 3), 4), "state.history.step[3]"),
+    (setter(("history", "step", 3), 2), "state.history.step[3]"),
     (setter(("history", "weight_norms", 2), [1.0]), "state.history.weight_norms[2]"),
     (lambda d: d["keyframes"].pop(0), "state.keyframes"),
     (lambda d: d["keyframes"].append(d["keyframes"][1]), "state.keyframes[2]"),

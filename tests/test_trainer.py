@@ -285,3 +285,25 @@ def test_before_last_update_holds_the_gradient_the_last_update_applied(optimizer
     tr.run_phase()
     with pytest.raises(ValueError, match="between steps"):
         tr.before_last_update()
+
+
+def test_a_long_run_thins_its_old_history_and_still_goes_to_any_step_exactly(monkeypatch):
+    from backprop_core import history as hist
+
+    monkeypatch.setattr(hist, "RECENT", 50)
+    monkeypatch.setattr(hist, "MAX_RECORDS", 120)
+    tr, full = make(optimizer="adam"), make(optimizer="adam")
+    tr.run_steps(400)
+    steps = tr.history.columns["step"]
+    assert len(tr.history) <= 120 and steps[0] == 0 and steps == sorted(steps)
+    assert all(s in tr.history for s in range(351, 401))  # the latest all kept
+    assert tr.history.stride > 1 and 37 not in tr.history  # older ones thinned
+    monkeypatch.setattr(hist, "MAX_RECORDS", 10_000)
+    full.run_steps(400)
+    for s in steps:  # what is kept is exact
+        assert tr.history[s] == full.history[s]
+    tr.goto(37)  # a thinned-out step: replayed from a keyframe and recorded again
+    full.goto(37)
+    assert same(params(tr), params(full)) and tr.history[37] == full.history[37]
+    restored = bc.trainer_from_dict(bc.trainer_to_dict(tr))  # gaps survive a session file
+    assert restored.history.columns["step"] == tr.history.columns["step"]

@@ -143,3 +143,27 @@ def test_the_scene_carries_a_legend_for_what_lines_boxes_and_regions_show(at):
     n = at.session_state["config"].n_classes
     assert "likeliest class" in dict(legend["items"])["Boundary"]
     assert legend["classes"] == ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728"][:n]
+
+
+def test_a_long_epoch_plays_in_slices_with_progress_and_pause_stops_it(at, monkeypatch):
+    from ui import actions
+    from ui import live_packet as packets
+
+    monkeypatch.setattr(actions, "EPOCH_AT_ONCE_S", 0.0)  # every epoch counts as long
+    monkeypatch.setattr(packets, "MAX_FRAMES", 1)  # and a slice is one frame...
+    monkeypatch.setattr(packets, "CATCH_UP_FRAME_S", 0.0)  # ...of one step
+    at.select_slider(key="w_speed").set_value(1).run()
+    button(at, "Step").click().run()
+    tr = at.session_state["trainer"]
+    end = tr.step + tr.n_batches - tr.batch_index
+    button(at, "Epoch").click().run()
+    assert at.session_state["playing"] and at.session_state["live"].target == end
+    assert any("Finishing the epoch" in m.value for m in at.markdown)
+    header, _ = live_packet(at)
+    assert header["target"] == end and header["target_text"] == "Finishing the epoch"
+    assert tr.step < end  # not done in the click: the live view plays it in slices
+    for _ in range(60):  # each rerun is one slice, as the browser asks for them
+        if not at.session_state["playing"]:
+            break
+        at.run()
+    assert not at.session_state["playing"] and tr.step == end and tr.batch_index == 0

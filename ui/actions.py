@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from backprop_core import budget
 from backprop_core.config import with_trainer_settings
 
 from . import session
@@ -32,8 +33,22 @@ def step() -> None:
     session.trainer().finish_step()
 
 
-def epoch() -> None:
-    session.trainer().run_epoch()
+EPOCH_AT_ONCE_S = 0.5  # a longer epoch (big data, small batches) plays in slices
+
+
+def epoch(sliced: bool = False) -> None:
+    """Run until the next epoch starts: at once when that is quick; on the Playground
+    (``sliced``) a longer one is played up to by the live view in slices, with progress
+    (Pause stops; other users never wait for it)."""
+    tr = session.trainer()
+    tr.finish_step()
+    left = 0 if tr.batch_index == 0 else tr.n_batches - tr.batch_index
+    if tr.diverged is not None or left == 0:
+        return
+    if not sliced or left * budget.trainer_step_seconds(tr) <= EPOCH_AT_ONCE_S:
+        tr.run_epoch()
+    else:
+        session.play_to(tr.step + left, "epoch")
 
 
 def undo() -> None:

@@ -108,7 +108,8 @@ def draw_live_charts() -> None:
     events = list(live.events)
     packet, _ = live_packet.build(live_input(), playing, live.play_id, live.want, sent,
                                   send_loss=not playing or live.loss_sent is None,
-                                  until=live.target, events=events)
+                                  until=live.target, events=events,
+                                  target_what=live.target_what)
     live.events = tuple(events)  # what is left of a link's settings log
     live.scene_sent, live.loss_sent = sent.scene, sent.loss
     live_view(packet, actions.LIVE_EVENTS)
@@ -169,11 +170,13 @@ def stepping_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
     with speed:
         speed_control(view)
     with buttons:
-        toolbar(tr, playing)
+        toolbar(tr, playing, live=True)
     if tr.diverged is not None:
         st.error(tr.diverged.message + " Press Undo to go back to it.")
     elif playing and session.live().target is not None:
-        st.markdown(f"**Opening the link**: training up to step {session.live().target:,}, "
+        what = ("Opening the link" if session.live().target_what == "link"
+                else "Finishing the epoch")
+        st.markdown(f"**{what}**: training up to step {session.live().target:,}, "
                     "in slices (other users wait for none of it). Pause stops where it is.")
     elif playing:
         st.markdown(f"**Playing**: {view.steps_per_frame} steps per frame. Pause to step "

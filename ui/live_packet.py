@@ -269,13 +269,15 @@ class Sent:
 
 def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
           send_loss: bool = True, until: int | None = None,
-          events: list | None = None) -> tuple[bytes, list[Frame]]:
+          events: list | None = None, target_what: str = "link") -> tuple[bytes, list[Frame]]:
     """The packet (bytes for the browser) and the frames in it. Updates ``sent``.
     ``until``: playing up to that step (a share link's), shown as progress."""
     tr = inp.trainer
     header: dict = {"v": 1, "playing": playing, "play_id": play_id,
                     "spf": inp.steps_per_frame, "frames": [],
-                    "target": until if playing else None}
+                    "target": until if playing else None,
+                    "target_text": "Opening the link" if target_what == "link"
+                    else "Finishing the epoch"}
     sc = scene(inp)
     header["scene_id"] = digest(sc)
     if header["scene_id"] != sent.scene:

@@ -643,7 +643,7 @@ function paintProgress(S, f) {
   if (!on) return;
   const part = Math.min(1, f.step / Math.max(1, S.target));
   S.progress.firstChild.style.width = (100 * part).toFixed(1) + "%";
-  S.progress.lastChild.textContent = `Opening the link: step ${f.step.toLocaleString("en")} ` +
+  S.progress.lastChild.textContent = `${S.targetText}: step ${f.step.toLocaleString("en")} ` +
     `of ${S.target.toLocaleString("en")}. Pause stops here.`;
 }
 
@@ -815,6 +815,7 @@ async function handle(S, u8, P) {
   const frames = splitFrames(pk);
   const now = performance.now();
   S.target = h.target;
+  S.targetText = h.target_text || "Opening the link";
   if (!h.playing) {
     S.playing = false;
     S.pausing = false;

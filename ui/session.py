@@ -51,6 +51,7 @@ class Live:
     loss_sent: str | None = None
     app_rerun: bool = False  # a browser event that changes more than the live view
     target: int | None = None  # playing up to this step (a share link's), then pausing
+    target_what: str = "link"  # ...for a "link" or to finish an "epoch"
     events: tuple = ()  # the link's settings changes still to make on the way there
     phase: int = 0  # ...and the phases to run of the step after it
     reseed_widgets: bool = False  # settings changed under the widgets: write them all
@@ -82,7 +83,7 @@ def init() -> None:
     if step:
         step = _affordable_link_step(step, warnings)
     if step:
-        live().target, live().events = step, decoded.events
+        live().target, live().events, live().target_what = step, decoded.events, "link"
         live().phase = decoded.phase if step == decoded.step else 0
         st.session_state[PLAYING] = True
     st.session_state[NOTICE] = None
@@ -199,6 +200,13 @@ def start_playing(play_id: int) -> None:
     set_notice(None)
 
 
+def play_to(step: int, what: str) -> None:
+    """Play up to ``step`` in slices (as a link's steps), with progress; Pause stops."""
+    live().target, live().events, live().phase, live().target_what = step, (), 0, what
+    st.session_state[PLAYING] = True
+    live().app_rerun = True  # the stepping bar is disabled while it plays
+
+
 def pause_at(step: int) -> None:
     """Pause on the step the screen shows: the trainer trained a little ahead of it, so it
     goes back to exactly that step (those unseen steps are dropped), and settings changed
@@ -206,15 +214,15 @@ def pause_at(step: int) -> None:
     st.session_state[PLAYING] = False
     target, live().target, live().events, live().phase = live().target, None, (), 0
     tr = trainer()
+    asked = "the link asked for" if live().target_what == "link" else "the epoch ends at"
     if target is not None and step < target:
-        set_notice(f"Stopped at step {step:,}; the link asked for {target:,}. Press Play to "
-                   "go on.")
+        set_notice(f"Stopped at step {step:,}; {asked} {target:,}. Press Play to go on.")
     if 0 <= step < tr.step and tr.diverged is None:
         tr.rewind_to(step)
         if target is None:
             apply_widget_settings(tr)
-    if target is not None:  # a link's run: its settings log is what the widgets show now
-        _show_trainer_settings(tr)
+    if target is not None and live().target_what == "link":
+        _show_trainer_settings(tr)  # a link's run: its settings log is what the widgets show
 
 
 def _show_trainer_settings(tr: bc.Trainer) -> None:

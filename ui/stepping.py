@@ -13,7 +13,7 @@ from .inspect import GRADIENT_OF, snapshot
 from .live_packet import metric_labels, metric_values
 
 
-def toolbar(tr: bc.Trainer, playing: bool) -> None:
+def toolbar(tr: bc.Trainer, playing: bool, live: bool = False) -> None:
     """One row of buttons at their own width, wrapping onto a second row when the page is
     narrow (a projector at 1024×768): a label is never cut short."""
     busy = playing or tr.diverged is not None
@@ -28,6 +28,7 @@ def toolbar(tr: bc.Trainer, playing: bool) -> None:
         st.button("Step", key="b_step", on_click=actions.step, disabled=busy,
                   help="Finish the current mini-batch step.")
         st.button("Epoch", key="b_epoch", on_click=actions.epoch, disabled=busy,
+                  kwargs={"sliced": live},  # the live view can play a long one in slices
                   help="Run until the next epoch starts.")
         st.space("small")
         st.button("Undo", key="b_undo", on_click=actions.undo,

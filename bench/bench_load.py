@@ -55,6 +55,7 @@ class Tally:
     steps: dict[int, list[float]] = field(default_factory=dict)  # session -> latencies
     fps: dict[int, float] = field(default_factory=dict)
     bytes_per_frame: list[float] = field(default_factory=list)
+    batches: list[tuple[float, float]] = field(default_factory=list)  # frames, seconds
     errors: list[str] = field(default_factory=list)
     link: dict = field(default_factory=dict)
 
@@ -86,6 +87,7 @@ async def player(k: int, url: str, seconds: float, tally: Tally) -> None:
         got = await play_for(s, seconds, play_id=1000 + k)
         tally.fps[k] = got["fps"]
         tally.bytes_per_frame.append(got["bytes_per_frame"])
+        tally.batches.append((got["frames_per_batch"], got["batch_seconds"]))
         tally.errors += [f"session {k}: {e}" for e in s.errors]
     except Exception as exc:
         tally.errors.append(f"session {k}: {type(exc).__name__}: {exc}")
@@ -153,7 +155,9 @@ def report(replicas: int, m: dict, args) -> float:
     if fps:
         print(f"  Play: frames/s per session min {fps[0]:.1f}  median "
               f"{statistics.median(fps):.1f}  max {fps[-1]:.1f}   total {total:.1f}")
-        print(f"  bytes per frame on the websocket: {statistics.median(t.bytes_per_frame):,.0f}")
+        print(f"  bytes per frame on the websocket: {statistics.median(t.bytes_per_frame):,.0f};"
+              f" frames per batch {statistics.median(b[0] for b in t.batches):.1f}, a batch "
+              f"every {1000 * statistics.median(b[1] for b in t.batches):.0f} ms")
     if all_steps:
         worst = max(pct(lat, 95) for lat in t.steps.values() if lat)
         print(f"  Step (click -> rerun finished): p50 {1000 * pct(all_steps, 50):.0f} ms  "

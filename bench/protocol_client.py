@@ -90,6 +90,8 @@ class Session:
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = msg.new_session.page_script_hash or self.page_hash
+            elif kind == "navigation":  # the page st.navigation runs: reruns must name it
+                self.page_hash = msg.navigation.page_script_hash or self.page_hash
             elif kind == "delta":
                 got = self._delta(msg.delta)
                 if got is not None:
@@ -97,6 +99,8 @@ class Session:
                     first_step = got[1] if first_step is None else first_step
                     playing = playing or got[2]
             elif kind == "script_finished":
+                if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # e.g. st.rerun(scope="app") after Play: its run follows
                 self.frames_in += frames
                 return RunResult(time.perf_counter() - start, frames, first_step, playing)
 
@@ -128,26 +132,27 @@ class Session:
 
         return WidgetState(id=self.ids[key], trigger_value=True)
 
-    def _event(self, name: str, value) -> object:
+    def _event(self, name: str, value) -> list:
+        """The view's event, as the frontend sends it: the trigger aggregator's payloads."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         aggregator = _make_trigger_id(self.ids["live"], "events")
-        return WidgetState(id=aggregator,
-                           json_trigger_value=json.dumps([{"event": name, "value": value}]))
+        return [WidgetState(id=aggregator,
+                            json_trigger_value=json.dumps([{"event": name, "value": value}]))]
 
     async def click(self, key: str) -> RunResult:
         """Click a Streamlit button (e.g. ``b_step``): reruns the fragment it lives in."""
         return await self.rerun([self._button(key)], self.fragments.get(key, ""))
 
     async def play(self, play_id: int) -> RunResult:
-        return await self.rerun([self._event("play", {"id": play_id})], self.fragments["live"])
+        return await self.rerun(self._event("play", {"id": play_id}), self.fragments["live"])
 
     async def want(self, play_id: int, n: int, seq: int) -> RunResult:
-        return await self.rerun([self._event("want", {"id": play_id, "n": n, "seq": seq})],
+        return await self.rerun(self._event("want", {"id": play_id, "n": n, "seq": seq}),
                                 self.fragments["live"])
 
     async def pause(self, play_id: int, step: int) -> RunResult:
-        return await self.rerun([self._event("pause", {"id": play_id, "step": step})],
+        return await self.rerun(self._event("pause", {"id": play_id, "step": step}),
                                 self.fragments["live"])
 
 
@@ -157,10 +162,11 @@ async def play_for(session: Session, seconds: float, play_id: int = 7) -> dict:
     start_bytes, start_frames = session.bytes_in, session.frames_in
     await session.play(play_id)
     t0 = time.perf_counter()
-    shown, queue, last_shown, seq = 0, 0, t0, 0
+    shown, queue, last_shown, seq, batch_seconds = 0, 0, t0, 0, []
     while time.perf_counter() - t0 < seconds:
         seq += 1
         run = await session.want(play_id, 30, seq)
+        batch_seconds.append(run.seconds)
         if run.frames and not run.playing:
             break  # stopped (diverged, or a link's target reached)
         queue += run.frames
@@ -174,4 +180,5 @@ async def play_for(session: Session, seconds: float, play_id: int = 7) -> dict:
     shown += min(queue, int((time.perf_counter() - last_shown) * FRAME_RATE_CAP))
     frames = max(session.frames_in - start_frames, 1)
     return {"fps": shown / elapsed, "bytes_per_frame": (session.bytes_in - start_bytes)
-            / frames}
+            / frames, "frames_per_batch": frames / max(seq, 1),
+            "batch_seconds": sum(batch_seconds) / max(len(batch_seconds), 1)}

@@ -169,7 +169,7 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
     ``events`` (a link's settings log, consumed) are made at their steps on the way.
 
     Each frame is made in its turn (``fairness.frame_turn``): the budget counts this
-    session's own work, and a busy server sends fewer frames a batch, never a late one."""
+    session's own CPU time, and a busy server sends a batch after ``MAX_WAIT_S`` at most."""
     tr, start, frames, work = inp.trainer, time.perf_counter(), [], 0.0
     spf = inp.steps_per_frame
     if until is not None:
@@ -186,11 +186,13 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
             if steps <= 0:
                 break
             with fairness.frame_turn():
-                t = time.perf_counter()
+                # This thread's own CPU time: with other sessions' threads sharing the
+                # interpreter, wall time would count their work as this frame's cost.
+                t = time.thread_time()
                 tr.run_steps(steps)
                 if tr.diverged is None:
                     frames.append(capture(inp, exact=False))
-                work += time.perf_counter() - t
+                work += time.thread_time() - t
             if tr.diverged is not None or not frames:
                 break
             if (work + work / len(frames) > budget_s  # the next frame would overrun

@@ -310,7 +310,8 @@ def _read_history(value, n_layers: int) -> History:
             where = f"{path}.{c}[{k}]"
             if c in ("step", "epoch"):
                 previous = values[k - 1] if k and c == "step" else -1
-                bad_step = c == "step" and (v <= previous or (k == 0) != (v == 0))
+                bad_step = (c == "step" and type(v) is int
+                            and (v <= previous or (k == 0) != (v == 0)))
                 if type(v) is not int or v < 0 or bad_step:
                     wanted = "steps from 0, increasing" if c == "step" else "an int >= 0"
                     raise StateError(f"{where}: expected {wanted}")

@@ -1,0 +1,378 @@
+"""The cost over a 2-D slice of parameter space, and optimizer paths projected onto it.
+
+Every parameter of a network forms one vector θ of shape (P,), layer by layer: W[0]
+row-major (W[0][k, j] at k·n_out + j), then b[0], then W[1], b[1], ... A *plane* is
+
+    θ(α, β) = origin + α·d₁ + β·d₂        basis = [d₁, d₂], shape (2, P)
+
+and a *surface* is the cost at every (α, β) of an R×R grid, the very cost the trainer
+reports and the optimizer minimises:
+
+    cost(θ) = data loss over the whole training set (the trainer's loss and reduction)
+              + rate · penalty(W)        (L1/L2 on the weights, none on the biases)
+
+It is evaluated for G parameter vectors at once: each layer's weights become a stack
+(G, n_in, n_out) and one batched matmul runs all G networks over the data, in chunks
+that keep every intermediate array under ``CHUNK_FLOATS`` numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import Activation
+from .losses import per_sample_cost, reduction_scale
+from .network import Network
+from .regularization import check_regularization
+from .trainer import Trainer
+
+CHUNK_FLOATS = 1 << 21  # a chunk's largest activation array: 2M float64 = 16 MB
+MAX_WORK = 1.5e9  # multiply-adds one surface may cost (~1-2 s); finer grids are coarsened
+MAX_PATH_POINTS = 300
+MAX_REPLAY = 6000  # steps replayed at most to recover the training path
+MAX_COMPARE_STEPS = 300
+
+
+# --- the parameter vector -----------------------------------------------------------------
+def param_slices(layer_sizes) -> list[tuple[slice, slice]]:
+    """Where each layer sits in θ: (slice of W[i] raveled row-major, slice of b[i])."""
+    out, at = [], 0
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=True):
+        w = slice(at, at + n_in * n_out)
+        b = slice(w.stop, w.stop + n_out)
+        out.append((w, b))
+        at = b.stop
+    return out
+
+
+def param_vector(net: Network) -> np.ndarray:
+    """θ (P,): a copy of every weight and bias, in ``param_slices`` order."""
+    return np.concatenate([np.concatenate([W.ravel(), b])
+                           for W, b in zip(net.weights, net.biases, strict=True)])
+
+
+def unpack(theta: np.ndarray, layer_sizes) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """θ (P,) -> (weights [(n_in, n_out)], biases [(n_out,)]), copies."""
+    sizes = list(layer_sizes)
+    weights, biases = [], []
+    for (ws, bs), n_in, n_out in zip(param_slices(sizes), sizes[:-1], sizes[1:], strict=True):
+        weights.append(theta[ws].reshape(n_in, n_out).copy())
+        biases.append(theta[bs].copy())
+    return weights, biases
+
+
+def param_labels(layer_sizes) -> list[str]:
+    """A name for every entry of θ: 'layer 1 W[0→2]' (from neuron 0 to 2), 'layer 1 b[2]'."""
+    labels = []
+    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:], strict=True)):
+        labels += [f"layer {i + 1} W[{k}→{j}]" for k in range(n_in) for j in range(n_out)]
+        labels += [f"layer {i + 1} b[{j}]" for j in range(n_out)]
+    return labels
+
+
+# --- planes -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParamPlane:
+    """θ(α, β) = origin + α·basis[0] + β·basis[1]; origin (P,), basis (2, P).
+
+    ``shift`` is added to (α, β) for display only: a plane along two parameters shows
+    their values rather than their change.
+    """
+
+    origin: np.ndarray
+    basis: np.ndarray
+    labels: tuple[str, str]
+    description: str
+    shift: tuple[float, float] = (0.0, 0.0)
+
+    def params(self, coords: np.ndarray) -> np.ndarray:
+        """Plane coordinates (m, 2) -> parameter vectors (m, P)."""
+        return self.origin + np.asarray(coords, dtype=float) @ self.basis
+
+    def project(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Parameter vectors (m, P) -> their least-squares coordinates (m, 2) in the plane
+        (the basis need not be orthogonal) and each one's distance from the plane (m,)."""
+        rel = np.atleast_2d(thetas) - self.origin
+        coords = np.linalg.lstsq(self.basis.T, rel.T, rcond=None)[0].T
+        residual = np.linalg.norm(rel - coords @ self.basis, axis=1)
+        return coords, residual
+
+
+def parameter_plane(net: Network, i: int, j: int) -> ParamPlane:
+    """The plane through the current weights along parameters i and j of θ."""
+    theta = param_vector(net)
+    if i == j or not (0 <= i < theta.size and 0 <= j < theta.size):
+        raise ValueError(f"need two different parameters among {theta.size}, got {i} and {j}")
+    basis = np.zeros((2, theta.size))
+    basis[0, i] = basis[1, j] = 1.0
+    names = param_labels(net.layer_sizes)
+    return ParamPlane(theta, basis, (names[i], names[j]),
+                      f"Along {names[i]} and {names[j]}, every other parameter at its "
+                      "current value.", (float(theta[i]), float(theta[j])))
+
+
+def filter_normalized_direction(net: Network, rng: np.random.Generator) -> np.ndarray:
+    """A random direction d (P,) scaled neuron by neuron (Li et al. 2018, "filter
+    normalisation"): the part of d on neuron j of a layer (column W[:, j] and bias b[j]) gets
+    the norm of that neuron's own parameters, so a step of 1 along d changes every neuron
+    by as much as it weighs, whatever the scale of its layer. Zero neurons get zero."""
+    theta = param_vector(net)
+    d = rng.standard_normal(theta.size)
+    sizes = net.layer_sizes
+    for (ws, bs), n_in, n_out in zip(param_slices(sizes), sizes[:-1], sizes[1:], strict=True):
+        Dw, Tw = d[ws].reshape(n_in, n_out), theta[ws].reshape(n_in, n_out)
+        d_norm = np.sqrt(np.sum(Dw * Dw, axis=0) + d[bs] ** 2)  # (n_out,) one per neuron
+        t_norm = np.sqrt(np.sum(Tw * Tw, axis=0) + theta[bs] ** 2)
+        scale = np.divide(t_norm, d_norm, out=np.zeros(n_out), where=d_norm > 0)
+        d[ws] = (Dw * scale).ravel()
+        d[bs] = d[bs] * scale
+    return d
+
+
+def random_plane(net: Network, rng: np.random.Generator) -> ParamPlane:
+    """The plane through the current weights along two filter-normalised random directions."""
+    d1 = filter_normalized_direction(net, rng)
+    d2 = filter_normalized_direction(net, rng)
+    norms = np.linalg.norm(d1) * np.linalg.norm(d2)
+    cos = float(d1 @ d2 / norms) if norms > 0 else 0.0
+    return ParamPlane(param_vector(net), np.stack([d1, d2]), ("direction 1", "direction 2"),
+                      "Two random directions, filter-normalised (each neuron's part scaled to "
+                      f"that neuron's norm; cos of the angle between them {cos:.2f}). "
+                      "1 on an axis = every neuron moved by its own size.")
+
+
+def three_point_plane(points: list[np.ndarray], names: list[str]) -> ParamPlane:
+    """The plane through three parameter vectors p₀, p₁, p₂ (P,), with an orthonormal basis
+    (Gram–Schmidt of p₁ - p₀ and p₂ - p₀), so distances on it are true distances in
+    parameter space. p₀ sits at (0, 0), p₁ on the first axis."""
+    p0, p1, p2 = (np.asarray(p, dtype=float) for p in points)
+    u, v = p1 - p0, p2 - p0
+    if np.linalg.norm(u) == 0:
+        raise ValueError(f"{names[0]} and {names[1]} are the same point")
+    d1 = u / np.linalg.norm(u)
+    w = v - (v @ d1) * d1
+    # Rounding leaves ~1e-16·|v| of a vector on the line: call that collinear.
+    if np.linalg.norm(w) <= 1e-9 * max(np.linalg.norm(v), np.linalg.norm(u)):
+        raise ValueError(f"{', '.join(names)} lie on one line: they span no plane")
+    d2 = w / np.linalg.norm(w)
+    return ParamPlane(p0, np.stack([d1, d2]), ("distance along " + f"{names[0]} → {names[1]}",
+                                               "distance across"),
+                      f"The plane through {', '.join(names)} (axes in parameter-space "
+                      f"distance, {names[0]} at the origin).")
+
+
+# --- the cost of many parameter vectors at once -------------------------------------------
+@dataclass(frozen=True)
+class CostFunction:
+    """cost(θ) of one architecture on fixed data. X (n, sizes[0]), Y (n, sizes[-1])."""
+
+    layer_sizes: tuple[int, ...]
+    acts: tuple[Activation, ...]
+    X: np.ndarray
+    Y: np.ndarray
+    loss: str
+    reduction: str
+    regularization: str
+    reg_rate: float
+
+    @classmethod
+    def of(cls, tr: Trainer) -> CostFunction:
+        """The cost ``tr`` minimises: its training set, loss, reduction and penalty."""
+        return cls(tuple(tr.net.layer_sizes), tuple(tr.net.acts), tr.X, tr.Y, tr.loss,
+                   tr.reduction, check_regularization(tr.regularization, tr.reg_rate),
+                   float(tr.reg_rate))
+
+    @property
+    def multiply_adds(self) -> int:
+        """Multiply-adds of one parameter vector's forward pass over the data."""
+        s = self.layer_sizes
+        return len(self.X) * sum(a * b for a, b in zip(s[:-1], s[1:], strict=True))
+
+    def chunk(self) -> int:
+        """Parameter vectors per batched pass, so no array exceeds CHUNK_FLOATS."""
+        return max(1, CHUNK_FLOATS // (len(self.X) * max(self.layer_sizes)))
+
+    def __call__(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """thetas (G, P) -> (data loss (G,), penalty (G,)); their sum is the cost."""
+        thetas = np.atleast_2d(np.asarray(thetas, dtype=float))
+        step = self.chunk()
+        data = np.concatenate([self.data_loss(thetas[i:i + step])
+                               for i in range(0, len(thetas), step)])
+        return data, self.penalty(thetas)
+
+    def data_loss(self, thetas: np.ndarray) -> np.ndarray:
+        """thetas (g, P) -> data loss (g,), every network run over X in one batched pass."""
+        g, n = len(thetas), len(self.X)
+        a = self.X  # (n, sizes[0]): shared, broadcast against the g weight stacks
+        sizes = self.layer_sizes
+        with np.errstate(all="ignore"):  # a far corner may overflow: its cost is inf there
+            for (ws, bs), act, n_in, n_out in zip(param_slices(sizes), self.acts, sizes[:-1],
+                                                  sizes[1:], strict=True):
+                W = thetas[:, ws].reshape(g, n_in, n_out)
+                b = thetas[:, bs].reshape(g, 1, n_out)
+                z = np.matmul(a, W) + b  # (g, n, n_out): z = a_prev @ W + b per network
+                # Activations work on (samples, units): softmax normalises along axis 1.
+                a = act.f(z.reshape(g * n, n_out)).reshape(g, n, n_out)
+            k = sizes[-1]
+            Y = np.broadcast_to(self.Y, (g, n, k)).reshape(g * n, k)
+            costs = per_sample_cost(a.reshape(g * n, k), Y, self.loss, z.reshape(g * n, k))
+            return costs.reshape(g, n).sum(axis=1) * reduction_scale(self.reduction, n)
+
+    def penalty(self, thetas: np.ndarray) -> np.ndarray:
+        """thetas (G, P) -> rate · Σ_layers penalty(W[i]) (G,); biases are never penalised.
+        The same sums as ``regularization.penalty``, one row per parameter vector."""
+        total = np.zeros(len(thetas))
+        if self.regularization == "none" or self.reg_rate == 0:
+            return total
+        for ws, _ in param_slices(self.layer_sizes):
+            W = thetas[:, ws]
+            total = total + (np.sum(np.abs(W), axis=1) if self.regularization == "l1"
+                             else 0.5 * np.sum(W * W, axis=1))
+        return self.reg_rate * total
+
+
+# --- the surface --------------------------------------------------------------------------
+def grid_coords(extent: tuple[float, float, float, float], resolution: int):
+    """alphas (R,), betas (R,) and the grid's (α, β) pairs (R·R, 2), row-major with α
+    varying fastest, so row r of the surface is β = betas[r] (Plotly's z[y][x])."""
+    amin, amax, bmin, bmax = extent
+    alphas = np.linspace(amin, amax, resolution)
+    betas = np.linspace(bmin, bmax, resolution)
+    A, B = np.meshgrid(alphas, betas)
+    return alphas, betas, np.column_stack([A.ravel(), B.ravel()])
+
+
+@dataclass(frozen=True)
+class Surface:
+    """The cost over the grid: data_loss and penalty (R, R), row r at β = betas[r]."""
+
+    alphas: np.ndarray
+    betas: np.ndarray
+    data_loss: np.ndarray
+    penalty: np.ndarray
+
+    @property
+    def cost(self) -> np.ndarray:
+        return self.data_loss + self.penalty
+
+
+def affordable_resolution(cost: CostFunction, wanted: int, minimum: int = 11) -> int:
+    """The finest grid up to ``wanted``×``wanted`` whose evaluation stays under MAX_WORK
+    multiply-adds (a large upload on a deep network gets a coarser grid, not a long wait)."""
+    fits = int(np.sqrt(MAX_WORK / max(cost.multiply_adds, 1)))
+    return max(minimum, min(int(wanted), fits))
+
+
+def evaluate_surface(cost: CostFunction, plane: ParamPlane,
+                     extent: tuple[float, float, float, float], resolution: int) -> Surface:
+    """The cost at every point of a resolution×resolution grid over ``extent`` of ``plane``,
+    parameter vectors built a chunk at a time (never all R²×P at once)."""
+    alphas, betas, coords = grid_coords(extent, resolution)
+    step = cost.chunk()
+    parts = [cost(plane.params(coords[i:i + step])) for i in range(0, len(coords), step)]
+    data = np.concatenate([p[0] for p in parts]).reshape(resolution, resolution)
+    pen = np.concatenate([p[1] for p in parts]).reshape(resolution, resolution)
+    return Surface(alphas, betas, data, pen)
+
+
+def square_extent(span: float) -> tuple[float, float, float, float]:
+    return (-float(span), float(span), -float(span), float(span))
+
+
+def fit_extent(coords: np.ndarray, margin: float = 0.15,
+               least: float = 1e-3) -> tuple[float, float, float, float]:
+    """A box around plane coordinates (m, 2), padded by ``margin`` of its larger side on
+    every side (and at least ``least`` wide), so a path is never drawn on the edge."""
+    lo, hi = coords.min(axis=0), coords.max(axis=0)
+    pad = max(float(np.max(hi - lo)) * margin, least)
+    return (float(lo[0] - pad), float(hi[0] + pad), float(lo[1] - pad), float(hi[1] + pad))
+
+
+# --- paths --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Path:
+    """Parameters (m, P) after the steps ``steps`` (m,) of one run; ``note`` says why it
+    stops early, if it does."""
+
+    name: str
+    steps: np.ndarray
+    params: np.ndarray
+    note: str = ""
+
+
+def path_steps(last: int, keyframes, max_points: int = MAX_PATH_POINTS,
+               max_replay: int = MAX_REPLAY) -> np.ndarray:
+    """The steps 0..last to visit, at most ``max_points``, always 0 and ``last``.
+
+    ``Trainer.goto(s)`` restores the keyframe before step s and replays from there; a
+    wanted step further than max_replay/max_points past its keyframe is moved to the step
+    just after that keyframe (one step to replay), so the whole walk replays at most about
+    ``max_replay`` steps however long the run.
+    """
+    wanted = np.unique(np.round(np.linspace(0, last, min(max_points, last + 1))).astype(int))
+    kf = np.array(sorted(k for k in keyframes if k <= last))
+    gap = max(1, max_replay // len(wanted))
+    steps = []
+    for s in wanted:
+        k = kf[np.searchsorted(kf, max(s - 1, 0), side="right") - 1]  # the one goto uses
+        steps.append(s if s - k <= gap or s == last else k + 1)
+    return np.unique(steps)
+
+
+def training_path(tr: Trainer, max_points: int = MAX_PATH_POINTS,
+                  max_replay: int = MAX_REPLAY) -> Path:
+    """The parameters the run went through from step 0 to ``tr.step``, recovered exactly on
+    a fork (``goto`` replays the recorded run, settings changes included)."""
+    fork = tr.fork()
+    steps = path_steps(tr.step, tr.keyframes, max_points, max_replay)
+    params = np.empty((len(steps), tr.net.n_params))
+    for row, s in enumerate(steps):
+        fork.goto(int(s))
+        params[row] = param_vector(fork.net)
+    return Path("training", steps, params)
+
+
+def optimizer_paths(tr: Trainer, n_steps: int, hyperparams: dict[str, dict[str, float]],
+                    start: int | None = None) -> list[Path]:
+    """Each optimizer (name -> its settings) trained for ``n_steps`` on a fork from step
+    ``start`` (default: the current step, from its beginning): the same start, the same
+    batches in the same order, each with fresh optimizer state."""
+    n_steps = min(int(n_steps), MAX_COMPARE_STEPS)
+    paths = []
+    for name, settings in hyperparams.items():
+        fork = tr.fork()
+        fork.goto(tr.step if start is None else int(start))
+        fork.set_optimizer(name, **settings)
+        steps, params, note = [fork.step], [param_vector(fork.net)], ""
+        for _ in range(n_steps):
+            fork.finish_step()
+            if fork.diverged is not None:  # its weights are the broken ones: not drawn
+                note = f"diverged at step {fork.diverged.step}"
+                break
+            steps.append(fork.step)
+            params.append(param_vector(fork.net))
+        paths.append(Path(name, np.array(steps), np.array(params), note))
+    return paths
+
+
+@dataclass(frozen=True)
+class ProjectedPath:
+    """A path seen on a plane: coords (m, 2), distance from the plane (m,), the cost at the
+    projected point (on the surface drawn) and at the path's own parameters (m,)."""
+
+    name: str
+    steps: np.ndarray
+    coords: np.ndarray
+    residual: np.ndarray
+    cost_on_plane: np.ndarray
+    cost: np.ndarray
+    note: str = ""
+
+
+def project_path(cost: CostFunction, plane: ParamPlane, path: Path) -> ProjectedPath:
+    coords, residual = plane.project(path.params)
+    on_plane = sum(cost(plane.params(coords)))
+    own = sum(cost(path.params))
+    return ProjectedPath(path.name, path.steps, coords, residual, on_plane, own, path.note)

@@ -1,0 +1,78 @@
+"""Loss surface: the cost over a 2-D slice of parameter space around the run, with the
+path training took, and SGD, Momentum and Adam from one start, drawn on it."""
+
+import numpy as np
+import streamlit as st
+
+import backprop_core as bc
+from ui import session, surface_view
+from ui.charts import chart
+from viz.surface import PATH_NAMES, surface_figure
+
+INTRO = ("A network's cost depends on every weight at once; here it is drawn over a plane "
+         "through that space: two directions chosen from the current weights (or the plane "
+         "through three saved weights), the cost computed exactly at every grid point. "
+         "Paths are projected onto the plane, so a path that leaves it is shown at its "
+         "nearest point; hover a path for its own cost and how far it is from the plane.")
+
+
+def cost_caption(tr: bc.Trainer) -> str:
+    """What is plotted, in words: the number the optimizer minimises."""
+    how = "averaged over" if tr.reduction == "mean" else "summed over"
+    what = f"data loss ({tr.loss}) {how} the {len(tr.X)} training points"
+    if tr.regularization != "none" and tr.reg_rate > 0:
+        what += f" + {tr.regularization.upper()} penalty (rate {tr.reg_rate:g})"
+    return (f"Plotted: the cost = {what}, the number the optimizer minimises (the "
+            "Playground's train loss).")
+
+
+def path_caption(result: surface_view.Result) -> str:
+    """How far each path is from the plane: 0 means it lies in it."""
+    parts = []
+    for p in result.paths:
+        name = PATH_NAMES.get(p.name, p.name)
+        parts.append(f"{name}: {len(p.steps)} points, steps {p.steps[0]}–{p.steps[-1]}, "
+                     f"at most {np.max(p.residual):.3g} from the plane "
+                     f"(median {np.median(p.residual):.3g})" + (f"; {p.note}" if p.note else ""))
+    return "  \n".join(parts)
+
+
+def grid_caption(result: surface_view.Result) -> str:
+    r = len(result.surface.alphas)
+    text = f"Grid {r}×{r} = {r * r:,} weight settings, evaluated in {result.seconds:.2f} s."
+    if r < result.wanted_resolution:
+        text += (f" ({result.wanted_resolution}×{result.wanted_resolution} would cost too "
+                 "much for this network and data: coarsened.)")
+    return text
+
+
+def draw(tr: bc.Trainer, settings: surface_view.Settings) -> None:
+    points = surface_view.saved(tr.net)
+    try:
+        result = surface_view.result(tr, settings, points)
+    except ValueError as exc:
+        st.info(str(exc))
+        return
+    title = f"Cost over the plane, step {tr.step}"
+    fig = surface_figure(result.surface, result.plane, result.paths, result.points,
+                         result.point_costs, kind=settings.kind, log=settings.log, title=title)
+    chart(fig, "surface_chart")
+    st.caption(cost_caption(tr) + " " + result.plane.description)
+    if result.paths:
+        st.caption(path_caption(result))
+    st.caption(grid_caption(result))
+
+
+def main() -> None:
+    session.set_playing(False)  # Play lives on the Playground: leaving it pauses
+    st.markdown("## Loss surface")
+    st.markdown(INTRO)
+    tr = session.trainer()
+    if tr.diverged is not None:
+        st.error(tr.diverged.message + " Go back to it on the Playground (Undo).")
+        return
+    settings = surface_view.controls(tr)
+    draw(tr, settings)
+
+
+main()

@@ -1,0 +1,275 @@
+"""The Loss surface page's pieces: its settings, the weights saved as points, and the
+computation behind the figure (``compute`` is plain Python, testable without Streamlit).
+
+Session state: two keys of its own, ``surface_saved`` (the saved points) and
+``surface_cache`` (the last result, so redrawing as contours or 3-D costs nothing). They
+belong in ui/session.py, the one module meant to own session state; they live here until
+it takes them over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core import surface as sf
+from backprop_core.config import LEARNING_RATES
+
+SAVED_KEY, CACHE_KEY = "surface_saved", "surface_cache"
+MAX_SAVED = 6
+RESOLUTIONS = (21, 31, 41, 51, 61, 71, 81)
+SPANS = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0)
+COMPARE_STEPS = (10, 25, 50, 100, 200, 300)
+DIRECTIONS = {"random": "Two random directions (filter-normalised)",
+              "params": "Two parameters",
+              "points": "The plane through three saved points"}
+KINDS = {"contour": "Contours", "surface": "3-D surface"}
+EXTENTS = {"span": "± span around the origin", "fit": "Fit the paths and points"}
+STARTS = {"now": "the current weights", "zero": "step 0"}
+
+
+@dataclass(frozen=True)
+class SavedPoint:
+    """Weights saved to span a plane: θ (P,) of a network of ``layer_sizes`` at ``step``."""
+
+    label: str
+    step: int
+    layer_sizes: tuple[int, ...]
+    params: np.ndarray
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the figure depends on besides the run (hashable: part of the cache key)."""
+
+    directions: str = "random"
+    param_i: int = 0
+    param_j: int = 1
+    seed: int = 0
+    points: tuple[int, ...] = ()  # indices into the saved points, for "points"
+    resolution: int = 41
+    extent: str = "span"
+    span: float = 1.0
+    kind: str = "contour"
+    log: bool = False
+    show_training: bool = True
+    compare: bool = True
+    compare_steps: int = 50
+    compare_from: str = "now"
+    lrs: tuple[float, float, float] = (0.03, 0.03, 0.03)  # SGD, Momentum, Adam
+    momentum: float = 0.9
+
+
+@dataclass(frozen=True)
+class Result:
+    plane: sf.ParamPlane
+    surface: sf.Surface
+    paths: list[sf.ProjectedPath]
+    points: list[tuple[str, np.ndarray]]  # (label, plane coords (2,))
+    point_costs: list[float]
+    wanted_resolution: int
+    seconds: float  # the grid's evaluation alone
+
+
+# --- saved points ---------------------------------------------------------------------------
+def saved(net: bc.Network) -> list[SavedPoint]:
+    """The points saved for this architecture (others cannot lie in its parameter space)."""
+    sizes = tuple(net.layer_sizes)
+    return [p for p in st.session_state.get(SAVED_KEY, []) if p.layer_sizes == sizes]
+
+
+def save_point(tr: bc.Trainer) -> None:
+    """Keep the current weights (the last MAX_SAVED are kept; the same weights once)."""
+    theta = sf.param_vector(tr.net)
+    points = [p for p in st.session_state.get(SAVED_KEY, [])
+              if not (p.layer_sizes == tuple(tr.net.layer_sizes)
+                      and np.array_equal(p.params, theta))]
+    label = f"step {tr.step}"
+    if any(p.label == label for p in points):  # same step, other weights (another run)
+        label = f"step {tr.step} ({len(points) + 1})"
+    points.append(SavedPoint(label, tr.step, tuple(tr.net.layer_sizes), theta))
+    st.session_state[SAVED_KEY] = points[-MAX_SAVED:]
+
+
+def clear_points() -> None:
+    st.session_state[SAVED_KEY] = []
+
+
+# --- the computation ------------------------------------------------------------------------
+def compared_hyperparams(s: Settings) -> dict[str, dict[str, float]]:
+    sgd, momentum, adam = s.lrs
+    return {"sgd": {"lr": sgd}, "momentum": {"lr": momentum, "momentum": s.momentum},
+            "adam": {"lr": adam}}
+
+
+def make_plane(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> sf.ParamPlane:
+    """The plane the settings ask for (ValueError, said on the page, if it cannot be)."""
+    if s.directions == "params":
+        return sf.parameter_plane(tr.net, s.param_i, s.param_j)
+    if s.directions == "random":
+        return sf.random_plane(tr.net, np.random.default_rng(s.seed))
+    chosen = [points[i] for i in s.points if i < len(points)]
+    if len(chosen) != 3:
+        raise ValueError("Choose three saved points: save the weights at three steps "
+                         "(Save current weights), then pick them here.")
+    return sf.three_point_plane([p.params for p in chosen], [p.label for p in chosen])
+
+
+def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
+    """Plane, paths projected onto it, markers, then the cost over the grid."""
+    cost = sf.CostFunction.of(tr)
+    plane = make_plane(tr, s, points)
+    paths = [sf.training_path(tr)] if s.show_training else []
+    if s.compare:
+        start = 0 if s.compare_from == "zero" else None
+        paths += sf.optimizer_paths(tr, s.compare_steps, compared_hyperparams(s), start)
+    projected = [sf.project_path(cost, plane, p) for p in paths]
+    marks = [(f"now (step {tr.step})", sf.param_vector(tr.net))]
+    if s.directions == "points":
+        marks += [(points[i].label, points[i].params) for i in s.points]
+    coords, _ = plane.project(np.array([theta for _, theta in marks]))
+    point_costs = list(sum(cost(plane.params(coords))))
+    labelled = [(label, c) for (label, _), c in zip(marks, coords, strict=True)]
+    extent = choose_extent(s, coords, projected)
+    resolution = sf.affordable_resolution(cost, s.resolution)
+    started = time.perf_counter()
+    surface = sf.evaluate_surface(cost, plane, extent, resolution)
+    return Result(plane, surface, projected, labelled, point_costs, s.resolution,
+                  time.perf_counter() - started)
+
+
+def choose_extent(s: Settings, marks: np.ndarray, paths: list[sf.ProjectedPath]):
+    """± span around the origin; or a box around the paths and points. A plane through
+    saved points always holds those three points."""
+    if s.extent == "fit":
+        return sf.fit_extent(np.vstack([marks, *[p.coords for p in paths]]))
+    if s.directions == "points":
+        return sf.fit_extent(marks[1:], margin=0.3)
+    return sf.square_extent(s.span)
+
+
+def cache_key(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> tuple:
+    """What the result depends on: the run (its weights, step, cost, settings log), the
+    settings, and the saved points used."""
+    digest = hashlib.blake2b(sf.param_vector(tr.net).tobytes(), digest_size=16).hexdigest()
+    used = tuple(points[i].label for i in s.points if i < len(points)) \
+        if s.directions == "points" else ()
+    return (id(tr), tr.step, tr.phase_index, digest, tr.loss, tr.reduction,
+            tr.regularization, tr.reg_rate, len(tr.events), len(tr.X), s, used)
+
+
+def result(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
+    """The result for these settings: the cached one when nothing changed, else computed
+    (with a spinner: replaying the run and the grid take up to a few seconds)."""
+    key = cache_key(tr, s, points)
+    cached = st.session_state.get(CACHE_KEY)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with st.spinner(f"Evaluating the cost on {s.resolution}×{s.resolution} points and "
+                    "replaying the paths…"):
+        value = compute(tr, s, points)
+    st.session_state[CACHE_KEY] = (key, value)
+    return value
+
+
+# --- widgets --------------------------------------------------------------------------------
+def nearest_lr(lr: float) -> float:
+    return min(LEARNING_RATES, key=lambda v: abs(math.log(v) - math.log(lr)))
+
+
+def plane_controls(tr: bc.Trainer, points: list[SavedPoint]) -> dict:
+    """The directions and what each needs: two parameters, a seed, or three saved points."""
+    directions = st.radio("Directions", list(DIRECTIONS), format_func=DIRECTIONS.get,
+                          horizontal=True, key="w_surface_dirs")
+    out = {"directions": directions}
+    if directions == "params":
+        names = sf.param_labels(tr.net.layer_sizes)
+        cols = st.columns(2)
+        out["param_i"] = cols[0].selectbox("First parameter (x)", range(len(names)),
+                                           format_func=names.__getitem__, index=0,
+                                           key="w_surface_pi")
+        out["param_j"] = cols[1].selectbox("Second parameter (y)", range(len(names)),
+                                           format_func=names.__getitem__, index=1,
+                                           key="w_surface_pj")
+    elif directions == "random":
+        out["seed"] = int(st.number_input("Seed of the directions", 0, 10_000, 0,
+                                          key="w_surface_seed"))
+    else:
+        out["points"] = point_controls(tr, points)
+    return out
+
+
+def point_controls(tr: bc.Trainer, points: list[SavedPoint]) -> tuple[int, ...]:
+    cols = st.columns([1, 1, 3], vertical_alignment="bottom")
+    cols[0].button("Save current weights", key="b_surface_save", on_click=save_point,
+                   args=(tr,), help=f"Keep the weights of step {tr.step} as a point (the "
+                   f"last {MAX_SAVED} are kept). Step on the Playground, save again.")
+    cols[1].button("Clear saved", key="b_surface_clear", on_click=clear_points,
+                   disabled=not points)
+    labels = [p.label for p in points]
+    chosen = cols[2].multiselect("Three saved points", range(len(points)),
+                                 default=list(range(len(points)))[-3:],
+                                 format_func=labels.__getitem__, max_selections=3,
+                                 key=f"w_surface_points_{len(points)}")
+    return tuple(sorted(chosen))
+
+
+def view_controls(directions: str) -> dict:
+    cols = st.columns([2, 2, 2, 2, 1], vertical_alignment="bottom")
+    out = {"resolution": cols[0].select_slider("Grid", RESOLUTIONS, value=41,
+                                               format_func=lambda r: f"{r}×{r}",
+                                               key="w_surface_res")}
+    out["extent"] = cols[1].radio("Extent", list(EXTENTS), format_func=EXTENTS.get,
+                                  key="w_surface_extent")
+    out["span"] = cols[2].select_slider(
+        "Span", SPANS, value=1.0, key="w_surface_span",
+        disabled=out["extent"] == "fit" or directions == "points",
+        help="How far the grid reaches from the origin along each direction. Random "
+             "directions: 1 = every neuron moved by its own norm. Parameters: in their units.")
+    out["kind"] = cols[3].radio("Show as", list(KINDS), format_func=KINDS.get,
+                                horizontal=True, key="w_surface_kind")
+    out["log"] = cols[4].checkbox("log scale", key="w_surface_log",
+                                  help="Colour (and height) by log₁₀ of the cost: shows the "
+                                       "shape of a deep valley next to steep walls.")
+    return out
+
+
+def path_controls(tr: bc.Trainer) -> dict:
+    out = {"show_training": st.checkbox("The path training took (step 0 → now)", value=True,
+                                        key="w_surface_training")}
+    cols = st.columns([2, 2, 2], vertical_alignment="bottom")
+    out["compare"] = cols[0].checkbox("SGD, Momentum and Adam from the same start",
+                                      value=True, key="w_surface_compare")
+    out["compare_steps"] = cols[1].select_slider("Steps each", COMPARE_STEPS, value=50,
+                                                 key="w_surface_steps",
+                                                 disabled=not out["compare"])
+    out["compare_from"] = cols[2].radio("Starting from", list(STARTS),
+                                        format_func=STARTS.get, horizontal=True,
+                                        key="w_surface_from", disabled=not out["compare"])
+    lr = nearest_lr(tr.optimizer.lr)
+    cols = st.columns(4)
+    lrs = tuple(cols[i].select_slider(f"{name} learning rate", LEARNING_RATES, value=lr,
+                                      key=f"w_surface_lr_{key}", disabled=not out["compare"])
+                for i, (key, name) in enumerate((("sgd", "SGD"), ("momentum", "Momentum"),
+                                                 ("adam", "Adam"))))
+    out["lrs"] = tuple(float(v) for v in lrs)
+    out["momentum"] = float(cols[3].select_slider(
+        "Momentum μ", (0.0, 0.5, 0.8, 0.9, 0.95, 0.99), value=0.9, key="w_surface_mu",
+        disabled=not out["compare"]))
+    return out
+
+
+def controls(tr: bc.Trainer) -> Settings:
+    """Every widget of the page, read into one Settings."""
+    points = saved(tr.net)
+    values = plane_controls(tr, points)
+    values |= view_controls(values["directions"])
+    with st.expander("Paths", expanded=True):
+        values |= path_controls(tr)
+    return Settings(**values)

@@ -1,0 +1,54 @@
+"""End to end: the Loss surface page under ``streamlit run`` draws its contours with the
+run's path and the three optimizers, then the same as a 3-D surface."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import format_errors, go_to_page, open_app, wait_for_idle, wait_for_render
+from .test_playground import click
+
+pytestmark = pytest.mark.browser
+
+# What Plotly drew: each trace's type, name and number of points, read from the chart.
+TRACES_JS = """() => {
+    const gd = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+    return gd.data.map(t => ({type: t.type, name: t.name || "",
+                              n: t.x ? t.x.length : 0, rows: t.z ? t.z.length : 0}));
+}"""
+
+
+def test_loss_surface_contours_paths_and_3d(page, app_server, artifacts_dir):
+    open_app(page, app_server, charts=3)
+    for _ in range(4):
+        click(page, "Step")
+    go_to_page(page, "Loss surface")
+    page.locator("[data-testid='stPlotlyChart'] .contourlayer path").first.wait_for(
+        timeout=30000)
+    drawn = page.evaluate(TRACES_JS)
+    assert drawn[0] == {"type": "contour", "name": "cost", "n": 41, "rows": 41}
+    by_name = {t["name"]: t for t in drawn}
+    assert by_name["the run so far"]["n"] == 5  # steps 0..4
+    for name in ("SGD", "Momentum", "Adam"):
+        assert by_name[name]["n"] == 51
+    legend = page.locator("[data-testid='stPlotlyChart'] .legend").inner_text()
+    for name in ("the run so far", "SGD", "Momentum", "Adam"):
+        assert name in legend
+    assert page.get_by_text("Grid 41×41", exact=False).count() == 1
+    page.screenshot(path=str(artifacts_dir / "loss_surface_contour.png"), full_page=True)
+
+    page.get_by_text("3-D surface", exact=True).click()
+    wait_for_idle(page)
+    wait_for_render(page)
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
+        "?.data?.[0]?.type === 'surface'", timeout=30000)
+    page.locator("[data-testid='stPlotlyChart'] .gl-container canvas").first.wait_for(
+        timeout=30000)
+    page.wait_for_timeout(500)  # WebGL paints on the next frames
+    assert page.evaluate(TRACES_JS)[0]["type"] == "surface"
+    page.screenshot(path=str(artifacts_dir / "loss_surface_3d.png"), full_page=True)
+
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.console_errors == [], format_errors(page.console_errors)
+    assert page.external_requests == [], format_errors(page.external_requests)

@@ -1,0 +1,179 @@
+"""AppTest for the Loss surface page: the figure holds the engine's numbers for the session's
+run, the paths it took, and each choice of plane, view and comparison."""
+
+import json
+
+import numpy as np
+import pytest
+
+from backprop_core import surface as sf
+from tests.app_helpers import diverge
+
+PAGE = "pages/loss_surface.py"
+
+
+def click(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+
+
+def on_surface(at):
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+
+
+def steps_on_playground(at, n):
+    at.switch_page("pages/playground.py").run()
+    for _ in range(n):
+        click(at, "Step")
+
+
+def figure(at) -> dict:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+def traces(fig, kind=None) -> dict:
+    return {t.get("name"): t for t in fig["data"] if kind is None or t["type"] == kind}
+
+
+def test_default_view_is_the_engines_cost_with_the_run_and_three_optimizers(at):
+    steps_on_playground(at, 3)
+    on_surface(at)
+    tr = at.session_state["trainer"]
+    fig = figure(at)
+    contour = fig["data"][0]
+    assert contour["type"] == "contour"
+    z = np.array(contour["z"], dtype=float)
+    assert z.shape == (41, 41)
+    # The same plane (seed 0), grid (span 1) and cost as the engine: the same numbers.
+    plane = sf.random_plane(tr.net, np.random.default_rng(0))
+    want = sf.evaluate_surface(sf.CostFunction.of(tr), plane, sf.square_extent(1.0), 41)
+    np.testing.assert_array_equal(z, want.cost)
+    rec = tr.history[tr.step]
+    assert z[20, 20] == pytest.approx(rec.train_loss + rec.penalty, rel=1e-12)
+    lines = traces(fig, "scatter")
+    run = lines["the run so far"]
+    assert [row[0] for row in run["customdata"]] == [0, 1, 2, 3]
+    assert run["x"][-1] == pytest.approx(0, abs=1e-12) and run["y"][-1] == pytest.approx(
+        0, abs=1e-12)
+    for name in ("SGD", "Momentum", "Adam"):
+        steps = [row[0] for row in lines[name]["customdata"]]
+        assert steps == list(range(3, 54)), name  # 50 steps each from the current step
+    assert lines["points"]["text"] == ["now (step 3)"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "data loss (bce) averaged over the 125 training points" in captions
+    assert "Grid 41×41" in captions
+
+
+def test_two_parameters_show_their_values_and_the_path_in_them(at):
+    steps_on_playground(at, 2)
+    on_surface(at)
+    at.radio(key="w_surface_dirs").set_value("params").run()
+    at.selectbox(key="w_surface_pi").set_value(2).run()
+    at.selectbox(key="w_surface_pj").set_value(5).run()
+    at.select_slider(key="w_surface_span").set_value(0.5).run()
+    assert not at.exception, at.exception
+    tr = at.session_state["trainer"]
+    theta = sf.param_vector(tr.net)
+    names = sf.param_labels(tr.net.layer_sizes)
+    fig = figure(at)
+    assert fig["layout"]["xaxis"]["title"]["text"] == names[2]
+    assert fig["layout"]["yaxis"]["title"]["text"] == names[5]
+    contour = fig["data"][0]
+    assert contour["x"][20] == pytest.approx(theta[2], abs=1e-12)
+    assert contour["x"][0] == pytest.approx(theta[2] - 0.5, abs=1e-12)
+    # The run's path, seen in these two parameters, is their value at every step.
+    run = traces(fig)["the run so far"]
+    fork = tr.fork()
+    for x, y, row in zip(run["x"], run["y"], run["customdata"], strict=True):
+        fork.goto(int(row[0]))
+        now = sf.param_vector(fork.net)
+        assert x == pytest.approx(now[2], abs=1e-12) and y == pytest.approx(now[5], abs=1e-12)
+    at.selectbox(key="w_surface_pj").set_value(2).run()
+    assert not at.exception and "two different parameters" in at.info[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_3d_surface_log_scale_and_redraws_from_the_cache(at):
+    on_surface(at)
+    cached = at.session_state["surface_cache"][1]
+    at.radio(key="w_surface_kind").set_value("surface").run()
+    fig = figure(at)
+    assert fig["data"][0]["type"] == "surface"
+    assert {t["name"] for t in fig["data"] if t["type"] == "scatter3d"} >= {
+        "SGD", "Momentum", "Adam", "the run so far"}
+    at.checkbox(key="w_surface_log").check().run()
+    fig = figure(at)
+    assert fig["layout"]["scene"]["zaxis"]["title"]["text"] == "log₁₀ cost"
+    np.testing.assert_allclose(np.array(fig["data"][0]["z"], dtype=float),
+                               np.log10(cached.surface.cost), rtol=1e-15)
+    assert at.session_state["surface_cache"][1] is cached  # only the view changed
+
+
+def test_grid_size_paths_off_and_comparison_from_step_zero(at):
+    steps_on_playground(at, 4)
+    on_surface(at)
+    at.select_slider(key="w_surface_res").set_value(21).run()
+    at.radio(key="w_surface_from").set_value("zero").run()
+    at.select_slider(key="w_surface_steps").set_value(10).run()
+    at.select_slider(key="w_surface_lr_adam").set_value(0.1).run()
+    fig = figure(at)
+    assert np.array(fig["data"][0]["z"]).shape == (21, 21)
+    lines = traces(fig, "scatter")
+    assert [row[0] for row in lines["Adam"]["customdata"]] == list(range(11))
+    # Adam at lr 0.1 is its own path from the same start as SGD's.
+    assert lines["Adam"]["x"][0] == lines["SGD"]["x"][0]
+    assert lines["Adam"]["x"][-1] != lines["SGD"]["x"][-1]
+    at.checkbox(key="w_surface_training").uncheck().run()
+    at.checkbox(key="w_surface_compare").uncheck().run()
+    names = [t.get("name") for t in figure(at)["data"]]
+    assert names == ["cost", "points"]
+
+
+def test_fit_extent_holds_every_path(at):
+    steps_on_playground(at, 6)
+    on_surface(at)
+    at.radio(key="w_surface_extent").set_value("fit").run()
+    fig = figure(at)
+    xs = [x for t in fig["data"][1:] for x in t["x"]]
+    ys = [y for t in fig["data"][1:] for y in t["y"]]
+    (x0, x1), (y0, y1) = fig["layout"]["xaxis"]["range"], fig["layout"]["yaxis"]["range"]
+    assert x0 < min(xs) and max(xs) < x1 and y0 < min(ys) and max(ys) < y1
+
+
+def test_plane_through_three_saved_points(at):
+    on_surface(at)
+    at.radio(key="w_surface_dirs").set_value("points").run()
+    assert "Choose three saved points" in at.info[0].value
+    assert not at.get("plotly_chart")
+    at.button(key="b_surface_save").click().run()  # step 0
+    for _ in range(2):
+        steps_on_playground(at, 5)
+        on_surface(at)
+        at.radio(key="w_surface_dirs").set_value("points").run()
+        at.button(key="b_surface_save").click().run()
+    assert not at.exception, at.exception
+    saved = at.session_state["surface_saved"]
+    assert [p.label for p in saved] == ["step 0", "step 5", "step 10"]
+    fig = figure(at)
+    points = traces(fig)["points"]
+    assert points["text"] == ["now (step 10)", "step 0", "step 5", "step 10"]
+    assert points["x"][1] == pytest.approx(0, abs=1e-12)  # step 0 is the origin
+    d01 = np.linalg.norm(saved[1].params - saved[0].params)
+    assert points["x"][2] == pytest.approx(d01, rel=1e-12)
+    # The run passes through all three: its path lies in the plane at those steps.
+    run = traces(fig)["the run so far"]
+    on_plane = {row[0]: row[2] for row in run["customdata"]}
+    assert all(on_plane[s] < 1e-9 for s in (0, 5, 10))
+    (x0, x1) = fig["layout"]["xaxis"]["range"]
+    assert x0 < 0 < d01 < x1
+    at.button(key="b_surface_clear").click().run()
+    assert "Choose three saved points" in at.info[0].value
+
+
+def test_a_diverged_run_is_said_not_drawn(at):
+    diverge(at)
+    on_surface(at)
+    assert at.error and "Training diverged" in at.error[0].value
+    assert not at.get("plotly_chart")

@@ -31,7 +31,7 @@ from .trainer import Trainer
 CHUNK_FLOATS = 1 << 21  # a chunk's largest activation array: 2M float64 = 16 MB
 MAX_WORK = 1.5e9  # multiply-adds one surface may cost (~1-2 s); finer grids are coarsened
 MAX_PATH_POINTS = 300
-MAX_REPLAY = 6000  # steps replayed at most to recover the training path
+MAX_REPLAY = 3000  # steps replayed (about) at most to recover the training path
 MAX_COMPARE_STEPS = 300
 
 
@@ -161,6 +161,23 @@ def three_point_plane(points: list[np.ndarray], names: list[str]) -> ParamPlane:
                                                "distance across"),
                       f"The plane through {', '.join(names)} (axes in parameter-space "
                       f"distance, {names[0]} at the origin).")
+
+
+def path_plane(params: np.ndarray, origin: np.ndarray) -> ParamPlane:
+    """The plane through ``origin`` (P,) that holds as much of a path (m, P) as a plane can:
+    its two main directions (Li et al. 2018, §7: SVD of the path relative to the origin).
+    Random directions among hundreds of dimensions are nearly orthogonal to any path, so
+    on their plane a path shows little of where it went; on this one, most of it."""
+    rel = np.asarray(params, dtype=float) - origin
+    _, sv, vt = np.linalg.svd(rel, full_matrices=False)
+    if len(sv) < 2 or sv[1] <= 1e-9 * sv[0]:
+        raise ValueError("The run's path has no second direction yet (train at least two "
+                         "steps that do not lie on one line).")
+    share = float((sv[0] ** 2 + sv[1] ** 2) / np.sum(sv ** 2))
+    return ParamPlane(origin, vt[:2].copy(), ("main direction 1", "main direction 2"),
+                      "The run's two main directions (principal components of its path "
+                      f"relative to the current weights; {share:.1%} of the path's spread "
+                      "lies in this plane). Axes in parameter-space distance.")
 
 
 # --- the cost of many parameter vectors at once -------------------------------------------
@@ -304,20 +321,27 @@ class Path:
 
 def path_steps(last: int, keyframes, max_points: int = MAX_PATH_POINTS,
                max_replay: int = MAX_REPLAY) -> np.ndarray:
-    """The steps 0..last to visit, at most ``max_points``, always 0 and ``last``.
+    """The steps 0..last to visit, increasing, always with 0 and ``last``.
 
-    ``Trainer.goto(s)`` restores the keyframe before step s and replays from there; a
-    wanted step further than max_replay/max_points past its keyframe is moved to the step
-    just after that keyframe (one step to replay), so the whole walk replays at most about
-    ``max_replay`` steps however long the run.
+    ``Trainer.goto(a + o)`` restores keyframe a (the last one before that step) and replays
+    o steps. So each interval between keyframes gets its share of ``max_points`` and of
+    ``max_replay``, spread evenly over it; a long run with thinned keyframes gets the step
+    after each keyframe (one step to replay). The walk replays about ``max_replay`` steps
+    at most, plus one interval for ``last`` itself.
     """
-    wanted = np.unique(np.round(np.linspace(0, last, min(max_points, last + 1))).astype(int))
-    kf = np.array(sorted(k for k in keyframes if k <= last))
-    gap = max(1, max_replay // len(wanted))
-    steps = []
-    for s in wanted:
-        k = kf[np.searchsorted(kf, max(s - 1, 0), side="right") - 1]  # the one goto uses
-        steps.append(s if s - k <= gap or s == last else k + 1)
+    starts = sorted({0, *(int(k) for k in keyframes if k < last)})
+    ends = [*starts[1:], int(last)]
+    n = len(starts)
+    steps = [0, int(last)]
+    for a, b in zip(starts, ends, strict=True):
+        span = b - a
+        if span <= 0:
+            continue
+        # m evenly spread offsets replay about m·(span + 1)/2 steps: keep that in budget.
+        m = int(min(span, max(1, (max_points - 2) // n),
+                    max(1, 2 * max_replay // (n * (span + 1)))))
+        offsets = np.round(np.linspace(1, span, m)).astype(int) if m > 1 else [1]
+        steps += [a + int(o) for o in offsets]
     return np.unique(steps)
 
 

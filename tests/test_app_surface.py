@@ -172,6 +172,25 @@ def test_plane_through_three_saved_points(at):
     assert "Choose three saved points" in at.info[0].value
 
 
+def test_the_runs_own_plane_holds_its_path(at):
+    on_surface(at)
+    at.radio(key="w_surface_dirs").set_value("path").run()
+    assert "no second direction" in at.info[0].value  # step 0: no path yet
+    steps_on_playground(at, 30)
+    on_surface(at)
+    at.radio(key="w_surface_dirs").set_value("path").run()
+    assert not at.exception, at.exception
+    fig = figure(at)
+    run = traces(fig)["the run so far"]
+    residual = np.array([row[2] for row in run["customdata"]])
+    tr = at.session_state["trainer"]
+    spread = np.linalg.norm(sf.training_path(tr).params[0] - sf.param_vector(tr.net))
+    assert residual.max() < 0.2 * spread  # the run lies (nearly) in its own plane
+    (x0, x1), (y0, y1) = fig["layout"]["xaxis"]["range"], fig["layout"]["yaxis"]["range"]
+    assert x0 < min(run["x"]) and max(run["x"]) < x1 and y0 < min(run["y"]) < y1
+    assert "main direction" in fig["layout"]["xaxis"]["title"]["text"]
+
+
 def test_a_diverged_run_is_said_not_drawn(at):
     diverge(at)
     on_surface(at)

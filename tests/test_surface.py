@@ -202,6 +202,26 @@ def test_three_point_plane_holds_its_points_at_their_distances():
         sf.three_point_plane([p0, p0, p2], ["a", "b", "c"])
 
 
+def test_path_plane_holds_most_of_the_path_and_refuses_a_line():
+    tr = trainer()
+    tr.run_steps(60)
+    path = sf.training_path(tr)
+    now = sf.param_vector(tr.net)
+    plane = sf.path_plane(path.params, now)
+    np.testing.assert_allclose(plane.basis @ plane.basis.T, np.eye(2), atol=1e-12)
+    np.testing.assert_array_equal(plane.origin, now)
+    _, residual = plane.project(path.params)
+    # No plane through the origin holds more of the path: not the random one, not two
+    # directions of the path itself.
+    _, random_residual = sf.random_plane(tr.net, np.random.default_rng(0)).project(path.params)
+    chord = sf.three_point_plane([now, path.params[0], path.params[20]], ["a", "b", "c"])
+    _, chord_residual = chord.project(path.params)
+    assert np.sum(residual**2) <= np.sum(chord_residual**2) < np.sum(random_residual**2)
+    assert "% of the path's spread" in plane.description
+    with pytest.raises(ValueError, match="no second direction"):
+        sf.path_plane(path.params[[0, -1]], now)
+
+
 def test_training_path_is_the_recorded_run_with_a_settings_change():
     tr = trainer(batch_size=7)
     tr.run_steps(30)

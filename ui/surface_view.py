@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -28,7 +28,8 @@ SPANS = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0)
 COMPARE_STEPS = (10, 25, 50, 100, 200, 300)
 DIRECTIONS = {"random": "Two random directions (filter-normalised)",
               "params": "Two parameters",
-              "points": "The plane through three saved points"}
+              "points": "The plane through three saved points",
+              "path": "The run's two main directions (PCA of its path)"}
 KINDS = {"contour": "Contours", "surface": "3-D surface"}
 EXTENTS = {"span": "± span around the origin", "fit": "Fit the paths and points"}
 STARTS = {"now": "the current weights", "zero": "step 0"}
@@ -108,8 +109,11 @@ def compared_hyperparams(s: Settings) -> dict[str, dict[str, float]]:
             "adam": {"lr": adam}}
 
 
-def make_plane(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> sf.ParamPlane:
+def make_plane(tr: bc.Trainer, s: Settings, points: list[SavedPoint],
+               run: sf.Path | None = None) -> sf.ParamPlane:
     """The plane the settings ask for (ValueError, said on the page, if it cannot be)."""
+    if s.directions == "path":
+        return sf.path_plane(run.params, sf.param_vector(tr.net))
     if s.directions == "params":
         return sf.parameter_plane(tr.net, s.param_i, s.param_j)
     if s.directions == "random":
@@ -124,8 +128,9 @@ def make_plane(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> sf.Para
 def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
     """Plane, paths projected onto it, markers, then the cost over the grid."""
     cost = sf.CostFunction.of(tr)
-    plane = make_plane(tr, s, points)
-    paths = [sf.training_path(tr)] if s.show_training else []
+    run = sf.training_path(tr) if s.show_training or s.directions == "path" else None
+    plane = make_plane(tr, s, points, run)
+    paths = [run] if s.show_training else []
     if s.compare:
         start = 0 if s.compare_from == "zero" else None
         paths += sf.optimizer_paths(tr, s.compare_steps, compared_hyperparams(s), start)
@@ -136,7 +141,7 @@ def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
     coords, _ = plane.project(np.array([theta for _, theta in marks]))
     point_costs = list(sum(cost(plane.params(coords))))
     labelled = [(label, c) for (label, _), c in zip(marks, coords, strict=True)]
-    extent = choose_extent(s, coords, projected)
+    extent = choose_extent(s, coords, projected, plane, run)
     resolution = sf.affordable_resolution(cost, s.resolution)
     started = time.perf_counter()
     surface = sf.evaluate_surface(cost, plane, extent, resolution)
@@ -144,13 +149,16 @@ def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
                   time.perf_counter() - started)
 
 
-def choose_extent(s: Settings, marks: np.ndarray, paths: list[sf.ProjectedPath]):
+def choose_extent(s: Settings, marks: np.ndarray, paths: list[sf.ProjectedPath],
+                  plane: sf.ParamPlane, run: sf.Path | None):
     """± span around the origin; or a box around the paths and points. A plane through
-    saved points always holds those three points."""
+    saved points always holds those three points, the run's own plane the whole run."""
     if s.extent == "fit":
         return sf.fit_extent(np.vstack([marks, *[p.coords for p in paths]]))
     if s.directions == "points":
         return sf.fit_extent(marks[1:], margin=0.3)
+    if s.directions == "path":
+        return sf.fit_extent(np.vstack([marks, plane.project(run.params)[0]]), margin=0.3)
     return sf.square_extent(s.span)
 
 
@@ -160,8 +168,9 @@ def cache_key(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> tuple:
     digest = hashlib.blake2b(sf.param_vector(tr.net).tobytes(), digest_size=16).hexdigest()
     used = tuple(points[i].label for i in s.points if i < len(points)) \
         if s.directions == "points" else ()
+    computed = replace(s, kind="contour", log=False)  # how it is shown costs nothing
     return (id(tr), tr.step, tr.phase_index, digest, tr.loss, tr.reduction,
-            tr.regularization, tr.reg_rate, len(tr.events), len(tr.X), s, used)
+            tr.regularization, tr.reg_rate, len(tr.events), len(tr.X), computed, used)
 
 
 def result(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
@@ -229,7 +238,7 @@ def view_controls(directions: str) -> dict:
                                   key="w_surface_extent")
     out["span"] = cols[2].select_slider(
         "Span", SPANS, value=1.0, key="w_surface_span",
-        disabled=out["extent"] == "fit" or directions == "points",
+        disabled=out["extent"] == "fit" or directions in ("points", "path"),
         help="How far the grid reaches from the origin along each direction. Random "
              "directions: 1 = every neuron moved by its own norm. Parameters: in their units.")
     out["kind"] = cols[3].radio("Show as", list(KINDS), format_func=KINDS.get,

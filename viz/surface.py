@@ -142,8 +142,9 @@ def surface_figure(surface: Surface, plane: ParamPlane, paths: list[ProjectedPat
     x_title, y_title = plane.labels
     layout = {
         "title": {"text": title, "font": {"size": 14}}, "height": height,
-        "margin": {"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
-        "legend": {"orientation": "h", "y": -0.12, "x": 0},
+        "margin": {"l": 60, "r": 20, "t": 50 if title else 20, "b": 100},
+        # Below the x-axis title, in one row: the paths' names and where each stopped.
+        "legend": {"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
         "hoverlabel": {"namelength": -1},
     }
     if kind == "contour":
@@ -159,6 +160,7 @@ def surface_figure(surface: Surface, plane: ParamPlane, paths: list[ProjectedPat
                            "zaxis": {"title": {"text": "log₁₀ cost" if log else "cost"}},
                            "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.6}}
         layout["margin"] = {"l": 0, "r": 0, "t": 50 if title else 10, "b": 10}
+        layout["legend"] = {"x": 0, "y": 1, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.7)"}
     return {"data": data, "layout": layout}
 
 

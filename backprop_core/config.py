@@ -14,6 +14,7 @@ from .datasets import DATASETS, Dataset, check_dataset_args, make_dataset
 from .features import FEATURES, apply_features
 from .network import Network
 from .optimizers import make_optimizer
+from .schedules import SCHEDULES, Schedule
 from .trainer import Trainer
 
 # Output activation and loss, paired so that the output delta is the simple, exact y - t.
@@ -78,6 +79,14 @@ class RunConfig:
     regularization: str = "none"
     reg_rate: float = 0.0
     reduction: str = "mean"
+    # Learning-rate schedule (backprop_core.schedules): it scales ``lr`` per update.
+    schedule: str = "constant"
+    sched_step: int = 100  # step decay: every this many updates...
+    sched_gamma: float = 0.5  # ...times this (exponential: every update)
+    sched_tmax: int = 1000  # cosine: updates to reach sched_min
+    sched_min: float = 0.0
+    sched_warmup: int = 100  # warm-up: updates from sched_start × lr to lr
+    sched_start: float = 0.1
     # dataset "custom": the data come from outside (an upload), not from a generator;
     # then ``custom_task`` says what they are and ``features`` is ignored (raw columns).
     custom_task: str = "binary"
@@ -114,6 +123,11 @@ class RunConfig:
     @property
     def pairing(self) -> str:
         return AUTO_PAIRING[self.task] if self.output == "auto" else self.output
+
+    def lr_schedule(self) -> Schedule:
+        return Schedule(self.schedule, step_size=self.sched_step, gamma=self.sched_gamma,
+                        t_max=self.sched_tmax, eta_min=self.sched_min,
+                        warmup_steps=self.sched_warmup, start_factor=self.sched_start)
 
     def optimizer_hyperparams(self) -> dict[str, float]:
         if self.optimizer == "momentum":
@@ -160,6 +174,12 @@ def check(c: RunConfig) -> None:
                          "in [-1, 1] for regression)")
     if c.reduction not in ("mean", "sum"):
         raise ValueError("reduction: 'mean' or 'sum'")
+    if c.schedule not in SCHEDULES:
+        raise ValueError(f"schedule: one of {SCHEDULES}")
+    try:
+        c.lr_schedule()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"schedule settings: {exc}") from None
 
 
 def _labels_fit(c: RunConfig) -> bool:
@@ -193,6 +213,37 @@ def with_points(data: Dataset, points) -> Dataset:
                    np.vstack([data.Y_train, Y]), data.X_test, data.Y_test, data.n_classes)
 
 
+def point_sample(c: RunConfig, raw, label: float) -> tuple[np.ndarray, np.ndarray]:
+    """A point drawn at ``raw`` = (x₁, x₂) with ``label`` (a class index, or a target in
+    [-1, 1] for regression) as a training sample: (network inputs, target row)."""
+    if c.is_custom:
+        raise ValueError("points are drawn on the built-in 2-D data sets only")
+    if not _label_fits(c, float(label)):
+        raise ValueError(f"label {label!r} is not a class of this data set (or a target "
+                         "in [-1, 1] for regression)")
+    x = inputs(c, np.array([[float(raw[0]), float(raw[1])]]))[0]
+    if c.task == "regression":
+        return x, np.array([float(label)])
+    if c.task == "binary":
+        return x, np.array([float(label)])
+    return x, np.eye(c.n_classes)[int(label)]
+
+
+def _label_fits(c: RunConfig, label: float) -> bool:
+    if not np.isfinite(label):
+        return False
+    if c.task == "regression":
+        return abs(label) <= 1
+    k = c.n_classes if c.task == "multiclass" else 2
+    return label == round(label) and 0 <= label < k
+
+
+def label_of(y_row) -> float:
+    """A target row as a drawn point's label: its class (one-hot or 0/1) or its target."""
+    y = [float(v) for v in y_row]
+    return float(y.index(max(y))) if len(y) > 1 else y[0]
+
+
 def build(c: RunConfig, data: Dataset | None = None) -> tuple[Dataset, Trainer]:
     """The dataset and a fresh trainer for ``c`` (pass ``data`` to reuse a generated set)."""
     data = data if data is not None else make_data(c)
@@ -214,6 +265,9 @@ def build(c: RunConfig, data: Dataset | None = None) -> tuple[Dataset, Trainer]:
         regularization=c.regularization,
         reg_rate=c.reg_rate,
         task=data.task,
+        schedule=c.lr_schedule(),
+        # Points can be drawn on (and removed from) the built-in data sets' plane.
+        X_raw=None if c.is_custom else data.X_train,
     )
     return data, trainer
 
@@ -227,7 +281,7 @@ def inputs(c: RunConfig, X: np.ndarray) -> np.ndarray:
 def needs_rebuild(old: RunConfig, new: RunConfig) -> bool:
     """True when data or architecture changed; settings a trainer can take live are not."""
     live = {"optimizer", "lr", "momentum", "beta1", "beta2", "eps", "regularization",
-            "reg_rate"}
+            "reg_rate", *SCHEDULE_FIELDS}
     return any(getattr(old, f.name) != getattr(new, f.name)
                for f in fields(RunConfig) if f.name not in live)
 
@@ -240,18 +294,28 @@ def apply_live_settings(trainer: Trainer, old: RunConfig, new: RunConfig) -> Non
         trainer.set_hyperparams(**new.optimizer_hyperparams())
     if (new.regularization, new.reg_rate) != (old.regularization, old.reg_rate):
         trainer.set_regularization(new.regularization, new.reg_rate)
+    if new.lr_schedule() != old.lr_schedule():
+        trainer.set_schedule(new.lr_schedule())
+
+
+SCHEDULE_FIELDS = {"schedule": "name", "sched_step": "step_size", "sched_gamma": "gamma",
+                   "sched_tmax": "t_max", "sched_min": "eta_min",
+                   "sched_warmup": "warmup_steps", "sched_start": "start_factor"}
 
 
 def with_start_settings(c: RunConfig, trainer: Trainer) -> RunConfig:
-    """``c`` with the optimizer and regularisation the trainer started with (step 0's
-    keyframe, before any change in its settings log)."""
+    """``c`` with the optimizer, regularisation and schedule the trainer started with
+    (step 0's keyframe, before any change in its settings log)."""
     first = trainer.keyframes[0]
     return _with_settings(c, first["optimizer"]["name"], first["optimizer"]["hyperparams"],
-                          *first["regularization"])
+                          *first["regularization"], first.get("schedule", {}))
 
 
-def _with_settings(c: RunConfig, name: str, hp: dict, reg: str, rate: float) -> RunConfig:
+def _with_settings(c: RunConfig, name: str, hp: dict, reg: str, rate: float,
+                   schedule: dict) -> RunConfig:
     changes = {"optimizer": name, "lr": hp["lr"], "regularization": reg, "reg_rate": rate}
+    sched = Schedule.from_dict(schedule).to_dict()
+    changes.update({field: sched[key] for field, key in SCHEDULE_FIELDS.items()})
     for key in ("momentum", "beta1", "beta2", "eps"):
         if key in hp:
             changes[key] = hp[key]
@@ -262,4 +326,5 @@ def with_trainer_settings(c: RunConfig, trainer: Trainer) -> RunConfig:
     """``c`` with the optimizer and regularisation the trainer is using now (after a rewind
     they are the ones that were in effect at that step)."""
     return _with_settings(c, trainer.optimizer.name, trainer.optimizer.hyperparams(),
-                          trainer.regularization, trainer.reg_rate)
+                          trainer.regularization, trainer.reg_rate,
+                          trainer.schedule.to_dict())

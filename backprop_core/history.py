@@ -94,6 +94,14 @@ class History:
         for name in COLUMNS:
             self.columns[name].insert(at, getattr(record, name))
 
+    def replace_last(self, record: StepRecord) -> None:
+        """The last step's record again, for the same step (its weights or data changed
+        after it finished: an edit, a drawn point)."""
+        if record.step != self.last_step:
+            raise ValueError(f"history's last step is {self.last_step}, got {record.step}")
+        for name in COLUMNS:
+            self.columns[name][-1] = getattr(record, name)
+
     def __len__(self) -> int:
         return len(self.columns["step"])
 

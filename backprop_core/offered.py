@@ -55,6 +55,10 @@ SAMPLE_SIZES = (50, 100, 150, 200, 250, 300, 400, 500, 750, 1000)
 BETA2S = (0.9, 0.99, 0.999, 0.9999)
 MAX_WIDGET_SEED = 2**31 - 1  # the seed box's limit
 MAX_BATCH = 30
+# Learning-rate schedules: decay factors, floors, and lengths in updates.
+GAMMAS = (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999)
+MIN_RATES = (0.0, 0.00001, 0.0001, 0.001, 0.01)
+MAX_SCHEDULE_STEPS = 100_000
 
 OFFERED = {
     "noise": Grid(0.0, 0.5, 0.05),
@@ -67,6 +71,12 @@ OFFERED = {
     "beta2": Choices(BETA2S),
     "batch_size": Grid(1, MAX_BATCH, 1, integer=True),
     "reg_rate": Choices(REG_RATES, log=True),
+    "sched_step": Grid(1, MAX_SCHEDULE_STEPS, 1, integer=True),
+    "sched_gamma": Choices(GAMMAS),
+    "sched_tmax": Grid(1, MAX_SCHEDULE_STEPS, 1, integer=True),
+    "sched_min": Choices(MIN_RATES, log=True),
+    "sched_warmup": Grid(1, MAX_SCHEDULE_STEPS, 1, integer=True),
+    "sched_start": Grid(0.01, 1.0, 0.01),
 }
 HIDDEN_LAYERS = Grid(0, MAX_HIDDEN_LAYERS, 1, integer=True)
 NEURONS = Grid(1, MAX_NEURONS, 1, integer=True)

@@ -40,7 +40,7 @@ def _check_positive(name: str, value: float, allow_zero: bool = False) -> float:
 
 
 class Optimizer:
-    """Base class: subclasses define ``_delta(kind, i, p, g) -> Δ`` and their state slots."""
+    """Base class: subclasses define ``_delta(kind, i, g, lr) -> Δ`` and their state slots."""
 
     name = "base"
     slots: tuple[str, ...] = ()
@@ -78,22 +78,43 @@ class Optimizer:
         self.state = {}
         self.t = 0
 
-    def step(self, net: Network, grads: Gradients) -> Update:
-        """Apply one update in place and return the Δ each parameter received."""
+    def step(self, net: Network, grads: Gradients, lr: float | None = None,
+             frozen: dict[str, list[np.ndarray | None]] | None = None) -> Update:
+        """Apply one update in place and return the Δ each parameter received.
+
+        ``lr``: this update's rate (a schedule's), default the ``lr`` setting. ``frozen``:
+        per kind ("weights"/"biases") and layer, a boolean mask (or None) of parameters
+        that keep their value *and* their optimizer state, as if not trained at all.
+        """
         self._ensure_state(net)
         self.t += 1
+        rate = self.lr if lr is None else float(lr)
         out = Update([], [])
         for kind, params, gs, deltas in (
             ("weights", net.weights, grads.weights, out.weights),
             ("biases", net.biases, grads.biases, out.biases),
         ):
             for i, (p, g) in enumerate(zip(params, gs, strict=True)):
-                delta = self._delta(kind, i, g)
+                mask = None if frozen is None else frozen[kind][i]
+                kept = self._slot_values(kind, i, mask)
+                delta = self._delta(kind, i, g, rate)
+                if mask is not None:
+                    delta = np.where(mask, 0.0, delta)
+                    self._put_slot_values(kind, i, mask, kept)
                 p += delta
                 deltas.append(delta)
         return out
 
-    def _delta(self, kind: str, i: int, g: np.ndarray) -> np.ndarray:
+    def _slot_values(self, kind: str, i: int, mask) -> list[np.ndarray] | None:
+        if mask is None:
+            return None
+        return [self.state[slot][kind][i][mask] for slot in self.slots]
+
+    def _put_slot_values(self, kind: str, i: int, mask, kept) -> None:
+        for slot, values in zip(self.slots, kept, strict=True):
+            self.state[slot][kind][i][mask] = values
+
+    def _delta(self, kind: str, i: int, g: np.ndarray, lr: float) -> np.ndarray:
         raise NotImplementedError
 
 
@@ -102,8 +123,8 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def _delta(self, kind, i, g):
-        return (-self.lr) * g
+    def _delta(self, kind, i, g, lr):
+        return (-lr) * g
 
 
 class Momentum(Optimizer):
@@ -123,7 +144,7 @@ class Momentum(Optimizer):
     def hyperparams(self):
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": float(self.nesterov)}
 
-    def _delta(self, kind, i, g):
+    def _delta(self, kind, i, g, lr):
         v = self.state["velocity"][kind][i]
         if self.t == 1:
             v[...] = g  # PyTorch starts the buffer as a copy of the first gradient
@@ -131,7 +152,7 @@ class Momentum(Optimizer):
             v *= self.momentum
             v += g
         direction = g + self.momentum * v if self.nesterov else v
-        return (-self.lr) * direction
+        return (-lr) * direction
 
 
 class Adam(Optimizer):
@@ -156,7 +177,7 @@ class Adam(Optimizer):
     def hyperparams(self):
         return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
-    def _delta(self, kind, i, g):
+    def _delta(self, kind, i, g, lr):
         m = self.state["m"][kind][i]
         v = self.state["v"][kind][i]
         weight = 1.0 - self.beta1
@@ -166,7 +187,7 @@ class Adam(Optimizer):
             m[...] = g - (g - m) * (1.0 - weight)
         v *= self.beta2
         v += (1.0 - self.beta2) * (g * g)
-        step_size = self.lr / (1.0 - self.beta1**self.t)
+        step_size = lr / (1.0 - self.beta1**self.t)
         bias_correction2_sqrt = (1.0 - self.beta2**self.t) ** 0.5
         denom = np.sqrt(v) / bias_correction2_sqrt + self.eps
         return (-step_size) * (m / denom)

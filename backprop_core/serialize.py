@@ -21,6 +21,7 @@ from .losses import LOSSES, REDUCTIONS
 from .network import Network
 from .optimizers import OPTIMIZERS, make_optimizer
 from .regularization import REGULARIZERS, check_regularization
+from .schedules import Schedule
 from .trainer import PHASES, TASKS, Trainer
 
 FORMAT = "backprop-playground/trainer"
@@ -73,6 +74,9 @@ def _snapshot_to_dict(snap: dict) -> dict:
         "batch_index": snap["batch_index"],
         "perm": [int(i) for i in snap["perm"]],
         "regularization": list(snap["regularization"]),
+        "schedule": dict(snap["schedule"]),
+        "frozen": [list(k) for k in snap["frozen"]],
+        "n_data": snap["n_data"],
     }
 
 
@@ -97,9 +101,10 @@ def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, An
             "activations": list(net.activation_names),
             "init": net.init,
         },
-        "data": {
-            "X": _array(trainer.X),
-            "Y": _array(trainer.Y),
+        "data": {  # as the run started: points drawn or removed since are data events
+            "X": _array(trainer.base_data[0]),
+            "Y": _array(trainer.base_data[1]),
+            "X_raw": _array(trainer.base_data[2]),
             "X_test": _array(trainer.X_test),
             "Y_test": _array(trainer.Y_test),
         },
@@ -244,7 +249,8 @@ def _check_hyperparams(values: dict, path: str) -> None:
             raise StateError(f"{path}.{key}: expected a number, got {type(v).__name__}")
 
 
-def _read_snapshot(value, path, net: Network, n_train: int) -> dict:
+def _read_snapshot(value, path, net: Network, n_train: list[int]) -> dict:
+    """``n_train[k]``: the number of training samples after k data events."""
     w_shapes = [W.shape for W in net.weights]
     b_shapes = [b.shape for b in net.biases]
     params = _read_param_lists(value, path, w_shapes, b_shapes)
@@ -263,9 +269,13 @@ def _read_snapshot(value, path, net: Network, n_train: int) -> dict:
     t = _get(opt, "t", f"{path}.optimizer", int)
     if t < 0:
         raise StateError(f"{path}.optimizer.t: must be >= 0")
+    n_data = value.get("n_data", 0)  # absent in files from before data events
+    if type(n_data) is not int or not 0 <= n_data < len(n_train):
+        raise StateError(f"{path}.n_data: expected 0..{len(n_train) - 1} data events")
+    n = n_train[n_data]
     perm = _get(value, "perm", path, list)
-    if not all(type(i) is int for i in perm) or sorted(perm) != list(range(n_train)):
-        raise StateError(f"{path}.perm: not a permutation of the {n_train} training samples")
+    if not all(type(i) is int for i in perm) or sorted(perm) != list(range(n)):
+        raise StateError(f"{path}.perm: not a permutation of the {n} training samples")
     reg = _get(value, "regularization", path, list)
     if len(reg) != 2 or not isinstance(reg[0], str) or reg[0] not in REGULARIZERS \
             or not _is_number(reg[1]) or not (math.isfinite(reg[1]) and reg[1] >= 0):
@@ -292,7 +302,46 @@ def _read_snapshot(value, path, net: Network, n_train: int) -> dict:
         "batch_index": batch_index,
         "perm": np.array(perm, dtype=np.int64),
         "regularization": [reg[0], float(reg[1])],
+        "schedule": _read_schedule(value.get("schedule", {}), f"{path}.schedule"),
+        "frozen": _read_frozen(value.get("frozen", []), f"{path}.frozen", net),
+        "n_data": n_data,
     }
+
+
+def _read_schedule(value, path) -> dict:
+    if not isinstance(value, dict) or not all(_is_number(v) for k, v in value.items()
+                                              if k != "name"):
+        raise StateError(f"{path}: expected an object of a name and numbers")
+    try:
+        return Schedule.from_dict(value).to_dict()
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise StateError(f"{path}: {exc}") from None
+
+
+def _param_index(value, path, net: Network) -> tuple:
+    """[layer, kind, index] of one parameter, checked against the network."""
+    if not (isinstance(value, dict) and type(value.get("layer")) is int
+            and value.get("kind") in ("weights", "biases")
+            and 0 <= value["layer"] < net.n_layers and isinstance(value.get("index"), list)):
+        raise StateError(f"{path}: expected layer, kind (weights/biases) and index")
+    shape = getattr(net, value["kind"])[value["layer"]].shape
+    index = value["index"]
+    if len(index) != len(shape) or not all(type(i) is int and 0 <= i < n
+                                           for i, n in zip(index, shape, strict=True)):
+        raise StateError(f"{path}.index: not an index of a {shape} array")
+    return (value["kind"], value["layer"], *index)
+
+
+def _read_frozen(value, path, net: Network) -> list[tuple]:
+    if not isinstance(value, list):
+        raise StateError(f"{path}: expected a list")
+    out = []
+    for k, item in enumerate(value):
+        if not (isinstance(item, list) and len(item) >= 2):
+            raise StateError(f"{path}[{k}]: expected [kind, layer, *index]")
+        out.append(_param_index({"kind": item[0], "layer": item[1], "index": item[2:]},
+                                f"{path}[{k}]", net))
+    return sorted(set(out))
 
 
 def _read_history(value, n_layers: int) -> History:
@@ -372,6 +421,8 @@ def trainer_from_dict(data: Any) -> Trainer:
     X_test = _read_array(d["X_test"], "state.data.X_test", None) if has_test else None
     Y_test = _read_array(_get(d, "Y_test", "state.data"), "state.data.Y_test", None) \
         if has_test else None
+    X_raw = d.get("X_raw")  # absent in files from before drawn points were data events
+    X_raw = None if X_raw is None else _read_array(X_raw, "state.data.X_raw", (len(X), 2))
 
     s = _get(data, "settings", "state", dict)
     settings = {
@@ -388,13 +439,14 @@ def trainer_from_dict(data: Any) -> Trainer:
         raise StateError("state.settings: keyframe_interval >= 1 and max_keyframes in "
                          "2..10000 needed")
     try:
-        trainer = Trainer(net, X, Y, X_test=X_test, Y_test=Y_test, **settings)
+        trainer = Trainer(net, X, Y, X_test=X_test, Y_test=Y_test, X_raw=X_raw, **settings)
     except ValueError as exc:
         raise StateError(f"state.settings/data: {exc}") from None
 
-    n = len(trainer.X)
     history = _read_history(_get(data, "history", "state"), net.n_layers)
     last = history.last_step
+    raw_events = _get(data, "events", "state", list)
+    n = _data_sizes(raw_events, trainer)
     current = _read_snapshot(_get(data, "current", "state", dict), "state.current", net, n)
     if current["step"] > last:
         raise StateError("state.current.step: beyond the recorded history")
@@ -408,7 +460,7 @@ def trainer_from_dict(data: Any) -> Trainer:
         keyframes[snap["step"]] = snap
     if 0 not in keyframes:
         raise StateError("state.keyframes: the keyframe of step 0 is missing")
-    events = _read_events(_get(data, "events", "state", list), keyframes[0]["optimizer"], last)
+    events = _read_events(raw_events, keyframes[0]["optimizer"], last, net)
     _check_replay(trainer, sorted(keyframes), max(current["step"], last))
     phase_index = _get(data, "phase_index", "state", int)
     if not 0 <= phase_index < len(PHASES):
@@ -416,16 +468,37 @@ def trainer_from_dict(data: Any) -> Trainer:
     if phase_index and current["step"] != last:
         raise StateError("state.phase_index: a step in progress must be the last recorded one")
 
-    # Everything is valid: install it into the fresh trainer.
+    # Everything is valid: install it into the fresh trainer (events first: the data at a
+    # snapshot is the starting data plus the data events before it).
+    trainer.events = events
     trainer._restore(current)
     trainer.keyframes = keyframes
-    trainer.events = events
     trainer.history = history
     if phase_index == 0 and trainer.step > 0:
         trainer.goto(trainer.step)  # recomputes the last step's gradients, for display
     for _ in range(phase_index):
         trainer.run_phase()
     return trainer
+
+
+def _read_by_hand(kind: str, payload: dict, path: str, net: Network) -> dict:
+    """A schedule change, an edit, a freeze or a data event (checked already)."""
+    if kind == "data":
+        return payload
+    if kind == "schedule":
+        return _read_schedule(payload, f"{path}[2]")
+    key = _param_index(payload, f"{path}[2]", net)
+    out = {"layer": key[1], "kind": key[0], "index": list(key[2:])}
+    if kind == "edit":
+        value = payload.get("value")
+        if set(payload) != {"layer", "kind", "index", "value"} or not _is_number(value) \
+                or not math.isfinite(value):
+            raise StateError(f"{path}[2].value: expected a finite number")
+        return {**out, "value": float(value)}
+    if set(payload) != {"layer", "kind", "index", "frozen"} or not isinstance(
+            payload.get("frozen"), bool):
+        raise StateError(f"{path}[2].frozen: expected true or false")
+    return {**out, "frozen": payload["frozen"]}
 
 
 def _check_replay(trainer: Trainer, keyframe_steps: list[int], last: int) -> None:
@@ -442,8 +515,44 @@ def _check_replay(trainer: Trainer, keyframe_steps: list[int], last: int) -> Non
                          f"{seconds:.0f} s to replay; at most {MAX_REPLAY_S:.0f} s")
 
 
-def _read_events(events: list, first: dict, last_step: int) -> list[tuple[int, str, dict]]:
+EVENT_KINDS = ("hyperparams", "optimizer", "regularization", "schedule", "edit", "freeze",
+               "data")
+
+
+def _data_sizes(events: list, trainer: Trainer) -> list[int]:
+    """Training-set sizes after 0, 1, 2, ... data events; each data event checked (its
+    sample fits the network, a removed index exists, one sample always remains)."""
+    sizes = [len(trainer.X)]
+    n_in, n_out = trainer.X.shape[1], trainer.Y.shape[1]
+    for k, e in enumerate(events):
+        if not (isinstance(e, list) and len(e) == 3 and e[1] == "data"):
+            continue
+        path, p = f"state.events[{k}][2]", e[2]
+        if not isinstance(p, dict) or p.get("op") not in ("add", "remove"):
+            raise StateError(f"{path}: expected op 'add' or 'remove'")
+        if p["op"] == "remove":
+            if set(p) != {"op", "index"} or type(p["index"]) is not int \
+                    or not 0 <= p["index"] < sizes[-1] or sizes[-1] < 2:
+                raise StateError(f"{path}.index: not a sample that can be removed")
+            sizes.append(sizes[-1] - 1)
+            continue
+        raw_ok = (p.get("raw") is None) if trainer.X_raw is None else (
+            isinstance(p.get("raw"), list) and len(p["raw"]) == 2
+            and all(_is_number(v) for v in p["raw"]))
+        if not (set(p) == {"op", "x", "y", "raw"} and raw_ok
+                and isinstance(p["x"], list) and len(p["x"]) == n_in
+                and isinstance(p["y"], list) and len(p["y"]) == n_out
+                and all(_is_number(v) for v in p["x"] + p["y"])):
+            raise StateError(f"{path}: expected x ({n_in} numbers), y ({n_out}) and raw "
+                             f"({'none' if trainer.X_raw is None else 'x₁, x₂'})")
+        sizes.append(sizes[-1] + 1)
+    return sizes
+
+
+def _read_events(events: list, first: dict, last_step: int,
+                 net: Network) -> list[tuple[int, str, dict]]:
     """Settings changes; each is tried on a scratch optimizer so replay cannot fail later.
+    Changes by hand are checked against the network (data events by ``_data_sizes``).
 
     ``first`` is step 0's optimizer snapshot: events replay in order from there.
     """
@@ -454,10 +563,13 @@ def _read_events(events: list, first: dict, last_step: int) -> list[tuple[int, s
         path = f"state.events[{k}]"
         if not (isinstance(e, list) and len(e) == 3 and type(e[0]) is int
                 and previous <= e[0] <= last_step
-                and e[1] in ("hyperparams", "optimizer", "regularization")
+                and e[1] in EVENT_KINDS
                 and isinstance(e[2], dict)):
             raise StateError(f"{path}: expected [step (in order, recorded), kind, settings]")
         previous, kind, payload = e[0], e[1], dict(e[2])
+        if kind in ("schedule", "edit", "freeze", "data"):
+            out.append((e[0], kind, _read_by_hand(kind, payload, path, net)))
+            continue
         try:
             if kind == "optimizer":
                 args = dict(payload)

@@ -27,6 +27,7 @@ from .losses import get_loss, per_sample_cost, reduction_scale
 from .network import ForwardCache, Gradients, Network
 from .optimizers import SGD, Optimizer, Update, make_optimizer
 from .regularization import check_regularization, penalty
+from .schedules import Schedule
 
 PHASES = ("forward", "backward", "update")
 BLOWUP = 1e6  # a training loss this many times its initial value counts as divergence
@@ -126,6 +127,8 @@ class Trainer:
         shuffle: bool = True,
         keyframe_interval: int = 25,
         max_keyframes: int = 100,
+        schedule: Schedule | None = None,
+        X_raw: np.ndarray | None = None,
     ):
         self.net = net
         self.X = np.ascontiguousarray(X, dtype=np.float64)
@@ -149,10 +152,16 @@ class Trainer:
         self.regularization = check_regularization(regularization, reg_rate)
         self.reg_rate = float(reg_rate)
         self.optimizer = optimizer if optimizer is not None else SGD(lr=0.03)
+        self.schedule = schedule if schedule is not None else Schedule()
+        # X_raw (n, 2): where each training sample is drawn (the data set's plane), for
+        # data that can gain and lose points by hand; None for data that cannot.
+        self.X_raw = None if X_raw is None else np.ascontiguousarray(X_raw, dtype=np.float64)
+        if self.X_raw is not None and self.X_raw.shape != (len(self.X), 2):
+            raise ValueError(f"X_raw must have shape ({len(self.X)}, 2), got {self.X_raw.shape}")
+        self.base_data = (self.X, self.Y, self.X_raw)  # before any drawn or removed point
         self.rng = np.random.default_rng(self.seed)
         self.keyframe_interval, self.max_keyframes = int(keyframe_interval), int(max_keyframes)
-        # Evaluate train and test in one forward pass over both.
-        self._X_eval = self.X if not has_test else np.vstack([self.X, self.X_test])
+        self._set_data(self.X, self.Y, self.X_raw)
         self._start()
 
     # --- set-up -------------------------------------------------------------------------
@@ -167,7 +176,14 @@ class Trainer:
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
             raise ValueError(f"{label} data contains NaN or infinite values")
 
+    def _set_data(self, X: np.ndarray, Y: np.ndarray, X_raw: np.ndarray | None) -> None:
+        self.X, self.Y, self.X_raw = X, Y, X_raw
+        # Evaluate train and test in one forward pass over both.
+        self._X_eval = self.X if self.X_test is None else np.vstack([self.X, self.X_test])
+
     def _start(self) -> None:
+        self.frozen: set[tuple] = set()  # (kind, layer, *index) of parameters not trained
+        self.n_data_events = 0  # data events applied (the data is base_data + those)
         self.step = 0
         self.epoch = 0
         self.batch_index = 0
@@ -241,8 +257,25 @@ class Trainer:
             if _first_bad(self._grad_norms) is not None:
                 self._diverge("backward", _first_bad(self._grad_norms), "gradient")
 
+    def current_lr(self) -> float:
+        """The rate the next update uses: the schedule's, from the ``lr`` setting."""
+        return self.schedule.lr(self.optimizer.lr, self.step)
+
+    def _frozen_masks(self) -> dict[str, list[np.ndarray | None]] | None:
+        if not self.frozen:
+            return None
+        params = {"weights": self.net.weights, "biases": self.net.biases}
+        masks = {kind: [None] * self.net.n_layers for kind in params}
+        for kind, layer, *index in self.frozen:
+            if masks[kind][layer] is None:
+                masks[kind][layer] = np.zeros(params[kind][layer].shape, dtype=bool)
+            masks[kind][layer][tuple(index)] = True
+        return masks
+
     def _update(self, record: bool) -> None:
-        self.last_update = self.optimizer.step(self.net, self.grads)
+        lr = None if self.schedule.name == "constant" else self.current_lr()
+        self.last_update = self.optimizer.step(self.net, self.grads, lr=lr,
+                                               frozen=self._frozen_masks())
         self.phase_index = 0
         self.step += 1
         self.batch_index += 1
@@ -356,6 +389,116 @@ class Trainer:
             with np.errstate(all="ignore"):
                 self._backward(record=True)
 
+    def set_schedule(self, schedule: Schedule) -> None:
+        """Change the learning-rate schedule (it scales the ``lr`` setting per update)."""
+        self.schedule = Schedule.from_dict(schedule.to_dict())
+        self._log_event("schedule", self.schedule.to_dict())
+
+    # --- changes by hand: a parameter's value, a frozen parameter, the data ------------
+    def set_param(self, layer: int, kind: str, index, value: float) -> None:
+        """Set one weight (index (i, j)) or bias (index (j,)) to ``value``: a logged event,
+        so rewinds, links and session files replay it. In the middle of a step, the
+        phases already run are run again with the new value (as a replay would)."""
+        payload = {**self._param_key(layer, kind, index), "value": float(value)}
+        if not math.isfinite(payload["value"]):
+            raise ValueError("a parameter's value must be a finite number")
+        self._log_event("edit", payload)
+        self._apply_event("edit", payload)
+        self._after_param_change()
+
+    def set_frozen(self, layer: int, kind: str, index, frozen: bool = True) -> None:
+        """Freeze one parameter (its gradient is still computed and shown, but updates
+        leave it and its optimizer state as they are), or thaw it."""
+        payload = {**self._param_key(layer, kind, index), "frozen": bool(frozen)}
+        self._log_event("freeze", payload)
+        self._apply_event("freeze", payload)
+
+    def is_frozen(self, layer: int, kind: str, index) -> bool:
+        key = self._param_key(layer, kind, index)
+        return (kind, key["layer"], *key["index"]) in self.frozen
+
+    def _param_key(self, layer: int, kind: str, index) -> dict:
+        if kind not in ("weights", "biases") or not 0 <= int(layer) < self.net.n_layers:
+            raise ValueError(f"no parameter {kind!r} in layer {layer!r}")
+        shape = getattr(self.net, kind)[int(layer)].shape
+        index = [int(i) for i in np.atleast_1d(index)]
+        if len(index) != len(shape) or not all(0 <= i < n for i, n in zip(index, shape,
+                                                                         strict=True)):
+            raise ValueError(f"index {index} is outside {kind} of layer {layer} {shape}")
+        return {"layer": int(layer), "kind": kind, "index": index}
+
+    def _after_param_change(self) -> None:
+        """Phases already run in this step are run again, and the step's record too."""
+        phases = self.phase_index
+        with np.errstate(all="ignore"):
+            if phases >= 1:
+                self._forward(record=True)
+            if phases == 2 and self.diverged is None:
+                self._backward(record=True)
+        self._record_again()
+
+    def add_sample(self, x, y, raw=None) -> None:
+        """A training sample more (network inputs ``x``, target row ``y``, drawn at
+        ``raw`` = (x₁, x₂) when the data has a plane): a logged data event. Training goes
+        on from here with a fresh pass over the data (a step in progress starts again)."""
+        x = [float(v) for v in np.ravel(x)]
+        y = [float(v) for v in np.ravel(y)]
+        if len(x) != self.X.shape[1] or len(y) != self.Y.shape[1] or not all(
+                map(math.isfinite, x + y)):
+            raise ValueError(f"a sample needs {self.X.shape[1]} finite inputs and "
+                             f"{self.Y.shape[1]} finite targets")
+        if (raw is None) != (self.X_raw is None):
+            raise ValueError("drawn samples need a position on the plane (and only they)")
+        payload = {"op": "add", "x": x, "y": y,
+                   "raw": None if raw is None else [float(v) for v in np.ravel(raw)[:2]]}
+        self._change_data(payload)
+
+    def remove_sample(self, index: int) -> None:
+        """Remove training sample ``index`` (a logged data event; see ``add_sample``)."""
+        if not 0 <= int(index) < len(self.X) or len(self.X) < 2:
+            raise ValueError(f"no training sample {index} to remove (one must remain)")
+        self._change_data({"op": "remove", "index": int(index)})
+
+    def _change_data(self, payload: dict) -> None:
+        self._log_event("data", payload)
+        self.phase_index = 0  # the step in progress was on the old data: start it again
+        self.cache = self.grads = self.batch_idx = self.batch_loss = None
+        self._apply_event("data", payload)
+        self._record_again()
+
+    def _record_again(self) -> None:
+        """The current step's record for what changed at it (losses, accuracy, norms)."""
+        if self.history.last_step != self.step:
+            return
+        old = self.history[self.step]
+        with np.errstate(all="ignore"):
+            rec = self._record(None, None)
+        self.history.replace_last(StepRecord(**{
+            **rec.__dict__, "batch_loss": old.batch_loss, "grad_norms": old.grad_norms,
+            "update_norms": old.update_norms}))
+
+    @staticmethod
+    def _data_op(data: tuple, payload: dict) -> tuple:
+        X, Y, X_raw = data
+        if payload["op"] == "add":
+            X = np.vstack([X, np.array([payload["x"]])])
+            Y = np.vstack([Y, np.array([payload["y"]])])
+            if X_raw is not None:
+                X_raw = np.vstack([X_raw, np.array([payload["raw"]])])
+        else:
+            keep = np.arange(len(X)) != payload["index"]
+            X, Y = X[keep], Y[keep]
+            X_raw = None if X_raw is None else X_raw[keep]
+        return X, Y, X_raw
+
+    def _data_after(self, n_events: int) -> tuple:
+        """The training data after the first ``n_events`` data events of the log."""
+        data = self.base_data
+        changes = [payload for _, kind, payload in self.events if kind == "data"]
+        for payload in changes[:n_events]:
+            data = self._data_op(data, payload)
+        return data
+
     def _log_event(self, kind: str, payload: dict) -> None:
         if self.step < self.history.last_step:
             self._forget_future()
@@ -369,6 +512,18 @@ class Trainer:
             self.optimizer = make_optimizer(payload.pop("name"), **payload)
         elif kind == "regularization":
             self.regularization, self.reg_rate = payload["name"], payload["rate"]
+        elif kind == "schedule":
+            self.schedule = Schedule.from_dict(payload)
+        elif kind == "edit":
+            getattr(self.net, payload["kind"])[payload["layer"]][tuple(payload["index"])] = \
+                payload["value"]
+        elif kind == "freeze":
+            key = (payload["kind"], payload["layer"], *payload["index"])
+            (self.frozen.add if payload["frozen"] else self.frozen.discard)(key)
+        elif kind == "data":
+            self._set_data(*self._data_op((self.X, self.Y, self.X_raw), payload))
+            self.n_data_events += 1
+            self.perm, self.batch_index = self._new_order(), 0
         else:
             raise ValueError(f"unknown event {kind!r}")
 
@@ -391,6 +546,9 @@ class Trainer:
             "batch_index": self.batch_index,
             "perm": self.perm.copy(),
             "regularization": [self.regularization, self.reg_rate],
+            "schedule": self.schedule.to_dict(),
+            "frozen": sorted(self.frozen),
+            "n_data": self.n_data_events,
         }
 
     def _add_keyframe(self) -> None:
@@ -412,6 +570,11 @@ class Trainer:
         self.step, self.epoch, self.batch_index = snap["step"], snap["epoch"], snap["batch_index"]
         self.perm = snap["perm"].copy()
         self.regularization, self.reg_rate = snap["regularization"]
+        self.schedule = Schedule.from_dict(snap.get("schedule", {}))
+        self.frozen = {tuple(k) for k in snap.get("frozen", ())}
+        self.n_data_events = snap.get("n_data", 0)
+        if self.n_data_events or self.X is not self.base_data[0]:
+            self._set_data(*self._data_after(self.n_data_events))
 
     def _apply_events_at(self, step: int) -> None:
         for s, kind, payload in self.events:
@@ -466,6 +629,7 @@ class Trainer:
         other.history = self.history.copy()
         other.keyframes = dict(self.keyframes)
         other.events = list(self.events)
+        other.frozen = set(self.frozen)
         return other
 
     def before_last_update(self) -> Trainer:

@@ -33,8 +33,10 @@ from backprop_core.config import (
     MAX_NEURONS,
     MAX_RATE,
     OUTPUT_PAIRINGS,
+    SCHEDULE_FIELDS,
     TASK_PAIRINGS,
     RunConfig,
+    label_of,
 )
 from backprop_core.datasets import (
     DATASETS,
@@ -49,6 +51,7 @@ from backprop_core.initializers import INITIALIZERS
 from backprop_core.offered import OFFERED, offered, snap
 from backprop_core.optimizers import OPTIMIZERS
 from backprop_core.regularization import REGULARIZERS
+from backprop_core.schedules import SCHEDULES, Schedule
 
 VERSION = "1"
 VERSION_KEY, STEP_KEY, PRESENTER_KEY, HIDE_KEY = "v", "step", "present", "hide"
@@ -190,19 +193,110 @@ _POSITIVE = _range(0.0, math.inf, lo_open=True, hi_open=True)
 _UNIT = _range(0.0, 1.0, hi_open=True)  # Adam's betas
 _SEED = _range(0, MAX_SEED)
 
-EVENT_KINDS = {"hp": "hyperparams", "opt": "optimizer", "reg": "regularization"}
+# Settings changes, and changes by hand: a parameter set or frozen, a point drawn or removed.
+# A drawn point travels as its place and label ("point"); the page turns it into the
+# trainer's data event with the link's features.
+EVENT_KINDS = {"hp": "hyperparams", "opt": "optimizer", "reg": "regularization",
+               "sch": "schedule", "ed": "edit", "fz": "freeze", "pt": "point", "rm": "remove"}
 _EVENT_CODES = {v: k for k, v in EVENT_KINDS.items()}
 _EVENT_FIELDS = {  # payload key -> (RunConfig field it is, how it reads)
     "lr": "lr", "momentum": "momentum", "beta1": "beta1", "beta2": "beta2", "eps": "eps",
     "rate": "reg_rate", "nesterov": "nesterov",
 }
+_SCHEDULE_KEYS = {key: field for field, key in SCHEDULE_FIELDS.items()}  # payload -> field
+_KIND_CODES = {"weights": "w", "biases": "b"}
+
+
+def link_event(event) -> tuple[int, str, dict]:
+    """A trainer's log entry as a link carries it: a data event becomes a "point" (place
+    and label) or a "remove"."""
+    step, kind, payload = event
+    if kind != "data":
+        return event
+    if payload["op"] == "remove":
+        return step, "remove", {"index": payload["index"]}
+    return step, "point", {"raw": list(payload["raw"]), "label": label_of(payload["y"])}
 
 
 def _format_event(event) -> str:
     """``12:hp:lr=0.3`` (a step, a kind, settings) for one entry of the settings log."""
-    step, kind, payload = event
+    step, kind, payload = link_event(event)
+    if kind in ("edit", "freeze"):
+        payload = {"l": payload["layer"], "k": _KIND_CODES[payload["kind"]],
+                   "i": ".".join(str(int(i)) for i in payload["index"]),
+                   **({"v": float(payload["value"])} if kind == "edit"
+                      else {"f": int(bool(payload["frozen"]))})}
+    elif kind == "point":
+        payload = {"x": float(payload["raw"][0]), "y": float(payload["raw"][1]),
+                   "c": float(payload["label"])}
+    elif kind == "remove":
+        payload = {"i": int(payload["index"])}
     items = ",".join(f"{k}={_format(v)}" for k, v in payload.items())
     return f"{int(step)}:{_EVENT_CODES[kind]}:{items}"
+
+
+def _items(text: str) -> dict[str, str]:
+    out = {}
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or key in out:
+            raise _Bad(f"{_show(item)} is not key=value (once each)")
+        out[key] = value
+    return out
+
+
+def _parse_by_hand(kind: str, text: str) -> dict:
+    """An edit, a freeze, a drawn point or a removed point."""
+    items = _items(text)
+    wanted = {"edit": {"l", "k", "i", "v"}, "freeze": {"l", "k", "i", "f"},
+              "point": {"x", "y", "c"}, "remove": {"i"}}[kind]
+    if set(items) != wanted:
+        raise _Bad(f"{_show(text)} needs exactly {', '.join(sorted(wanted))}")
+    if kind == "point":
+        return {"raw": [_parse_float(items["x"]), _parse_float(items["y"])],
+                "label": _parse_float(items["c"])}
+    if kind == "remove":
+        return {"index": _parse_index(items["i"])}
+    if items["k"] not in ("w", "b"):
+        raise _Bad(f"{_show(items['k'])} is not w or b")
+    index = [_parse_index(i) for i in items["i"].split(".")]
+    if len(index) != (2 if items["k"] == "w" else 1):
+        raise _Bad(f"{_show(items['i'])} is not a weight's i.j or a bias's j")
+    payload = {"layer": _parse_index(items["l"]),
+               "kind": "weights" if items["k"] == "w" else "biases", "index": index}
+    if kind == "edit":
+        payload["value"] = _parse_float(items["v"])
+    elif items["f"] in ("0", "1"):
+        payload["frozen"] = items["f"] == "1"
+    else:
+        raise _Bad(f"{_show(items['f'])} is not 0 or 1")
+    return payload
+
+
+def _parse_index(text: str) -> int:
+    value = _parse_int(text)
+    if not 0 <= value <= 10_000:
+        raise _Bad(f"{_show(text)} is not an index")
+    return value
+
+
+def _parse_schedule(text: str) -> dict:
+    payload: dict[str, Any] = {}
+    for key, value in _items(text).items():
+        if key == "name":
+            payload[key] = _parse_choice(value, SCHEDULES)
+            continue
+        if key not in _SCHEDULE_KEYS:
+            raise _Bad(f"{_show(key)} is not a schedule setting")
+        field = _SCHEDULE_KEYS[key]
+        number = _parse_float(value)
+        if field in OFFERED and not offered(field, number):
+            raise _Bad(f"{key} {_format(number)} is not offered")
+        payload[key] = snap(field, number) if field in OFFERED else number
+    try:
+        return Schedule.from_dict(payload).to_dict()
+    except (TypeError, ValueError) as exc:
+        raise _Bad(str(exc)) from None
 
 
 def _parse_event(text: str) -> tuple[int, str, dict]:
@@ -210,6 +304,10 @@ def _parse_event(text: str) -> tuple[int, str, dict]:
     if len(parts) != 3 or parts[1] not in EVENT_KINDS:
         raise _Bad(f"{_show(text)} is not step:kind:settings")
     step, kind = _parse_int(parts[0]), EVENT_KINDS[parts[1]]
+    if kind in ("edit", "freeze", "point", "remove"):
+        return step, kind, _parse_by_hand(kind, parts[2])
+    if kind == "schedule":
+        return step, kind, _parse_schedule(parts[2])
     payload: dict[str, Any] = {}
     for item in parts[2].split(","):
         key, _, value = item.partition("=")
@@ -300,6 +398,13 @@ FIELDS: dict[str, _Field] = {
     "reg_rate": _Field("rate", _parse_float, _range(0.0, MAX_RATE)),
     "reduction": _Field("red", _choice(("mean", "sum"))),
     "custom_task": _Field("task", _choice(TASKS)),  # only read for dataset "custom"
+    "schedule": _Field("sch", _choice(SCHEDULES)),
+    "sched_step": _Field("sstep", _parse_int, _range(1, 100_000)),
+    "sched_gamma": _Field("sgamma", _parse_float, _range(0.0, 1.0, lo_open=True)),
+    "sched_tmax": _Field("stmax", _parse_int, _range(1, 100_000)),
+    "sched_min": _Field("smin", _parse_float, _range(0.0, MAX_RATE)),
+    "sched_warmup": _Field("swarm", _parse_int, _range(1, 100_000)),
+    "sched_start": _Field("sstart", _parse_float, _range(0.0, 1.0, lo_open=True)),
     "extra_points": _Field("pts", _parse_points),
 }
 KEYS: dict[str, str] = {name: f.key for name, f in FIELDS.items()}  # field -> query key

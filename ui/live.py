@@ -106,11 +106,17 @@ def draw_live_charts() -> None:
     playing = session.playing() and tr.diverged is None
     sent = live_packet.Sent(live.scene_sent, live.loss_sent)
     events = list(live.events)
-    packet, _ = live_packet.build(live_input(), playing, live.play_id, live.want, sent,
+    inp = live_input()
+    packet, _ = live_packet.build(inp, playing, live.play_id, live.want, sent,
                                   send_loss=not playing or live.loss_sent is None,
                                   until=live.target, events=events,
                                   target_what=live.target_what)
     live.events = tuple(events)  # what is left of a link's settings log
+    if inp.problems:  # a change the link asked for does not fit this run: stop there
+        session.set_notice(f"The link's run stopped at step {tr.step:,}: "
+                           f"{'; '.join(inp.problems)}.", "warning")
+        session.set_playing(False)
+        st.rerun(scope="app")
     live.scene_sent, live.loss_sent = sent.scene, sent.loss
     live_view(packet, actions.LIVE_EVENTS)
     arrived = live.target is not None and tr.step >= live.target and not live.events

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import backprop_core as bc
 from backprop_core import budget
+from backprop_core.config import point_sample
+from backprop_core.schedules import Schedule
 from viz import live_frames as lf
 from viz.legend import legend
 from viz.projector import PRESENTER_SCALE
@@ -56,6 +58,7 @@ class LiveInput:
     steps_per_frame: int
     selected_text: str
     gradient_of: str = "last"  # between steps, paused: "next" shows the next batch's
+    problems: list = field(default_factory=list)  # a link's changes that could not be made
 
 
 def _fmt(v: float | None) -> str:
@@ -181,7 +184,12 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
             if events:
                 steps = min(steps, events[0][0] - tr.step)
             if events and steps <= 0:
-                apply_event(tr, events.pop(0))
+                try:
+                    apply_event(tr, events.pop(0), inp.config)
+                except ValueError as exc:  # a hand-made link: stop at what it cannot do
+                    events.clear()
+                    inp.problems.append(str(exc))
+                    break
                 continue
             if steps <= 0:
                 break
@@ -201,16 +209,31 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
     return frames
 
 
-def apply_event(tr: bc.Trainer, event) -> None:
-    """One change of a settings log, made the way it was made (so it is logged the same)."""
+def apply_event(tr: bc.Trainer, event, config: bc.RunConfig) -> None:
+    """One change of a link's log, made the way it was made (so it is logged the same);
+    a drawn point becomes a sample with ``config``'s features. ValueError if it does not
+    fit this run (a hand-made link)."""
     _, kind, payload = event
     payload = dict(payload)
     if kind == "hyperparams":
         tr.set_hyperparams(**payload)
     elif kind == "optimizer":
         tr.set_optimizer(payload.pop("name"), **payload)
-    else:
+    elif kind == "regularization":
         tr.set_regularization(payload["name"], payload["rate"])
+    elif kind == "schedule":
+        tr.set_schedule(Schedule.from_dict(payload))
+    elif kind == "edit":
+        tr.set_param(payload["layer"], payload["kind"], payload["index"], payload["value"])
+    elif kind == "freeze":
+        tr.set_frozen(payload["layer"], payload["kind"], payload["index"], payload["frozen"])
+    elif kind == "point":
+        x, y = point_sample(config, payload["raw"], payload["label"])
+        tr.add_sample(x, y, payload["raw"])
+    elif kind == "remove":
+        tr.remove_sample(payload["index"])
+    else:
+        raise ValueError(f"unknown change {kind!r}")
 
 
 FONT, HEIGHTS = 12, {"network": 580, "boundary": 340, "loss": 230}

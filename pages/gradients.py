@@ -1,5 +1,5 @@
-"""Gradients: every weight's gradient, the health of the gradients over time, and a
-finite-difference check of backprop."""
+"""Gradients: every weight's gradient beside the optimizer's state, the health and the
+distributions of the gradients over time, and a finite-difference check of backprop."""
 
 import numpy as np
 import pandas as pd
@@ -9,7 +9,9 @@ import backprop_core as bc
 from backprop_core.health import gradient_flags, unit_flags, update_ratios
 from ui import inspect, stepping
 from ui.charts import chart
+from ui.distributions_view import distributions_section
 from ui.gradcheck_view import gradient_check_section
+from ui.optimizer_state import optimizer_state_section
 from viz.gradients import matrix_heatmap, per_layer_lines
 
 
@@ -26,7 +28,7 @@ def update_title(tr: bc.Trainer, snap: inspect.Snapshot) -> str:
     return f"last update ΔW (step {tr.step})"
 
 
-def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
+def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> int:
     net = snap.at.net  # the weights the gradient was computed at
     layer = st.selectbox("Weight layer", range(net.n_layers), key="w_grad_layer",
                          format_func=lambda i: layer_name(net, i))
@@ -40,6 +42,7 @@ def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
               cols[2])
     else:
         cols[2].info("No update yet in this step: run Update (or Step) to see ΔW.")
+    return layer
 
 
 def parameter_table(tr: bc.Trainer, snap: inspect.Snapshot) -> pd.DataFrame:
@@ -92,7 +95,9 @@ def main() -> None:
     tr, snap = start
     st.caption(f"Showing {snap.label}, for the {len(snap.batch_idx)} samples of the batch.")
     st.markdown("#### Per layer")
-    matrices(tr, snap)
+    layer = matrices(tr, snap)
+    st.markdown("#### Optimizer state")
+    optimizer_state_section(tr, snap, layer)
     st.markdown("#### Every parameter")
     if snap.source == "last":
         st.caption("“value” is each parameter before the last update, where its gradient was "
@@ -104,6 +109,8 @@ def main() -> None:
                                           "m", "v")})
     st.markdown("#### Gradient health")
     health(tr, snap)
+    st.markdown("#### Distributions over time")
+    distributions_section(tr)
     st.markdown("#### Gradient check")
     gradient_check_section(tr, snap)
 

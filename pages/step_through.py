@@ -1,5 +1,6 @@
-"""Step-through: the chain rule for one weight, with the current mini-batch's numbers, and a
-single sample walked forward and backward one layer at a time."""
+"""Step-through: the chain rule for one weight, with the current mini-batch's numbers, a
+single sample walked forward and backward one layer at a time, and one sample's computation
+graph walked node by node."""
 
 import numpy as np
 import pandas as pd
@@ -9,6 +10,7 @@ import backprop_core as bc
 from backprop_core.explain import backprop_terms, breakdown, single_sample_walk
 from ui import inspect, session, stepping
 from ui.charts import chart
+from ui.compgraph_view import graph_walk
 from ui.latex import breakdown_latex, hidden_latex
 from ui.planes import boundary_view
 from ui.texts import walk_phase
@@ -144,6 +146,8 @@ def main() -> None:
     chain_rule_section(tr, snap)
     st.markdown("#### One sample, layer by layer")
     walk_section(tr)
+    st.markdown("#### One sample as a computation graph, node by node")
+    graph_walk(snap)
 
 
 main()

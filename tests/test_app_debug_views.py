@@ -1,0 +1,230 @@
+"""AppTest for the debugging views: optimizer state and distributions over time on the
+Gradients page, one sample's computation graph walked node by node on Step-through."""
+
+import json
+
+import numpy as np
+import pytest
+
+from backprop_core.compgraph import build_graph
+from backprop_core.distributions import replay_distributions
+from ui.compgraph_view import walk_order
+from ui.inspect import snapshot
+
+
+def click(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+
+
+def on_page(at, page):
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def titled(at, text) -> dict:
+    """The one chart whose title contains ``text``."""
+    (fig,) = [f for f in figures(at) if text in f["layout"].get("title", {}).get("text", "")]
+    return fig
+
+
+def z_of(at, text) -> np.ndarray:
+    return np.array(titled(at, text)["data"][0]["z"], dtype=float)
+
+
+def trainer(at):
+    return at.session_state["trainer"]
+
+
+def use_optimizer(at, name):
+    at.selectbox(key="w_optimizer").set_value(name).run()
+    assert not at.exception and trainer(at).optimizer.name == name
+
+
+def test_sgd_says_it_keeps_no_state_and_adds_no_chart(at):
+    click(at, "Step")
+    on_page(at, "pages/gradients.py")
+    assert any("Plain SGD keeps no optimizer state" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 5  # W, ∂C/∂W, ΔW, two health charts
+
+
+def test_momentum_velocity_is_the_state_and_the_next_update_is_what_update_applies(at):
+    use_optimizer(at, "momentum")
+    for _ in range(3):
+        click(at, "Step")
+    on_page(at, "pages/gradients.py")
+    opt = trainer(at).optimizer
+    np.testing.assert_array_equal(z_of(at, "velocity"), opt.state["velocity"]["weights"][0])
+    assert any("the next batch's, not the one shown" in c.value for c in at.caption)
+    predicted = z_of(at, "next update ΔW")
+    click(at, "Step")
+    np.testing.assert_array_equal(predicted, trainer(at).last_update.weights[0])
+    # The next batch's gradient on the page: the next update applies exactly that one.
+    at.radio(key="w_gradient_of").set_value("next").run()
+    at.selectbox(key="w_grad_layer").set_value(1).run()
+    opt, g = trainer(at).optimizer, z_of(at, "∂C/∂W")
+    velocity = z_of(at, "velocity")
+    np.testing.assert_array_equal(velocity, opt.state["velocity"]["weights"][1])
+    np.testing.assert_array_equal(z_of(at, "next update ΔW"),
+                                  (-opt.lr) * (velocity * opt.momentum + g))
+
+
+def test_adam_m_v_and_bias_corrected_step_beside_the_gradient(at):
+    use_optimizer(at, "adam")
+    click(at, "Step")
+    click(at, "Step")
+    on_page(at, "pages/gradients.py")
+    assert len(at.get("plotly_chart")) == 5 + 4  # m, v, the step, the next update
+    tr = trainer(at)
+    opt = tr.optimizer
+    m, v = opt.state["m"]["weights"][0], opt.state["v"]["weights"][0]
+    np.testing.assert_array_equal(z_of(at, "m: first moment"), m)
+    np.testing.assert_array_equal(z_of(at, "v: second moment"), v)
+    m_hat, v_hat = m / (1.0 - opt.beta1**opt.t), v / (1.0 - opt.beta2**opt.t)
+    step = z_of(at, "bias-corrected step")
+    np.testing.assert_array_equal(step, opt.lr * m_hat / (np.sqrt(v_hat) + opt.eps))
+    np.testing.assert_allclose(-step, tr.last_update.weights[0], rtol=1e-12)
+    assert "t = 2" in titled(at, "bias-corrected step")["layout"]["title"]["text"]
+    # Mid-step, after Backward: the next update applies the gradient on the page.
+    click(at, "Forward")
+    click(at, "Backward")
+    predicted = z_of(at, "next update ΔW")
+    assert "t = 3" in titled(at, "next update ΔW")["layout"]["title"]["text"]
+    click(at, "Update")
+    np.testing.assert_array_equal(predicted, trainer(at).last_update.weights[0])
+
+
+def dist_chart(at) -> dict:
+    return titled(at, "Distribution of the")
+
+
+def test_distributions_over_time_are_the_replayed_percentiles(at):
+    on_page(at, "pages/gradients.py")
+    click(at, "Epoch")
+    click(at, "Epoch")
+    n_charts = len(at.get("plotly_chart"))
+    at.toggle(key="w_dist_on").set_value(True).run()
+    assert not at.exception and len(at.get("plotly_chart")) == n_charts + 1
+    tr = trainer(at)
+    expect = replay_distributions(tr)
+    assert expect.steps.tolist() == list(range(1, tr.step + 1))
+    fig = dist_chart(at)
+    assert "weights" in fig["layout"]["title"]["text"]
+    n_layers = tr.net.n_layers
+    assert len(fig["data"]) == 9 * n_layers
+    for layer in range(n_layers):
+        median = fig["data"][9 * layer + 8]
+        assert median["x"] == expect.steps.tolist()
+        assert median["y"] == expect.values["weights"][:, layer, 4].tolist()
+    at.radio(key="w_dist_kind").set_value("activations").run()
+    fig = dist_chart(at)
+    assert fig["data"][0]["y"] == expect.values["activations"][:, 0, 0].tolist()  # minimum
+    assert any(f"Steps 1–{tr.step}" in c.value and "every step" in c.value
+               for c in at.caption)
+
+
+def gradient_medians(at) -> list[float]:
+    on_page(at, "pages/gradients.py")
+    at.toggle(key="w_dist_on").set_value(True).run()
+    at.radio(key="w_dist_kind").set_value("gradients").run()
+    assert not at.exception
+    return dist_chart(at)["data"][8]["y"]  # layer 1's median
+
+
+def test_distributions_follow_a_changed_run_to_the_same_step(at):
+    """Undo twice, another learning rate, two Steps: the same step and history length,
+    another run from step 3 on; the cached distributions must not be the old run's."""
+    for _ in range(4):
+        click(at, "Step")
+    before = gradient_medians(at)
+    on_page(at, "pages/playground.py")
+    click(at, "Undo")
+    click(at, "Undo")
+    at.select_slider(key="w_lr").set_value(1.0).run()
+    click(at, "Step")
+    click(at, "Step")
+    tr = trainer(at)
+    assert tr.step == 4 and len(tr.history) == 5
+    after = gradient_medians(at)
+    assert after == replay_distributions(tr).values["gradients"][:, 0, 4].tolist()
+    assert after[:3] == before[:3] and after[3] != before[3]
+
+
+def test_distributions_need_a_finished_step(at):
+    on_page(at, "pages/gradients.py")
+    at.toggle(key="w_dist_on").set_value(True).run()
+    assert any("once a step has finished" in i.value for i in at.info)
+
+
+def graph_chart(at) -> dict:
+    return titled(at, "Computation graph of one sample")
+
+
+def metric(at, label) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_computation_graph_walks_forward_then_backward_with_the_engines_numbers(at):
+    click(at, "Step")
+    on_page(at, "pages/step_through.py")
+    tr = trainer(at)
+    snap = snapshot(tr, "last")
+    graph = build_graph(snap.at.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, 0)
+    order = walk_order(graph)
+    assert at.selectbox(key="w_cg_pos").value == 0
+    assert metric(at, "value") == f"{snap.X[0, 0]:.6g}"
+    assert any("this sample's input" in x.value for x in at.latex)
+    assert next(b for b in at.button if b.label == "Previous node").disabled
+    click(at, "Next node")
+    assert at.selectbox(key="w_cg_pos").value == 1
+    fig = graph_chart(at)
+    ring = next(t for t in fig["data"] if t["name"] == "selected")
+    assert ring["customdata"] == [order[1][0]]
+    # A hidden z on the way back: its gradient is the engine's δ for this sample.
+    z = graph.find("z", 0, (2,))
+    at.selectbox(key="w_cg_pos").set_value(order.index((z.id, "backward"))).run()
+    assert metric(at, "gradient") == f"{snap.grads.deltas[0][0, 2]:.6g}"
+    assert metric(at, "value") == f"{snap.cache.z[0][0, 2]:.6g}"
+    assert any("f'" in x.value for x in at.latex)
+    assert "gradient" in graph_chart(at)["layout"]["title"]["text"]
+    at.selectbox(key="w_cg_pos").set_value(len(order) - 2).run()
+    click(at, "Next node")
+    assert next(b for b in at.button if b.label == "Next node").disabled
+    assert order[-1] == (0, "backward")  # the walk ends at the first input's gradient
+    assert any("share of the batch cost" in c.value for c in at.caption)
+
+
+def test_computation_graph_of_another_sample_and_the_selected_weight(at):
+    click(at, "Step")
+    click(at, "Forward")
+    click(at, "Backward")  # mid-step: the gradient Backward computed
+    on_page(at, "pages/step_through.py")
+    at.selectbox(key="w_st_layer").set_value(1).run()
+    at.selectbox(key="w_st_from").set_value(3).run()
+    at.selectbox(key="w_st_to").set_value(2).run()
+    at.selectbox(key="w_cg_sample").set_value(4).run()
+    assert at.selectbox(key="w_cg_pos").value == 0
+    tr = trainer(at)
+    assert metric(at, "value") == f"{tr.X[tr.batch_idx[4], 0]:.6g}"
+    click(at, "The selected weight")
+    a_k, delta_j = tr.cache.a[1][4, 3], tr.grads.deltas[1][4, 2]
+    assert metric(at, "gradient") == f"{a_k * delta_j:.6g}"
+    assert metric(at, "value") == f"{tr.net.weights[1][3, 2]:.6g}"
+    walk = at.selectbox(key="w_cg_pos")
+    assert walk.options[walk.index].endswith("backward: layer 2 weight 3→2")
+
+
+@pytest.mark.parametrize("gradient_of", ["last", "next"])
+def test_computation_graph_follows_the_gradient_choice(at, gradient_of):
+    click(at, "Step")
+    click(at, "Step")
+    on_page(at, "pages/step_through.py")
+    at.radio(key="w_gradient_of").set_value(gradient_of).run()
+    snap = snapshot(trainer(at), gradient_of)
+    assert metric(at, "value") == f"{snap.X[0, 0]:.6g}"
+    value = titled(at, "Computation graph")["data"][3]
+    assert value["marker"]["color"] == [snap.X[0, 0]]  # only the first input is reached

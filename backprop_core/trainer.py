@@ -33,6 +33,7 @@ PHASES = ("forward", "backward", "update")
 BLOWUP = 1e6  # a training loss this many times its initial value counts as divergence
 HEALTHY_RISE = 2.0  # a loss above this many times the best so far has left its normal range
 TASKS = ("binary", "multiclass", "regression")
+BY_HAND = ("edit", "freeze", "data")  # changes Undo takes back one by one
 
 
 @dataclass(frozen=True)
@@ -609,7 +610,16 @@ class Trainer:
                 self.history.insert(self._record(self.grads, self.last_update))
 
     def undo(self) -> None:
-        """Back to the start of the current step, or one step back at a step boundary."""
+        """Back to the start of the current step, or one step back at a step boundary;
+        there, a change by hand made after the step (an edit, a freeze, a point) is
+        undone first, one at a time."""
+        at_step = [k for k, e in enumerate(self.events) if e[0] == self.step]
+        if self.phase_index == 0 and at_step and self.events[at_step[-1]][1] in BY_HAND:
+            self._forget_future()
+            del self.events[at_step[-1]]
+            self.goto(self.step)
+            self._record_again()
+            return
         self.goto(self.step if self.phase_index else max(self.step - 1, 0))
 
     def reset(self) -> None:

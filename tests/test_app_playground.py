@@ -251,8 +251,48 @@ def test_draw_selector_sets_the_label_and_remove_clears_points(at):
     at.session_state["config"] = at.session_state["config"].with_(
         extra_points=((1.5, -2.0, 1.0),))
     at.run()
-    button(at, "Remove the 1 drawn point(s)").click().run()
+    button(at, "Remove the link's 1 drawn point(s)").click().run()
     assert at.session_state["config"].extra_points == ()
+
+
+def _by_label(widgets, label):
+    (widget,) = [w for w in widgets if w.label == label]
+    return widget
+
+
+def test_edit_a_weight_by_hand_then_undo(at):
+    """The "Edit a weight" panel sets the selected parameter (a logged event: the loss
+    follows, Undo takes it back) and freezes it (its value stays through Steps)."""
+    for _ in range(3):
+        button(at, "Step").click().run()
+    tr = trainer(at)
+    at.session_state["selected_param"] = (1, 2, 0)  # as a click on that line does
+    at.run()
+    old, loss = tr.net.weights[1][2, 0], tr.history[3].train_loss
+    _by_label(at.number_input, "Type a value").set_value(1.5).run()
+    assert not at.exception
+    tr = trainer(at)
+    assert tr.net.weights[1][2, 0] == 1.5 and tr.step == 3
+    assert tr.history[3].train_loss == tr.evaluate()["train_loss"] != loss
+    button(at, "Undo").click().run()
+    assert trainer(at).net.weights[1][2, 0] == old and trainer(at).step == 3
+    _by_label(at.toggle, "Freeze (gradient shown, never applied)").set_value(True).run()
+    for _ in range(4):
+        button(at, "Step").click().run()
+    assert trainer(at).net.weights[1][2, 0] == old
+    assert trainer(at).is_frozen(1, "weights", (2, 0))
+
+
+def test_schedule_widgets_set_the_trainers_schedule(at):
+    at.selectbox(key="w_schedule").set_value("step").run()
+    at.number_input(key="w_sched_step").set_value(2).run()
+    at.select_slider(key="w_sched_gamma").set_value(0.5).run()
+    tr = trainer(at)
+    assert (tr.schedule.name, tr.schedule.step_size, tr.schedule.gamma) == ("step", 2, 0.5)
+    for _ in range(5):
+        button(at, "Step").click().run()
+    assert trainer(at).current_lr() == 0.03 * 0.5 ** 2
+    assert trainer(at).step == 5  # a live setting: no restart
 
 
 def test_remaining_controls(at):

@@ -249,3 +249,20 @@ def test_label_of_is_point_samples_inverse():
         _, y = point_sample(c, (0.0, 0.0), 3)
         assert label_of(y) == 3.0
     assert math.isfinite(Schedule("cosine").lr(0.1, 10_000))
+
+
+def test_undo_takes_changes_by_hand_back_one_at_a_time():
+    c = bc.RunConfig()
+    _, tr = bc.build(c)
+    tr.run_steps(5)
+    before, n, loss = _params(tr), len(tr.X), tr.history[5].train_loss
+    x, y = point_sample(c, (0.1, 0.2), 0)
+    tr.add_sample(x, y, (0.1, 0.2))
+    tr.set_param(0, "biases", (1,), 3.0)
+    tr.undo()
+    assert tr.step == 5 and len(tr.X) == n + 1 and _same(_params(tr), before)
+    tr.undo()
+    assert tr.step == 5 and len(tr.X) == n and tr.events == []
+    assert tr.history[5].train_loss == loss
+    tr.undo()
+    assert tr.step == 4

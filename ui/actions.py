@@ -113,6 +113,9 @@ def clicked() -> None:
         session.set_selected(a, b, c)
     elif a >= 1:
         session.set_selected(a - 1, None, b)
+    else:
+        return
+    session.live().app_rerun = True  # "Edit a weight" shows the one clicked
 
 
 def added() -> None:
@@ -120,8 +123,8 @@ def added() -> None:
     view, c = session.view(), session.config()
     if (isinstance(value, list) and len(value) == 2 and view.draw_label is not None
             and not c.is_custom):
-        session.add_point(float(value[0]), float(value[1]))
-        session.live().app_rerun = True  # new data: the sidebar offers to remove it
+        session.click_on_plane(float(value[0]), float(value[1]))
+        session.live().app_rerun = True  # the history slider and the notice
 
 
 def scene() -> None:

@@ -12,11 +12,14 @@ from backprop_core.config import (
     HIDDEN_ACTIVATIONS,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
+    SCHEDULE_FIELDS,
     TASK_PAIRINGS,
 )
 from backprop_core.datasets import DATASETS
 from backprop_core.features import FEATURES
 from backprop_core.offered import OFFERED
+from backprop_core.schedules import LABELS as SCHEDULE_LABELS
+from backprop_core.schedules import SCHEDULES
 
 from . import session, share_io
 from .classroom import presenter_controls, shown
@@ -27,6 +30,7 @@ from .widget_values import seed_widgets
 # against, so a value they bring is always one the widget can show.
 NOISE, TRAIN, SEED = OFFERED["noise"], OFFERED["train_fraction"], OFFERED["seed"]
 MOMENTUM, BETA1, BATCH = OFFERED["momentum"], OFFERED["beta1"], OFFERED["batch_size"]
+STEPS, START = OFFERED["sched_step"], OFFERED["sched_start"]
 
 
 def _regenerate() -> None:
@@ -63,6 +67,12 @@ def _clear_points() -> None:
     session.apply_config(session.config().with_(extra_points=()))
 
 
+def _points_help() -> str:
+    return ("A click on empty space adds a point with this label to the training data; a "
+            "click on a training point removes it. Training goes on (no restart): each "
+            "change is a step of the history, undone by Undo and carried by share links.")
+
+
 def draw_controls(task: str, n_classes: int) -> None:
     """Draw data (as ConvNetJS): a click on the boundary plot adds a point of this label."""
     view = session.view()
@@ -76,13 +86,13 @@ def draw_controls(task: str, n_classes: int) -> None:
         options = {"off": "off", **{float(k): f"class {k} ({names[k]})"
                                     for k in range(n_classes)}}
     current = view.draw_label if view.draw_label in options else "off"
-    chosen = st.selectbox("Click the boundary plot to add", list(options),
+    chosen = st.selectbox("Click the boundary plot to add or remove", list(options),
                           format_func=options.get, key="w_draw",
-                          index=list(options).index(current))
+                          index=list(options).index(current), help=_points_help())
     view.draw_label = None if chosen in (None, "off") else chosen
     drawn = len(session.config().extra_points)
-    if drawn:
-        st.button(f"Remove the {drawn} drawn point(s)", on_click=_clear_points,
+    if drawn:  # points of a link made before drawing joined training (its "pts")
+        st.button(f"Remove the link's {drawn} drawn point(s)", on_click=_clear_points,
                   width="stretch", key="b_clear_points")
 
 
@@ -174,13 +184,42 @@ def training_controls() -> dict:
     return {"optimizer": ss.w_optimizer, "lr": ss.w_lr, "momentum": ss.w_momentum,
             "beta1": ss.w_beta1, "beta2": ss.w_beta2, "batch_size": ss.w_batch,
             "regularization": ss.w_reg, "reg_rate": ss.w_reg_rate if ss.w_reg != "none"
-            else 0.0, "reduction": ss.w_reduction}
+            else 0.0, "reduction": ss.w_reduction, **schedule_controls()}
+
+
+def schedule_controls() -> dict:
+    """The learning-rate schedule: it scales the learning rate above per update (the
+    loss chart shows the rate it gives)."""
+    ss = st.session_state
+    st.selectbox("Learning-rate schedule", SCHEDULES, key="w_schedule",
+                 format_func=SCHEDULE_LABELS.get,
+                 help="As torch.optim.lr_scheduler, stepped once per update: step decay "
+                      "(StepLR), exponential (ExponentialLR), cosine (CosineAnnealingLR), "
+                      "linear warm-up (LinearLR).")
+    name = ss.w_schedule
+    cols = st.columns(2)
+    if name == "step":
+        cols[0].number_input("Every (updates)", STEPS.lo, STEPS.hi, key="w_sched_step")
+    if name in ("step", "exponential"):
+        cols[1].select_slider("× factor γ", OFFERED["sched_gamma"].values,
+                              key="w_sched_gamma")
+    if name == "cosine":
+        cols[0].number_input("Over (updates)", STEPS.lo, STEPS.hi, key="w_sched_tmax")
+        cols[1].select_slider("Down to", OFFERED["sched_min"].values, key="w_sched_min")
+    if name == "warmup":
+        cols[0].number_input("Over (updates)", STEPS.lo, STEPS.hi, key="w_sched_warmup")
+        cols[1].slider("From × rate", START.lo, START.hi, step=START.step,
+                       key="w_sched_start")
+    return {"schedule": name, "sched_step": int(ss.w_sched_step),
+            "sched_gamma": ss.w_sched_gamma, "sched_tmax": int(ss.w_sched_tmax),
+            "sched_min": ss.w_sched_min, "sched_warmup": int(ss.w_sched_warmup),
+            "sched_start": ss.w_sched_start}
 
 
 DATA_FIELDS = ("dataset", "n_classes", "noise", "n_samples", "train_fraction")
 NETWORK_FIELDS = ("hidden", "activations", "output", "init", "seed")
 TRAINING_FIELDS = ("optimizer", "lr", "momentum", "beta1", "beta2", "batch_size",
-                   "regularization", "reg_rate", "reduction")
+                   "regularization", "reg_rate", "reduction", *SCHEDULE_FIELDS)
 
 
 def _panel(panel, title, expanded, draw, c: bc.RunConfig, fields):

@@ -15,6 +15,7 @@ import backprop_core as bc
 
 from . import actions, fairness, live_packet, session
 from .classroom import shown
+from .edit_param import edit_panel
 from .live_component import live_view
 from .planes import boundary_geometry, plane_for
 from .stepping import gradient_choice, toolbar
@@ -80,7 +81,9 @@ def selected_text() -> str:
 def live_input() -> live_packet.LiveInput:
     tr, data, c, view = session.trainer(), session.dataset(), session.config(), session.view()
     names = session.feature_names()
-    geometry = boundary_geometry(tr, data, c, view.plane, view.plane_features, names)
+    # The plane stays fitted to the generated data: drawn points never move it.
+    geometry = boundary_geometry(tr, session.base_dataset(), c, view.plane,
+                                 view.plane_features, names)
     return live_packet.LiveInput(
         tr, data, c, geometry, names, view.edge_mode, view.show_test, view.discretize,
         view.log_scale, view.presenter, view.steps_per_frame, selected_text(),
@@ -207,6 +210,9 @@ def options_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
                                     vertical_alignment="bottom"):
             view_controls(view)
             chart_options(tr, view)
+            with st.popover("Edit a weight", width="content",
+                            help="Click a line or box of the diagram to choose it."):
+                edit_panel(disabled=playing)
 
 
 def run() -> None:

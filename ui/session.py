@@ -6,13 +6,19 @@ widget keys (``w_...``), which Streamlit itself owns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
+import numpy as np
 import streamlit as st
 
 import backprop_core as bc
 from backprop_core.budget import affordable_steps, trainer_step_seconds
-from backprop_core.config import apply_live_settings, needs_rebuild, with_trainer_settings
+from backprop_core.config import (
+    apply_live_settings,
+    needs_rebuild,
+    point_sample,
+    with_trainer_settings,
+)
 from data_io import session_file, share
 
 # Session keys, one per concept.
@@ -154,6 +160,16 @@ def trainer() -> bc.Trainer:
 
 
 def dataset() -> bc.Dataset:
+    """The data as the run holds it at its current step: points drawn on the plane or
+    removed from it by hand are in (or out of) its training part."""
+    data, tr = st.session_state[DATA], trainer()
+    if tr.X_raw is None or tr.X is tr.base_data[0]:
+        return data
+    return replace(data, X_train=tr.X_raw, Y_train=tr.Y)
+
+
+def base_dataset() -> bc.Dataset:
+    """The data as generated (what the plane's extent is fitted to)."""
     return st.session_state[DATA]
 
 
@@ -365,17 +381,30 @@ def load_state(raw: bytes) -> None:
     set_notice(f"Session file loaded: step {tr.step}, {len(tr.history) - 1} steps of history.")
 
 
-def add_point(x: float, y: float) -> None:
-    """Add a drawn point with the chosen label to the training data (a data change: the
-    run starts again, and the point is part of the settings, so share links keep it)."""
-    label = view().draw_label
-    c = config()
-    if label is None or c.is_custom:
+NEAR = 0.02  # a click this close to a training point (share of the plot's width) is on it
+
+
+def click_on_plane(x: float, y: float) -> None:
+    """A click on the boundary plot while drawing: on a training point it removes that
+    point, elsewhere it adds one with the chosen label. Either is a data event of the run
+    (training goes on; Undo, the history and share links replay it)."""
+    label, c, tr = view().draw_label, config(), trainer()
+    if label is None or c.is_custom or tr.X_raw is None or tr.diverged is not None:
         return
-    apply_config(c.with_(extra_points=(*c.extra_points, (round(x, 4), round(y, 4),
-                                                          float(label)))))
-    set_notice(f"Added a point at ({x:.2f}, {y:.2f}); the run starts again with "
-               f"{len(config().extra_points)} drawn point(s).")
+    xmin, xmax, _, _ = bc.dataset_extent(base_dataset().X_all)
+    distance = np.hypot(tr.X_raw[:, 0] - x, tr.X_raw[:, 1] - y)
+    k = int(np.argmin(distance))
+    if distance[k] <= NEAR * (xmax - xmin) and len(tr.X) > 1:
+        px, py = tr.X_raw[k]
+        tr.remove_sample(k)
+        set_notice(f"Removed the training point at ({px:.2f}, {py:.2f}); "
+                   f"{len(tr.X)} training points now.")
+        return
+    raw = (round(x, 4), round(y, 4))
+    features, target = point_sample(c, raw, label)
+    tr.add_sample(features, target, raw)
+    set_notice(f"Added a point at ({raw[0]:.2f}, {raw[1]:.2f}); training goes on with "
+               f"{len(tr.X)} training points.")
 
 
 def result(name: str):

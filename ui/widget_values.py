@@ -23,6 +23,10 @@ def seed_widgets(c: bc.RunConfig, only_missing: bool = False) -> None:
         "w_optimizer": c.optimizer, "w_lr": c.lr, "w_momentum": c.momentum,
         "w_beta1": c.beta1, "w_beta2": c.beta2, "w_batch": c.batch_size,
         "w_reg": c.regularization, "w_reg_rate": c.reg_rate, "w_reduction": c.reduction,
+        "w_schedule": c.schedule, "w_sched_step": c.sched_step,
+        "w_sched_gamma": c.sched_gamma, "w_sched_tmax": c.sched_tmax,
+        "w_sched_min": c.sched_min, "w_sched_warmup": c.sched_warmup,
+        "w_sched_start": c.sched_start,
     }
     for name in FEATURES:
         values[f"w_feat_{name}"] = name in c.features

@@ -167,3 +167,33 @@ def test_a_long_epoch_plays_in_slices_with_progress_and_pause_stops_it(at, monke
             break
         at.run()
     assert not at.session_state["playing"] and tr.step == end and tr.batch_index == 0
+
+
+@pytest.mark.parametrize("kind, widget, value", [
+    ("epoch", "w_stop_epoch", 3), ("accuracy", "w_stop_acc", 90), ("loss", "w_stop_loss", 0.45)])
+def test_play_until_stops_on_the_step_that_reaches_it(at, kind, widget, value):
+    at.selectbox(key="w_stop_kind").set_value(kind).run()
+    (at.slider if kind == "accuracy" else at.number_input)(key=widget).set_value(value).run()
+    at.session_state["playing"] = True
+    for _ in range(200):
+        at.run()
+        if not at.session_state["playing"]:
+            break
+    tr = at.session_state["trainer"]
+    assert not at.session_state["playing"] and not at.exception
+    # The first step that reaches it, found by a fresh run step by step.
+    _, fresh = bc.build(at.session_state["config"])
+    stop = at.session_state["view"].stop
+    while not stop.reached(fresh):
+        fresh.finish_step()
+    assert tr.step == fresh.step > 0
+    assert any(f"Play stopped at step {tr.step:,}" in t.value for t in at.toast)
+
+
+def test_the_loss_chart_carries_the_schedule_the_browser_draws(at):
+    at.selectbox(key="w_schedule").set_value("cosine").run()
+    header, _ = live_packet(at)
+    schedule = header["loss"]["schedule"]
+    assert schedule["name"] == "cosine" and schedule["base"] == 0.03
+    names = [t["name"] for t in header["loss"]["figure"]["data"]]
+    assert "learning rate ÷ rate set" in names

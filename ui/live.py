@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core.stopping import STOPS, StopCondition
 
 from . import actions, fairness, live_packet, session
 from .classroom import shown
@@ -57,6 +58,28 @@ def chart_options(tr: bc.Trainer, view: session.View) -> None:
         view.log_scale = st.toggle("Log-scale loss", key="w_log_scale", value=view.log_scale)
 
 
+def stop_control(view: session.View) -> None:
+    """Play until an epoch, a loss or an accuracy is reached (checked after every step)."""
+    label = "Play until…" if not view.stop.active else (
+        f"Play until {STOPS[view.stop.kind]} {view.stop.value:g}")
+    with st.popover(label, width="content"):
+        kind = st.selectbox("Stop Play when", list(STOPS), format_func=STOPS.get,
+                            key="w_stop_kind", index=list(STOPS).index(view.stop.kind))
+        if kind == "epoch":
+            value = st.number_input("Epochs", 1, 100_000, key="w_stop_epoch",
+                                    value=max(1, int(view.stop.value or 10)))
+        elif kind == "loss":
+            value = st.number_input("Loss", 0.0, 100.0, key="w_stop_loss", format="%.4g",
+                                    value=float(view.stop.value or 0.05), step=0.01)
+        elif kind == "accuracy":
+            value = st.slider("Accuracy (%)", 50, 100, key="w_stop_acc",
+                              value=int(round((view.stop.value or 0.95) * 100))) / 100
+        else:
+            value = 0.0
+        view.stop = StopCondition(kind, float(value))
+        st.caption("Checked after every step: Play stops on the step that reaches it.")
+
+
 def custom_legend(data: bc.Dataset) -> str:
     """Which colour is which class of an uploaded file, and what its axes are."""
     meta = session.custom_meta() or {}
@@ -87,7 +110,7 @@ def live_input() -> live_packet.LiveInput:
     return live_packet.LiveInput(
         tr, data, c, geometry, names, view.edge_mode, view.show_test, view.discretize,
         view.log_scale, view.presenter, view.steps_per_frame, selected_text(),
-        view.gradient_of)
+        view.gradient_of, stop=view.stop)
 
 
 def live_charts() -> None:
@@ -115,6 +138,10 @@ def draw_live_charts() -> None:
                                   until=live.target, events=events,
                                   target_what=live.target_what)
     live.events = tuple(events)  # what is left of a link's settings log
+    if inp.stopped:  # Play until...: reached
+        session.set_notice(inp.stopped)
+        session.set_playing(False)
+        st.rerun(scope="app")
     if inp.problems:  # a change the link asked for does not fit this run: stop there
         session.set_notice(f"The link's run stopped at step {tr.step:,}: "
                            f"{'; '.join(inp.problems)}.", "warning")
@@ -210,6 +237,7 @@ def options_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
                                     vertical_alignment="bottom"):
             view_controls(view)
             chart_options(tr, view)
+            stop_control(view)
             with st.popover("Edit a weight", width="content",
                             help="Click a line or box of the diagram to choose it."):
                 edit_panel(disabled=playing)

@@ -18,6 +18,7 @@ import backprop_core as bc
 from backprop_core import budget
 from backprop_core.config import point_sample
 from backprop_core.schedules import Schedule
+from backprop_core.stopping import StopCondition
 from viz import live_frames as lf
 from viz.legend import legend
 from viz.projector import PRESENTER_SCALE
@@ -59,6 +60,8 @@ class LiveInput:
     selected_text: str
     gradient_of: str = "last"  # between steps, paused: "next" shows the next batch's
     problems: list = field(default_factory=list)  # a link's changes that could not be made
+    stop: StopCondition = field(default_factory=StopCondition)  # Play until...
+    stopped: str | None = None  # ...reached: what to tell the user
 
 
 def _fmt(v: float | None) -> str:
@@ -197,16 +200,31 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
                 # This thread's own CPU time: with other sessions' threads sharing the
                 # interpreter, wall time would count their work as this frame's cost.
                 t = time.thread_time()
-                tr.run_steps(steps)
+                run_steps(inp, steps, watch=until is None)
                 if tr.diverged is None:
                     frames.append(capture(inp, exact=False))
                 work += time.thread_time() - t
-            if tr.diverged is not None or not frames:
+            if tr.diverged is not None or not frames or inp.stopped:
                 break
             if (work + work / len(frames) > budget_s  # the next frame would overrun
                     or time.perf_counter() - start > MAX_WAIT_S):
                 break
     return frames
+
+
+def run_steps(inp: LiveInput, n: int, watch: bool) -> None:
+    """``n`` steps, or fewer when the stop condition is reached (checked after each)."""
+    tr, stop = inp.trainer, inp.stop
+    if not (watch and stop.active):
+        tr.run_steps(n)
+        return
+    for _ in range(n):
+        tr.finish_step()
+        if tr.diverged is not None:
+            return
+        if stop.reached(tr):
+            inp.stopped = stop.message(tr)
+            return
 
 
 def apply_event(tr: bc.Trainer, event, config: bc.RunConfig) -> None:
@@ -272,8 +290,11 @@ def scene(inp: LiveInput) -> dict:
 
 def loss(inp: LiveInput) -> tuple[dict, dict[str, np.ndarray]]:
     tr, (font, heights) = inp.trainer, sizes(inp.presenter)
+    schedule = None if tr.schedule.name == "constant" else {
+        **tr.schedule.to_dict(), "base": tr.optimizer.lr}
     return lf.loss_scene(tr.history.columns, inp.data.task, inp.log_scale,
-                         height=heights["loss"], font_size=font, current_step=tr.step)
+                         height=heights["loss"], font_size=font, current_step=tr.step,
+                         schedule=schedule)
 
 
 def digest(obj, arrays: dict[str, np.ndarray] | None = None) -> str:

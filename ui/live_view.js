@@ -412,6 +412,38 @@ function strokeSeries(ctx, xs, ys, X, Y) {
   ctx.stroke();
 }
 
+function lrAt(s, t) {
+  // The closed forms of backprop_core/schedules.py (torch's schedulers, one step an update).
+  if (s.name === "step") return s.base * s.gamma ** Math.floor(t / s.step_size);
+  if (s.name === "exponential") return s.base * s.gamma ** t;
+  if (s.name === "cosine") {
+    return s.eta_min + (s.base - s.eta_min) * (1 + Math.cos(Math.PI * t / s.t_max)) / 2;
+  }
+  if (s.name === "warmup") {
+    const f = s.start_factor;
+    return s.base * (f + (1 - f) * Math.min(t, s.warmup_steps) / s.warmup_steps);
+  }
+  return s.base;
+}
+
+function paintSchedule(ctx, S, xa, L) {
+  // The rate of every update across the whole step axis (the future included), ÷ the rate
+  // set: at 1 the schedule leaves the rate as set. Integer steps, at most ~2 per pixel.
+  const s = S.loss.schedule, y2 = L.yaxis2;
+  if (!s || !y2) return;
+  const end = xa.range[1], stride = Math.max(1, Math.floor(end / (2 * xa._length)));
+  const xs = [], ys = [];
+  for (let t = 0; t <= end; t += stride) {
+    xs.push(t);
+    ys.push(lrAt(s, t) / s.base);
+  }
+  const line = S.loss.schedule_line;
+  ctx.strokeStyle = line.color;
+  ctx.lineWidth = line.width;
+  ctx.setLineDash([4 * line.width, 3 * line.width]);
+  strokeSeries(ctx, xs, ys, (v) => xa._offset + xa.c2p(v), (v) => y2._offset + y2.c2p(v));
+}
+
 function paintLoss(S) {
   const gd = S.gd.loss, L = gd._fullLayout;
   if (!L || !L.xaxis || !S.lossData) return;
@@ -437,6 +469,7 @@ function paintLoss(S) {
     style(S.loss.lines.test);
     strokeSeries(ctx, d.x, d.test, X, Y);
   }
+  paintSchedule(ctx, S, xa, L);
   style(S.loss.lines.train);
   strokeSeries(ctx, d.x, d.train, X, Y);
   const marks = [];

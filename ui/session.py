@@ -19,6 +19,7 @@ from backprop_core.config import (
     point_sample,
     with_trainer_settings,
 )
+from backprop_core.stopping import StopCondition
 from data_io import session_file, share
 
 # Session keys, one per concept.
@@ -44,6 +45,7 @@ class View:
     draw_label: float | None = None  # a click on the boundary plot adds a point of this label
     plane: str = "features"  # uploaded data: "features" (two of them) or "pca"
     plane_features: tuple[int, int] = (0, 1)
+    stop: StopCondition = field(default_factory=StopCondition)  # Play until...
 
 
 @dataclass

@@ -25,6 +25,13 @@ def next_batch(tr: bc.Trainer) -> str:
             f"({size} samples)")
 
 
+def _scheduled(tr) -> str:
+    """Where η comes from when a schedule sets it."""
+    if tr.schedule.name == "constant":
+        return ""
+    return f" ({tr.schedule.describe()} of η = {tr.optimizer.lr:g}, update {tr.step + 1})"
+
+
 def phase_message(tr: bc.Trainer) -> str:
     """What the last phase computed and which phase comes next, in words."""
     opt = tr.optimizer
@@ -38,7 +45,7 @@ def phase_message(tr: bc.Trainer) -> str:
         return (f"**Backward** computed δ for every neuron and ∂C/∂w for every weight "
                 f"(largest |∂C/∂w| = {top:.3g}, in layer {layer}). Next: **Update**: "
                 f"{opt.name.upper() if opt.name == 'sgd' else opt.name.capitalize()} with "
-                f"η = {opt.lr:g} applies {RULES[opt.name]}.")
+                f"η = {tr.current_lr():.4g}{_scheduled(tr)} applies {RULES[opt.name]}.")
     if tr.step == 0 or tr.last_update is None:
         return f"Next: **Forward** pushes {next_batch(tr)} through the network."
     top, layer = _largest(tr.last_update.weights)

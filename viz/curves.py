@@ -35,6 +35,7 @@ TRAIN_LINE = {"color": "#111", "width": 2}
 TEST_LINE = {"color": "#888", "width": 2, "dash": "dot"}
 ACCURACY_LINE = {"color": "#0877bd", "width": 1.5}
 CURRENT_LINE = {"color": "#d62728", "dash": "dash", "width": 1.5}
+SCHEDULE_LINE = {"color": "#7b3fa0", "dash": "dash", "width": 1.5}  # the lr schedule
 
 
 def loss_layout(task: str, log_scale: bool, height: int, font_size: int) -> dict:

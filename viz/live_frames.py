@@ -20,7 +20,15 @@ from backprop_core.activations import label
 
 from .boundary import boundary_figure
 from .colors import CLASS_RGB, DISCRETE_TINT, NEUTRAL, diverging_rgb
-from .curves import ACCURACY_LINE, CURRENT_LINE, TEST_LINE, TRAIN_LINE, loss_layout, loss_series
+from .curves import (
+    ACCURACY_LINE,
+    CURRENT_LINE,
+    SCHEDULE_LINE,
+    TEST_LINE,
+    TRAIN_LINE,
+    loss_layout,
+    loss_series,
+)
 from .network import NODE, _layer_titles, _node_shapes, hover_points, node_positions
 from .network import thumb_values as _thumb_values
 
@@ -205,18 +213,30 @@ def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None
 
 
 def loss_scene(history_columns: dict, task: str, log_scale: bool, height: int,
-               font_size: int, current_step: int) -> tuple[dict, dict[str, np.ndarray]]:
+               font_size: int, current_step: int,
+               schedule: dict | None = None) -> tuple[dict, dict[str, np.ndarray]]:
     """The loss chart's frame (axes, legend; the browser sets the ranges and draws the
     curves on a canvas) and its data: ``loss_x`` (n,) steps, ``loss_y`` (3, n) train loss,
-    test loss and train accuracy at them (NaN where there is none), as ``loss_series``."""
+    test loss and train accuracy at them (NaN where there is none), as ``loss_series``.
+
+    ``schedule`` (a learning-rate schedule's ``to_dict()`` plus ``base``, the rate set):
+    the browser draws its rate ÷ the rate set over the whole step axis, on the right axis
+    (the closed forms of ``backprop_core.schedules``)."""
     series = loss_series(history_columns)
     has_test = any(v is not None for v in history_columns["test_loss"])
     legend = [("train loss", TRAIN_LINE, "y", True), ("test loss", TEST_LINE, "y", has_test),
-              ("train accuracy", ACCURACY_LINE, "y2", task != "regression")]
+              ("train accuracy", ACCURACY_LINE, "y2", task != "regression"),
+              ("learning rate ÷ rate set", SCHEDULE_LINE, "y2", schedule is not None)]
     traces = [{"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": name,
                "line": line, "yaxis": axis, "hoverinfo": "skip"}
               for name, line, axis, shown in legend if shown]
     layout = loss_layout(task, log_scale, height, font_size)
+    if schedule is not None:
+        axis = layout.setdefault("yaxis2", {
+            "overlaying": "y", "side": "right", "range": [0, 1.02], "showgrid": False,
+            "automargin": True, "tickvals": [0, 0.25, 0.5, 0.75, 1]})
+        axis["title"] = {"text": "lr ÷ rate set" if task == "regression"
+                         else "accuracy · lr ÷ rate set"}
     layout.update(plot_bgcolor=TRANSPARENT, paper_bgcolor=TRANSPARENT, dragmode=False,
                   hovermode=False)
     layout["xaxis"].update(fixedrange=True, autorange=False, range=[0, 1])
@@ -228,7 +248,8 @@ def loss_scene(history_columns: dict, task: str, log_scale: bool, height: int,
             "current": None if current_step == last else int(current_step),
             "lines": {"train": TRAIN_LINE, "test": TEST_LINE, "acc": ACCURACY_LINE,
                       "current": CURRENT_LINE},
-            "has_test": has_test, "has_acc": task != "regression"}
+            "has_test": has_test, "has_acc": task != "regression",
+            "schedule": schedule, "schedule_line": SCHEDULE_LINE}
     rows = [[np.nan if v is None else v for v in series[name]]
             for name in ("train_loss", "test_loss", "train_accuracy")]
     return meta, {"loss_x": np.asarray(series["step"], dtype=np.float64),

@@ -93,6 +93,7 @@ def derivation(tr: bc.Trainer) -> None:
     st.markdown("**The update rule.** Gradient descent moves the weight against its gradient:")
     st.latex(rf"w_{{kj}} \leftarrow w_{{kj}} - \eta\,\frac{{\partial C}}{{\partial w_{{kj}}}}"
              rf" = {num(w)} - {eta:g}\cdot{num(gw)} = {num(w - eta * gw)}")
+    by_hand(tr, k, w - eta * gw, w)
     st.markdown("**The matrix form** does this for every weight at once. With δ = ∂C/∂z of "
                 "the output for each sample (a column of 10) and Y_h the hidden activations "
                 "(10 samples × 10 neurons):")
@@ -104,6 +105,36 @@ def derivation(tr: bc.Trainer) -> None:
              rf"\nabla W_{{ih}} = X^T\delta_h")
     st.caption("The hidden layer's δ_h reuses the output δ: that reuse is what makes "
                "backpropagation cheap.")
+
+
+def _set_by_hand(k: int, key: str, target: float) -> None:
+    tr = state()["trainer"]
+    value = float(st.session_state[key])
+    tr.set_param(1, "weights", (k, 0), value)
+    state()["by_hand"] = {"k": k, "value": value, "target": target, "step": tr.step,
+                          "events": len(tr.events)}
+
+
+def by_hand(tr: bc.Trainer, k: int, target: float, w: float) -> None:
+    """The update of one weight done by hand: type the number the rule gives, and the
+    engine's own Step is the judge (the same weight, the same gradient)."""
+    st.markdown(f"**Do it by hand.** Type the new w_kj from the line above (or any value) "
+                f"and set it: the network then has your weight, and the cost is computed "
+                f"with it. Step would set it to {num(target)}.")
+    key = f"w_lesson_hand_{k}_{tr.step}_{len(tr.events)}"
+    cols = st.columns([2, 1, 3], vertical_alignment="bottom")
+    cols[0].number_input(f"New w_{k}j", value=float(w), format="%.10g", step=0.01, key=key)
+    cols[1].button("Set it", key=f"b_lesson_hand_{k}", on_click=_set_by_hand,
+                   args=(k, key, target), width="stretch")
+    done = state().get("by_hand")
+    if done and (done["step"], done["events"]) == (tr.step, len(tr.events)):
+        gap = abs(done["value"] - done["target"])
+        verdict = ("exactly what Step computes" if gap == 0 else
+                   f"{gap:.3g} from what Step computes (what you typed was rounded)"
+                   if gap < 1e-6 * max(1.0, abs(done["target"])) else
+                   f"{gap:.3g} away from the gradient step")
+        cols[2].markdown(f"You set w_{done['k']}j = {done['value']:.10g}: {verdict}. "
+                         f"Cost now {tr.history[tr.step].train_loss:.6g}.")
 
 
 def mistake_derivative(tr: bc.Trainer) -> None:

@@ -182,3 +182,19 @@ def test_mid_step_every_page_shows_the_current_steps_gradient(at):
     assert at.radio(key="w_gradient_of").disabled
     assert any("Backward computed for step 2's mini-batch" in c.value for c in at.caption)
     np.testing.assert_array_equal(_table_gradients(at), _flat(at.session_state["trainer"].grads))
+
+
+def test_lesson_update_by_hand_is_judged_by_the_engines_step(at):
+    """Typing w - η·∂C/∂w for one weight gives exactly what Step computes for it."""
+    on_page(at, "pages/lesson.py")
+    at.selectbox(key="w_lesson_k").set_value(3).run()
+    tr = at.session_state["lesson"]["trainer"]
+    fork = tr.fork()
+    fork.finish_step()
+    target = fork.net.weights[1][3, 0]
+    (box,) = [n for n in at.number_input if n.label == "New w_3j"]
+    box.set_value(float(target)).run()
+    next(b for b in at.button if b.label == "Set it").click().run()
+    assert not at.exception
+    assert at.session_state["lesson"]["trainer"].net.weights[1][3, 0] == target
+    assert any("exactly what Step computes" in m.value for m in at.markdown)

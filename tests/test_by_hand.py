@@ -266,3 +266,16 @@ def test_undo_takes_changes_by_hand_back_one_at_a_time():
     assert tr.history[5].train_loss == loss
     tr.undo()
     assert tr.step == 4
+
+
+def test_frozen_indices_point_into_param_rows():
+    from viz import live_frames as lf
+
+    _, tr = bc.build(bc.RunConfig(hidden=(3, 2), activations=("tanh", "tanh")))
+    tr.set_frozen(1, "weights", (2, 1))
+    tr.set_frozen(2, "biases", (0,))
+    rows = lf.param_rows(tr.net, None, None)[0]
+    at = lf.frozen_indices(tr.net, tr.frozen)
+    n_weights = sum(W.size for W in tr.net.weights)
+    assert at == [n_weights + 3 + 2 + 0, 2 * 3 + 2 * 2 + 1]  # ("biases", 2, 0) sorts first
+    assert [rows[k] for k in at] == [tr.net.biases[2][0], tr.net.weights[1][2, 1]]

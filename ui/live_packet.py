@@ -285,6 +285,7 @@ def scene(inp: LiveInput) -> dict:
         "metrics": metric_labels(tr), "presenter": inp.presenter, "heights": heights,
         "legend": legend(data.task, inp.edge_mode, tr.net.activation_names, n_out),
         "selected": inp.selected_text, "can_play": tr.diverged is None,
+        "frozen": lf.frozen_indices(tr.net, tr.frozen),
     }
 
 

@@ -733,7 +733,7 @@ function tipText(S, f, cd) {
     lines.push(`<b>layer ${layer + 1} weight ${a}→${b}</b>: w = ${fmtG(f.values[idx], 4)}`);
     if (hasGrad) lines.push(`∂C/∂w = ${fmtG(f.grads[idx], 4)} ${gradStep(f)}`);
     if (hasUpdate) lines.push(`Δw = ${fmtG(f.update[idx], 4)} (step ${f.step}'s update)`);
-    return lines.join("<br>") + optText(f, idx);
+    return lines.join("<br>") + frozenText(S, idx) + optText(f, idx);
   }
   if (layer === 0) return `<b>input ${escapeHtml(g.labels[a])}</b>`;
   const idx = S.nEdges + S.biasOffsets[layer - 1] + a;
@@ -741,7 +741,12 @@ function tipText(S, f, cd) {
   lines.push(`bias b = ${fmtG(f.values[idx], 4)}`);
   if (hasGrad) lines.push(`δ summed = ∂C/∂b = ${fmtG(f.grads[idx], 4)} ${gradStep(f)}`);
   if (hasUpdate) lines.push(`Δb = ${fmtG(f.update[idx], 4)} (step ${f.step}'s update)`);
-  return lines.join("<br>") + optText(f, idx);
+  return lines.join("<br>") + frozenText(S, idx) + optText(f, idx);
+}
+
+function frozenText(S, idx) {
+  return (S.scene.frozen || []).includes(idx)
+    ? "<br><i>frozen: its gradient is never applied</i>" : "";
 }
 
 function renderTip(S) {

@@ -126,6 +126,20 @@ def param_rows(net, grads, update) -> np.ndarray:
     return np.stack(rows)
 
 
+def frozen_indices(net, frozen) -> list[int]:
+    """Positions in ``param_rows``' order of the frozen parameters ((kind, layer, *index))."""
+    w_sizes = [W.size for W in net.weights]
+    w_start = np.cumsum([0, *w_sizes])
+    b_start = w_start[-1] + np.cumsum([0, *[b.size for b in net.biases]])
+    out = []
+    for kind, layer, *index in sorted(frozen):
+        if kind == "weights":
+            out.append(int(w_start[layer] + np.ravel_multi_index(index, net.weights[layer].shape)))
+        else:
+            out.append(int(b_start[layer] + index[0]))
+    return out
+
+
 def optimizer_rows(opt_state: dict | None) -> tuple[list[str], np.ndarray]:
     """Optimizer state slots (velocity, m, v) laid out like ``param_rows``."""
     if not opt_state:

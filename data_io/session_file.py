@@ -17,7 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 import backprop_core as bc
-from backprop_core.config import OUTPUT_PAIRINGS, inputs, make_data, with_trainer_settings
+from backprop_core.config import (
+    OUTPUT_PAIRINGS,
+    SCHEDULE_FIELDS,
+    inputs,
+    make_data,
+    with_trainer_settings,
+)
 from backprop_core.offered import problems
 from backprop_core.serialize import FORMAT
 
@@ -79,7 +85,7 @@ def _check_matches(c: bc.RunConfig, tr: bc.Trainer) -> None:
         "init": (tr.net.init, c.init),
         "seed": (tr.seed, c.seed),
         "reduction": (tr.reduction, c.reduction),
-        "batch_size": (tr.batch_size, min(c.batch_size, len(tr.X))),
+        "batch_size": (tr.batch_size, min(c.batch_size, len(tr.base_data[0]))),
     }
     if not c.is_custom:
         expected["features"] = (n_in, len(c.features))
@@ -89,7 +95,7 @@ def _check_matches(c: bc.RunConfig, tr: bc.Trainer) -> None:
                              f"network's {saved!r}")
     in_effect = with_trainer_settings(c, tr)
     for name in ("optimizer", "lr", "momentum", "beta1", "beta2", "eps", "regularization",
-                 "reg_rate"):
+                 "reg_rate", *SCHEDULE_FIELDS):
         if getattr(in_effect, name) != getattr(c, name):
             raise ValueError(f"state.extra.config.{name}: {getattr(c, name)!r} does not match "
                              f"the {getattr(in_effect, name)!r} the saved run uses")
@@ -140,15 +146,17 @@ def _custom_meta(meta, c: bc.RunConfig, tr: bc.Trainer) -> dict:
 
 def _data_for(c: bc.RunConfig, tr: bc.Trainer) -> bc.Dataset:
     """The dataset behind a loaded trainer: regenerated for built-in sets (and checked to be
-    the very same numbers), rebuilt from the saved arrays for uploaded data."""
+    the very same numbers), rebuilt from the saved arrays for uploaded data. The data as
+    the run started: points drawn or removed since are the trainer's data events."""
+    X, Y, X_raw = tr.base_data
     if c.is_custom:
         n_classes = tr.Y.shape[1] if c.custom_task == "multiclass" else (
             2 if c.custom_task == "binary" else 0)
-        X_test = tr.X_test if tr.X_test is not None else tr.X[:0]
-        Y_test = tr.Y_test if tr.Y_test is not None else tr.Y[:0]
-        return bc.Dataset("custom", c.custom_task, tr.X, tr.Y, X_test, Y_test, n_classes)
+        X_test = tr.X_test if tr.X_test is not None else X[:0]
+        Y_test = tr.Y_test if tr.Y_test is not None else Y[:0]
+        return bc.Dataset("custom", c.custom_task, X, Y, X_test, Y_test, n_classes)
     data = make_data(c)
-    if not (np.array_equal(inputs(c, data.X_train), tr.X) and
-            np.array_equal(data.Y_train, tr.Y)):
+    if not (np.array_equal(inputs(c, data.X_train), X) and np.array_equal(data.Y_train, Y)
+            and (X_raw is None or np.array_equal(data.X_train, X_raw))):
         raise ValueError("state.data: the data do not match the saved settings")
     return data

@@ -279,3 +279,20 @@ def test_frozen_indices_point_into_param_rows():
     n_weights = sum(W.size for W in tr.net.weights)
     assert at == [n_weights + 3 + 2 + 0, 2 * 3 + 2 * 2 + 1]  # ("biases", 2, 0) sorts first
     assert [rows[k] for k in at] == [tr.net.biases[2][0], tr.net.weights[1][2, 1]]
+
+
+def test_session_file_with_changes_by_hand_loads_with_its_settings():
+    from data_io import session_file
+
+    c, tr = _run_with_everything("adam")
+    c = c.with_(**{f: v for f, v in bc.config.with_trainer_settings(c, tr).to_dict().items()
+                   if f.startswith("sched") or f == "schedule"})
+    raw = json.dumps(bc.trainer_to_dict(tr, extra={"config": c.to_dict()})).encode()
+    loaded = session_file.read(raw)
+    assert _same(_params(loaded.trainer), _params(tr))
+    assert np.array_equal(loaded.trainer.X, tr.X)
+    assert loaded.config.schedule == "cosine" and loaded.config.sched_tmax == 40
+    wrong = json.loads(raw)
+    wrong["extra"]["config"]["sched_tmax"] = 41
+    with pytest.raises(ValueError, match="sched_tmax"):
+        session_file.read(json.dumps(wrong).encode())

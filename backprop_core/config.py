@@ -143,6 +143,10 @@ def check(c: RunConfig) -> None:
         raise ValueError(f"dataset: unknown {c.dataset!r}")
     if c.dataset != CUSTOM:  # settings that would make the generator refuse, refused here
         check_dataset_args(c.dataset, c.n_samples, c.noise, c.train_fraction, c.n_classes)
+    for name in ("data_seed", "seed"):
+        value = getattr(c, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+            raise ValueError(f"{name}: a whole number from 0 to 2^63 - 1")
     if c.custom_task not in ("binary", "multiclass", "regression"):
         raise ValueError("custom_task: binary, multiclass or regression")
     bad = [f for f in c.features if f not in FEATURES]

@@ -1,5 +1,5 @@
-"""End to end: a share link opened in a fresh browser reproduces the run; drawing a point
-on the boundary plot adds it to the training data."""
+"""End to end: a share link opened in a fresh browser reproduces the run; session files.
+(Drawing and removing points: test_by_hand.py.)"""
 
 from __future__ import annotations
 
@@ -73,25 +73,6 @@ def test_share_link_in_a_fresh_browser_replays_every_weight(page, browser, app_s
     other.screenshot(path=str(artifacts_dir / "shared_link.png"), full_page=True)
     fresh.close()
     assert errors == [], format_errors(errors)
-
-
-def test_click_on_the_boundary_adds_a_point(page, app_server, artifacts_dir):
-    open_app(page, app_server, charts=3)
-    count = ("() => { const g = document.querySelector('.bp-boundary');"
-             " return g && g.data ? g.data[0].x.length : -1; }")
-    before = page.evaluate(count)
-    page.get_by_label("Click the boundary plot to add").click()
-    page.get_by_role("option", name="class 1 (blue)").click()
-    wait_for_idle(page)
-    box = page.locator(".bp-boundary .nsewdrag").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
-    page.wait_for_function(f"() => ({count})() === {before + 1}", timeout=15000)
-    wait_for_idle(page)
-    wait_for_render(page)
-    assert step_value(page) == 0  # the data changed: the run starts again
-    assert page.get_by_text("Remove the 1 drawn point(s)").count() == 1
-    page.screenshot(path=str(artifacts_dir / "drawn_point.png"), full_page=True)
-    assert page.console_errors == [], format_errors(page.console_errors)
 
 
 def test_save_a_session_file_and_load_it_back(page, app_server, tmp_path):

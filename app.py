@@ -31,6 +31,7 @@ def run_page() -> None:
         st.Page("pages/gradients.py", title="Gradients"),
         st.Page("pages/step_through.py", title="Step-through"),
         st.Page("pages/lesson.py", title="Lesson"),
+        st.Page("pages/hidden_space.py", title="Hidden space"),
         st.Page("pages/loss_surface.py", title="Loss surface"),
     ]
     # Presenting, the sidebar is collapsed: the pages stay one click away at the top.

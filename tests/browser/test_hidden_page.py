@@ -1,0 +1,124 @@
+"""End to end: the Hidden space page in headless Chromium. Spiral data with a 6-wide net:
+step, Play here (the charts redraw while it trains), Pause, both kinds of axes, the
+confusion matrices; a three-class set; uploaded data with three inputs (points only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import format_errors, go_to_page, open_app, wait_for_idle, wait_for_render
+from .test_playground import click, step_value
+
+pytestmark = pytest.mark.browser
+
+# What Plotly drew in the chart whose layout has ``meta`` (decoded arrays: _fullData).
+CHART_JS = """meta => {
+    const gd = [...document.querySelectorAll('.js-plotly-plot')]
+        .find(g => g.layout && g.layout.meta === meta);
+    if (!gd) return null;
+    const traces = gd._fullData.map(t => ({
+        name: t.name, type: t.type,
+        finite: t.x ? Array.from(t.x).filter(v => v !== null && Number.isFinite(v)).length : 0,
+        first: t.x ? Number(t.x[0]) : null,
+        text: t.text || null}));
+    return {traces, xtitle: gd._fullLayout.xaxis.title.text,
+            annotations: (gd._fullLayout.annotations || []).map(a => a.text)};
+}"""
+
+
+def chart(page, meta: str) -> dict:
+    drawn = page.evaluate(CHART_JS, meta)
+    assert drawn is not None, f"no chart {meta!r} on the page"
+    return drawn
+
+
+def clean(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.console_errors == [], format_errors(page.console_errors)
+    assert page.external_requests == [], format_errors(page.external_requests)
+
+
+def test_spiral_hidden_space_live_play_pause_and_pca(page, app_server, artifacts_dir):
+    open_app(page, f"{app_server}/hidden_space?v=1&ds=spiral&h=6,6", charts=4)
+    page.get_by_role("heading", name="Hidden space").wait_for()
+    assert step_value(page) == 0
+    for _ in range(3):
+        click(page, "Step")
+    assert step_value(page) == 3
+    hidden = chart(page, "hidden")
+    names = [t["name"] for t in hidden["traces"]]
+    assert names == ["x₂ constant", "x₁ constant", "border", "train"]
+    lines = hidden["traces"][0]["finite"]
+    assert lines >= 30 * 100, lines  # ≥ 30 lines, ≥ 100 points each
+    assert hidden["traces"][3]["finite"] == 125  # the spiral's training points
+    assert hidden["xtitle"] == "neuron 0"
+    assert [t["name"] for t in chart(page, "boundary")["traces"]][:3] == names[:3]
+    before = hidden["traces"][3]["first"]
+
+    page.get_by_role("button", name="Play here", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=15000)
+    # Several redraws while it plays (10 steps each, a few a second).
+    page.wait_for_function(
+        """() => Number([...document.querySelectorAll("[data-testid='stMetric']")]
+            .find(m => m.innerText.startsWith('Step'))
+            .querySelector("[data-testid='stMetricValue']").innerText.replace(/,/g, '')) >= 60""",
+        timeout=30000)
+    assert chart(page, "hidden")["traces"][3]["first"] != before  # the picture moved
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play here", exact=True).wait_for(timeout=15000)
+    wait_for_idle(page)
+    wait_for_render(page)
+    paused = step_value(page)
+    page.wait_for_timeout(1000)
+    assert step_value(page) == paused >= 60, "training went on after Pause"
+    page.screenshot(path=str(artifacts_dir / "hidden_neurons.png"), full_page=True)
+
+    page.get_by_text("principal components", exact=True).click()
+    wait_for_idle(page)
+    wait_for_render(page)
+    page.wait_for_function(f"() => ({CHART_JS})('hidden').xtitle === 'PC 1'", timeout=10000)
+    page.get_by_text("PC 1 holds", exact=False).wait_for()
+    confusion = chart(page, "confusion")
+    assert [t["type"] for t in confusion["traces"]] == ["heatmap", "heatmap"]
+    assert confusion["annotations"][0].startswith("train: accuracy")
+    assert confusion["annotations"][1].startswith("test: accuracy")
+    accuracy = chart(page, "accuracy")
+    assert [t["name"] for t in accuracy["traces"]] == ["train accuracy", "test accuracy"]
+    page.screenshot(path=str(artifacts_dir / "hidden_pca.png"), full_page=True)
+    assert step_value(page) == paused  # choosing the axes trains nothing
+    clean(page)
+
+
+def test_three_classes_confusion_three_by_three(page, app_server, artifacts_dir):
+    open_app(page, f"{app_server}/hidden_space?v=1&ds=spiral_multi&h=8,8,8", charts=4)
+    click(page, "Epoch")
+    click(page, "Epoch")
+    confusion = chart(page, "confusion")
+    assert len(confusion["traces"][0]["text"]) == 3
+    page.get_by_label("Hidden layer").click()
+    page.get_by_role("option", name="hidden 1: 8 × tanh").click()
+    wait_for_idle(page)
+    wait_for_render(page)
+    assert chart(page, "hidden")["traces"][-1]["finite"] > 0
+    page.screenshot(path=str(artifacts_dir / "hidden_multiclass.png"), full_page=True)
+    clean(page)
+
+
+def test_uploaded_data_with_three_inputs_shows_points_only(page, app_server, artifacts_dir,
+                                                           tmp_path):
+    csv = tmp_path / "three.csv"
+    csv.write_text("a,b,c,t\n" + "".join(f"{i % 7},{i % 3},{(i * i) % 5},{i % 2}\n"
+                                          for i in range(80)))
+    open_app(page, app_server, charts=3)
+    page.get_by_text("Your own data (CSV)").click()
+    uploader = page.locator("[data-testid='stFileUploader']", has_text="CSV file")
+    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(csv))
+    page.get_by_role("button", name="Train on this data").click()
+    wait_for_idle(page)
+    page.get_by_text("Now training on three.csv", exact=False).first.wait_for(timeout=15000)
+    go_to_page(page, "Hidden space")
+    page.get_by_text("only the points are shown", exact=False).wait_for()
+    hidden = chart(page, "hidden")
+    assert [t["name"] for t in hidden["traces"]] == ["train"]
+    page.screenshot(path=str(artifacts_dir / "hidden_uploaded.png"), full_page=True)
+    clean(page)

@@ -1,0 +1,282 @@
+"""The Hidden space page: the input plane and a hidden layer's view of it (its points and
+the warped grid), live while training here, then the confusion matrices and accuracy.
+
+The Playground's Play is its own custom view; here "Play here" is a fragment that reruns
+every ``REDRAW_S`` while playing, trains a few steps and redraws, each rerun kept cheap.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.budget import trainer_step_seconds
+from backprop_core.config import inputs
+from backprop_core.confusion import confusion_matrix
+from backprop_core.datasets import dataset_extent
+from backprop_core.grid import grid_points
+from backprop_core.hidden import (
+    N_LINES,
+    PER_GAP,
+    HiddenSpace,
+    Projection,
+    hidden_space,
+    neuron_axes,
+    principal_axes,
+)
+from viz.boundary import boundary_figure
+from viz.confusion import accuracy_figure, confusion_figure
+from viz.hidden import hidden_figure, input_figure
+
+from . import fairness, session
+from .charts import chart
+from .live import COLOUR_NAMES
+from .planes import boundary_view
+from .stepping import metrics, toolbar
+
+# This page's view state (ui/session.py should own these keys, as it owns the others).
+PLAYING = "hidden_playing"  # None | "start" (Play clicked) | "on" (playing)
+PCA_SHOWN = "hidden_pca"  # {layer: principal components last drawn}: their signs stay
+
+SPEEDS = [1, 2, 5, 10, 20, 50]
+REDRAW_S = 0.25  # a redraw while playing here: a few a second is enough to watch
+TRAIN_BUDGET_S = 0.04  # training per redraw at most about this (estimated)
+BOUNDED = {"tanh": (-1.05, 1.05), "sigmoid": (-0.05, 1.05)}  # fixed axes: no jumping
+AXES = {"neurons": "two neurons", "pca": "principal components"}
+
+
+# --- playing here -----------------------------------------------------------------------
+def _play() -> None:
+    st.session_state[PLAYING] = "start"
+
+
+def _pause() -> None:
+    st.session_state[PLAYING] = None
+
+
+def playing_here() -> bool:
+    """For a full run of the page: play when its Play button asked for this run; any other
+    full run while playing (arriving from another page, a click outside the fragment)
+    stops, as leaving the Playground pauses its Play."""
+    started = st.session_state.get(PLAYING) == "start"
+    st.session_state[PLAYING] = "on" if started else None
+    return started
+
+
+def _wants_play() -> bool:
+    return st.session_state.get(PLAYING) in ("start", "on")
+
+
+def train_a_little(tr: bc.Trainer) -> None:
+    """The steps of one redraw (at most about TRAIN_BUDGET_S of them); at divergence, stop
+    and redraw the page (the stepping bar shows it and offers Undo)."""
+    speed = st.session_state.get("w_hidden_speed", 10)
+    tr.run_steps(max(1, min(speed, int(TRAIN_BUDGET_S / trainer_step_seconds(tr)))))
+    if tr.diverged is not None:
+        st.session_state[PLAYING] = None
+        st.rerun(scope="app")
+
+
+def live_part(declared_playing: bool) -> None:
+    """The fragment: with ``run_every`` only while playing, which a full run decides, so
+    Play and Pause (buttons in here) rerun the whole page."""
+    if _wants_play() != declared_playing:
+        st.rerun(scope="app")
+    if declared_playing:
+        with fairness.frame_turn():  # after others' clicks, one session's frame at a time
+            train_a_little(session.trainer())
+            draw()
+    else:
+        with fairness.interactive():
+            draw()
+
+
+def play_row(tr: bc.Trainer) -> None:
+    playing = st.session_state.get(PLAYING) == "on"
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=True):
+        if playing:
+            st.button("Pause", key="b_hidden_pause", on_click=_pause, type="primary")
+        else:
+            st.button("Play here", key="b_hidden_play", on_click=_play,
+                      help="Train and redraw a few times a second, on this page.")
+        st.select_slider("Steps per redraw", SPEEDS, value=10, key="w_hidden_speed",
+                         width=260)
+        per_step = trainer_step_seconds(tr)
+        if playing and st.session_state["w_hidden_speed"] * per_step > TRAIN_BUDGET_S:
+            st.caption(f"This network trains about "
+                       f"{max(1, int(TRAIN_BUDGET_S / per_step))} steps a redraw.")
+
+
+# --- what is drawn ----------------------------------------------------------------------
+def draw() -> None:
+    tr, data, c = session.trainer(), session.dataset(), session.config()
+    play_row(tr)
+    metrics(tr)
+    layer_section(tr, data, c)
+    confusion_section(tr)
+
+
+def input_plane(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig):
+    """(raw rows -> network inputs, the grid's box or None, why there is no grid)."""
+    to_inputs = partial(inputs, c)
+    if not c.is_custom or tr.X.shape[1] == 2:  # a 2-D plane: the data's own, or two columns
+        return to_inputs, dataset_extent(data.X_all), None
+    return to_inputs, None, (
+        f"The uploaded data has {tr.X.shape[1]} inputs, so there is no 2-D input plane "
+        "whose grid the network could warp: only the points are shown. The input view is "
+        "the Playground's plane through the inputs.")
+
+
+def _fresh(key: str, options) -> None:
+    """Forget a choice the current network no longer offers (say, after a smaller net)."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
+def pick_axes(net: bc.Network) -> tuple[int, str, int, int | None]:
+    layers = list(range(1, net.n_layers))
+    _fresh("w_hidden_layer", layers)
+    cols = st.columns([1.4, 1.5, 0.8, 0.8], vertical_alignment="bottom")
+    layer = cols[0].selectbox(
+        "Hidden layer", layers, index=len(layers) - 1, key="w_hidden_layer",
+        format_func=lambda k: f"hidden {k}: {net.layer_sizes[k]} × "
+                              f"{net.activation_names[k - 1]}")
+    size = net.layer_sizes[layer]
+    axes = cols[1].radio("Axes", list(AXES), format_func=AXES.get, horizontal=True,
+                         key="w_hidden_axes")
+    i = j = None
+    if axes == "neurons":
+        _fresh("w_hidden_nx", range(size))
+        _fresh("w_hidden_ny", range(size))
+        i = cols[2].selectbox("x: neuron", range(size), key="w_hidden_nx")
+        if size > 1:
+            j = cols[3].selectbox("y: neuron", range(size), index=1, key="w_hidden_ny")
+    return layer, axes, i, j
+
+
+def projection(space: HiddenSpace, layer: int, axes: str, i, j) -> Projection:
+    A = space.points[layer]
+    if axes == "neurons":
+        return neuron_axes(A.shape[1], i, j)
+    shown = st.session_state.setdefault(PCA_SHOWN, {})
+    p = principal_axes(A, reference=shown.get(layer))
+    shown[layer] = p.components
+    return p
+
+
+def layer_section(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig) -> None:
+    net = tr.net
+    if net.n_layers < 2:
+        st.info("This network has no hidden layer: add one on the Playground (sidebar, "
+                "Network) to see the space it maps the data to.")
+        return
+    layer, axes, i, j = pick_axes(net)
+    to_inputs, extent, why = input_plane(tr, data, c)
+    with np.errstate(all="ignore"):  # a grid point far out may overflow: a gap, not a warning
+        space = hidden_space(net, to_inputs, data.X_train, extent)
+    try:
+        proj = projection(space, layer, axes, i, j)
+    except ValueError:
+        st.warning("Some activations are not finite numbers: there is no projection to draw.")
+        return
+    lines = None if space.lines is None else proj.coords(space.lines[layer])
+    rng = BOUNDED.get(net.activation_names[layer - 1]) if axes == "neurons" else None
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Input space** (the network's output behind it)")
+        chart(input_view(tr, data, c, space, to_inputs, extent), "hidden_input")
+    with right:
+        st.markdown(f"**Hidden layer {layer}** as it sees the input space")
+        chart(hidden_figure(proj.coords(space.points[layer]), data.Y_train, data.task, lines,
+                            proj.labels, rng, revision=f"{layer}-{axes}-{i}-{j}"),
+              "hidden_layer")
+    st.caption(caption(proj, layer, net.layer_sizes[layer], len(data.X_train), extent))
+    if why:
+        st.caption(why)
+
+
+def input_view(tr, data, c, space: HiddenSpace, to_inputs, extent) -> dict:
+    """The input plane: the network's output, the grid and the training points."""
+    none = (data.X_train[:0], data.Y_train[:0])  # the points come with the grid, on top
+    if extent is None:  # uploaded data with other than two inputs: the Playground's plane
+        view = session.view()
+        bv = boundary_view(tr, data, c, view.plane, view.plane_features,
+                           session.feature_names(), 100)
+        plane = boundary_figure(bv.grid.output, bv.extent, data.task, *none, height=420,
+                                axis_titles=bv.titles)
+        return input_figure(plane, None, bv.to_2d(data.X_train), data.Y_train,
+                                  data.task)
+    _, _, points = grid_points(extent, 100)
+    with np.errstate(all="ignore"):
+        output = tr.net.forward(to_inputs(points)).output.reshape(100, 100, -1)
+    titles = tuple(session.feature_names()[:2]) if c.is_custom else ("x₁", "x₂")
+    plane = boundary_figure(output, extent, data.task, *none, height=420, axis_titles=titles)
+    straight = space.grid[:, :, ::PER_GAP]  # in the input plane a line needs no samples
+    return input_figure(plane, straight, data.X_train, data.Y_train, data.task)
+
+
+def caption(p: Projection, layer: int, size: int, n: int, extent) -> str:
+    grid = ("" if extent is None else
+            f" Grey lines: the input box's grid ({N_LINES} lines each way, "
+            f"{(N_LINES - 1) * PER_GAP + 1} points a line, each point run through the network "
+            "exactly); dark: the box's edge.")
+    if p.neurons is None:
+        r = p.ratio
+        return (f"Principal components of hidden layer {layer}'s {size} activations over the "
+                f"{n} training points: PC 1 holds {r[0]:.0%} of their variance, PC 2 "
+                f"{r[1]:.0%}. Their signs are kept from one redraw to the next.{grid}")
+    i, j = p.neurons
+    which = f"neurons {i} and {j}" if j is not None else f"its one neuron ({i})"
+    return f"Each training point where hidden layer {layer}'s {which} put it.{grid}"
+
+
+def class_names(tr: bc.Trainer) -> list[str]:
+    k = 2 if tr.task == "binary" else tr.Y.shape[1]
+    meta = session.custom_meta() or {}
+    named = meta.get("class_names") or []
+    return [str(named[m]) if m < len(named) else f"{m} ({COLOUR_NAMES[m % 10]})"
+            for m in range(k)]
+
+
+def confusion_section(tr: bc.Trainer) -> None:
+    st.markdown("#### Confusion matrix and accuracy")
+    if tr.task == "regression":
+        st.info("Regression data has no classes, so no confusion matrix or accuracy: the "
+                "Playground's loss curve shows how well it fits.")
+        return
+    # Train and test in one forward pass, as the trainer evaluates them: the same numbers
+    # bit for bit, so the accuracy here is the history's.
+    X = tr.X if tr.X_test is None else np.vstack([tr.X, tr.X_test])
+    with np.errstate(all="ignore"):
+        output = tr.net.forward(X).output
+    n = len(tr.X)
+    matrices = {"train": confusion_matrix(tr.Y, output[:n], tr.task)}
+    if tr.X_test is not None:
+        matrices["test"] = confusion_matrix(tr.Y_test, output[n:], tr.task)
+    left, right = st.columns([1.3, 1])
+    chart(confusion_figure(matrices, class_names(tr)), "hidden_confusion", left)
+    chart(accuracy_figure(tr.history.columns, tr.step), "hidden_accuracy", right)
+    st.caption("Rows: the true class; columns: the class the network predicts. Each cell "
+               "shows its count; its colour, the share of that row.")
+
+
+# --- the page ---------------------------------------------------------------------------
+def main() -> None:
+    # Play lives on the Playground: leaving it pauses (on the step the trainer holds).
+    session.set_playing(False)
+    playing = playing_here()
+    st.markdown("## Hidden space")
+    st.markdown(
+        "Each hidden layer maps the input plane to a space of its own. Left, the data and "
+        "a grid over the inputs; right, where the chosen layer puts them, computed exactly. "
+        "Step or press **Play here** and watch the layers pull the classes apart: once the "
+        "last hidden layer has untangled them, the output only has to cut straight.")
+    tr = session.trainer()
+    toolbar(tr, playing=playing)
+    if tr.diverged is not None:
+        st.error(tr.diverged.message + " Press Undo to go back to it.")
+        return
+    st.fragment(live_part, run_every=REDRAW_S if playing else None)(playing)

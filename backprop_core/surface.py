@@ -174,7 +174,9 @@ def path_plane(params: np.ndarray, origin: np.ndarray) -> ParamPlane:
         raise ValueError("The run's path has no second direction yet (train at least two "
                          "steps that do not lie on one line).")
     share = float((sv[0] ** 2 + sv[1] ** 2) / np.sum(sv ** 2))
-    return ParamPlane(origin, vt[:2].copy(), ("main direction 1", "main direction 2"),
+    basis = vt[:2].copy()
+    basis[basis @ rel[0] > 0] *= -1  # signs are arbitrary: the run comes from below left
+    return ParamPlane(origin, basis, ("main direction 1", "main direction 2"),
                       "The run's two main directions (principal components of its path "
                       f"relative to the current weights; {share:.1%} of the path's spread "
                       "lies in this plane). Axes in parameter-space distance.")
@@ -208,8 +210,11 @@ class CostFunction:
         return len(self.X) * sum(a * b for a, b in zip(s[:-1], s[1:], strict=True))
 
     def chunk(self) -> int:
-        """Parameter vectors per batched pass, so no array exceeds CHUNK_FLOATS."""
-        return max(1, CHUNK_FLOATS // (len(self.X) * max(self.layer_sizes)))
+        """Parameter vectors per batched pass, so that no array (activations (g, n, width),
+        parameters (g, P)) exceeds CHUNK_FLOATS numbers."""
+        s = self.layer_sizes
+        n_params = sum(a * b + b for a, b in zip(s[:-1], s[1:], strict=True))
+        return max(1, CHUNK_FLOATS // max(len(self.X) * max(s), n_params))
 
     def __call__(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """thetas (G, P) -> (data loss (G,), penalty (G,)); their sum is the cost."""

@@ -71,8 +71,11 @@ def main() -> None:
     if tr.diverged is not None:
         st.error(tr.diverged.message + " Go back to it on the Playground (Undo).")
         return
-    settings = surface_view.controls(tr)
-    draw(tr, settings)
+    chart_column, controls_column = st.columns([5, 2], gap="medium")
+    with controls_column:  # read first: the chart depends on them
+        settings = surface_view.controls(tr)
+    with chart_column:
+        draw(tr, settings)
 
 
 main()

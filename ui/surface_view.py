@@ -195,55 +195,54 @@ def nearest_lr(lr: float) -> float:
 def plane_controls(tr: bc.Trainer, points: list[SavedPoint]) -> dict:
     """The directions and what each needs: two parameters, a seed, or three saved points."""
     directions = st.radio("Directions", list(DIRECTIONS), format_func=DIRECTIONS.get,
-                          horizontal=True, key="w_surface_dirs")
+                          key="w_surface_dirs")
     out = {"directions": directions}
     if directions == "params":
         names = sf.param_labels(tr.net.layer_sizes)
-        cols = st.columns(2)
-        out["param_i"] = cols[0].selectbox("First parameter (x)", range(len(names)),
-                                           format_func=names.__getitem__, index=0,
-                                           key="w_surface_pi")
-        out["param_j"] = cols[1].selectbox("Second parameter (y)", range(len(names)),
-                                           format_func=names.__getitem__, index=1,
-                                           key="w_surface_pj")
+        out["param_i"] = st.selectbox("First parameter (x)", range(len(names)),
+                                      format_func=names.__getitem__, index=0,
+                                      key="w_surface_pi")
+        out["param_j"] = st.selectbox("Second parameter (y)", range(len(names)),
+                                      format_func=names.__getitem__, index=1,
+                                      key="w_surface_pj")
     elif directions == "random":
         out["seed"] = int(st.number_input("Seed of the directions", 0, 10_000, 0,
                                           key="w_surface_seed"))
-    else:
+    elif directions == "points":
         out["points"] = point_controls(tr, points)
     return out
 
 
 def point_controls(tr: bc.Trainer, points: list[SavedPoint]) -> tuple[int, ...]:
-    cols = st.columns([1, 1, 3], vertical_alignment="bottom")
-    cols[0].button("Save current weights", key="b_surface_save", on_click=save_point,
-                   args=(tr,), help=f"Keep the weights of step {tr.step} as a point (the "
-                   f"last {MAX_SAVED} are kept). Step on the Playground, save again.")
-    cols[1].button("Clear saved", key="b_surface_clear", on_click=clear_points,
-                   disabled=not points)
+    with st.container(horizontal=True, gap="small", wrap=True):
+        st.button("Save current weights", key="b_surface_save", on_click=save_point,
+                  args=(tr,), help=f"Keep the weights of step {tr.step} as a point (the "
+                  f"last {MAX_SAVED} are kept). Step on the Playground, save again.")
+        st.button("Clear saved", key="b_surface_clear", on_click=clear_points,
+                  disabled=not points)
     labels = [p.label for p in points]
-    chosen = cols[2].multiselect("Three saved points", range(len(points)),
-                                 default=list(range(len(points)))[-3:],
-                                 format_func=labels.__getitem__, max_selections=3,
-                                 key=f"w_surface_points_{len(points)}")
+    chosen = st.multiselect("Three saved points", range(len(points)),
+                            default=list(range(len(points)))[-3:],
+                            format_func=labels.__getitem__, max_selections=3,
+                            key=f"w_surface_points_{len(points)}")
     return tuple(sorted(chosen))
 
 
 def view_controls(directions: str) -> dict:
-    cols = st.columns([2, 2, 2, 2, 1], vertical_alignment="bottom")
-    out = {"resolution": cols[0].select_slider("Grid", RESOLUTIONS, value=41,
-                                               format_func=lambda r: f"{r}×{r}",
-                                               key="w_surface_res")}
-    out["extent"] = cols[1].radio("Extent", list(EXTENTS), format_func=EXTENTS.get,
-                                  key="w_surface_extent")
-    out["span"] = cols[2].select_slider(
+    out = {"resolution": st.select_slider("Grid", RESOLUTIONS, value=41,
+                                          format_func=lambda r: f"{r}×{r}",
+                                          key="w_surface_res")}
+    out["extent"] = st.radio("Extent", list(EXTENTS), format_func=EXTENTS.get,
+                             key="w_surface_extent")
+    out["span"] = st.select_slider(
         "Span", SPANS, value=1.0, key="w_surface_span",
         disabled=out["extent"] == "fit" or directions in ("points", "path"),
         help="How far the grid reaches from the origin along each direction. Random "
              "directions: 1 = every neuron moved by its own norm. Parameters: in their units.")
-    out["kind"] = cols[3].radio("Show as", list(KINDS), format_func=KINDS.get,
-                                horizontal=True, key="w_surface_kind")
-    out["log"] = cols[4].checkbox("log scale", key="w_surface_log",
+    cols = st.columns(2, vertical_alignment="center")
+    out["kind"] = cols[0].radio("Show as", list(KINDS), format_func=KINDS.get,
+                                key="w_surface_kind", label_visibility="collapsed")
+    out["log"] = cols[1].checkbox("log scale", key="w_surface_log",
                                   help="Colour (and height) by log₁₀ of the cost: shows the "
                                        "shape of a deep valley next to steep walls.")
     return out
@@ -251,34 +250,31 @@ def view_controls(directions: str) -> dict:
 
 def path_controls(tr: bc.Trainer) -> dict:
     out = {"show_training": st.checkbox("The path training took (step 0 → now)", value=True,
-                                        key="w_surface_training")}
-    cols = st.columns([2, 2, 2], vertical_alignment="bottom")
-    out["compare"] = cols[0].checkbox("SGD, Momentum and Adam from the same start",
-                                      value=True, key="w_surface_compare")
-    out["compare_steps"] = cols[1].select_slider("Steps each", COMPARE_STEPS, value=50,
-                                                 key="w_surface_steps",
-                                                 disabled=not out["compare"])
-    out["compare_from"] = cols[2].radio("Starting from", list(STARTS),
-                                        format_func=STARTS.get, horizontal=True,
-                                        key="w_surface_from", disabled=not out["compare"])
-    lr = nearest_lr(tr.optimizer.lr)
-    cols = st.columns(4)
-    lrs = tuple(cols[i].select_slider(f"{name} learning rate", LEARNING_RATES, value=lr,
-                                      key=f"w_surface_lr_{key}", disabled=not out["compare"])
-                for i, (key, name) in enumerate((("sgd", "SGD"), ("momentum", "Momentum"),
-                                                 ("adam", "Adam"))))
-    out["lrs"] = tuple(float(v) for v in lrs)
-    out["momentum"] = float(cols[3].select_slider(
-        "Momentum μ", (0.0, 0.5, 0.8, 0.9, 0.95, 0.99), value=0.9, key="w_surface_mu",
-        disabled=not out["compare"]))
+                                        key="w_surface_training"),
+           "compare": st.checkbox("SGD, Momentum and Adam from the same start", value=True,
+                                  key="w_surface_compare")}
+    off = not out["compare"]
+    with st.expander("Their settings"):
+        out["compare_steps"] = st.select_slider("Steps each", COMPARE_STEPS, value=50,
+                                                key="w_surface_steps", disabled=off)
+        out["compare_from"] = st.radio("Starting from", list(STARTS), format_func=STARTS.get,
+                                       horizontal=True, key="w_surface_from", disabled=off)
+        lr = nearest_lr(tr.optimizer.lr)
+        out["lrs"] = tuple(float(st.select_slider(f"{name} learning rate", LEARNING_RATES,
+                                                  value=lr, key=f"w_surface_lr_{key}",
+                                                  disabled=off))
+                           for key, name in (("sgd", "SGD"), ("momentum", "Momentum"),
+                                             ("adam", "Adam")))
+        out["momentum"] = float(st.select_slider(
+            "Momentum μ", (0.0, 0.5, 0.8, 0.9, 0.95, 0.99), value=0.9, key="w_surface_mu",
+            disabled=off))
     return out
 
 
 def controls(tr: bc.Trainer) -> Settings:
-    """Every widget of the page, read into one Settings."""
+    """Every widget of the page (for a narrow column beside the chart), into one Settings."""
     points = saved(tr.net)
     values = plane_controls(tr, points)
     values |= view_controls(values["directions"])
-    with st.expander("Paths", expanded=True):
-        values |= path_controls(tr)
+    values |= path_controls(tr)
     return Settings(**values)

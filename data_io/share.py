@@ -63,8 +63,8 @@ MAX_BATCH = MAX_SAMPLES
 MAX_STEP = 1_000_000
 MAX_VALUE_LENGTH = 300  # longer values are refused before any parsing
 MAX_POINTS_LENGTH = 12_000  # drawn points: up to 200 of "x:y:label"
-MAX_EVENTS = 100  # settings changes a link may carry
-MAX_EVENTS_LENGTH = 8_000
+MAX_EVENTS = 400  # changes a link may carry (settings, edits, drawn points...)
+MAX_EVENTS_LENGTH = 32_000  # ...and their text: a link stays well under browsers' limits
 DEFAULT_ACTIVATION = "tanh"
 _SHOWN_UNKNOWN = 5
 
@@ -421,6 +421,10 @@ def _default(name: str, values: Mapping[str, Any]) -> Any:
 # --------------------------------------------------------------------------- encode
 
 
+class LogTooLong(ValueError):
+    """A run whose changes on the way are more than a link can carry."""
+
+
 def encode(config: RunConfig, step: int | None = None, presenter: bool = False,
            hidden: tuple[str, ...] = (), events: tuple = (), phase: int = 0) -> dict[str, str]:
     """Query params for ``config``: ``v`` plus every setting that differs from its default.
@@ -439,6 +443,10 @@ def encode(config: RunConfig, step: int | None = None, presenter: bool = False,
         params[STEP_KEY] = str(int(step))
         if events:
             params[EVENTS_KEY] = ";".join(_format_event(e) for e in events)
+            if len(events) > MAX_EVENTS or len(params[EVENTS_KEY]) > MAX_EVENTS_LENGTH:
+                raise LogTooLong(f"this run has {len(events)} changes on the way "
+                                 f"({len(params[EVENTS_KEY]):,} characters); a link carries "
+                                 f"at most {MAX_EVENTS} ({MAX_EVENTS_LENGTH:,} characters)")
         if phase:
             params[PHASE_KEY] = str(int(phase))
     if presenter:

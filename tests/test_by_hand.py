@@ -296,3 +296,17 @@ def test_session_file_with_changes_by_hand_loads_with_its_settings():
     wrong["extra"]["config"]["sched_tmax"] = 41
     with pytest.raises(ValueError, match="sched_tmax"):
         session_file.read(json.dumps(wrong).encode())
+
+
+def test_a_link_refuses_a_log_it_cannot_carry():
+    """Hundreds of drawn points: the link says it cannot carry them (never a link that
+    replays another run); a session file can."""
+    c = bc.RunConfig()
+    _, tr = bc.build(c)
+    for k in range(share.MAX_EVENTS + 1):
+        x, y = point_sample(c, (k / 100, 0.5), k % 2)
+        tr.add_sample(x, y, (k / 100, 0.5))
+    with pytest.raises(share.LogTooLong, match="at most"):
+        share.encode(c, step=tr.step, events=tuple(tr.events))
+    params = share.encode(c, step=tr.step, events=tuple(tr.events[:share.MAX_EVENTS]))
+    assert len(share.decode(params).events) == share.MAX_EVENTS

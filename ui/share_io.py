@@ -53,8 +53,13 @@ def share_section() -> None:
                    "the same CSV. Use a session file to pass on everything.")
     with_step = st.checkbox("Include the current step", value=True, key="w_share_step")
     if st.button("Share link", key="b_share", width="stretch"):
-        session.set_result("share_link", share_url(session.trainer().step if with_step
-                                                   else None))
+        try:
+            link = share_url(session.trainer().step if with_step else None)
+        except share.LogTooLong as exc:  # said plainly: never a link to another run
+            link = None
+            st.error(f"No link: {exc}. Save a session file instead (below): it carries "
+                     "everything.")
+        session.set_result("share_link", link)
     if session.result("share_link"):
         st.code(session.result("share_link"), language=None, wrap_lines=True)
         st.caption("Opening it rebuilds the same data and initial weights and, with a step, "

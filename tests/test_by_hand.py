@@ -310,3 +310,76 @@ def test_a_link_refuses_a_log_it_cannot_carry():
         share.encode(c, step=tr.step, events=tuple(tr.events))
     params = share.encode(c, step=tr.step, events=tuple(tr.events[:share.MAX_EVENTS]))
     assert len(share.decode(params).events) == share.MAX_EVENTS
+
+
+def _hypothesis_actions():
+    from hypothesis import strategies as st
+
+    action = st.one_of(
+        st.tuples(st.just("steps"), st.integers(1, 6)),
+        st.tuples(st.just("phase"), st.just(0)),
+        st.tuples(st.just("edit"), st.integers(0, 10**6)),
+        st.tuples(st.just("freeze"), st.integers(0, 10**6)),
+        st.tuples(st.just("add"), st.integers(0, 10**6)),
+        st.tuples(st.just("remove"), st.integers(0, 10**6)),
+        st.tuples(st.just("schedule"), st.sampled_from(["constant", "step", "cosine"])),
+        st.tuples(st.just("lr"), st.sampled_from([0.01, 0.1, 0.3])))
+    return st.lists(action, min_size=1, max_size=14)
+
+
+def _act(tr, c, kind, k):
+    """One user action on trainer ``tr`` (``k`` picks which parameter, point, ...)."""
+    params = [(layer, kind_, idx) for layer in range(tr.net.n_layers)
+              for kind_ in ("weights", "biases")
+              for idx in np.ndindex(getattr(tr.net, kind_)[layer].shape)]
+    if kind == "steps":
+        tr.run_steps(k)
+    elif kind == "phase":
+        tr.run_phase()
+    elif kind in ("edit", "freeze"):
+        layer, kind_, idx = params[k % len(params)]
+        if kind == "edit":
+            tr.set_param(layer, kind_, idx, (k % 17 - 8) / 4)
+        else:
+            tr.set_frozen(layer, kind_, idx, not tr.is_frozen(layer, kind_, idx))
+    elif kind == "add":
+        raw = ((k % 97) / 10 - 4.8, (k % 89) / 10 - 4.4)
+        x, y = point_sample(c, raw, k % 2)
+        tr.add_sample(x, y, raw)
+    elif kind == "remove":
+        tr.remove_sample(k % len(tr.X))
+    elif kind == "schedule":
+        tr.set_schedule(Schedule(k, step_size=3, t_max=7))
+    else:
+        tr.set_hyperparams(lr=k)
+
+
+def test_any_mix_of_changes_replays_bit_for_bit():
+    """Random sequences of steps, phases and changes by hand (Hypothesis): a rewind to any
+    step and back, and a session file, give the very same parameters and data."""
+    from hypothesis import given, settings
+
+    @settings(max_examples=40, deadline=None)
+    @given(_hypothesis_actions())
+    def check(actions):
+        c = bc.RunConfig(optimizer="adam", lr=0.1, hidden=(3,), activations=("tanh",),
+                         batch_size=7)
+        _, tr = bc.build(c)
+        for kind, k in actions:
+            if tr.diverged is not None:
+                return
+            _act(tr, c, kind, k)
+        if tr.diverged is not None:
+            return
+        params, X, step, phase = _params(tr), tr.X.copy(), tr.step, tr.phase_index
+        loaded = bc.trainer_from_dict(json.loads(json.dumps(bc.trainer_to_dict(tr))))
+        assert _same(_params(loaded), params) and np.array_equal(loaded.X, X)
+        assert (loaded.step, loaded.phase_index) == (step, phase)
+        for target in {0, step // 2, max(step - 1, 0)}:
+            tr.goto(target)
+            tr.goto(step)
+            for _ in range(phase):
+                tr.run_phase()
+            assert _same(_params(tr), params) and np.array_equal(tr.X, X), target
+
+    check()

@@ -116,13 +116,14 @@ def test_stepping_bar_and_play_here_train_the_sessions_run():
     assert at.session_state["trainer"].step == 1
     at.select_slider(key="w_hidden_speed").set_value(5).run()
     click(at, "Play here")  # one redraw's steps in this run (AppTest has no timers)
-    assert at.session_state["trainer"].step == 6
+    step = at.session_state["trainer"].step
+    assert 1 < step <= 6  # five, unless they take more than the redraw's 40 ms
     assert [b.label for b in at.button if b.label in ("Play here", "Pause")] == ["Pause"]
     assert all(b.disabled for b in at.button if b.label in ("Step", "Epoch", "Undo"))
-    assert next(m.value for m in at.metric if m.label == "Step") == "6"
+    assert next(m.value for m in at.metric if m.label == "Step") == str(step)
     shown_layer(at, 2, lambda A: A[..., [0, 1]])
     click(at, "Pause")
-    assert at.session_state["trainer"].step == 6
+    assert at.session_state["trainer"].step == step
     assert [b.label for b in at.button if b.label in ("Play here", "Pause")] == ["Play here"]
     assert not next(b for b in at.button if b.label == "Step").disabled
 
@@ -175,8 +176,8 @@ def test_confusion_matrices_and_accuracy_curves(params, k):
     assert len(train["x"]) == k
     record = tr.history[tr.step]
     titles = [a["text"] for a in fig["layout"]["annotations"]]
-    assert titles == [f"train: accuracy {record.train_accuracy:.1%}",
-                      f"test: accuracy {record.test_accuracy:.1%}"]
+    assert titles == [f"<b>train</b><br>accuracy {record.train_accuracy:.1%}",
+                      f"<b>test</b><br>accuracy {record.test_accuracy:.1%}"]
     curves = figures(at)["accuracy"]["data"]
     assert values(curves[0]["x"]).tolist() == tr.history.columns["step"]
     assert values(curves[1]["y"]).tolist() == tr.history.columns["test_accuracy"]

@@ -64,8 +64,9 @@ def test_confusion_figure_counts_and_row_colours():
     assert first["z"] == [[0.75, 0.25], [0.0, 1.0]]
     assert first["x"] == ["a&lt;b&gt;", "1 (blue)"]  # names are text, never markup
     assert second["xaxis"] == "x2" and fig["layout"]["xaxis2"]["domain"][0] > 0.5
+    assert fig["layout"]["yaxis2"]["showticklabels"] is False  # the same rows as the first
     titles = [a["text"] for a in fig["layout"]["annotations"]]
-    assert titles == ["train: accuracy 87.5%", "test: accuracy 25.0%"]
+    assert titles == ["<b>train</b><br>accuracy 87.5%", "<b>test</b><br>accuracy 25.0%"]
 
 
 def test_accuracy_figure_thins_and_keeps_the_last_step():

@@ -17,7 +17,7 @@ TEST_ACCURACY = {"color": "#f59322", "width": 2, "dash": "dot"}
 
 def _title(name: str, counts: np.ndarray) -> str:
     acc = accuracy(counts)
-    return f"{name}: {'no samples' if acc is None else f'accuracy {acc:.1%}'}"
+    return f"<b>{name}</b><br>{'no samples' if acc is None else f'accuracy {acc:.1%}'}"
 
 
 def confusion_figure(matrices: dict[str, np.ndarray], class_names: list[str],
@@ -27,10 +27,10 @@ def confusion_figure(matrices: dict[str, np.ndarray], class_names: list[str],
     reads as clearly as a common one)."""
     names = [escape(n) for n in class_names]
     n = len(matrices)
-    gap = 0.12
+    gap = 0.06  # the rows are the same classes: only the first matrix names them
     width = (1 - gap * (n - 1)) / n
     traces, layout = [], {"height": height, "meta": "confusion",
-                          "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+                          "margin": {"l": 10, "r": 10, "t": 45, "b": 40},
                           "plot_bgcolor": "white", "annotations": []}
     for k, (name, counts) in enumerate(matrices.items()):
         suffix = "" if k == 0 else str(k + 1)
@@ -38,9 +38,10 @@ def confusion_figure(matrices: dict[str, np.ndarray], class_names: list[str],
         layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "title": {
             "text": "predicted class"}, "side": "bottom", "type": "category",
             "anchor": f"y{suffix}"}
-        layout[f"yaxis{suffix}"] = {"title": {"text": "true class"}, "autorange": "reversed",
-                                    "type": "category", "anchor": f"x{suffix}",
-                                    "automargin": True}
+        layout[f"yaxis{suffix}"] = {"title": {"text": "true class" if k == 0 else ""},
+                                    "autorange": "reversed", "type": "category",
+                                    "anchor": f"x{suffix}", "automargin": True,
+                                    "showticklabels": k == 0, "ticks": "" if k else None}
         layout["annotations"].append({"text": _title(name, counts), "showarrow": False,
                                       "xref": "paper", "yref": "paper", "x": left + width / 2,
                                       "y": 1.0, "yanchor": "bottom", "font": {"size": 13}})

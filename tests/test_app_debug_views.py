@@ -26,14 +26,15 @@ def figures(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
-def titled(at, text) -> dict:
-    """The one chart whose title contains ``text``."""
-    (fig,) = [f for f in figures(at) if text in f["layout"].get("title", {}).get("text", "")]
+def titled(at, text, exact=False) -> dict:
+    """The one chart whose title contains (or is) ``text``."""
+    titles = [(f, f["layout"].get("title", {}).get("text", "")) for f in figures(at)]
+    (fig,) = [f for f, t in titles if (t == text if exact else text in t)]
     return fig
 
 
-def z_of(at, text) -> np.ndarray:
-    return np.array(titled(at, text)["data"][0]["z"], dtype=float)
+def z_of(at, text, exact=False) -> np.ndarray:
+    return np.array(titled(at, text, exact)["data"][0]["z"], dtype=float)
 
 
 def trainer(at):
@@ -66,7 +67,7 @@ def test_momentum_velocity_is_the_state_and_the_next_update_is_what_update_appli
     # The next batch's gradient on the page: the next update applies exactly that one.
     at.radio(key="w_gradient_of").set_value("next").run()
     at.selectbox(key="w_grad_layer").set_value(1).run()
-    opt, g = trainer(at).optimizer, z_of(at, "∂C/∂W")
+    opt, g = trainer(at).optimizer, z_of(at, "∂C/∂W", exact=True)
     velocity = z_of(at, "velocity")
     np.testing.assert_array_equal(velocity, opt.state["velocity"]["weights"][1])
     np.testing.assert_array_equal(z_of(at, "next update ΔW"),
@@ -176,7 +177,7 @@ def test_computation_graph_walks_forward_then_backward_with_the_engines_numbers(
     graph = build_graph(snap.at.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, 0)
     order = walk_order(graph)
     assert at.selectbox(key="w_cg_pos").value == 0
-    assert metric(at, "value") == f"{snap.X[0, 0]:.6g}"
+    assert metric(at, "value") == f"{snap.X[0, 0]:.4g}"
     assert any("this sample's input" in x.value for x in at.latex)
     assert next(b for b in at.button if b.label == "Previous node").disabled
     click(at, "Next node")
@@ -187,8 +188,8 @@ def test_computation_graph_walks_forward_then_backward_with_the_engines_numbers(
     # A hidden z on the way back: its gradient is the engine's δ for this sample.
     z = graph.find("z", 0, (2,))
     at.selectbox(key="w_cg_pos").set_value(order.index((z.id, "backward"))).run()
-    assert metric(at, "gradient") == f"{snap.grads.deltas[0][0, 2]:.6g}"
-    assert metric(at, "value") == f"{snap.cache.z[0][0, 2]:.6g}"
+    assert metric(at, "gradient") == f"{snap.grads.deltas[0][0, 2]:.4g}"
+    assert metric(at, "value") == f"{snap.cache.z[0][0, 2]:.4g}"
     assert any("f'" in x.value for x in at.latex)
     assert "gradient" in graph_chart(at)["layout"]["title"]["text"]
     at.selectbox(key="w_cg_pos").set_value(len(order) - 2).run()
@@ -209,11 +210,11 @@ def test_computation_graph_of_another_sample_and_the_selected_weight(at):
     at.selectbox(key="w_cg_sample").set_value(4).run()
     assert at.selectbox(key="w_cg_pos").value == 0
     tr = trainer(at)
-    assert metric(at, "value") == f"{tr.X[tr.batch_idx[4], 0]:.6g}"
+    assert metric(at, "value") == f"{tr.X[tr.batch_idx[4], 0]:.4g}"
     click(at, "The selected weight")
     a_k, delta_j = tr.cache.a[1][4, 3], tr.grads.deltas[1][4, 2]
-    assert metric(at, "gradient") == f"{a_k * delta_j:.6g}"
-    assert metric(at, "value") == f"{tr.net.weights[1][3, 2]:.6g}"
+    assert metric(at, "gradient") == f"{a_k * delta_j:.4g}"
+    assert metric(at, "value") == f"{tr.net.weights[1][3, 2]:.4g}"
     walk = at.selectbox(key="w_cg_pos")
     assert walk.options[walk.index].endswith("backward: layer 2 weight 3→2")
 
@@ -225,6 +226,6 @@ def test_computation_graph_follows_the_gradient_choice(at, gradient_of):
     on_page(at, "pages/step_through.py")
     at.radio(key="w_gradient_of").set_value(gradient_of).run()
     snap = snapshot(trainer(at), gradient_of)
-    assert metric(at, "value") == f"{snap.X[0, 0]:.6g}"
+    assert metric(at, "value") == f"{snap.X[0, 0]:.4g}"
     value = titled(at, "Computation graph")["data"][3]
     assert value["marker"]["color"] == [snap.X[0, 0]]  # only the first input is reached

@@ -94,23 +94,20 @@ def graph_walk(snap: Snapshot) -> None:
     node_id, phase = order[position]
     node = graph.nodes[node_id]
     mask = reached(order, position, len(graph.nodes))
-    left, right = st.columns([1.6, 1])
-    with left:
-        chart(compgraph_figure(graph, node_id, phase, mask, at.net.n_layers), "cg_graph")
-    with right:
-        st.markdown(f"**{node_name(node, at.net.n_layers)}** — {phase} pass")
-        with st.container(horizontal=True, gap="medium", wrap=True):
-            st.metric("value", f"{node.value:.6g}", width="content")
-            st.metric("gradient", f"{node.grad:.6g}", width="content",
-                      help="∂(this sample's share of the cost)/∂(this node); see below.")
-        if phase == "forward":
-            st.latex(forward_latex(node, graph))
-            st.caption("Its gradient arrives in the backward half of the walk, from the "
-                       "nodes it feeds.")
-        else:
-            st.latex(backward_latex(node, graph))
-            st.caption("The local chain-rule step: each node it feeds passes back its own "
-                       "gradient times ∂(that node)/∂(this node).")
+    chart(compgraph_figure(graph, node_id, phase, mask, at.net.n_layers), "cg_graph")
+    with st.container(horizontal=True, gap="medium", wrap=True, vertical_alignment="bottom"):
+        st.markdown(f"**{node_name(node, at.net.n_layers)}**, {phase} pass")
+        st.metric("value", f"{node.value:.4g}", width="content")
+        st.metric("gradient", f"{node.grad:.4g}", width="content",
+                  help="∂(this sample's share of the cost)/∂(this node); see below.")
+    if phase == "forward":
+        st.latex(forward_latex(node, graph))
+        st.caption("Its gradient arrives in the backward half of the walk, from the nodes "
+                   "it feeds.")
+    else:
+        st.latex(backward_latex(node, graph))
+        st.caption("The local chain-rule step: each node it feeds passes back its own "
+                   "gradient times ∂(that node)/∂(this node).")
     n = len(snap.batch_idx)
     how = (f"the mean over the batch's {n} samples" if graph.scale != 1 else
            "the sum over the batch's samples")

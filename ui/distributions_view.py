@@ -35,8 +35,9 @@ def _replay(_tr: bc.Trainer, key: str, window: int, max_samples: int
 
 
 def layer_names(tr: bc.Trainer) -> list[str]:
-    return [("output" if i == tr.net.n_layers - 1 else f"layer {i + 1}")
-            for i in range(tr.net.n_layers)]
+    """As the health charts name them, the output said."""
+    last = tr.net.n_layers - 1
+    return [f"layer {i + 1}" + (" (output)" if i == last else "") for i in range(last + 1)]
 
 
 def distributions_section(tr: bc.Trainer) -> None:

@@ -56,23 +56,27 @@ def optimizer_state_section(tr: bc.Trainer, snap: Snapshot, layer: int) -> None:
                f"it is now, after "
                f"{opt.t} update{'s' if opt.t != 1 else ''} with this optimizer (t = {opt.t}); "
                f"the next update uses {which}.")
+    if snap.source == "last":
+        st.caption("The state already holds the gradient shown above: the last update "
+                   "folded it in.")
     figures = []
     if opt.state:
         figures += [(matrix_heatmap(opt.state[slot]["weights"][layer],
-                                    f"{SLOT_TITLES[slot]}, t = {opt.t}"), f"hm_opt_{slot}")
+                                    f"{SLOT_TITLES[slot]}<br>t = {opt.t}"), f"hm_opt_{slot}")
                     for slot in opt.slots]
     else:
         st.caption("No state yet: the first Update creates it (Momentum's velocity starts "
                    "as the first gradient, Adam's m and v at 0).")
     if opt.name == "adam" and opt.t > 0:
         figures.append((matrix_heatmap(bias_corrected_step(opt, "weights", layer),
-                                       f"bias-corrected step η·m̂/(√v̂+ε), t = {opt.t}"),
+                                       f"bias-corrected step<br>η·m̂/(√v̂+ε), t = {opt.t}"),
                         "hm_opt_step"))
     if upcoming is not None:
         figures.append((matrix_heatmap(upcoming.weights[layer],
-                                       f"next update ΔW (t = {opt.t + 1})"), "hm_opt_next"))
+                                       f"next update ΔW<br>t = {opt.t + 1}"), "hm_opt_next"))
     if figures:
         for col, (fig, key) in zip(st.columns(len(figures)), figures, strict=True):
+            fig["layout"]["margin"]["t"] = 55  # two-line titles: narrow columns clip one
             chart(fig, key, col)
     if opt.name == "adam" and opt.t > 0:
         st.caption("The bias-corrected step is what the state gives at t with the η "

@@ -89,14 +89,21 @@ def _hover(graph: Graph, n_layers: int) -> list[str]:
 
 
 def compgraph_figure(graph: Graph, selected: int, phase: str, reached: np.ndarray,
-                     n_layers: int, height: int = 460) -> dict:
+                     n_layers: int, height: int | None = None) -> dict:
     """The graph with node ``selected`` ringed and its edges drawn dark: its parents'
     going forward (what it is computed from), its children's going backward (where its
     gradient comes from). ``reached[i]``: node i's value (forward) or gradient (backward)
     is known at this point of the walk."""
     x, y = positions(graph)
+    if height is None:  # room for the tallest column's labels, one row each
+        rows = max(int(np.sum(x == column)) for column in np.unique(x))
+        height = int(np.clip(24 * rows + 80, 420, 900))
     shown = np.array([n.grad if phase == "backward" else n.value for n in graph.nodes])
-    top = float(np.max(np.abs(shown[reached]))) if reached.any() else 1.0
+    # The scale ends at the 90th percentile of |shown|, not at the largest: the root's
+    # gradient is 1 by definition and a few large ones would wash every other colour out.
+    scaled = reached.copy()
+    scaled[graph.root.id] = False
+    top = float(np.percentile(np.abs(shown[scaled]), 90)) if scaled.any() else 1.0
     top = top or 1.0
     near = {selected, *graph.nodes[selected].parents,
             *(c.id for c, _ in graph.children(selected))}
@@ -136,7 +143,7 @@ def compgraph_figure(graph: Graph, selected: int, phase: str, reached: np.ndarra
          "marker": {"symbol": "circle-open", "size": size + 14,
                     "line": {"width": 3, "color": "#d62728"}, "color": "#d62728"}},
     ]
-    for trace in data[2:4]:
+    for trace in data:
         trace["showlegend"] = False
     return {"data": data, "layout": {
         "height": height, "margin": {"l": 10, "r": 10, "t": 30, "b": 10},

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import format_errors, go_to_page, metric_value, open_app, wait_for_idle
+from .helpers import (
+    format_errors,
+    go_to_page,
+    metric_value,
+    open_app,
+    wait_for_idle,
+    wait_for_render,
+)
 from .test_playground import click
-from .test_share_draw import select
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +28,32 @@ CHART_JS = """(title) => {
 }"""
 
 
+def select(page, label: str, option: str) -> None:
+    """Choose ``option`` in a select box by typing it: a click on the box focuses it but
+    does not always open its list in headless Chromium."""
+    box = page.get_by_label(label)
+    box.click()
+    box.press_sequentially(option)
+    page.get_by_role("option", name=option, exact=True).wait_for()
+    page.keyboard.press("Enter")
+    wait_for_idle(page)
+    wait_for_render(page)
+    assert box.input_value() == option
+
+
 def chart(page, title: str) -> dict:
     found = page.evaluate(CHART_JS, title)
     assert found is not None and found["drawn"], f"no drawn chart titled {title!r}"
     return found
+
+
+def shot(page, heading: str, path) -> None:
+    """A screenshot of the page scrolled to the section ``heading`` (Streamlit scrolls
+    its own container, so a full-page screenshot holds only the first screen)."""
+    page.locator("h4", has_text=heading).first.evaluate(
+        "e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path))
 
 
 def no_errors(page) -> None:
@@ -43,7 +71,7 @@ def test_momentum_state_and_the_next_update_it_predicts(page, app_server, artifa
     velocity = chart(page, "velocity v")
     predicted = chart(page, "next update ΔW")["traces"][0]["z"]
     assert velocity["traces"][0]["z"] and predicted
-    page.screenshot(path=str(artifacts_dir / "debug_gradients_momentum.png"), full_page=True)
+    shot(page, "Optimizer state", artifacts_dir / "debug_gradients_momentum.png")
     click(page, "Step")
     # What the page predicted is, bit for bit, the update the click then applied.
     assert chart(page, "ΔW its update applied")["traces"][0]["z"] == predicted
@@ -68,13 +96,15 @@ def test_adam_state_distributions_and_the_computation_graph(page, app_server,
 
     page.get_by_text("Show distributions over time").click()
     wait_for_idle(page)
+    wait_for_render(page)
     page.get_by_text("gradients ∂C/∂W", exact=True).click()
     wait_for_idle(page)
+    wait_for_render(page)
     dist = chart(page, "Distribution of the gradients")
     assert len(dist["traces"]) == 9 * 3 and all(t["n"] == 6 for t in dist["traces"])
     assert page.get_by_text("Steps 1–6 (every step, 6 recorded").count() == 1
-    page.get_by_text("Distributions over time", exact=True).scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts_dir / "debug_gradients_adam.png"), full_page=True)
+    shot(page, "Optimizer state", artifacts_dir / "debug_gradients_adam_state.png")
+    shot(page, "Distributions over time", artifacts_dir / "debug_gradients_distributions.png")
 
     go_to_page(page, "Step-through")
     graph = chart(page, "Computation graph of one sample")
@@ -85,10 +115,10 @@ def test_adam_state_distributions_and_the_computation_graph(page, app_server,
         click(page, "Next node")
     assert page.get_by_label("Node (walk order)").input_value().startswith("4/")
     assert metric_value(page, "value")
+    shot(page, "One sample as a computation graph", artifacts_dir / "debug_graph_forward.png")
     click(page, "The selected weight")
     assert "backward" in page.get_by_label("Node (walk order)").input_value()
     assert "gradient" in chart(page, "Computation graph")["traces"][3]["name"]
     assert page.locator(".katex").count() >= 3
-    page.get_by_text("One sample as a computation graph").scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts_dir / "debug_step_through_graph.png"), full_page=True)
+    shot(page, "One sample as a computation graph", artifacts_dir / "debug_graph_backward.png")
     no_errors(page)

@@ -84,7 +84,7 @@ def _edges(graph: Graph, x, y, keep) -> tuple[list, list]:
 
 
 def _hover(graph: Graph, n_layers: int) -> list[str]:
-    return [f"{node_name(n, n_layers)}<br>value {n.value:.4g}<br>∂C/∂· {n.grad:.4g}"
+    return [f"{node_name(n, n_layers)}<br>value {n.value:.4g}<br>gradient {n.grad:.4g}"
             for n in graph.nodes]
 
 

@@ -139,3 +139,21 @@ def test_uploaded_data_with_three_inputs_shows_points_only(page, app_server, art
     assert [t["name"] for t in hidden["traces"]] == ["train"]
     page.screenshot(path=str(artifacts_dir / "hidden_uploaded.png"), full_page=True)
     clean(page)
+
+
+def test_regression_points_coloured_by_target(page, app_server, artifacts_dir):
+    open_app(page, app_server + "/?v=1&ds=plane&h=4,4", charts=3)
+    go_to_page(page, "Hidden space")
+    page.get_by_text("Regression data has no classes", exact=False).wait_for()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg')"
+                           ".length >= 2", timeout=30000)
+    marker = page.evaluate("""() => {
+        const gd = [...document.querySelectorAll('.js-plotly-plot')]
+            .find(g => g.layout && g.layout.meta === 'hidden');
+        const t = gd._fullData.find(t => t.name === 'train');
+        return {n: t.marker.color.length, cmin: t.marker.cmin, cmax: t.marker.cmax,
+                scale: t.marker.showscale};
+    }""")
+    assert marker == {"n": 125, "cmin": -1, "cmax": 1, "scale": True}
+    page.screenshot(path=str(artifacts_dir / "hidden_regression.png"), full_page=True)
+    clean(page)

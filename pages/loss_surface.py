@@ -71,11 +71,10 @@ def main() -> None:
     if tr.diverged is not None:
         st.error(tr.diverged.message + " Go back to it on the Playground (Undo).")
         return
-    chart_column, controls_column = st.columns([5, 2], gap="medium")
-    with controls_column:  # read first: the chart depends on them
+    with st.sidebar:  # the settings beside the page, so the chart gets its whole width
+        st.markdown("#### Loss surface")
         settings = surface_view.controls(tr)
-    with chart_column:
-        draw(tr, settings)
+    draw(tr, settings)
 
 
 main()

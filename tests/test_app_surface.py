@@ -158,16 +158,26 @@ def test_plane_through_three_saved_points(at):
     assert [p.label for p in saved] == ["step 0", "step 5", "step 10"]
     fig = figure(at)
     points = traces(fig)["points"]
-    assert points["text"] == ["now (step 10)", "step 0", "step 5", "step 10"]
-    assert points["x"][1] == pytest.approx(0, abs=1e-12)  # step 0 is the origin
+    assert points["text"] == ["step 0", "step 5", "step 10 (now)"]
+    assert points["x"][0] == pytest.approx(0, abs=1e-12)  # step 0 is the origin
     d01 = np.linalg.norm(saved[1].params - saved[0].params)
-    assert points["x"][2] == pytest.approx(d01, rel=1e-12)
+    assert points["x"][1] == pytest.approx(d01, rel=1e-12)
     # The run passes through all three: its path lies in the plane at those steps.
     run = traces(fig)["the run so far"]
     on_plane = {row[0]: row[2] for row in run["customdata"]}
     assert all(on_plane[s] < 1e-9 for s in (0, 5, 10))
     (x0, x1) = fig["layout"]["xaxis"]["range"]
     assert x0 < 0 < d01 < x1
+    # A fourth point: the last three are chosen, any three can be.
+    steps_on_playground(at, 5)
+    on_surface(at)
+    at.radio(key="w_surface_dirs").set_value("points").run()
+    at.button(key="b_surface_save").click().run()
+    assert traces(figure(at))["points"]["text"] == ["step 5", "step 10", "step 15 (now)"]
+    at.button_group(key="w_surface_points_4").set_value([0, 1, 3]).run()
+    assert traces(figure(at))["points"]["text"] == ["step 0", "step 5", "step 15 (now)"]
+    at.button_group(key="w_surface_points_4").set_value([0, 3]).run()
+    assert "Choose three saved points" in at.info[0].value and not at.get("plotly_chart")
     at.button(key="b_surface_clear").click().run()
     assert "Choose three saved points" in at.info[0].value
 

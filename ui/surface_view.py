@@ -121,7 +121,7 @@ def make_plane(tr: bc.Trainer, s: Settings, points: list[SavedPoint],
     chosen = [points[i] for i in s.points if i < len(points)]
     if len(chosen) != 3:
         raise ValueError("Choose three saved points: save the weights at three steps "
-                         "(Save current weights), then pick them here.")
+                         "(Save weights), then pick three of them here.")
     return sf.three_point_plane([p.params for p in chosen], [p.label for p in chosen])
 
 
@@ -135,9 +135,11 @@ def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
         start = 0 if s.compare_from == "zero" else None
         paths += sf.optimizer_paths(tr, s.compare_steps, compared_hyperparams(s), start)
     projected = [sf.project_path(cost, plane, p) for p in paths]
-    marks = [(f"now (step {tr.step})", sf.param_vector(tr.net))]
-    if s.directions == "points":
-        marks += [(points[i].label, points[i].params) for i in s.points]
+    now = sf.param_vector(tr.net)
+    marks = [(points[i].label + (" (now)" if np.array_equal(points[i].params, now) else ""),
+              points[i].params) for i in s.points] if s.directions == "points" else []
+    if not any(label.endswith("(now)") for label, _ in marks):
+        marks.insert(0, (f"now (step {tr.step})", now))
     coords, _ = plane.project(np.array([theta for _, theta in marks]))
     point_costs = list(sum(cost(plane.params(coords))))
     labelled = [(label, c) for (label, _), c in zip(marks, coords, strict=True)]
@@ -156,7 +158,7 @@ def choose_extent(s: Settings, marks: np.ndarray, paths: list[sf.ProjectedPath],
     if s.extent == "fit":
         return sf.fit_extent(np.vstack([marks, *[p.coords for p in paths]]))
     if s.directions == "points":
-        return sf.fit_extent(marks[1:], margin=0.3)
+        return sf.fit_extent(marks, margin=0.3)
     if s.directions == "path":
         return sf.fit_extent(np.vstack([marks, plane.project(run.params)[0]]), margin=0.3)
     return sf.square_extent(s.span)
@@ -214,17 +216,17 @@ def plane_controls(tr: bc.Trainer, points: list[SavedPoint]) -> dict:
 
 
 def point_controls(tr: bc.Trainer, points: list[SavedPoint]) -> tuple[int, ...]:
-    with st.container(horizontal=True, gap="small", wrap=True):
-        st.button("Save current weights", key="b_surface_save", on_click=save_point,
-                  args=(tr,), help=f"Keep the weights of step {tr.step} as a point (the "
-                  f"last {MAX_SAVED} are kept). Step on the Playground, save again.")
-        st.button("Clear saved", key="b_surface_clear", on_click=clear_points,
-                  disabled=not points)
+    """Save / clear buttons and the choice of three saved points (pills: whole labels
+    in a narrow column, wrapping)."""
+    st.button("Save weights", key="b_surface_save", on_click=save_point, args=(tr,),
+              width="stretch", help=f"Keep the weights of step {tr.step} as a point (the "
+              f"last {MAX_SAVED} are kept). Step on the Playground, save again.")
+    st.button("Clear saved", key="b_surface_clear", on_click=clear_points,
+              disabled=not points, width="stretch")
     labels = [p.label for p in points]
-    chosen = st.multiselect("Three saved points", range(len(points)),
-                            default=list(range(len(points)))[-3:],
-                            format_func=labels.__getitem__, max_selections=3,
-                            key=f"w_surface_points_{len(points)}")
+    chosen = st.pills("Three saved points", range(len(points)), selection_mode="multi",
+                      default=list(range(len(points)))[-3:], format_func=labels.__getitem__,
+                      key=f"w_surface_points_{len(points)}", width="stretch")
     return tuple(sorted(chosen))
 
 
@@ -272,7 +274,7 @@ def path_controls(tr: bc.Trainer) -> dict:
 
 
 def controls(tr: bc.Trainer) -> Settings:
-    """Every widget of the page (for a narrow column beside the chart), into one Settings."""
+    """Every widget of the page (for the sidebar), read into one Settings."""
     points = saved(tr.net)
     values = plane_controls(tr, points)
     values |= view_controls(values["directions"])

@@ -81,6 +81,11 @@ def main(runs: int = 5) -> None:
           "adam": {"lr": 0.03}}
     t_cmp, _ = median_time(lambda: sf.optimizer_paths(tr, 50, hp), runs)
     print(f"SGD, Momentum, Adam 50 steps each:  {t_cmp * 1e3:.1f} ms")
+    from ui.surface_view import Settings, compute
+
+    t_page, _ = median_time(lambda: compute(tr, Settings(), []), runs)
+    print(f"the page's default view (41x41, the run's path, 3 x 50 optimizer steps): "
+          f"{t_page * 1e3:.1f} ms")
     long = deep_trainer()
     long.run_steps(9900)  # 10,000 steps: keyframes thinned to every 200
     t_long, long_path = median_time(lambda: sf.training_path(long), 3)

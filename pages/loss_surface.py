@@ -10,10 +10,11 @@ from ui.charts import chart
 from viz.surface import PATH_NAMES, surface_figure
 
 INTRO = ("A network's cost depends on every weight at once; here it is drawn over a plane "
-         "through that space: two directions chosen from the current weights (or the plane "
-         "through three saved weights), the cost computed exactly at every grid point. "
-         "Paths are projected onto the plane, so a path that leaves it is shown at its "
-         "nearest point; hover a path for its own cost and how far it is from the plane.")
+         "through that space: through the current weights along two parameters, two random "
+         "directions or the run's own two main directions, or through three saved weights. "
+         "The cost is computed exactly at every grid point. Paths are projected onto the "
+         "plane, so a path that leaves it is shown at its nearest point; hover a path for "
+         "its own cost and how far it is from the plane.")
 
 
 def cost_caption(tr: bc.Trainer) -> str:
@@ -72,7 +73,7 @@ def main() -> None:
         st.error(tr.diverged.message + " Go back to it on the Playground (Undo).")
         return
     with st.sidebar:  # the settings beside the page, so the chart gets its whole width
-        st.markdown("#### Loss surface")
+        st.markdown("#### Surface settings")
         settings = surface_view.controls(tr)
     draw(tr, settings)
 

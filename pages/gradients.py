@@ -7,12 +7,13 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.health import gradient_flags, unit_flags, update_ratios
-from ui import inspect, stepping
-from ui.charts import chart
+from ui import inspect, session, stepping
+from ui.charts import chart, picked_cell
 from ui.distributions_view import distributions_section
+from ui.edit_param import edit_panel
 from ui.gradcheck_view import gradient_check_section
 from ui.optimizer_state import optimizer_state_section
-from viz.gradients import matrix_heatmap, per_layer_lines
+from viz.gradients import clickable, matrix_heatmap, per_layer_lines
 
 
 def layer_name(net: bc.Network, layer: int) -> str:
@@ -34,9 +35,12 @@ def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> int:
                          format_func=lambda i: layer_name(net, i))
     before = " before that update" if snap.source == "last" else ""
     cols = st.columns(3)
-    chart(matrix_heatmap(net.weights[layer], f"W{before} (rows: from, columns: to)"),
-          "hm_w", cols[0])
-    chart(matrix_heatmap(snap.grads.weights[layer], f"∂C/∂W{before}"), "hm_g", cols[1])
+    for key, M, title, col in (
+            ("hm_w", net.weights[layer], f"W{before} (rows: from, columns: to)", cols[0]),
+            ("hm_g", snap.grads.weights[layer], f"∂C/∂W{before}", cols[1])):
+        cell = picked_cell(clickable(matrix_heatmap(M, title)), key, col)
+        if cell is not None:  # a click on a cell: that weight, for "Edit a weight" below
+            session.set_selected(layer, *cell)
     if tr.last_update is not None:
         chart(matrix_heatmap(tr.last_update.weights[layer], update_title(tr, snap)), "hm_u",
               cols[2])
@@ -96,6 +100,8 @@ def main() -> None:
     st.caption(f"Showing {snap.label}, for the {len(snap.batch_idx)} samples of the batch.")
     st.markdown("#### Per layer")
     layer = matrices(tr, snap)
+    with st.expander("Edit a weight by hand (click a cell of W or ∂C/∂W to choose it)"):
+        edit_panel()
     st.markdown("#### Optimizer state")
     optimizer_state_section(tr, snap, layer)
     st.markdown("#### Every parameter")

@@ -11,6 +11,7 @@ from backprop_core.explain import backprop_terms, breakdown, single_sample_walk
 from ui import inspect, session, stepping
 from ui.charts import chart
 from ui.compgraph_view import graph_walk
+from ui.edit_param import edit_panel
 from ui.latex import breakdown_latex, hidden_latex
 from ui.planes import boundary_view
 from ui.texts import walk_phase
@@ -144,6 +145,8 @@ def main() -> None:
     st.caption(f"Showing {snap.label}. Click a weight in the Playground's diagram to select "
                "it here.")
     chain_rule_section(tr, snap)
+    with st.expander("Edit this parameter by hand (its value now, for the next steps)"):
+        edit_panel()
     st.markdown("#### One sample, layer by layer")
     walk_section(tr)
     st.markdown("#### One sample as a computation graph, node by node")

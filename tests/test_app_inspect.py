@@ -198,3 +198,26 @@ def test_lesson_update_by_hand_is_judged_by_the_engines_step(at):
     assert not at.exception
     assert at.session_state["lesson"]["trainer"].net.weights[1][3, 0] == target
     assert any("exactly what Step computes" in m.value for m in at.markdown)
+
+
+def test_edit_a_weight_from_the_gradients_and_step_through_pages(at):
+    """The same panel on both inspection pages edits the selected parameter; the page's
+    numbers follow at once (the trainer is the same)."""
+    for _ in range(2):
+        next(b for b in at.button if b.label == "Step").click().run()
+    on_page(at, "pages/gradients.py")
+    at.session_state["selected_param"] = (0, 1, 2)
+    at.run()
+    (box,) = [n for n in at.number_input if n.label == "Type a value"]
+    box.set_value(-0.75).run()
+    assert not at.exception
+    assert at.session_state["trainer"].net.weights[0][1, 2] == -0.75
+    on_page(at, "pages/step_through.py")  # its pickers choose the parameter there
+    at.selectbox(key="w_st_layer").set_value(1).run()
+    at.selectbox(key="w_st_from").set_value("bias").run()
+    at.selectbox(key="w_st_to").set_value(3).run()
+    (box,) = [n for n in at.number_input if n.label == "Type a value"]
+    assert box.value == at.session_state["trainer"].net.biases[1][3]
+    box.set_value(0.5).run()
+    assert at.session_state["trainer"].net.biases[1][3] == 0.5
+    assert len(at.session_state["trainer"].events) == 2

@@ -33,6 +33,29 @@ def matrix_heatmap(M: np.ndarray, title: str, row_label: str = "from", col_label
     }
 
 
+def clickable(fig: dict, row_label: str = "from", col_label: str = "to") -> dict:
+    """``matrix_heatmap``'s figure with an invisible marker on every cell: a click on a cell
+    selects its marker (Plotly reports no clicks on heatmaps to Streamlit), whose customdata
+    is [row, column]. The markers carry the cell's hover text, so there is one tooltip."""
+    heat = fig["data"][0]
+    z = heat["z"]
+    rows, cols = len(z), len(z[0])
+    cells = [(i, j) for i in range(rows) for j in range(cols)]
+    heat["hoverinfo"] = "skip"
+    heat.pop("hovertemplate", None)
+    fig["data"].append({
+        "type": "scatter", "mode": "markers", "x": [j for _, j in cells],
+        "y": [i for i, _ in cells], "customdata": [[i, j, z[i][j]] for i, j in cells],
+        "marker": {"size": 18, "opacity": 0, "color": "#000"}, "showlegend": False,
+        "hovertemplate": f"{row_label} %{{customdata[0]}} → {col_label} %{{customdata[1]}}"
+                         "<br>%{customdata[2]:.4g}<br>click to edit<extra></extra>",
+        "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+    })
+    fig["layout"]["clickmode"] = "event+select"
+    fig["layout"]["dragmode"] = False
+    return fig
+
+
 def per_layer_lines(steps: list[int], values: list[tuple[float, ...] | None], title: str,
                     y_title: str, height: int = 280) -> dict:
     """One line per layer over the steps; None entries (step 0) are skipped; log y."""

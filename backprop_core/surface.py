@@ -18,6 +18,7 @@ that keep every intermediate array under ``CHUNK_FLOATS`` numbers.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -366,25 +367,37 @@ def training_path(tr: Trainer, max_points: int = MAX_PATH_POINTS,
     return Path("training", steps, params)
 
 
+def full_batch_trainer(tr: Trainer) -> Trainer:
+    """A trainer for the same cost, from ``tr``'s current weights, whose every step is one
+    gradient-descent step on the whole training set (no mini-batch noise)."""
+    return Trainer(copy.deepcopy(tr.net), tr.X, tr.Y, loss=tr.loss, reduction=tr.reduction,
+                   regularization=tr.regularization, reg_rate=tr.reg_rate,
+                   batch_size=len(tr.X), shuffle=False, task=tr.task)
+
+
 def optimizer_paths(tr: Trainer, n_steps: int, hyperparams: dict[str, dict[str, float]],
-                    start: int | None = None) -> list[Path]:
-    """Each optimizer (name -> its settings) trained for ``n_steps`` on a fork from step
-    ``start`` (default: the current step, from its beginning): the same start, the same
-    batches in the same order, each with fresh optimizer state."""
+                    start: int | None = None, full_batch: bool = False) -> list[Path]:
+    """Each optimizer (name -> its settings) trained for ``n_steps`` from step ``start``
+    (default: the current step, from its beginning), each with fresh state: the run's
+    mini-batches in the run's order, or with ``full_batch`` gradient descent on the whole
+    training set (as in Distill's "Why Momentum Really Works"). Steps count on from
+    ``start``."""
     n_steps = min(int(n_steps), MAX_COMPARE_STEPS)
+    origin = tr.fork()
+    origin.goto(tr.step if start is None else int(start))
+    base, offset = (full_batch_trainer(origin), origin.step) if full_batch else (origin, 0)
     paths = []
     for name, settings in hyperparams.items():
-        fork = tr.fork()
-        fork.goto(tr.step if start is None else int(start))
-        fork.set_optimizer(name, **settings)
-        steps, params, note = [fork.step], [param_vector(fork.net)], ""
+        run = base.fork()
+        run.set_optimizer(name, **settings)
+        steps, params, note = [offset + run.step], [param_vector(run.net)], ""
         for _ in range(n_steps):
-            fork.finish_step()
-            if fork.diverged is not None:  # its weights are the broken ones: not drawn
-                note = f"diverged at step {fork.diverged.step}"
+            run.finish_step()
+            if run.diverged is not None:  # its weights are the broken ones: not drawn
+                note = f"diverged at step {offset + run.diverged.step}"
                 break
-            steps.append(fork.step)
-            params.append(param_vector(fork.net))
+            steps.append(offset + run.step)
+            params.append(param_vector(run.net))
         paths.append(Path(name, np.array(steps), np.array(params), note))
     return paths
 

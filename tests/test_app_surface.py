@@ -131,6 +131,21 @@ def test_grid_size_paths_off_and_comparison_from_step_zero(at):
     assert names == ["cost", "points"]
 
 
+def test_full_batch_comparison_differs_from_the_mini_batches(at):
+    steps_on_playground(at, 2)
+    on_surface(at)
+    mini = traces(figure(at), "scatter")["SGD"]
+    at.radio(key="w_surface_batch").set_value(True).run()
+    assert not at.exception, at.exception
+    full = traces(figure(at), "scatter")["SGD"]
+    assert [row[0] for row in full["customdata"]] == list(range(2, 53))
+    assert full["x"][0] == mini["x"][0] and full["x"][-1] != mini["x"][-1]
+    tr = at.session_state["trainer"]
+    want = sf.optimizer_paths(tr, 50, {"sgd": {"lr": 0.03}}, full_batch=True)[0]
+    rec = [row[1] for row in full["customdata"]]
+    np.testing.assert_array_equal(rec, sum(sf.CostFunction.of(tr)(want.params)))
+
+
 def test_fit_extent_holds_every_path(at):
     steps_on_playground(at, 6)
     on_surface(at)

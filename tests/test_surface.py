@@ -282,6 +282,26 @@ def test_optimizers_start_together_and_follow_their_own_rules():
     assert from_zero.steps.tolist() == [0, 1, 2, 3]
 
 
+def test_full_batch_paths_are_gradient_descent_on_the_whole_training_set():
+    tr = trainer(regularization="l2", reg_rate=0.01)
+    tr.run_steps(7)
+    sgd, momentum = sf.optimizer_paths(
+        tr, 5, {"sgd": {"lr": 0.3}, "momentum": {"lr": 0.3, "momentum": 0.9}}, full_batch=True)
+    assert sgd.steps.tolist() == list(range(7, 13))  # counted on from the start
+    net = bc.Network(tr.net.layer_sizes, tr.net.activation_names)
+    net.set_params(*sf.unpack(sgd.params[0], net.layer_sizes))
+    np.testing.assert_array_equal(sgd.params[0], sf.param_vector(tr.net))
+    for theta in sgd.params[1:]:  # θ ← θ - lr ∇C(θ), C over all training points + penalty
+        grads = net.backward(net.forward(tr.X), tr.Y, tr.loss, tr.reduction,
+                             tr.regularization, tr.reg_rate)
+        bc.SGD(0.3).step(net, grads)
+        np.testing.assert_array_equal(theta, sf.param_vector(net))
+    # Momentum's first step is SGD's (its velocity starts as the first gradient), then not.
+    np.testing.assert_array_equal(momentum.params[1], sgd.params[1])
+    assert not np.array_equal(momentum.params[2], sgd.params[2])
+    assert tr.step == 7  # untouched
+
+
 def test_a_diverging_optimizer_path_stops_before_the_broken_weights():
     tr = trainer(dataset="plane", acts=("sigmoid", "linear"))
     (path,) = sf.optimizer_paths(tr, 200, {"sgd": {"lr": 100.0}})

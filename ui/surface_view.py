@@ -33,6 +33,7 @@ DIRECTIONS = {"random": "Two random directions (filter-normalised)",
 KINDS = {"contour": "Contours", "surface": "3-D surface"}
 EXTENTS = {"span": "± span around the origin", "fit": "Fit the paths and points"}
 STARTS = {"now": "the current weights", "zero": "step 0"}
+BATCHES = {False: "the run's mini-batches", True: "full batch (gradient descent)"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Settings:
     compare: bool = True
     compare_steps: int = 50
     compare_from: str = "now"
+    full_batch: bool = False
     lrs: tuple[float, float, float] = (0.03, 0.03, 0.03)  # SGD, Momentum, Adam
     momentum: float = 0.9
 
@@ -133,7 +135,8 @@ def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
     paths = [run] if s.show_training else []
     if s.compare:
         start = 0 if s.compare_from == "zero" else None
-        paths += sf.optimizer_paths(tr, s.compare_steps, compared_hyperparams(s), start)
+        paths += sf.optimizer_paths(tr, s.compare_steps, compared_hyperparams(s), start,
+                                    s.full_batch)
     projected = [sf.project_path(cost, plane, p) for p in paths]
     now = sf.param_vector(tr.net)
     marks = [(points[i].label + (" (now)" if np.array_equal(points[i].params, now) else ""),
@@ -261,6 +264,11 @@ def path_controls(tr: bc.Trainer) -> dict:
                                                 key="w_surface_steps", disabled=off)
         out["compare_from"] = st.radio("Starting from", list(STARTS), format_func=STARTS.get,
                                        horizontal=True, key="w_surface_from", disabled=off)
+        out["full_batch"] = st.radio(
+            "Each step on", list(BATCHES), format_func=BATCHES.get, key="w_surface_batch",
+            disabled=off, help="The run's mini-batches, in the run's order (all three see the "
+            "same ones), or the whole training set at every step: then only the optimizers "
+            "differ, as in Distill's “Why Momentum Really Works”.")
         lr = nearest_lr(tr.optimizer.lr)
         out["lrs"] = tuple(float(st.select_slider(f"{name} learning rate", LEARNING_RATES,
                                                   value=lr, key=f"w_surface_lr_{key}",

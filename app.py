@@ -26,13 +26,16 @@ def run_page() -> None:
     session.init()
     apply_presenter_style()
     reconnect_notice()
+    # The page scripts live in app_pages/, not pages/: Streamlit runs a file of a folder
+    # named pages/ by itself (its older multipage mode) when a page's address is the first
+    # one a fresh server is asked for, without this script, so the session is not set up.
     pages = [
-        st.Page("pages/playground.py", title="Playground", default=True),
-        st.Page("pages/gradients.py", title="Gradients"),
-        st.Page("pages/step_through.py", title="Step-through"),
-        st.Page("pages/lesson.py", title="Lesson"),
-        st.Page("pages/hidden_space.py", title="Hidden space"),
-        st.Page("pages/loss_surface.py", title="Loss surface"),
+        st.Page("app_pages/playground.py", title="Playground", default=True),
+        st.Page("app_pages/gradients.py", title="Gradients"),
+        st.Page("app_pages/step_through.py", title="Step-through"),
+        st.Page("app_pages/lesson.py", title="Lesson"),
+        st.Page("app_pages/hidden_space.py", title="Hidden space"),
+        st.Page("app_pages/loss_surface.py", title="Loss surface"),
     ]
     # Presenting, the sidebar is collapsed: the pages stay one click away at the top.
     st.navigation(pages, position="top" if session.view().presenter else "sidebar").run()

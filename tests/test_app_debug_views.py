@@ -48,7 +48,7 @@ def use_optimizer(at, name):
 
 def test_sgd_says_it_keeps_no_state_and_adds_no_chart(at):
     click(at, "Step")
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     assert any("Plain SGD keeps no optimizer state" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 5  # W, ∂C/∂W, ΔW, two health charts
 
@@ -57,7 +57,7 @@ def test_momentum_velocity_is_the_state_and_the_next_update_is_what_update_appli
     use_optimizer(at, "momentum")
     for _ in range(3):
         click(at, "Step")
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     opt = trainer(at).optimizer
     np.testing.assert_array_equal(z_of(at, "velocity"), opt.state["velocity"]["weights"][0])
     assert any("the next batch's, not the one shown" in c.value for c in at.caption)
@@ -78,7 +78,7 @@ def test_adam_m_v_and_bias_corrected_step_beside_the_gradient(at):
     use_optimizer(at, "adam")
     click(at, "Step")
     click(at, "Step")
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     assert len(at.get("plotly_chart")) == 5 + 4  # m, v, the step, the next update
     tr = trainer(at)
     opt = tr.optimizer
@@ -104,7 +104,7 @@ def dist_chart(at) -> dict:
 
 
 def test_distributions_over_time_are_the_replayed_percentiles(at):
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     click(at, "Epoch")
     click(at, "Epoch")
     n_charts = len(at.get("plotly_chart"))
@@ -129,7 +129,7 @@ def test_distributions_over_time_are_the_replayed_percentiles(at):
 
 
 def gradient_medians(at) -> list[float]:
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     at.toggle(key="w_dist_on").set_value(True).run()
     at.radio(key="w_dist_kind").set_value("gradients").run()
     assert not at.exception
@@ -142,7 +142,7 @@ def test_distributions_follow_a_changed_run_to_the_same_step(at):
     for _ in range(4):
         click(at, "Step")
     before = gradient_medians(at)
-    on_page(at, "pages/playground.py")
+    on_page(at, "app_pages/playground.py")
     click(at, "Undo")
     click(at, "Undo")
     at.select_slider(key="w_lr").set_value(1.0).run()
@@ -156,7 +156,7 @@ def test_distributions_follow_a_changed_run_to_the_same_step(at):
 
 
 def test_distributions_need_a_finished_step(at):
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     at.toggle(key="w_dist_on").set_value(True).run()
     assert any("once a step has finished" in i.value for i in at.info)
 
@@ -171,7 +171,7 @@ def metric(at, label) -> str:
 
 def test_computation_graph_walks_forward_then_backward_with_the_engines_numbers(at):
     click(at, "Step")
-    on_page(at, "pages/step_through.py")
+    on_page(at, "app_pages/step_through.py")
     tr = trainer(at)
     snap = snapshot(tr, "last")
     graph = build_graph(snap.at.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, 0)
@@ -203,7 +203,7 @@ def test_computation_graph_of_another_sample_and_the_selected_weight(at):
     click(at, "Step")
     click(at, "Forward")
     click(at, "Backward")  # mid-step: the gradient Backward computed
-    on_page(at, "pages/step_through.py")
+    on_page(at, "app_pages/step_through.py")
     at.selectbox(key="w_st_layer").set_value(1).run()
     at.selectbox(key="w_st_from").set_value(3).run()
     at.selectbox(key="w_st_to").set_value(2).run()
@@ -223,7 +223,7 @@ def test_computation_graph_of_another_sample_and_the_selected_weight(at):
 def test_computation_graph_follows_the_gradient_choice(at, gradient_of):
     click(at, "Step")
     click(at, "Step")
-    on_page(at, "pages/step_through.py")
+    on_page(at, "app_pages/step_through.py")
     at.radio(key="w_gradient_of").set_value(gradient_of).run()
     snap = snapshot(trainer(at), gradient_of)
     assert metric(at, "value") == f"{snap.X[0, 0]:.4g}"

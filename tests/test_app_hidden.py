@@ -16,7 +16,7 @@ from backprop_core.hidden import PER_GAP, grid_lines, principal_axes
 from tests.app_helpers import APP
 from viz.hidden import polylines
 
-PAGE = "pages/hidden_space.py"
+PAGE = "app_pages/hidden_space.py"
 
 
 def opened(**params) -> AppTest:
@@ -131,7 +131,7 @@ def test_stepping_bar_and_play_here_train_the_sessions_run():
 def test_arriving_from_another_page_while_playing_pauses():
     at = opened(ds="spiral", h="6,6")
     click(at, "Play here")
-    at.switch_page("pages/gradients.py").run()
+    at.switch_page("app_pages/gradients.py").run()
     at.switch_page(PAGE).run()
     assert [b.label for b in at.button if b.label in ("Play here", "Pause")] == ["Play here"]
 
@@ -184,7 +184,7 @@ def test_confusion_matrices_and_accuracy_curves(params, k):
 
 
 def upload(at, raw: bytes) -> None:
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     at.file_uploader(key="w_csv").set_value(("d.csv", raw, "text/csv")).run()
     click(at, "Train on this data")
     at.switch_page(PAGE).run()

@@ -25,7 +25,7 @@ def test_gradients_page_shows_matrices_table_and_health(at):
     click(at, "Epoch")
     click(at, "Forward")
     click(at, "Backward")
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     assert any(m.label == "Step" and m.value == str(at.session_state["trainer"].step)
                for m in at.metric)
     assert len(at.get("plotly_chart")) == 5  # W, ∂C/∂W, ΔW heatmaps + two health charts
@@ -38,7 +38,7 @@ def test_gradients_page_shows_matrices_table_and_health(at):
 
 def test_gradient_check_passes_for_backprop_and_flags_a_wrong_gradient(at):
     click(at, "Forward")
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     click(at, "Run gradient check")
     assert at.success and "relative error < 1e-7" in at.success[-1].value
     errors = at.dataframe[-1].value["relative error"]
@@ -55,7 +55,7 @@ def test_step_through_breakdown_equals_the_engine(at, layer, k, j):
     click(at, "Step")
     click(at, "Forward")
     click(at, "Backward")
-    on_page(at, "pages/step_through.py")
+    on_page(at, "app_pages/step_through.py")
     at.selectbox(key="w_st_layer").set_value(layer).run()
     at.selectbox(key="w_st_from").set_value("bias" if k is None else k).run()
     at.selectbox(key="w_st_to").set_value(j).run()
@@ -76,12 +76,12 @@ def test_step_through_breakdown_equals_the_engine(at, layer, k, j):
 def test_playground_step_number_is_what_step_through_shows(at):
     for _ in range(3):
         click(at, "Step")
-    on_page(at, "pages/step_through.py")
+    on_page(at, "app_pages/step_through.py")
     assert next(m.value for m in at.metric if m.label == "Step") == "3"
 
 
 def test_single_sample_walk_reaches_the_input_layer(at):
-    on_page(at, "pages/step_through.py")
+    on_page(at, "app_pages/step_through.py")
     n_layers = at.session_state["trainer"].net.n_layers
     for _ in range(2 * n_layers):
         click(at, "Next layer")
@@ -91,7 +91,7 @@ def test_single_sample_walk_reaches_the_input_layer(at):
 
 
 def test_lesson_page_steps_and_demonstrates_both_mistakes(at):
-    on_page(at, "pages/lesson.py")
+    on_page(at, "app_pages/lesson.py")
     assert len(at.latex) >= 6
     click(at, "100 steps")
     assert at.session_state["lesson"]["trainer"].step == 100
@@ -111,7 +111,7 @@ def test_lesson_page_steps_and_demonstrates_both_mistakes(at):
 def test_pages_handle_a_diverged_run(at):
     diverge(at)
     assert at.session_state["trainer"].diverged is not None
-    for page in ("pages/gradients.py", "pages/step_through.py"):
+    for page in ("app_pages/gradients.py", "app_pages/step_through.py"):
         on_page(at, page)
         assert at.error
 
@@ -146,7 +146,7 @@ def test_every_page_offers_the_same_last_step_or_next_batch_choice(at):
     nxt = _flat(next_batch_gradient(tr))
     assert not np.array_equal(last, nxt)
 
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     assert at.radio(key="w_gradient_of").value == "last"
     assert any("last step's gradient: step 3's mini-batch" in c.value for c in at.caption)
     np.testing.assert_array_equal(_table_gradients(at), last)
@@ -157,11 +157,11 @@ def test_every_page_offers_the_same_last_step_or_next_batch_choice(at):
     assert any("preview" in c.value and "step 4's mini-batch" in c.value for c in at.caption)
     np.testing.assert_array_equal(_table_gradients(at), nxt)
 
-    on_page(at, "pages/step_through.py")  # the choice follows the user to the next page
+    on_page(at, "app_pages/step_through.py")  # the choice follows the user to the next page
     assert at.radio(key="w_gradient_of").value == "next"
     assert any("step 4's mini-batch" in c.value for c in at.caption)
 
-    on_page(at, "pages/playground.py")  # ...and the diagram's hovers show the same gradient
+    on_page(at, "app_pages/playground.py")  # ...and the diagram's hovers show the same gradient
     assert at.radio(key="w_gradient_of").value == "next"
     header, arrays = live_packet(at)
     frame = header["frames"][0]
@@ -178,7 +178,7 @@ def test_mid_step_every_page_shows_the_current_steps_gradient(at):
     click(at, "Step")
     click(at, "Forward")
     click(at, "Backward")
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     assert at.radio(key="w_gradient_of").disabled
     assert any("Backward computed for step 2's mini-batch" in c.value for c in at.caption)
     np.testing.assert_array_equal(_table_gradients(at), _flat(at.session_state["trainer"].grads))
@@ -186,7 +186,7 @@ def test_mid_step_every_page_shows_the_current_steps_gradient(at):
 
 def test_lesson_update_by_hand_is_judged_by_the_engines_step(at):
     """Typing w - η·∂C/∂w for one weight gives exactly what Step computes for it."""
-    on_page(at, "pages/lesson.py")
+    on_page(at, "app_pages/lesson.py")
     at.selectbox(key="w_lesson_k").set_value(3).run()
     tr = at.session_state["lesson"]["trainer"]
     fork = tr.fork()
@@ -205,14 +205,14 @@ def test_edit_a_weight_from_the_gradients_and_step_through_pages(at):
     numbers follow at once (the trainer is the same)."""
     for _ in range(2):
         next(b for b in at.button if b.label == "Step").click().run()
-    on_page(at, "pages/gradients.py")
+    on_page(at, "app_pages/gradients.py")
     at.session_state["selected_param"] = (0, 1, 2)
     at.run()
     (box,) = [n for n in at.number_input if n.label == "Type a value"]
     box.set_value(-0.75).run()
     assert not at.exception
     assert at.session_state["trainer"].net.weights[0][1, 2] == -0.75
-    on_page(at, "pages/step_through.py")  # its pickers choose the parameter there
+    on_page(at, "app_pages/step_through.py")  # its pickers choose the parameter there
     at.selectbox(key="w_st_layer").set_value(1).run()
     at.selectbox(key="w_st_from").set_value("bias").run()
     at.selectbox(key="w_st_to").set_value(3).run()

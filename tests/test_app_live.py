@@ -79,7 +79,7 @@ def test_divergence_while_playing_stops_play_and_says_so(at):
 
 def test_leaving_the_playground_pauses(at):
     at.session_state["playing"] = True
-    at.switch_page("pages/step_through.py").run()
+    at.switch_page("app_pages/step_through.py").run()
     assert not at.session_state["playing"] and not at.exception
 
 

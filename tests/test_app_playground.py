@@ -375,7 +375,7 @@ def test_after_divergence_undo_goes_to_the_healthy_step_with_the_settings_on_scr
 def test_presenter_view_scales_every_pages_charts_and_text_by_one_and_a_half(at):
     from viz.projector import scaled
 
-    at.switch_page("pages/gradients.py").run()
+    at.switch_page("app_pages/gradients.py").run()
     button(at, "Step").click().run()
     normal = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     at.session_state["view"].presenter = True

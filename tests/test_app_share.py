@@ -153,7 +153,7 @@ def test_inspection_pages_work_on_uploaded_data(at):
     at.selectbox(key="w_csv_target").set_value("label").run()
     click(at, "Train on this data")
     click(at, "Step")
-    for page in ("pages/step_through.py", "pages/gradients.py"):
+    for page in ("app_pages/step_through.py", "app_pages/gradients.py"):
         at.switch_page(page).run()
         assert not at.exception, at.exception
     click(at, "Run gradient check")

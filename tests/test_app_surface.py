@@ -9,7 +9,7 @@ import pytest
 from backprop_core import surface as sf
 from tests.app_helpers import diverge
 
-PAGE = "pages/loss_surface.py"
+PAGE = "app_pages/loss_surface.py"
 
 
 def click(at, label):
@@ -23,7 +23,7 @@ def on_surface(at):
 
 
 def steps_on_playground(at, n):
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     for _ in range(n):
         click(at, "Step")
 

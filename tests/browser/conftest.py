@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,15 +58,15 @@ def artifacts_dir() -> Path:
     return ARTIFACTS_DIR
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Run ``streamlit run app.py`` from the repo root; yield its base URL."""
+@contextmanager
+def serve_app(log_dir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` from the repo root on a free port; yields its base URL."""
     # BACKPROP_TEST_APP is only for developing these fixtures against another script.
     script = Path(os.environ.get("BACKPROP_TEST_APP", APP_SCRIPT))
     if not script.is_file():
         pytest.fail(f"Streamlit app script not found: {script}")
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_path = log_dir / "server.log"
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless=true",
@@ -102,6 +103,20 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for the whole run."""
+    with serve_app(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[str]:
+    """A server of its own that nobody has opened yet (for what happens on a first visit)."""
+    with serve_app(tmp_path) as url:
+        yield url
 
 
 

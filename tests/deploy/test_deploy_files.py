@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = sorted((DEPLOY / "k8s").glob("*.yaml"))
 K8S_VERSIONS = ["1.30.0", "1.37.0"]  # oldest and newest that kubernetes-validate ships
-APP_PACKAGES = ["pages", "ui", "backprop_core", "data_io", "viz"]
+APP_PACKAGES = ["app_pages", "ui", "backprop_core", "data_io", "viz"]
 
 
 def _tool(name: str) -> str:

@@ -91,7 +91,7 @@ def test_pca_view_is_the_centred_projection_and_keeps_its_signs():
     at = opened(ds="spiral", h="6,6")
     at.radio(key="w_hidden_axes").set_value("pca").run()
     tr = at.session_state["trainer"]
-    components = at.session_state["hidden_pca"][2]
+    components = at.session_state["page_state"]["hidden"]["pca"][2]
     A = tr.net.forward(tr.X).a[2]
     fresh = principal_axes(A)
     np.testing.assert_allclose(np.abs(np.sum(fresh.components * components, axis=1)), 1,
@@ -101,7 +101,7 @@ def test_pca_view_is_the_centred_projection_and_keeps_its_signs():
     assert any("PC 1 holds" in c.value for c in at.caption)
     for _ in range(3):  # each step's picture keeps the last one's orientation
         click(at, "Step")
-        now = at.session_state["hidden_pca"][2]
+        now = at.session_state["page_state"]["hidden"]["pca"][2]
         assert np.all(np.sum(now * components, axis=1) > 0)
         components = now
         tr = at.session_state["trainer"]
@@ -145,7 +145,7 @@ def test_play_here_stops_at_divergence():
             break
     assert at.session_state["trainer"].diverged is not None
     assert at.error and "diverged" in at.error[0].value
-    assert at.session_state["hidden_playing"] is None
+    assert at.session_state["page_state"]["hidden"]["playing"] is None
     assert not next(b for b in at.button if b.label == "Undo").disabled
     click(at, "Undo")
     assert figures(at)["hidden"]

@@ -97,7 +97,7 @@ def test_two_parameters_show_their_values_and_the_path_in_them(at):
 
 def test_3d_surface_log_scale_and_redraws_from_the_cache(at):
     on_surface(at)
-    cached = at.session_state["surface_cache"][1]
+    cached = at.session_state["page_state"]["surface"]["cache"][1]
     at.radio(key="w_surface_kind").set_value("surface").run()
     fig = figure(at)
     assert fig["data"][0]["type"] == "surface"
@@ -108,7 +108,7 @@ def test_3d_surface_log_scale_and_redraws_from_the_cache(at):
     assert fig["layout"]["scene"]["zaxis"]["title"]["text"] == "log₁₀ cost"
     np.testing.assert_allclose(np.array(fig["data"][0]["z"], dtype=float),
                                np.log10(cached.surface.cost), rtol=1e-15)
-    assert at.session_state["surface_cache"][1] is cached  # only the view changed
+    assert at.session_state["page_state"]["surface"]["cache"][1] is cached  # only the view changed
 
 
 def test_grid_size_paths_off_and_comparison_from_step_zero(at):
@@ -169,7 +169,7 @@ def test_plane_through_three_saved_points(at):
         at.radio(key="w_surface_dirs").set_value("points").run()
         at.button(key="b_surface_save").click().run()
     assert not at.exception, at.exception
-    saved = at.session_state["surface_saved"]
+    saved = at.session_state["page_state"]["surface"]["saved"]
     assert [p.label for p in saved] == ["step 0", "step 5", "step 10"]
     fig = figure(at)
     points = traces(fig)["points"]

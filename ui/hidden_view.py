@@ -38,9 +38,9 @@ from .live import COLOUR_NAMES
 from .planes import boundary_view
 from .stepping import metrics, toolbar
 
-# This page's view state (ui/session.py should own these keys, as it owns the others).
-PLAYING = "hidden_playing"  # None | "start" (Play clicked) | "on" (playing)
-PCA_SHOWN = "hidden_pca"  # {layer: principal components last drawn}: their signs stay
+# This page's view state (session.page_state("hidden")):
+PLAYING = "playing"  # None | "start" (Play clicked) | "on" (playing)
+PCA_SHOWN = "pca"  # {layer: principal components last drawn}: their signs stay
 
 SPEEDS = [1, 2, 5, 10, 20, 50]
 REDRAW_S = 0.25  # a redraw while playing here: a few a second is enough to watch
@@ -49,26 +49,30 @@ BOUNDED = {"tanh": (-1.05, 1.05), "sigmoid": (-0.05, 1.05)}  # fixed axes: no ju
 AXES = {"neurons": "two neurons", "pca": "principal components"}
 
 
+def _state() -> dict:
+    return session.page_state("hidden")
+
+
 # --- playing here -----------------------------------------------------------------------
 def _play() -> None:
-    st.session_state[PLAYING] = "start"
+    _state()[PLAYING] = "start"
 
 
 def _pause() -> None:
-    st.session_state[PLAYING] = None
+    _state()[PLAYING] = None
 
 
 def playing_here() -> bool:
     """For a full run of the page: play when its Play button asked for this run; any other
     full run while playing (arriving from another page, a click outside the fragment)
     stops, as leaving the Playground pauses its Play."""
-    started = st.session_state.get(PLAYING) == "start"
-    st.session_state[PLAYING] = "on" if started else None
+    started = _state().get(PLAYING) == "start"
+    _state()[PLAYING] = "on" if started else None
     return started
 
 
 def _wants_play() -> bool:
-    return st.session_state.get(PLAYING) in ("start", "on")
+    return _state().get(PLAYING) in ("start", "on")
 
 
 def train_a_little(tr: bc.Trainer) -> None:
@@ -82,7 +86,7 @@ def train_a_little(tr: bc.Trainer) -> None:
         if tr.diverged is not None or time.perf_counter() > deadline:
             break
     if tr.diverged is not None:
-        st.session_state[PLAYING] = None
+        _state()[PLAYING] = None
         st.rerun(scope="app")
 
 
@@ -101,7 +105,7 @@ def live_part(declared_playing: bool) -> None:
 
 
 def play_row(tr: bc.Trainer) -> None:
-    playing = st.session_state.get(PLAYING) == "on"
+    playing = _state().get(PLAYING) == "on"
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=True):
         if playing:
             st.button("Pause", key="b_hidden_pause", on_click=_pause, type="primary")
@@ -167,7 +171,7 @@ def projection(space: HiddenSpace, layer: int, axes: str, i, j) -> Projection:
     A = space.points[layer]
     if axes == "neurons":
         return neuron_axes(A.shape[1], i, j)
-    shown = st.session_state.setdefault(PCA_SHOWN, {})
+    shown = _state().setdefault(PCA_SHOWN, {})
     p = principal_axes(A, reference=shown.get(layer))
     shown[layer] = p.components
     return p

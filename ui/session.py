@@ -28,6 +28,7 @@ PLAYING, VIEW, NOTICE = "playing", "view", "notice"
 SELECTED, WALK, LESSON = "selected_param", "walk", "lesson"
 SNAPSHOTS, CUSTOM_META, RESULTS = "snapshots", "custom_meta", "results"
 LIVE, RECONNECTED = "live", "reconnected"
+PAGE_STATE = "page_state"  # each page's own view state (never the run): a dict per page
 
 
 @dataclass
@@ -407,6 +408,12 @@ def click_on_plane(x: float, y: float) -> None:
     tr.add_sample(features, target, raw)
     set_notice(f"Added a point at ({raw[0]:.2f}, {raw[1]:.2f}); training goes on with "
                f"{len(tr.X)} training points.")
+
+
+def page_state(page: str) -> dict:
+    """What one page remembers of how it shows things (the Hidden space's Play and PCA
+    signs, the Loss surface's saved points and last grid): one dict per page."""
+    return st.session_state.setdefault(PAGE_STATE, {}).setdefault(page, {})
 
 
 def result(name: str):

@@ -1,10 +1,8 @@
 """The Loss surface page's pieces: its settings, the weights saved as points, and the
 computation behind the figure (``compute`` is plain Python, testable without Streamlit).
 
-Session state: two keys of its own, ``surface_saved`` (the saved points) and
-``surface_cache`` (the last result, so redrawing as contours or 3-D costs nothing). They
-belong in ui/session.py, the one module meant to own session state; they live here until
-it takes them over.
+Its view state is ``session.page_state("surface")``: the saved points and the last result
+(so redrawing as contours or 3-D costs nothing).
 """
 
 from __future__ import annotations
@@ -21,7 +19,9 @@ import backprop_core as bc
 from backprop_core import surface as sf
 from backprop_core.config import LEARNING_RATES
 
-SAVED_KEY, CACHE_KEY = "surface_saved", "surface_cache"
+from . import session
+
+SAVED_KEY, CACHE_KEY = "saved", "cache"  # in session.page_state("surface")
 MAX_SAVED = 6
 RESOLUTIONS = (21, 31, 41, 51, 61, 71, 81)
 SPANS = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -84,24 +84,25 @@ class Result:
 def saved(net: bc.Network) -> list[SavedPoint]:
     """The points saved for this architecture (others cannot lie in its parameter space)."""
     sizes = tuple(net.layer_sizes)
-    return [p for p in st.session_state.get(SAVED_KEY, []) if p.layer_sizes == sizes]
+    saved = session.page_state("surface").get(SAVED_KEY, [])
+    return [p for p in saved if p.layer_sizes == sizes]
 
 
 def save_point(tr: bc.Trainer) -> None:
     """Keep the current weights (the last MAX_SAVED are kept; the same weights once)."""
     theta = sf.param_vector(tr.net)
-    points = [p for p in st.session_state.get(SAVED_KEY, [])
+    points = [p for p in session.page_state("surface").get(SAVED_KEY, [])
               if not (p.layer_sizes == tuple(tr.net.layer_sizes)
                       and np.array_equal(p.params, theta))]
     label = f"step {tr.step}"
     if any(p.label == label for p in points):  # same step, other weights (another run)
         label = f"step {tr.step} ({len(points) + 1})"
     points.append(SavedPoint(label, tr.step, tuple(tr.net.layer_sizes), theta))
-    st.session_state[SAVED_KEY] = points[-MAX_SAVED:]
+    session.page_state("surface")[SAVED_KEY] = points[-MAX_SAVED:]
 
 
 def clear_points() -> None:
-    st.session_state[SAVED_KEY] = []
+    session.page_state("surface")[SAVED_KEY] = []
 
 
 # --- the computation ------------------------------------------------------------------------
@@ -182,13 +183,13 @@ def result(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
     """The result for these settings: the cached one when nothing changed, else computed
     (with a spinner: replaying the run and the grid take up to a few seconds)."""
     key = cache_key(tr, s, points)
-    cached = st.session_state.get(CACHE_KEY)
+    cached = session.page_state("surface").get(CACHE_KEY)
     if cached is not None and cached[0] == key:
         return cached[1]
     with st.spinner(f"Evaluating the cost on {s.resolution}×{s.resolution} points and "
                     "replaying the paths…"):
         value = compute(tr, s, points)
-    st.session_state[CACHE_KEY] = (key, value)
+    session.page_state("surface")[CACHE_KEY] = (key, value)
     return value
 
 

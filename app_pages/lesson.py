@@ -6,11 +6,14 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core import surface as sf
 from backprop_core.mistakes import ArticleNet
 from ui import session
+from ui.charts import chart
 from ui.gradcheck_view import gradient_check_section
 from ui.inspect import Snapshot
 from ui.latex import num
+from viz.surface import surface_figure
 
 PRESET = bc.get_preset("article")
 
@@ -137,6 +140,33 @@ def by_hand(tr: bc.Trainer, k: int, target: float, w: float) -> None:
                          f"Cost now {tr.history[tr.step].train_loss:.6g}.")
 
 
+def landscape(tr: bc.Trainer, k: int) -> None:
+    """The cost as a function of the two parameters the derivation follows (w_kj and b_j,
+    all others as they are now), with the path the run took and where the next step goes:
+    the gradient step is a move downhill on exactly this surface."""
+    sizes = tr.net.layer_sizes
+    w_at, b_at = sf.param_slices(sizes)[1]
+    i, j = w_at.start + k, b_at.start
+    plane = sf.parameter_plane(tr.net, i, j)
+    cost = sf.CostFunction.of(tr)
+    path = sf.training_path(tr)
+    fork = tr.fork()
+    fork.finish_step()
+    ahead = sf.Path("the next step", np.array([tr.step, tr.step + 1]),
+                    np.stack([sf.param_vector(tr.net), sf.param_vector(fork.net)]))
+    paths = [sf.project_path(cost, plane, p) for p in (path, ahead)]
+    coords = np.vstack([p.coords for p in paths])
+    extent = sf.fit_extent(coords, margin=0.6, least=1.0)
+    surface = sf.evaluate_surface(cost, plane, extent, 41)
+    fig = surface_figure(surface, plane, paths, kind="contour", height=430,
+                         title=f"Cost C over w_{k}j and b_j (every other parameter as now)")
+    chart(fig, "lesson_landscape")
+    st.caption(f"Each contour is one value of C. The black path is every epoch so far seen "
+               f"in these two parameters (the others moved too, so it need not follow the "
+               f"contours exactly); the short one is where the next Step takes them: "
+               f"−η·∂C/∂w_{k}j and −η·∂C/∂b_j, across the contours, downhill.")
+
+
 def mistake_derivative(tr: bc.Trainer) -> None:
     st.markdown(
         "**1. Taking σ′ of a value that is already σ(z).** The article's helper computes "
@@ -216,6 +246,8 @@ def main() -> None:
     data_table(tr)
     st.markdown("### The derivation")
     derivation(tr)
+    st.markdown("### Downhill, seen on the cost surface")
+    landscape(tr, st.session_state.get("w_lesson_k", 0))
     st.markdown("### Common mistakes, caught live")
     mistake_derivative(tr)
     mistake_bias()

@@ -221,3 +221,21 @@ def test_edit_a_weight_from_the_gradients_and_step_through_pages(at):
     box.set_value(0.5).run()
     assert at.session_state["trainer"].net.biases[1][3] == 0.5
     assert len(at.session_state["trainer"].events) == 2
+
+
+def test_lesson_shows_the_cost_over_w_kj_and_b_j_with_the_next_step(at):
+    import json
+
+    on_page(at, "app_pages/lesson.py")
+    next(b for b in at.button if b.label == "100 steps").click().run()
+    tr = at.session_state["lesson"]["trainer"]
+    k = at.selectbox(key="w_lesson_k").value
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (fig,) = [f for f in figs if "w_" in f["layout"]["title"]["text"]]
+    kinds = {t["type"] for t in fig["data"]}
+    assert "contour" in kinds
+    nxt = next(t for t in fig["data"] if t.get("name", "").startswith("the next step"))
+    fork = tr.fork()
+    fork.finish_step()
+    assert nxt["x"][0] == tr.net.weights[1][k, 0] and nxt["y"][0] == tr.net.biases[1][0]
+    assert nxt["x"][-1] == fork.net.weights[1][k, 0] and nxt["y"][-1] == fork.net.biases[1][0]

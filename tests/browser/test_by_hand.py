@@ -143,3 +143,27 @@ def test_play_until_an_epoch_stops_there(page, app_server, artifacts_dir):
     assert step_value(page) == 26  # 125 training points, batches of 10: 13 a epoch
     page.screenshot(path=str(artifacts_dir / "play_until.png"), full_page=True)
     assert page.console_errors == [], format_errors(page.console_errors)
+
+
+def test_click_a_heatmap_cell_then_edit_it_on_the_gradients_page(page, app_server,
+                                                                  artifacts_dir):
+    open_app(page, app_server, charts=3)
+    click(page, "Step")
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Gradients").click()
+    wait_for_idle(page)
+    page.get_by_text("Per layer", exact=True).wait_for(timeout=30000)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.locator(".main-svg").first.wait_for(timeout=30000)
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    # Layer 1's W: 2 rows (x₁, x₂) × 4 columns; the cell of row 1, column 2.
+    page.mouse.click(box["x"] + box["width"] * 2.5 / 4, box["y"] + box["height"] * 1.5 / 2)
+    wait_for_idle(page)
+    page.get_by_text("Edit a weight by hand").click()
+    page.get_by_text("w1→2 of layer 1").wait_for(timeout=15000)
+    box_value = page.get_by_label("Type a value")
+    box_value.fill("0.125")
+    box_value.press("Enter")
+    wait_for_idle(page)
+    page.get_by_text("w1→2 of layer 1 = 0.125").wait_for(timeout=15000)
+    page.screenshot(path=str(artifacts_dir / "gradients_edit.png"))
+    assert page.console_errors == [], format_errors(page.console_errors)

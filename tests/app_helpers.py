@@ -46,3 +46,15 @@ def text_of(element) -> str:
     import re
 
     return re.sub(r"\\(.)", r"\1", element.value)
+
+
+def click(at, label: str) -> None:
+    """Click the button labelled ``label`` and run; no exception may follow."""
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+
+
+def on_page(at, page: str) -> None:
+    """Switch to ``page`` (a path under app_pages/) and run it without an exception."""
+    at.switch_page(page).run()
+    assert not at.exception, at.exception

@@ -8,18 +8,9 @@ import pytest
 
 from backprop_core.compgraph import build_graph
 from backprop_core.distributions import replay_distributions
+from tests.app_helpers import click, on_page
 from ui.compgraph_view import walk_order
 from ui.inspect import snapshot
-
-
-def click(at, label):
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, at.exception
-
-
-def on_page(at, page):
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
 
 
 def figures(at) -> list[dict]:

@@ -7,18 +7,8 @@ import numpy as np
 import pytest
 
 from backprop_core.explain import breakdown
-from tests.app_helpers import diverge
+from tests.app_helpers import click, diverge, on_page
 from ui.inspect import snapshot
-
-
-def click(at, label):
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, at.exception
-
-
-def on_page(at, page):
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
 
 
 def test_gradients_page_shows_matrices_table_and_health(at):

@@ -283,7 +283,8 @@ def scene(inp: LiveInput) -> dict:
         else lf.PALETTE_DIVERGING,
         "thumb_palettes": lf.thumb_palettes(tr.net.activation_names, tr.net.layer_sizes),
         "metrics": metric_labels(tr), "presenter": inp.presenter, "heights": heights,
-        "legend": legend(data.task, inp.edge_mode, tr.net.activation_names, n_out),
+        "legend": legend(data.task, inp.edge_mode, tr.net.activation_names, n_out,
+                         frozen=bool(tr.frozen)),
         "selected": inp.selected_text, "can_play": tr.diverged is None,
         "frozen": lf.frozen_indices(tr.net, tr.frozen),
     }

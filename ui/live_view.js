@@ -588,6 +588,28 @@ function edgeRow(S, f) {
   return f.values;
 }
 
+function paintFrozenEdges(S, ctx, X, Y, start) {
+  // A frozen weight keeps its value: drawn dashed, dark, over its coloured line.
+  const frozen = (S.scene.frozen || []).filter((idx) => idx < S.nEdges);
+  if (!frozen.length) return;
+  const g = S.scene.network.geometry, half = g.node / 2, sizes = g.sizes;
+  ctx.save();
+  ctx.setLineDash([5, 4]);
+  ctx.strokeStyle = "#222";
+  ctx.lineWidth = 2;
+  for (const idx of frozen) {
+    let l = 0;
+    while (l + 1 < S.offsets.length && idx >= S.offsets[l + 1]) l++;
+    const rest = idx - S.offsets[l], i = Math.floor(rest / sizes[l + 1]);
+    const a = g.nodes[start[l] + i], b = g.nodes[start[l + 1] + rest % sizes[l + 1]];
+    ctx.beginPath();
+    ctx.moveTo(X(a[0] + half), Y(a[1]));
+    ctx.lineTo(X(b[0] - half), Y(b[1]));
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
 function paintNetwork(S, f) {
   const gd = S.gd.network, L = gd._fullLayout;
   if (!L || !L.xaxis) return;
@@ -626,6 +648,7 @@ function paintNetwork(S, f) {
     ctx.stroke(p);
   });
   ctx.globalAlpha = 1;
+  paintFrozenEdges(S, ctx, X, Y, start);
   // Thumbnails: all neurons in one strip image, then each tile scaled into its square.
   const r = f.thumbSize, n = nodes.length, im = image(S, "thumbs", r * n, r);
   for (let k = 0; k < n; k++) {
@@ -655,11 +678,20 @@ function paintNetwork(S, f) {
   ctx.textBaseline = "middle";
   S.labelBoxes = [];
   for (let k = sizes[0]; k < n; k++) {
-    const [x, y] = nodes[k], text = prefix + fmtG(row[S.nEdges + k - sizes[0]], 2);
+    const [x, y] = nodes[k];
+    const at = S.nEdges + k - sizes[0], frozen = (S.scene.frozen || []).includes(at);
+    const text = prefix + fmtG(row[at], 2) + (frozen ? " (frozen)" : "");
     const cx = X(x), cy = Y(y - half - 0.12), w = ctx.measureText(text).width + 4;
     const box = [cx - w / 2, cy - px / 2 - 1, w, px + 2];
     ctx.fillStyle = "rgba(255, 255, 255, 0.92)";
     ctx.fillRect(...box);
+    if (frozen) {
+      ctx.setLineDash([3, 2]);
+      ctx.strokeStyle = "#333";
+      ctx.lineWidth = 1;
+      ctx.strokeRect(...box);
+      ctx.setLineDash([]);
+    }
     ctx.fillStyle = "#333";
     ctx.fillText(text, cx, cy);
     S.labelBoxes.push(box);

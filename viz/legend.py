@@ -29,12 +29,17 @@ def _boxes(activations: list[str]) -> str:
     return ", ".join(parts)
 
 
-def legend(task: str, edge_mode: str, activations: list[str], n_classes: int) -> dict:
-    """The scale bar's colours and the lines of text beside it."""
+def legend(task: str, edge_mode: str, activations: list[str], n_classes: int,
+           frozen: bool = False) -> dict:
+    """The scale bar's colours and the lines of text beside it (``frozen``: some parameter
+    is frozen, drawn dashed)."""
+    lines = f"{EDGE_WORDS[edge_mode]}: blue +, orange −, thicker = larger."
+    if frozen:
+        lines += " Dashed black: frozen (never updated)."
     items = [
         ("Boxes", f"a neuron's output over the plane ({_boxes(activations)}); below it, "
                   f"{BIAS_WORDS[edge_mode]}."),
-        ("Lines", f"{EDGE_WORDS[edge_mode]}: blue +, orange −, thicker = larger."),
+        ("Lines", lines),
     ]
     if task == "multiclass":
         items.append(("Boundary", "the likeliest class, paler where unsure:"))

@@ -110,6 +110,8 @@ def test_link_with_changes_by_hand_replays_every_weight(page, browser, app_serve
     click(page, "Forward")
     step, weights = step_value(page), page.evaluate(PARAMS_JS)
     assert -1.25 in weights  # frozen: it kept its value through the steps
+    assert page.get_by_text("Dashed black: frozen (never updated).").count() == 1
+    page.screenshot(path=str(artifacts_dir / "frozen_weight.png"))
     page.get_by_text("Share · save · export").click()
     click(page, "Share link")
     link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()

@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 import backprop_core as bc
-from ui import session, surface_view
+from ui import session, stepping, surface_view
 from ui.charts import chart
 from viz.surface import PATH_NAMES, surface_figure
 
@@ -69,8 +69,9 @@ def main() -> None:
     st.markdown("## Loss surface")
     st.markdown(INTRO)
     tr = session.trainer()
+    stepping.toolbar(tr, playing=False)  # step here and watch the path grow
     if tr.diverged is not None:
-        st.error(tr.diverged.message + " Go back to it on the Playground (Undo).")
+        st.error(tr.diverged.message + " Press Undo to go back to it.")
         return
     with st.sidebar:  # the settings beside the page, so the chart gets its whole width
         st.markdown("#### Surface settings")

@@ -7,14 +7,9 @@ import numpy as np
 import pytest
 
 from backprop_core import surface as sf
-from tests.app_helpers import diverge
+from tests.app_helpers import click, diverge
 
 PAGE = "app_pages/loss_surface.py"
-
-
-def click(at, label):
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, at.exception
 
 
 def on_surface(at):
@@ -221,3 +216,14 @@ def test_a_diverged_run_is_said_not_drawn(at):
     on_surface(at)
     assert at.error and "Training diverged" in at.error[0].value
     assert not at.get("plotly_chart")
+
+
+def test_stepping_on_the_page_grows_the_runs_path(at):
+    steps_on_playground(at, 2)
+    on_surface(at)
+    before = len(next(t for n, t in traces(figure(at)).items() if n and "run" in n)["x"])
+    click(at, "Step")
+    click(at, "Step")
+    assert at.session_state["trainer"].step == 4
+    after = next(t for n, t in traces(figure(at)).items() if n and "run" in n)
+    assert len(after["x"]) == before + 2

@@ -62,9 +62,9 @@ def test_nothing_is_cut_short(browser, app_server, artifacts_dir, width, height,
         name = f"{width}x{height}{'-presenter' if presenter else ''}"
         page.screenshot(path=str(artifacts_dir / f"playground-{name}.png"), full_page=True)
         assert page.evaluate(CUT_JS) == [], name
-        for title in ("Gradients", "Step-through", "Lesson"):
+        for title in ("Gradients", "Step-through", "Lesson", "Hidden space", "Loss surface"):
             go_to_page(page, title)
-            shot = f"{title.lower()}-{name}.png"
+            shot = f"{title.lower().replace(' ', '-')}-{name}.png"
             page.screenshot(path=str(artifacts_dir / shot), full_page=True)
             assert page.evaluate(CUT_JS) == [], f"{title} {name}"
         assert errors == [], format_errors(errors)

@@ -187,11 +187,28 @@ def check(c: RunConfig) -> None:
 
 
 def _labels_fit(c: RunConfig) -> bool:
-    labels = np.array([p[2] for p in c.extra_points])
+    return all(_label_fits(c, float(p[2])) for p in c.extra_points)
+
+
+def _label_fits(c: RunConfig, label: float) -> bool:
+    """A class index of the data set, or a target in [-1, 1] for regression."""
+    if not np.isfinite(label):
+        return False
     if c.task == "regression":
-        return bool(np.all(np.abs(labels) <= 1))
+        return abs(label) <= 1
     k = c.n_classes if c.task == "multiclass" else 2
-    return bool(np.all((labels == np.round(labels)) & (labels >= 0) & (labels < k)))
+    return label == round(label) and 0 <= label < k
+
+
+def _targets(task: str, n_outputs: int, labels: np.ndarray) -> np.ndarray:
+    """Target rows (m, n_outputs) for drawn points' labels (m,): the regression target,
+    the 0/1 class of a one-output net, or a one-hot row."""
+    if task == "regression":
+        return np.clip(labels[:, None], -1.0, 1.0)
+    classes = labels.astype(int)
+    if np.any(classes < 0) or np.any(classes >= max(n_outputs, 2)):
+        raise ValueError(f"extra_points: class labels must be 0..{max(n_outputs, 2) - 1}")
+    return classes[:, None].astype(float) if n_outputs == 1 else np.eye(n_outputs)[classes]
 
 
 def make_data(c: RunConfig) -> Dataset:
@@ -205,14 +222,7 @@ def make_data(c: RunConfig) -> Dataset:
 def with_points(data: Dataset, points) -> Dataset:
     """The data set with drawn points (x₁, x₂, label) appended to its training part."""
     P = np.array(points, dtype=float).reshape(-1, 3)
-    if data.task == "regression":
-        Y = np.clip(P[:, 2:3], -1.0, 1.0)
-    else:
-        labels = P[:, 2].astype(int)
-        k = data.Y_train.shape[1]
-        if np.any(labels < 0) or np.any(labels >= max(k, 2)):
-            raise ValueError(f"extra_points: class labels must be 0..{max(k, 2) - 1}")
-        Y = labels[:, None].astype(float) if k == 1 else np.eye(k)[labels]
+    Y = _targets(data.task, data.Y_train.shape[1], P[:, 2])
     return Dataset(data.name, data.task, np.vstack([data.X_train, P[:, :2]]),
                    np.vstack([data.Y_train, Y]), data.X_test, data.Y_test, data.n_classes)
 
@@ -226,20 +236,8 @@ def point_sample(c: RunConfig, raw, label: float) -> tuple[np.ndarray, np.ndarra
         raise ValueError(f"label {label!r} is not a class of this data set (or a target "
                          "in [-1, 1] for regression)")
     x = inputs(c, np.array([[float(raw[0]), float(raw[1])]]))[0]
-    if c.task == "regression":
-        return x, np.array([float(label)])
-    if c.task == "binary":
-        return x, np.array([float(label)])
-    return x, np.eye(c.n_classes)[int(label)]
-
-
-def _label_fits(c: RunConfig, label: float) -> bool:
-    if not np.isfinite(label):
-        return False
-    if c.task == "regression":
-        return abs(label) <= 1
-    k = c.n_classes if c.task == "multiclass" else 2
-    return label == round(label) and 0 <= label < k
+    n_outputs = c.n_classes if c.task == "multiclass" else 1
+    return x, _targets(c.task, n_outputs, np.array([float(label)]))[0]
 
 
 def label_of(y_row) -> float:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .by_hand import check_data_event, param_key
 from .history import COLUMNS, History
 from .initializers import INITIALIZERS
 from .losses import LOSSES, REDUCTIONS
@@ -319,17 +320,15 @@ def _read_schedule(value, path) -> dict:
 
 
 def _param_index(value, path, net: Network) -> tuple:
-    """[layer, kind, index] of one parameter, checked against the network."""
-    if not (isinstance(value, dict) and type(value.get("layer")) is int
-            and value.get("kind") in ("weights", "biases")
-            and 0 <= value["layer"] < net.n_layers and isinstance(value.get("index"), list)):
+    """(kind, layer, *index) of one parameter, checked against the network by the rule
+    the trainer's own edits and freezes follow."""
+    if not (isinstance(value, dict) and isinstance(value.get("index"), list)):
         raise StateError(f"{path}: expected layer, kind (weights/biases) and index")
-    shape = getattr(net, value["kind"])[value["layer"]].shape
-    index = value["index"]
-    if len(index) != len(shape) or not all(type(i) is int and 0 <= i < n
-                                           for i, n in zip(index, shape, strict=True)):
-        raise StateError(f"{path}.index: not an index of a {shape} array")
-    return (value["kind"], value["layer"], *index)
+    try:
+        key = param_key(net, value.get("layer"), value.get("kind"), value["index"])
+    except ValueError as exc:
+        raise StateError(f"{path}: {exc}") from None
+    return (key["kind"], key["layer"], *key["index"])
 
 
 def _read_frozen(value, path, net: Network) -> list[tuple]:
@@ -527,25 +526,11 @@ def _data_sizes(events: list, trainer: Trainer) -> list[int]:
     for k, e in enumerate(events):
         if not (isinstance(e, list) and len(e) == 3 and e[1] == "data"):
             continue
-        path, p = f"state.events[{k}][2]", e[2]
-        if not isinstance(p, dict) or p.get("op") not in ("add", "remove"):
-            raise StateError(f"{path}: expected op 'add' or 'remove'")
-        if p["op"] == "remove":
-            if set(p) != {"op", "index"} or type(p["index"]) is not int \
-                    or not 0 <= p["index"] < sizes[-1] or sizes[-1] < 2:
-                raise StateError(f"{path}.index: not a sample that can be removed")
-            sizes.append(sizes[-1] - 1)
-            continue
-        raw_ok = (p.get("raw") is None) if trainer.X_raw is None else (
-            isinstance(p.get("raw"), list) and len(p["raw"]) == 2
-            and all(_is_number(v) for v in p["raw"]))
-        if not (set(p) == {"op", "x", "y", "raw"} and raw_ok
-                and isinstance(p["x"], list) and len(p["x"]) == n_in
-                and isinstance(p["y"], list) and len(p["y"]) == n_out
-                and all(_is_number(v) for v in p["x"] + p["y"])):
-            raise StateError(f"{path}: expected x ({n_in} numbers), y ({n_out}) and raw "
-                             f"({'none' if trainer.X_raw is None else 'x₁, x₂'})")
-        sizes.append(sizes[-1] + 1)
+        try:
+            check_data_event(e[2], n_in, n_out, trainer.X_raw is not None, sizes[-1])
+        except ValueError as exc:
+            raise StateError(f"state.events[{k}][2]: {exc}") from None
+        sizes.append(sizes[-1] + (1 if e[2]["op"] == "add" else -1))
     return sizes
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .by_hand import check_data_event, data_after, data_op, frozen_masks, param_key
 from .history import History, StepRecord
 from .losses import get_loss, per_sample_cost, reduction_scale
 from .network import ForwardCache, Gradients, Network
@@ -262,21 +263,10 @@ class Trainer:
         """The rate the next update uses: the schedule's, from the ``lr`` setting."""
         return self.schedule.lr(self.optimizer.lr, self.step)
 
-    def _frozen_masks(self) -> dict[str, list[np.ndarray | None]] | None:
-        if not self.frozen:
-            return None
-        params = {"weights": self.net.weights, "biases": self.net.biases}
-        masks = {kind: [None] * self.net.n_layers for kind in params}
-        for kind, layer, *index in self.frozen:
-            if masks[kind][layer] is None:
-                masks[kind][layer] = np.zeros(params[kind][layer].shape, dtype=bool)
-            masks[kind][layer][tuple(index)] = True
-        return masks
-
     def _update(self, record: bool) -> None:
         lr = None if self.schedule.name == "constant" else self.current_lr()
         self.last_update = self.optimizer.step(self.net, self.grads, lr=lr,
-                                               frozen=self._frozen_masks())
+                                               frozen=frozen_masks(self.net, self.frozen))
         self.phase_index = 0
         self.step += 1
         self.batch_index += 1
@@ -400,7 +390,7 @@ class Trainer:
         """Set one weight (index (i, j)) or bias (index (j,)) to ``value``: a logged event,
         so rewinds, links and session files replay it. In the middle of a step, the
         phases already run are run again with the new value (as a replay would)."""
-        payload = {**self._param_key(layer, kind, index), "value": float(value)}
+        payload = {**param_key(self.net, layer, kind, index), "value": float(value)}
         if not math.isfinite(payload["value"]):
             raise ValueError("a parameter's value must be a finite number")
         self._log_event("edit", payload)
@@ -410,23 +400,13 @@ class Trainer:
     def set_frozen(self, layer: int, kind: str, index, frozen: bool = True) -> None:
         """Freeze one parameter (its gradient is still computed and shown, but updates
         leave it and its optimizer state as they are), or thaw it."""
-        payload = {**self._param_key(layer, kind, index), "frozen": bool(frozen)}
+        payload = {**param_key(self.net, layer, kind, index), "frozen": bool(frozen)}
         self._log_event("freeze", payload)
         self._apply_event("freeze", payload)
 
     def is_frozen(self, layer: int, kind: str, index) -> bool:
-        key = self._param_key(layer, kind, index)
+        key = param_key(self.net, layer, kind, index)
         return (kind, key["layer"], *key["index"]) in self.frozen
-
-    def _param_key(self, layer: int, kind: str, index) -> dict:
-        if kind not in ("weights", "biases") or not 0 <= int(layer) < self.net.n_layers:
-            raise ValueError(f"no parameter {kind!r} in layer {layer!r}")
-        shape = getattr(self.net, kind)[int(layer)].shape
-        index = [int(i) for i in np.atleast_1d(index)]
-        if len(index) != len(shape) or not all(0 <= i < n for i, n in zip(index, shape,
-                                                                         strict=True)):
-            raise ValueError(f"index {index} is outside {kind} of layer {layer} {shape}")
-        return {"layer": int(layer), "kind": kind, "index": index}
 
     def _after_param_change(self) -> None:
         """Phases already run in this step are run again, and the step's record too."""
@@ -442,25 +422,17 @@ class Trainer:
         """A training sample more (network inputs ``x``, target row ``y``, drawn at
         ``raw`` = (x₁, x₂) when the data has a plane): a logged data event. Training goes
         on from here with a fresh pass over the data (a step in progress starts again)."""
-        x = [float(v) for v in np.ravel(x)]
-        y = [float(v) for v in np.ravel(y)]
-        if len(x) != self.X.shape[1] or len(y) != self.Y.shape[1] or not all(
-                map(math.isfinite, x + y)):
-            raise ValueError(f"a sample needs {self.X.shape[1]} finite inputs and "
-                             f"{self.Y.shape[1]} finite targets")
-        if (raw is None) != (self.X_raw is None):
-            raise ValueError("drawn samples need a position on the plane (and only they)")
-        payload = {"op": "add", "x": x, "y": y,
-                   "raw": None if raw is None else [float(v) for v in np.ravel(raw)[:2]]}
-        self._change_data(payload)
+        self._change_data({"op": "add", "x": [float(v) for v in np.ravel(x)],
+                           "y": [float(v) for v in np.ravel(y)],
+                           "raw": None if raw is None else [float(v) for v in np.ravel(raw)]})
 
     def remove_sample(self, index: int) -> None:
         """Remove training sample ``index`` (a logged data event; see ``add_sample``)."""
-        if not 0 <= int(index) < len(self.X) or len(self.X) < 2:
-            raise ValueError(f"no training sample {index} to remove (one must remain)")
-        self._change_data({"op": "remove", "index": int(index)})
+        self._change_data({"op": "remove", "index": index})
 
     def _change_data(self, payload: dict) -> None:
+        check_data_event(payload, self.X.shape[1], self.Y.shape[1], self.X_raw is not None,
+                         len(self.X))
         self._log_event("data", payload)
         self.phase_index = 0  # the step in progress was on the old data: start it again
         self.cache = self.grads = self.batch_idx = self.batch_loss = None
@@ -477,28 +449,6 @@ class Trainer:
         self.history.replace_last(StepRecord(**{
             **rec.__dict__, "batch_loss": old.batch_loss, "grad_norms": old.grad_norms,
             "update_norms": old.update_norms}))
-
-    @staticmethod
-    def _data_op(data: tuple, payload: dict) -> tuple:
-        X, Y, X_raw = data
-        if payload["op"] == "add":
-            X = np.vstack([X, np.array([payload["x"]])])
-            Y = np.vstack([Y, np.array([payload["y"]])])
-            if X_raw is not None:
-                X_raw = np.vstack([X_raw, np.array([payload["raw"]])])
-        else:
-            keep = np.arange(len(X)) != payload["index"]
-            X, Y = X[keep], Y[keep]
-            X_raw = None if X_raw is None else X_raw[keep]
-        return X, Y, X_raw
-
-    def _data_after(self, n_events: int) -> tuple:
-        """The training data after the first ``n_events`` data events of the log."""
-        data = self.base_data
-        changes = [payload for _, kind, payload in self.events if kind == "data"]
-        for payload in changes[:n_events]:
-            data = self._data_op(data, payload)
-        return data
 
     def _log_event(self, kind: str, payload: dict) -> None:
         if self.step < self.history.last_step:
@@ -522,7 +472,7 @@ class Trainer:
             key = (payload["kind"], payload["layer"], *payload["index"])
             (self.frozen.add if payload["frozen"] else self.frozen.discard)(key)
         elif kind == "data":
-            self._set_data(*self._data_op((self.X, self.Y, self.X_raw), payload))
+            self._set_data(*data_op((self.X, self.Y, self.X_raw), payload))
             self.n_data_events += 1
             self.perm, self.batch_index = self._new_order(), 0
         else:
@@ -575,7 +525,7 @@ class Trainer:
         self.frozen = {tuple(k) for k in snap.get("frozen", ())}
         self.n_data_events = snap.get("n_data", 0)
         if self.n_data_events or self.X is not self.base_data[0]:
-            self._set_data(*self._data_after(self.n_data_events))
+            self._set_data(*data_after(self.base_data, self.events, self.n_data_events))
 
     def _apply_events_at(self, step: int) -> None:
         for s, kind, payload in self.events:

@@ -3,10 +3,12 @@ callbacks, before the page is drawn, so everything drawn afterwards shows the re
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
+import backprop_core as bc
 from backprop_core import budget
-from backprop_core.config import with_trainer_settings
+from backprop_core.config import point_sample, with_trainer_settings
 
 from . import session
 from .live_component import event
@@ -123,9 +125,34 @@ def added() -> None:
     view, c = session.view(), session.config()
     if (isinstance(value, list) and len(value) == 2 and view.draw_label is not None
             and not c.is_custom):
-        session.click_on_plane(float(value[0]), float(value[1]))
+        click_on_plane(float(value[0]), float(value[1]))
         session.live().app_rerun = True  # the history slider and the notice
 
+
+NEAR = 0.02  # a click this close to a training point (share of the plot's width) is on it
+
+
+def click_on_plane(x: float, y: float) -> None:
+    """A click on the boundary plot while drawing: on a training point it removes that
+    point, elsewhere it adds one with the chosen label. Either is a data event of the run
+    (training goes on; Undo, the history and share links replay it)."""
+    label, c, tr = session.view().draw_label, session.config(), session.trainer()
+    if label is None or c.is_custom or tr.X_raw is None or tr.diverged is not None:
+        return
+    xmin, xmax, _, _ = bc.dataset_extent(session.base_dataset().X_all)
+    distance = np.hypot(tr.X_raw[:, 0] - x, tr.X_raw[:, 1] - y)
+    k = int(np.argmin(distance))
+    if distance[k] <= NEAR * (xmax - xmin) and len(tr.X) > 1:
+        px, py = tr.X_raw[k]
+        tr.remove_sample(k)
+        session.set_notice(f"Removed the training point at ({px:.2f}, {py:.2f}); "
+                           f"{len(tr.X)} training points now.")
+        return
+    raw = (round(x, 4), round(y, 4))
+    features, target = point_sample(c, raw, label)
+    tr.add_sample(features, target, raw)
+    session.set_notice(f"Added a point at ({raw[0]:.2f}, {raw[1]:.2f}); training goes on "
+                       f"with {len(tr.X)} training points.")
 
 def scene() -> None:
     """The browser has no scene (e.g. its view was mounted again): send it the next time."""

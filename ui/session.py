@@ -8,17 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 
-import numpy as np
 import streamlit as st
 
 import backprop_core as bc
 from backprop_core.budget import affordable_steps, trainer_step_seconds
-from backprop_core.config import (
-    apply_live_settings,
-    needs_rebuild,
-    point_sample,
-    with_trainer_settings,
-)
+from backprop_core.config import apply_live_settings, needs_rebuild, with_trainer_settings
 from backprop_core.stopping import StopCondition
 from data_io import session_file, share
 
@@ -382,32 +376,6 @@ def load_state(raw: bytes) -> None:
         st.session_state[CUSTOM_META] = loaded.custom_meta
     set_playing(False)
     set_notice(f"Session file loaded: step {tr.step}, {len(tr.history) - 1} steps of history.")
-
-
-NEAR = 0.02  # a click this close to a training point (share of the plot's width) is on it
-
-
-def click_on_plane(x: float, y: float) -> None:
-    """A click on the boundary plot while drawing: on a training point it removes that
-    point, elsewhere it adds one with the chosen label. Either is a data event of the run
-    (training goes on; Undo, the history and share links replay it)."""
-    label, c, tr = view().draw_label, config(), trainer()
-    if label is None or c.is_custom or tr.X_raw is None or tr.diverged is not None:
-        return
-    xmin, xmax, _, _ = bc.dataset_extent(base_dataset().X_all)
-    distance = np.hypot(tr.X_raw[:, 0] - x, tr.X_raw[:, 1] - y)
-    k = int(np.argmin(distance))
-    if distance[k] <= NEAR * (xmax - xmin) and len(tr.X) > 1:
-        px, py = tr.X_raw[k]
-        tr.remove_sample(k)
-        set_notice(f"Removed the training point at ({px:.2f}, {py:.2f}); "
-                   f"{len(tr.X)} training points now.")
-        return
-    raw = (round(x, 4), round(y, 4))
-    features, target = point_sample(c, raw, label)
-    tr.add_sample(features, target, raw)
-    set_notice(f"Added a point at ({raw[0]:.2f}, {raw[1]:.2f}); training goes on with "
-               f"{len(tr.X)} training points.")
 
 
 def page_state(page: str) -> dict:

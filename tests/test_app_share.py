@@ -204,3 +204,21 @@ def test_a_link_replays_settings_changed_mid_run_and_a_step_left_mid_way(at):
     c = app.session_state["config"]  # the widgets show the settings in effect
     assert (c.optimizer, c.lr, c.regularization, c.reg_rate) == ("momentum", 0.3, "l2", 0.01)
     assert app.select_slider(key="w_lr").value == 0.3
+
+
+def test_a_link_whose_change_by_hand_does_not_fit_stops_there_and_says_why():
+    """A hand-made link: an edit of layer 9 in a 3-layer network. The run is replayed up to
+    that change, then stops with a warning naming it; nothing raises."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params.update({"v": "1", "step": "4", "ev": "2:ed:l=9,k=w,i=0.0,v=1"})
+    at.run()
+    for _ in range(20):
+        if not at.session_state["playing"]:
+            break
+        at.run()
+    assert not at.exception, at.exception
+    assert not at.session_state["playing"] and at.session_state["trainer"].step == 2
+    assert any("The link's run stopped at step 2" in w.value and "layer 9" in w.value
+               for w in at.warning)

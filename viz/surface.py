@@ -50,6 +50,15 @@ def _path_hover(path: ProjectedPath) -> tuple[list, str]:
     return _nulls(data), template
 
 
+def _path_trace(path: ProjectedPath, plane: ParamPlane) -> tuple[dict, str]:
+    """What a path's trace has in 2-D and 3-D alike (name, place, hover), and its colour."""
+    custom, template = _path_hover(path)
+    sx, sy = plane.shift
+    return {"name": path_label(path), "x": (path.coords[:, 0] + sx).tolist(),
+            "y": (path.coords[:, 1] + sy).tolist(), "customdata": custom,
+            "hovertemplate": template}, PATH_COLORS.get(path.name, "#444444")
+
+
 def contour_traces(surface: Surface, plane: ParamPlane, paths: list[ProjectedPath],
                    points: list[tuple[str, np.ndarray]], log: bool) -> list[dict]:
     sx, sy = plane.shift
@@ -65,14 +74,10 @@ def contour_traces(surface: Surface, plane: ParamPlane, paths: list[ProjectedPat
                          "<br>cost %{text}<extra></extra>",
     }]
     for path in paths:
-        custom, template = _path_hover(path)
-        color = PATH_COLORS.get(path.name, "#444444")
-        traces.append({
-            "type": "scatter", "mode": "lines+markers", "name": path_label(path),
-            "x": (path.coords[:, 0] + sx).tolist(), "y": (path.coords[:, 1] + sy).tolist(),
-            "line": {"color": color, "width": 2}, "marker": {"size": 3, "color": color},
-            "customdata": custom, "hovertemplate": template,
-        })
+        common, color = _path_trace(path, plane)
+        traces.append({"type": "scatter", "mode": "lines+markers", **common,
+                       "line": {"color": color, "width": 2},
+                       "marker": {"size": 3, "color": color}})
         traces.append({  # where it ended: the step it reached
             "type": "scatter", "mode": "markers", "showlegend": False, "hoverinfo": "skip",
             "name": f"{path_label(path)}: end", "x": [float(path.coords[-1, 0] + sx)],
@@ -117,14 +122,10 @@ def surface_traces(surface: Surface, plane: ParamPlane, paths: list[ProjectedPat
                          "<br>%{z:.6g}<extra></extra>",
     }]
     for path in paths:
-        custom, template = _path_hover(path)
-        color = PATH_COLORS.get(path.name, "#444444")
-        traces.append({
-            "type": "scatter3d", "mode": "lines", "name": path_label(path),
-            "x": (path.coords[:, 0] + sx).tolist(), "y": (path.coords[:, 1] + sy).tolist(),
-            "z": _nulls(shown(path.cost_on_plane, log)), "line": {"color": color, "width": 5},
-            "customdata": custom, "hovertemplate": template,
-        })
+        common, color = _path_trace(path, plane)
+        traces.append({"type": "scatter3d", "mode": "lines", **common,
+                       "z": _nulls(shown(path.cost_on_plane, log)),
+                       "line": {"color": color, "width": 5}})
     traces += _point_traces(plane, points, list(shown(np.array(point_heights), log))
                             if points else None)
     return traces

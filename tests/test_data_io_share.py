@@ -279,7 +279,7 @@ def test_each_bad_value_falls_back_to_its_default(key, value, field, problem):
     assert getattr(config, other[1]) == other[2]  # the other settings are kept
     assert len(warnings) == 1
     assert warnings[0].startswith(f"{key}: ") and problem in warnings[0]
-    assert warnings[0].endswith(f"; using {share._format(getattr(DEFAULT, field))}")
+    assert warnings[0].endswith(f"; using {share.format_value(getattr(DEFAULT, field))}")
 
 
 def test_activation_count_must_match_hidden_layers():

@@ -1,0 +1,179 @@
+"""A share link's log of changes (``ev=``): every settings change, schedule, edit, freeze
+and drawn or removed point, at its step, as ``12:hp:lr=0.3;14:ed:l=0,k=w,i=1.2,v=0.5``.
+
+A drawn point travels as its place and label ("point"); the page turns it into the
+trainer's data event with the link's features. The log is carried whole or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backprop_core.config import SCHEDULE_FIELDS, label_of
+from backprop_core.offered import OFFERED, offered, snap
+from backprop_core.optimizers import OPTIMIZERS
+from backprop_core.regularization import REGULARIZERS
+from backprop_core.schedules import SCHEDULES, Schedule
+
+from .query_text import Bad, format_value, parse_choice, parse_float, parse_int, show
+
+MAX_EVENTS = 400  # changes a link may carry (settings, edits, drawn points...)
+MAX_EVENTS_LENGTH = 32_000  # ...and their text: a link stays well under browsers' limits
+
+
+class LogTooLong(ValueError):
+    """A run whose changes on the way are more than a link can carry."""
+
+
+EVENT_KINDS = {"hp": "hyperparams", "opt": "optimizer", "reg": "regularization",
+               "sch": "schedule", "ed": "edit", "fz": "freeze", "pt": "point", "rm": "remove"}
+_EVENT_CODES = {v: k for k, v in EVENT_KINDS.items()}
+_EVENT_FIELDS = {  # payload key -> (RunConfig field it is, how it reads)
+    "lr": "lr", "momentum": "momentum", "beta1": "beta1", "beta2": "beta2", "eps": "eps",
+    "rate": "reg_rate", "nesterov": "nesterov",
+}
+_SCHEDULE_KEYS = {key: field for field, key in SCHEDULE_FIELDS.items()}  # payload -> field
+_KIND_CODES = {"weights": "w", "biases": "b"}
+
+
+def link_event(event) -> tuple[int, str, dict]:
+    """A trainer's log entry as a link carries it: a data event becomes a "point" (place
+    and label) or a "remove"."""
+    step, kind, payload = event
+    if kind != "data":
+        return event
+    if payload["op"] == "remove":
+        return step, "remove", {"index": payload["index"]}
+    return step, "point", {"raw": list(payload["raw"]), "label": label_of(payload["y"])}
+
+
+def format_event(event) -> str:
+    """``12:hp:lr=0.3`` (a step, a kind, settings) for one entry of the settings log."""
+    step, kind, payload = link_event(event)
+    if kind in ("edit", "freeze"):
+        payload = {"l": payload["layer"], "k": _KIND_CODES[payload["kind"]],
+                   "i": ".".join(str(int(i)) for i in payload["index"]),
+                   **({"v": float(payload["value"])} if kind == "edit"
+                      else {"f": int(bool(payload["frozen"]))})}
+    elif kind == "point":
+        payload = {"x": float(payload["raw"][0]), "y": float(payload["raw"][1]),
+                   "c": float(payload["label"])}
+    elif kind == "remove":
+        payload = {"i": int(payload["index"])}
+    items = ",".join(f"{k}={format_value(v)}" for k, v in payload.items())
+    return f"{int(step)}:{_EVENT_CODES[kind]}:{items}"
+
+
+def _items(text: str) -> dict[str, str]:
+    out = {}
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or key in out:
+            raise Bad(f"{show(item)} is not key=value (once each)")
+        out[key] = value
+    return out
+
+
+def _parse_by_hand(kind: str, text: str) -> dict:
+    """An edit, a freeze, a drawn point or a removed point."""
+    items = _items(text)
+    wanted = {"edit": {"l", "k", "i", "v"}, "freeze": {"l", "k", "i", "f"},
+              "point": {"x", "y", "c"}, "remove": {"i"}}[kind]
+    if set(items) != wanted:
+        raise Bad(f"{show(text)} needs exactly {', '.join(sorted(wanted))}")
+    if kind == "point":
+        return {"raw": [parse_float(items["x"]), parse_float(items["y"])],
+                "label": parse_float(items["c"])}
+    if kind == "remove":
+        return {"index": _parse_index(items["i"])}
+    if items["k"] not in ("w", "b"):
+        raise Bad(f"{show(items['k'])} is not w or b")
+    index = [_parse_index(i) for i in items["i"].split(".")]
+    if len(index) != (2 if items["k"] == "w" else 1):
+        raise Bad(f"{show(items['i'])} is not a weight's i.j or a bias's j")
+    payload = {"layer": _parse_index(items["l"]),
+               "kind": "weights" if items["k"] == "w" else "biases", "index": index}
+    if kind == "edit":
+        payload["value"] = parse_float(items["v"])
+    elif items["f"] in ("0", "1"):
+        payload["frozen"] = items["f"] == "1"
+    else:
+        raise Bad(f"{show(items['f'])} is not 0 or 1")
+    return payload
+
+
+def _parse_index(text: str) -> int:
+    value = parse_int(text)
+    if not 0 <= value <= 10_000:
+        raise Bad(f"{show(text)} is not an index")
+    return value
+
+
+def _parse_schedule(text: str) -> dict:
+    payload: dict[str, Any] = {}
+    for key, value in _items(text).items():
+        if key == "name":
+            payload[key] = parse_choice(value, SCHEDULES)
+            continue
+        if key not in _SCHEDULE_KEYS:
+            raise Bad(f"{show(key)} is not a schedule setting")
+        field = _SCHEDULE_KEYS[key]
+        number = parse_float(value)
+        if field in OFFERED and not offered(field, number):
+            raise Bad(f"{key} {format_value(number)} is not offered")
+        payload[key] = snap(field, number) if field in OFFERED else number
+    try:
+        return Schedule.from_dict(payload).to_dict()
+    except (TypeError, ValueError) as exc:
+        raise Bad(str(exc)) from None
+
+
+def parse_event(text: str) -> tuple[int, str, dict]:
+    parts = text.split(":")
+    if len(parts) != 3 or parts[1] not in EVENT_KINDS:
+        raise Bad(f"{show(text)} is not step:kind:settings")
+    step, kind = parse_int(parts[0]), EVENT_KINDS[parts[1]]
+    if kind in ("edit", "freeze", "point", "remove"):
+        return step, kind, _parse_by_hand(kind, parts[2])
+    if kind == "schedule":
+        return step, kind, _parse_schedule(parts[2])
+    payload: dict[str, Any] = {}
+    for item in parts[2].split(","):
+        key, _, value = item.partition("=")
+        if key == "name":
+            table = OPTIMIZERS if kind == "optimizer" else REGULARIZERS
+            payload[key] = parse_choice(value, tuple(table))
+        elif key in _EVENT_FIELDS:
+            number = parse_float(value)
+            field = _EVENT_FIELDS[key]
+            if field in OFFERED and not offered(field, number):
+                raise Bad(f"{key} {format_value(number)} is not offered")
+            payload[key] = snap(field, number) if field in OFFERED else number
+        else:
+            raise Bad(f"{show(item)} is not a setting")
+    needed = {"hyperparams": set(), "optimizer": {"name", "lr"},
+              "regularization": {"name", "rate"}}[kind]
+    if not needed <= set(payload) or (kind == "hyperparams" and not payload):
+        raise Bad(f"{show(text)} misses settings")
+    return step, kind, payload
+
+
+def format_log(events) -> str:
+    """The log as link text; LogTooLong when it is more than a link can carry."""
+    text = ";".join(format_event(e) for e in events)
+    if len(events) > MAX_EVENTS or len(text) > MAX_EVENTS_LENGTH:
+        raise LogTooLong(f"this run has {len(events)} changes on the way ({len(text):,} "
+                         f"characters); a link carries at most {MAX_EVENTS} "
+                         f"({MAX_EVENTS_LENGTH:,} characters)")
+    return text
+
+
+def parse_log(text: str, step: int) -> tuple:
+    """(step, kind, payload) entries of a link's log up to ``step``; Bad if any is wrong."""
+    events = tuple(parse_event(t) for t in text.split(";") if t.strip())
+    if len(events) > MAX_EVENTS:
+        raise Bad(f"more than {MAX_EVENTS} changes")
+    steps = [e[0] for e in events]
+    if any(not 0 <= k <= step for k in steps) or steps != sorted(steps):
+        raise Bad("changes out of order or after the link's step")
+    return events

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core import paths as sp
 from backprop_core import surface as sf
 from backprop_core.mistakes import ArticleNet
 from ui import session
@@ -149,12 +150,12 @@ def landscape(tr: bc.Trainer, k: int) -> None:
     i, j = w_at.start + k, b_at.start
     plane = sf.parameter_plane(tr.net, i, j)
     cost = sf.CostFunction.of(tr)
-    path = sf.training_path(tr)
+    path = sp.training_path(tr)
     fork = tr.fork()
     fork.finish_step()
-    ahead = sf.Path("the next step", np.array([tr.step, tr.step + 1]),
+    ahead = sp.Path("the next step", np.array([tr.step, tr.step + 1]),
                     np.stack([sf.param_vector(tr.net), sf.param_vector(fork.net)]))
-    paths = [sf.project_path(cost, plane, p) for p in (path, ahead)]
+    paths = [sp.project_path(cost, plane, p) for p in (path, ahead)]
     coords = np.vstack([p.coords for p in paths])
     extent = sf.fit_extent(coords, margin=0.6, least=1.0)
     surface = sf.evaluate_surface(cost, plane, extent, 41)

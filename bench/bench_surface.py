@@ -18,6 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import backprop_core as bc  # noqa: E402
+from backprop_core import paths as sp  # noqa: E402
 from backprop_core import surface as sf  # noqa: E402
 
 TARGET_S = 1.0
@@ -75,11 +76,11 @@ def main(runs: int = 5) -> None:
         t, _ = median_time(lambda r=r: sf.evaluate_surface(cost, plane, extent, r), runs)
         print(f"{r}x{r} grid, vectorised:          {t * 1e3:8.1f} ms")
 
-    t_path, path = median_time(lambda: sf.training_path(tr), runs)
+    t_path, path = median_time(lambda: sp.training_path(tr), runs)
     print(f"training path (100 steps replayed, {len(path.steps)} points): {t_path * 1e3:.1f} ms")
     hp = {"sgd": {"lr": 0.03}, "momentum": {"lr": 0.03, "momentum": 0.9},
           "adam": {"lr": 0.03}}
-    t_cmp, _ = median_time(lambda: sf.optimizer_paths(tr, 50, hp), runs)
+    t_cmp, _ = median_time(lambda: sp.optimizer_paths(tr, 50, hp), runs)
     print(f"SGD, Momentum, Adam 50 steps each:  {t_cmp * 1e3:.1f} ms")
     from ui.surface_view import Settings, compute
 
@@ -88,7 +89,7 @@ def main(runs: int = 5) -> None:
           f"{t_page * 1e3:.1f} ms")
     long = deep_trainer()
     long.run_steps(9900)  # 10,000 steps: keyframes thinned to every 200
-    t_long, long_path = median_time(lambda: sf.training_path(long), 3)
+    t_long, long_path = median_time(lambda: sp.training_path(long), 3)
     print(f"training path of a 10,000-step run ({len(long_path.steps)} points, replay "
           f"bounded): {t_long * 1e3:.1f} ms")
 

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from backprop_core import paths as sp
 from backprop_core import surface as sf
 from tests.app_helpers import click, diverge
 
@@ -136,7 +137,7 @@ def test_full_batch_comparison_differs_from_the_mini_batches(at):
     assert [row[0] for row in full["customdata"]] == list(range(2, 53))
     assert full["x"][0] == mini["x"][0] and full["x"][-1] != mini["x"][-1]
     tr = at.session_state["trainer"]
-    want = sf.optimizer_paths(tr, 50, {"sgd": {"lr": 0.03}}, full_batch=True)[0]
+    want = sp.optimizer_paths(tr, 50, {"sgd": {"lr": 0.03}}, full_batch=True)[0]
     rec = [row[1] for row in full["customdata"]]
     np.testing.assert_array_equal(rec, sum(sf.CostFunction.of(tr)(want.params)))
 
@@ -204,7 +205,7 @@ def test_the_runs_own_plane_holds_its_path(at):
     run = traces(fig)["the run so far"]
     residual = np.array([row[2] for row in run["customdata"]])
     tr = at.session_state["trainer"]
-    spread = np.linalg.norm(sf.training_path(tr).params[0] - sf.param_vector(tr.net))
+    spread = np.linalg.norm(sp.training_path(tr).params[0] - sf.param_vector(tr.net))
     assert residual.max() < 0.2 * spread  # the run lies (nearly) in its own plane
     (x0, x1), (y0, y1) = fig["layout"]["xaxis"]["range"], fig["layout"]["yaxis"]["range"]
     assert x0 < min(run["x"]) and max(run["x"]) < x1 and y0 < min(run["y"]) < y1

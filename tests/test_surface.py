@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backprop_core as bc
+from backprop_core import paths as sp
 from backprop_core import surface as sf
 from viz.surface import surface_figure
 
@@ -205,7 +206,7 @@ def test_three_point_plane_holds_its_points_at_their_distances():
 def test_path_plane_holds_most_of_the_path_and_refuses_a_line():
     tr = trainer()
     tr.run_steps(60)
-    path = sf.training_path(tr)
+    path = sp.training_path(tr)
     now = sf.param_vector(tr.net)
     plane = sf.path_plane(path.params, now)
     np.testing.assert_allclose(plane.basis @ plane.basis.T, np.eye(2), atol=1e-12)
@@ -228,7 +229,7 @@ def test_training_path_is_the_recorded_run_with_a_settings_change():
     tr.set_hyperparams(lr=0.3)  # replayed at step 30: the path must follow it
     tr.run_steps(33)
     tr.run_phase()  # mid-step: the weights are still those of step 63
-    path = sf.training_path(tr, max_points=25)
+    path = sp.training_path(tr, max_points=25)
     assert path.steps[0] == 0 and path.steps[-1] == tr.step == 63
     assert len(path.steps) <= 25
     np.testing.assert_array_equal(path.params[-1], sf.param_vector(tr.net))
@@ -245,14 +246,14 @@ def test_training_path_is_the_recorded_run_with_a_settings_change():
 
 def test_path_steps_bound_the_replay_of_a_long_run():
     keyframes = range(0, 100_001, 1000)  # a long run: keyframes 1000 steps apart
-    steps = sf.path_steps(100_000, keyframes, max_points=300, max_replay=6000)
+    steps = sp.path_steps(100_000, keyframes, max_points=300, max_replay=6000)
     assert steps[0] == 0 and steps[-1] == 100_000 and len(steps) <= 300
     kf = np.array(keyframes)
     replay = [s - kf[np.searchsorted(kf, max(s - 1, 0), side="right") - 1] for s in steps]
     assert sum(replay) <= 6000 + 1000  # the last step is always reached exactly
     assert np.all(np.diff(steps) > 0)
     # A short run: every step, no detours.
-    np.testing.assert_array_equal(sf.path_steps(40, range(0, 41, 25)), np.arange(41))
+    np.testing.assert_array_equal(sp.path_steps(40, range(0, 41, 25)), np.arange(41))
 
 
 def test_optimizers_start_together_and_follow_their_own_rules():
@@ -260,7 +261,7 @@ def test_optimizers_start_together_and_follow_their_own_rules():
     tr.run_steps(12)
     tr.run_phase()
     hp = {"sgd": {"lr": 0.1}, "momentum": {"lr": 0.1, "momentum": 0.9}, "adam": {"lr": 0.01}}
-    paths = sf.optimizer_paths(tr, 15, hp)
+    paths = sp.optimizer_paths(tr, 15, hp)
     assert [p.name for p in paths] == ["sgd", "momentum", "adam"]
     start = tr.fork()
     start.goto(12)
@@ -278,14 +279,14 @@ def test_optimizers_start_together_and_follow_their_own_rules():
     assert not np.allclose(paths[1].params[-1], paths[0].params[-1])
     # The trainer itself is untouched.
     assert tr.step == 12 and tr.phase_index == 1
-    from_zero = sf.optimizer_paths(tr, 3, {"adam": {"lr": 0.01}}, start=0)[0]
+    from_zero = sp.optimizer_paths(tr, 3, {"adam": {"lr": 0.01}}, start=0)[0]
     assert from_zero.steps.tolist() == [0, 1, 2, 3]
 
 
 def test_full_batch_paths_are_gradient_descent_on_the_whole_training_set():
     tr = trainer(regularization="l2", reg_rate=0.01)
     tr.run_steps(7)
-    sgd, momentum = sf.optimizer_paths(
+    sgd, momentum = sp.optimizer_paths(
         tr, 5, {"sgd": {"lr": 0.3}, "momentum": {"lr": 0.3, "momentum": 0.9}}, full_batch=True)
     assert sgd.steps.tolist() == list(range(7, 13))  # counted on from the start
     net = bc.Network(tr.net.layer_sizes, tr.net.activation_names)
@@ -304,7 +305,7 @@ def test_full_batch_paths_are_gradient_descent_on_the_whole_training_set():
 
 def test_a_diverging_optimizer_path_stops_before_the_broken_weights():
     tr = trainer(dataset="plane", acts=("sigmoid", "linear"))
-    (path,) = sf.optimizer_paths(tr, 200, {"sgd": {"lr": 100.0}})
+    (path,) = sp.optimizer_paths(tr, 200, {"sgd": {"lr": 100.0}})
     assert path.note.startswith("diverged at step")
     assert len(path.steps) < 201 and np.all(np.isfinite(path.params))
 
@@ -314,7 +315,7 @@ def test_project_path_costs_on_the_plane_and_off_it():
     tr.run_steps(25)
     cost = sf.CostFunction.of(tr)
     plane = sf.random_plane(tr.net, np.random.default_rng(4))
-    projected = sf.project_path(cost, plane, sf.training_path(tr))
+    projected = sp.project_path(cost, plane, sp.training_path(tr))
     assert projected.residual[-1] < 1e-12  # the path ends at the plane's origin
     np.testing.assert_allclose(projected.coords[-1], [0, 0], atol=1e-12)
     assert projected.residual[0] > 0
@@ -350,8 +351,8 @@ def figure_inputs():
     cost = sf.CostFunction.of(tr)
     plane = sf.parameter_plane(tr.net, 0, 1)
     surface = sf.evaluate_surface(cost, plane, sf.square_extent(0.5), 11)
-    paths = [sf.project_path(cost, plane, p) for p in
-             [sf.training_path(tr), *sf.optimizer_paths(tr, 5, {"sgd": {"lr": 0.1}})]]
+    paths = [sp.project_path(cost, plane, p) for p in
+             [sp.training_path(tr), *sp.optimizer_paths(tr, 5, {"sgd": {"lr": 0.1}})]]
     return surface, plane, paths
 
 

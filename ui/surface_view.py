@@ -16,6 +16,7 @@ import numpy as np
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core import paths as sp
 from backprop_core import surface as sf
 from backprop_core.config import LEARNING_RATES
 
@@ -73,7 +74,7 @@ class Settings:
 class Result:
     plane: sf.ParamPlane
     surface: sf.Surface
-    paths: list[sf.ProjectedPath]
+    paths: list[sp.ProjectedPath]
     points: list[tuple[str, np.ndarray]]  # (label, plane coords (2,))
     point_costs: list[float]
     wanted_resolution: int
@@ -113,7 +114,7 @@ def compared_hyperparams(s: Settings) -> dict[str, dict[str, float]]:
 
 
 def make_plane(tr: bc.Trainer, s: Settings, points: list[SavedPoint],
-               run: sf.Path | None = None) -> sf.ParamPlane:
+               run: sp.Path | None = None) -> sf.ParamPlane:
     """The plane the settings ask for (ValueError, said on the page, if it cannot be)."""
     if s.directions == "path":
         return sf.path_plane(run.params, sf.param_vector(tr.net))
@@ -131,14 +132,14 @@ def make_plane(tr: bc.Trainer, s: Settings, points: list[SavedPoint],
 def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
     """Plane, paths projected onto it, markers, then the cost over the grid."""
     cost = sf.CostFunction.of(tr)
-    run = sf.training_path(tr) if s.show_training or s.directions == "path" else None
+    run = sp.training_path(tr) if s.show_training or s.directions == "path" else None
     plane = make_plane(tr, s, points, run)
     paths = [run] if s.show_training else []
     if s.compare:
         start = 0 if s.compare_from == "zero" else None
-        paths += sf.optimizer_paths(tr, s.compare_steps, compared_hyperparams(s), start,
+        paths += sp.optimizer_paths(tr, s.compare_steps, compared_hyperparams(s), start,
                                     s.full_batch)
-    projected = [sf.project_path(cost, plane, p) for p in paths]
+    projected = [sp.project_path(cost, plane, p) for p in paths]
     now = sf.param_vector(tr.net)
     marks = [(points[i].label + (" (now)" if np.array_equal(points[i].params, now) else ""),
               points[i].params) for i in s.points] if s.directions == "points" else []
@@ -155,8 +156,8 @@ def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
                   time.perf_counter() - started)
 
 
-def choose_extent(s: Settings, marks: np.ndarray, paths: list[sf.ProjectedPath],
-                  plane: sf.ParamPlane, run: sf.Path | None):
+def choose_extent(s: Settings, marks: np.ndarray, paths: list[sp.ProjectedPath],
+                  plane: sf.ParamPlane, run: sp.Path | None):
     """± span around the origin; or a box around the paths and points. A plane through
     saved points always holds those three points, the run's own plane the whole run."""
     if s.extent == "fit":

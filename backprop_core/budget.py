@@ -29,3 +29,14 @@ def trainer_step_seconds(trainer) -> float:
 def affordable_steps(seconds: float, per_step: float) -> int:
     """How many steps fit in ``seconds``."""
     return max(0, int(seconds / per_step))
+
+
+EVENT_S = 2e-5  # making one logged change (a setting, an edit, a freeze)
+DATA_EVENT_PER_ROW_S = 2e-8  # a drawn or removed point: a new order of the training set
+
+
+def log_seconds(events, n_train: int) -> float:
+    """Estimated seconds to make a log's changes again on a replay (data events copy and
+    reshuffle the training set, so they cost per sample)."""
+    n_data = sum(1 for e in events if e[1] == "data")
+    return len(events) * EVENT_S + n_data * (n_train + n_data) * DATA_EVENT_PER_ROW_S

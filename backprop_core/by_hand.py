@@ -1,38 +1,13 @@
-"""Changes by hand to a run, as rules: which parameter an edit or a freeze names, the masks
-a freeze gives the optimizer, and what a data event does to the training set.
-
-The trainer applies them (``Trainer.set_param``, ``set_frozen``, ``add_sample``,
-``remove_sample``); the session-file reader checks a saved log with the very same rules,
-so what one accepts the other can replay.
+"""Changes by hand to a run, as rules for making them: the masks a freeze gives the
+optimizer, and what a data event does to the training set. (Whether a change can be made
+at all is ``backprop_core.changes``: one check per kind, for every source.)
 """
 
 from __future__ import annotations
 
-import math
-from numbers import Integral
-
 import numpy as np
 
 from .network import Network
-
-KINDS = ("weights", "biases")
-
-
-def _whole(value) -> bool:
-    return isinstance(value, Integral) and not isinstance(value, bool)
-
-
-def param_key(net: Network, layer, kind, index) -> dict:
-    """{"layer", "kind", "index"} of one parameter: a weight's index (i, j), a bias's (j,).
-    ValueError unless it names one of ``net``'s parameters with whole numbers."""
-    if kind not in KINDS or not _whole(layer) or not 0 <= layer < net.n_layers:
-        raise ValueError(f"no parameter {kind!r} in layer {layer!r}")
-    shape = getattr(net, kind)[int(layer)].shape
-    index = list(np.atleast_1d(index)) if not isinstance(index, list | tuple) else list(index)
-    if len(index) != len(shape) or not all(_whole(i) and 0 <= i < n
-                                           for i, n in zip(index, shape, strict=True)):
-        raise ValueError(f"index {index} is not one of {kind} of layer {layer} {shape}")
-    return {"layer": int(layer), "kind": kind, "index": [int(i) for i in index]}
 
 
 def frozen_masks(net: Network, frozen) -> dict[str, list[np.ndarray | None]] | None:
@@ -47,31 +22,6 @@ def frozen_masks(net: Network, frozen) -> dict[str, list[np.ndarray | None]] | N
             masks[kind][layer] = np.zeros(params[kind][layer].shape, dtype=bool)
         masks[kind][layer][tuple(index)] = True
     return masks
-
-
-def check_data_event(payload, n_in: int, n_out: int, has_raw: bool, n: int) -> None:
-    """ValueError unless ``payload`` is a data event that fits a training set of ``n``
-    samples: {"op": "add", "x": n_in numbers, "y": n_out numbers, "raw": [x₁, x₂] exactly
-    when the data has a plane} or {"op": "remove", "index": a sample, one always left}."""
-    if not isinstance(payload, dict) or payload.get("op") not in ("add", "remove"):
-        raise ValueError("expected op 'add' or 'remove'")
-    if payload["op"] == "remove":
-        if set(payload) != {"op", "index"} or not _whole(payload["index"]) \
-                or not 0 <= payload["index"] < n or n < 2:
-            raise ValueError(f"no training sample {payload.get('index')!r} to remove "
-                             "(one must remain)")
-        return
-
-    def numbers(v, k):
-        return isinstance(v, list) and len(v) == k and all(
-            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
-            for x in v)
-
-    raw_ok = numbers(payload.get("raw"), 2) if has_raw else payload.get("raw") is None
-    if set(payload) != {"op", "x", "y", "raw"} or not raw_ok or not numbers(
-            payload["x"], n_in) or not numbers(payload["y"], n_out):
-        raise ValueError(f"a sample needs x ({n_in} finite numbers), y ({n_out}) and raw "
-                         f"({'x₁, x₂' if has_raw else 'none: this data has no plane'})")
 
 
 def data_op(data: tuple, payload: dict) -> tuple:
@@ -89,9 +39,26 @@ def data_op(data: tuple, payload: dict) -> tuple:
 
 def data_after(base: tuple, events, n_events: int) -> tuple:
     """The training data ``base`` after the first ``n_events`` data events of a log of
-    (step, kind, payload)."""
-    data = base
-    changes = [payload for _, kind, payload in events if kind == "data"]
-    for payload in changes[:n_events]:
-        data = data_op(data, payload)
-    return data
+    (step, kind, payload), built once: the rows kept, in order, then one gather (applying
+    the events one by one would copy the whole set per event)."""
+    X, Y, X_raw = base
+    changes = [payload for _, kind, payload in events if kind == "data"][:n_events]
+    if not changes:
+        return base
+    added = [p for p in changes if p["op"] == "add"]
+    rows = list(range(len(X)))  # indices into base rows, then added rows after them
+    n_added = 0
+    for p in changes:
+        if p["op"] == "add":
+            rows.append(len(X) + n_added)
+            n_added += 1
+        else:
+            del rows[p["index"]]
+    take = np.array(rows, dtype=np.int64)
+
+    def gather(base_rows, key):
+        new = np.array([p[key] for p in added], dtype=np.float64).reshape(
+            len(added), base_rows.shape[1])
+        return np.vstack([base_rows, new])[take]
+
+    return gather(X, "x"), gather(Y, "y"), None if X_raw is None else gather(X_raw, "raw")

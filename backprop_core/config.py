@@ -13,6 +13,7 @@ import numpy as np
 from .datasets import DATASETS, Dataset, check_dataset_args, make_dataset
 from .features import FEATURES, apply_features
 from .network import Network
+from .offered import LEARNING_RATES, MAX_HIDDEN_LAYERS, MAX_NEURONS  # noqa: F401 (re-exported)
 from .optimizers import make_optimizer
 from .schedules import SCHEDULES, Schedule
 from .trainer import Trainer
@@ -36,8 +37,6 @@ TASK_PAIRINGS = {
     "regression": ("linear+mse", "tanh+mse"),
 }
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
 CUSTOM = "custom"
 
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .config import LEARNING_RATES, MAX_HIDDEN_LAYERS, MAX_NEURONS
+from .datasets import MAX_SAMPLES
+
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,13 @@ MAX_BATCH = 30
 GAMMAS = (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999)
 MIN_RATES = (0.0, 0.00001, 0.0001, 0.001, 0.01)
 MAX_SCHEDULE_STEPS = 100_000
+# Changes by hand: the edit box's range (larger weights only saturate or overflow), the
+# data's plane (every data set's plotting box lies inside it, even at the most noise), and
+# the most samples a run has (drawn points included; a CSV's and a session file's limit).
+MAX_EDIT = 1000.0
+MAX_POINT_COORD = 12.0
+MAX_DATA_ROWS = MAX_SAMPLES
+MAX_DATA_COLUMNS = 50
 
 OFFERED = {
     "noise": Grid(0.0, 0.5, 0.05),

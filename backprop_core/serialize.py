@@ -15,13 +15,15 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .by_hand import check_data_event, param_key
+from .changes import ChangeError, Shape, check_log, param_key
 from .history import COLUMNS, History
 from .initializers import INITIALIZERS
 from .losses import LOSSES, REDUCTIONS
 from .network import Network
+from .offered import MAX_DATA_COLUMNS, MAX_DATA_ROWS
 from .optimizers import OPTIMIZERS, make_optimizer
-from .regularization import REGULARIZERS, check_regularization
+from .quote import quote
+from .regularization import REGULARIZERS
 from .schedules import Schedule
 from .trainer import PHASES, TASKS, Trainer
 
@@ -33,6 +35,8 @@ MAX_DEPTH = 32
 MAX_LAYERS = 64
 MAX_PARAMETERS = 1_000_000
 MAX_REPLAY_S = 30.0  # estimated server CPU for the longest replay between two keyframes
+MAX_EVENTS = 10_000  # changes in a run's log (each is checked, kept and replayed)
+MAX_KEYFRAME_INTERVAL = 1_000_000
 
 
 class StateError(ValueError):
@@ -182,7 +186,8 @@ def _get(d: Any, key: str, path: str, kind: type | tuple[type, ...] | None = Non
 def _choice(d, key, path, table) -> str:
     value = _get(d, key, path, str)
     if value not in table:
-        raise StateError(f"{path}.{key}: unknown value {value!r}; expected one of {sorted(table)}")
+        raise StateError(f"{path}.{key}: unknown value {quote(value)}; expected one of "
+                         f"{sorted(table)}")
     return value
 
 
@@ -226,7 +231,7 @@ def _read_param_lists(value, path, w_shapes, b_shapes) -> dict[str, list[np.ndar
 def _read_rng(value, path) -> dict:
     name = _get(value, "bit_generator", path, str)
     if name != "PCG64":
-        raise StateError(f"{path}.bit_generator: expected 'PCG64', got {name!r}")
+        raise StateError(f"{path}.bit_generator: expected 'PCG64', got {quote(name)}")
     inner = _get(value, "state", path, dict)
     state = {}
     for key in ("state", "inc"):
@@ -319,27 +324,19 @@ def _read_schedule(value, path) -> dict:
         raise StateError(f"{path}: {exc}") from None
 
 
-def _param_index(value, path, net: Network) -> tuple:
-    """(kind, layer, *index) of one parameter, checked against the network by the rule
-    the trainer's own edits and freezes follow."""
-    if not (isinstance(value, dict) and isinstance(value.get("index"), list)):
-        raise StateError(f"{path}: expected layer, kind (weights/biases) and index")
-    try:
-        key = param_key(net, value.get("layer"), value.get("kind"), value["index"])
-    except ValueError as exc:
-        raise StateError(f"{path}: {exc}") from None
-    return (key["kind"], key["layer"], *key["index"])
-
-
 def _read_frozen(value, path, net: Network) -> list[tuple]:
+    """(kind, layer, *index) keys, each checked by the rule edits and freezes follow."""
     if not isinstance(value, list):
         raise StateError(f"{path}: expected a list")
     out = []
     for k, item in enumerate(value):
         if not (isinstance(item, list) and len(item) >= 2):
             raise StateError(f"{path}[{k}]: expected [kind, layer, *index]")
-        out.append(_param_index({"kind": item[0], "layer": item[1], "index": item[2:]},
-                                f"{path}[{k}]", net))
+        try:
+            key = param_key(net.layer_sizes, item[1], item[0], item[2:])
+        except ChangeError as exc:
+            raise StateError(f"{path}[{k}]: {exc}") from None
+        out.append((key["kind"], key["layer"], *key["index"]))
     return sorted(set(out))
 
 
@@ -377,10 +374,12 @@ def _read_history(value, n_layers: int) -> History:
         raise StateError(f"{path}: {exc}") from None
 
 
-def trainer_from_dict(data: Any) -> Trainer:
+def trainer_from_dict(data: Any, offered: bool = False) -> Trainer:
     """Rebuild a trainer saved by ``trainer_to_dict``; raises StateError on any bad input.
 
-    A pure function: it builds a new trainer and never changes ``data``.
+    A pure function: it builds a new trainer and never changes ``data``. With ``offered``
+    (the app's session files) the run must be one the app offers: every logged change a
+    value its widgets show (``backprop_core.changes``), at most MAX_DATA_ROWS samples.
     """
     if not isinstance(data, dict):
         raise StateError("state: expected an object")
@@ -399,7 +398,8 @@ def trainer_from_dict(data: Any) -> Trainer:
     acts = _get(spec, "activations", "state.network", list)
     for k, name in enumerate(acts):
         if not isinstance(name, str) or name not in ACTIVATIONS:
-            raise StateError(f"state.network.activations[{k}]: unknown activation {name!r}")
+            raise StateError(f"state.network.activations[{k}]: unknown activation "
+                             f"{quote(name)}")
     init = _choice(spec, "init", "state.network", INITIALIZERS)
     if not all(type(s) is int and 1 <= s <= 4096 for s in sizes):
         raise StateError("state.network.layer_sizes: expected positive integers")
@@ -414,6 +414,8 @@ def trainer_from_dict(data: Any) -> Trainer:
         raise StateError(f"state.network: {exc}") from None
 
     d = _get(data, "data", "state", dict)
+    if offered:
+        _check_data_size(d)
     X = _read_array(_get(d, "X", "state.data"), "state.data.X", None)
     Y = _read_array(_get(d, "Y", "state.data"), "state.data.Y", None)
     has_test = _get(d, "X_test", "state.data") is not None
@@ -434,9 +436,12 @@ def trainer_from_dict(data: Any) -> Trainer:
         "keyframe_interval": _get(s, "keyframe_interval", "state.settings", int),
         "max_keyframes": _get(s, "max_keyframes", "state.settings", int),
     }
-    if settings["keyframe_interval"] < 1 or not 2 <= settings["max_keyframes"] <= 10_000:
-        raise StateError("state.settings: keyframe_interval >= 1 and max_keyframes in "
-                         "2..10000 needed")
+    if not 1 <= settings["keyframe_interval"] <= MAX_KEYFRAME_INTERVAL \
+            or not 2 <= settings["max_keyframes"] <= 10_000:
+        raise StateError(f"state.settings: keyframe_interval in 1..{MAX_KEYFRAME_INTERVAL:,} "
+                         "and max_keyframes in 2..10000 needed")
+    if not 1 <= settings["batch_size"] <= MAX_DATA_ROWS:
+        raise StateError(f"state.settings.batch_size: expected 1..{MAX_DATA_ROWS:,}")
     try:
         trainer = Trainer(net, X, Y, X_test=X_test, Y_test=Y_test, X_raw=X_raw, **settings)
     except ValueError as exc:
@@ -445,7 +450,8 @@ def trainer_from_dict(data: Any) -> Trainer:
     history = _read_history(_get(data, "history", "state"), net.n_layers)
     last = history.last_step
     raw_events = _get(data, "events", "state", list)
-    n = _data_sizes(raw_events, trainer)
+    first = _first_optimizer(_get(data, "keyframes", "state", list))
+    events, n = _read_events(raw_events, trainer, first, last, offered)
     current = _read_snapshot(_get(data, "current", "state", dict), "state.current", net, n)
     if current["step"] > last:
         raise StateError("state.current.step: beyond the recorded history")
@@ -457,10 +463,9 @@ def trainer_from_dict(data: Any) -> Trainer:
         if snap["step"] in keyframes or snap["step"] > last:
             raise StateError(f"state.keyframes[{k}].step: repeated or beyond the history")
         keyframes[snap["step"]] = snap
-    if 0 not in keyframes:
-        raise StateError("state.keyframes: the keyframe of step 0 is missing")
-    events = _read_events(raw_events, keyframes[0]["optimizer"], last, net)
-    _check_replay(trainer, sorted(keyframes), max(current["step"], last))
+    if 0 not in keyframes or keyframes[0]["optimizer"]["name"] != first:
+        raise StateError("state.keyframes[0]: the keyframe of step 0 must come first")
+    _check_replay(trainer, sorted(keyframes), max(current["step"], last), events)
     phase_index = _get(data, "phase_index", "state", int)
     if not 0 <= phase_index < len(PHASES):
         raise StateError("state.phase_index: expected 0, 1 or 2")
@@ -480,96 +485,63 @@ def trainer_from_dict(data: Any) -> Trainer:
     return trainer
 
 
-def _read_by_hand(kind: str, payload: dict, path: str, net: Network) -> dict:
-    """A schedule change, an edit, a freeze or a data event (checked already)."""
-    if kind == "data":
-        return payload
-    if kind == "schedule":
-        return _read_schedule(payload, f"{path}[2]")
-    key = _param_index(payload, f"{path}[2]", net)
-    out = {"layer": key[1], "kind": key[0], "index": list(key[2:])}
-    if kind == "edit":
-        value = payload.get("value")
-        if set(payload) != {"layer", "kind", "index", "value"} or not _is_number(value) \
-                or not math.isfinite(value):
-            raise StateError(f"{path}[2].value: expected a finite number")
-        return {**out, "value": float(value)}
-    if set(payload) != {"layer", "kind", "index", "frozen"} or not isinstance(
-            payload.get("frozen"), bool):
-        raise StateError(f"{path}[2].frozen: expected true or false")
-    return {**out, "frozen": payload["frozen"]}
-
-
-def _check_replay(trainer: Trainer, keyframe_steps: list[int], last: int) -> None:
-    """Going to a step replays from the keyframe before it: refuse a file whose longest
-    stretch between keyframes would cost more than MAX_REPLAY_S to replay (estimated)."""
-    from .budget import trainer_step_seconds
+def _check_replay(trainer: Trainer, keyframe_steps: list[int], last: int,
+                  events: list) -> None:
+    """Going to a step replays from the keyframe before it, and makes the log's changes on
+    the way (and reads the whole log for the data at the keyframe): refuse a file whose
+    longest replay would cost more than MAX_REPLAY_S (estimated)."""
+    from .budget import log_seconds, trainer_step_seconds
 
     gap = max(b - a for a, b in zip(keyframe_steps, [*keyframe_steps[1:], last], strict=True))
     # Steps trained after loading add keyframes every keyframe_interval steps: bound it too.
     gap = max(gap, trainer.keyframe_interval)
-    seconds = gap * trainer_step_seconds(trainer)
+    seconds = gap * trainer_step_seconds(trainer) + log_seconds(events, len(trainer.X))
     if seconds > MAX_REPLAY_S:
-        raise StateError(f"state.keyframes: {gap:,} steps between keyframes would take about "
-                         f"{seconds:.0f} s to replay; at most {MAX_REPLAY_S:.0f} s")
+        raise StateError(f"state.keyframes: {gap:,} steps between keyframes and "
+                         f"{len(events):,} logged changes would take about {seconds:.0f} s "
+                         f"to replay; at most {MAX_REPLAY_S:.0f} s")
 
 
-EVENT_KINDS = ("hyperparams", "optimizer", "regularization", "schedule", "edit", "freeze",
-               "data")
+def _first_optimizer(keyframes: list) -> str:
+    """The optimizer step 0 starts with (the log's settings changes apply from it)."""
+    if not keyframes:
+        raise StateError("state.keyframes: the keyframe of step 0 is missing")
+    return _choice(_get(keyframes[0], "optimizer", "state.keyframes[0]", dict), "name",
+                   "state.keyframes[0].optimizer", OPTIMIZERS)
 
 
-def _data_sizes(events: list, trainer: Trainer) -> list[int]:
-    """Training-set sizes after 0, 1, 2, ... data events; each data event checked (its
-    sample fits the network, a removed index exists, one sample always remains)."""
+def _check_data_size(d: dict) -> None:
+    """At most MAX_DATA_ROWS samples of at most MAX_DATA_COLUMNS numbers, counted before
+    any is read (an uploaded CSV has the same limits)."""
+    rows = 0
+    for key in ("X", "X_test"):
+        value = d.get(key)
+        if isinstance(value, list):
+            rows += len(value)
+            if value and isinstance(value[0], list) and len(value[0]) > MAX_DATA_COLUMNS:
+                raise StateError(f"state.data.{key}: {len(value[0])} columns; at most "
+                                 f"{MAX_DATA_COLUMNS}")
+    if rows > MAX_DATA_ROWS:
+        raise StateError(f"state.data: {rows:,} samples; at most {MAX_DATA_ROWS:,} (as for "
+                         "an uploaded CSV)")
+
+
+def _read_events(events, trainer: Trainer, first: str, last_step: int,
+                 offered: bool) -> tuple[list, list[int]]:
+    """The log, every entry checked by ``backprop_core.changes`` (the rules the trainer's
+    own changes follow) from step 0's optimizer on; and the training-set sizes after 0, 1,
+    2, ... data events (what a snapshot's ``n_data`` refers to)."""
+    if len(events) > MAX_EVENTS:
+        raise StateError(f"state.events: {len(events):,} changes; at most {MAX_EVENTS:,}")
+    shape = Shape(tuple(trainer.net.layer_sizes), trainer.X_raw is not None, len(trainer.X),
+                  trainer.task, first)
+    try:
+        checked = check_log(events, shape, last_step, offered)
+    except ChangeError as exc:
+        where = "" if exc.index is None else f"[{exc.index}]"
+        raise StateError(f"state.events{where}: {exc}") from None
     sizes = [len(trainer.X)]
-    n_in, n_out = trainer.X.shape[1], trainer.Y.shape[1]
-    for k, e in enumerate(events):
-        if not (isinstance(e, list) and len(e) == 3 and e[1] == "data"):
-            continue
-        try:
-            check_data_event(e[2], n_in, n_out, trainer.X_raw is not None, sizes[-1])
-        except ValueError as exc:
-            raise StateError(f"state.events[{k}][2]: {exc}") from None
-        sizes.append(sizes[-1] + (1 if e[2]["op"] == "add" else -1))
-    return sizes
-
-
-def _read_events(events: list, first: dict, last_step: int,
-                 net: Network) -> list[tuple[int, str, dict]]:
-    """Settings changes; each is tried on a scratch optimizer so replay cannot fail later.
-    Changes by hand are checked against the network (data events by ``_data_sizes``).
-
-    ``first`` is step 0's optimizer snapshot: events replay in order from there.
-    """
-    out = []
-    scratch = make_optimizer(first["name"], **first["hyperparams"])
-    previous = 0
-    for k, e in enumerate(events):
-        path = f"state.events[{k}]"
-        if not (isinstance(e, list) and len(e) == 3 and type(e[0]) is int
-                and previous <= e[0] <= last_step
-                and e[1] in EVENT_KINDS
-                and isinstance(e[2], dict)):
-            raise StateError(f"{path}: expected [step (in order, recorded), kind, settings]")
-        previous, kind, payload = e[0], e[1], dict(e[2])
-        if kind in ("schedule", "edit", "freeze", "data"):
-            out.append((e[0], kind, _read_by_hand(kind, payload, path, net)))
-            continue
-        try:
-            if kind == "optimizer":
-                args = dict(payload)
-                name = args.pop("name")
-                _check_hyperparams(args, path)
-                scratch = make_optimizer(name, **args)
-            elif kind == "hyperparams":
-                _check_hyperparams(payload, path)
-                scratch.set_hyperparams(**payload)
-            else:
-                if set(payload) != {"name", "rate"} or not isinstance(payload["name"], str) \
-                        or not _is_number(payload["rate"]):
-                    raise ValueError("expected {'name': str, 'rate': number}")
-                check_regularization(payload["name"], payload["rate"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise StateError(f"{path}: invalid settings ({exc})") from None
-        out.append((e[0], kind, payload))
-    return out
+    for _, kind, payload in checked:
+        if kind == "data":
+            sizes.append(sizes[-1] + (1 if payload["op"] == "add" else -1))
+    return checked, sizes

@@ -16,13 +16,15 @@ a replay never exceeds one interval of steps.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .by_hand import check_data_event, data_after, data_op, frozen_masks, param_key
+from .by_hand import data_after, data_op, frozen_masks
+from .changes import Shape, check, param_key
 from .history import History, StepRecord
 from .losses import get_loss, per_sample_cost, reduction_scale
 from .network import ForwardCache, Gradients, Network
@@ -358,22 +360,27 @@ class Trainer:
         )
 
     # --- settings that change without resetting -----------------------------------------
+    def shape(self) -> Shape:
+        """What a change to this run is checked against (``backprop_core.changes``)."""
+        return Shape.of(self)
+
     def set_hyperparams(self, **values: float) -> None:
         """Change optimizer settings such as ``lr``; state (velocity, m, v) is kept."""
-        values = {k: float(v) for k, v in values.items()}
+        values = check("hyperparams", values, self.shape())
         self.optimizer.set_hyperparams(**values)
         self._log_event("hyperparams", values)
 
     def set_optimizer(self, name: str, **hyperparams: float) -> None:
         """Switch optimizer; the new one starts with empty state."""
-        hyperparams = {k: float(v) for k, v in hyperparams.items()}
-        self.optimizer = make_optimizer(name, **hyperparams)
-        self._log_event("optimizer", {"name": str(name), **hyperparams})
+        payload = check("optimizer", {"name": name, **hyperparams}, self.shape())
+        self._apply_event("optimizer", payload)
+        self._log_event("optimizer", payload)
 
     def set_regularization(self, name: str, rate: float) -> None:
-        self.regularization = check_regularization(name, rate)
-        self.reg_rate = float(rate)
-        self._log_event("regularization", {"name": self.regularization, "rate": self.reg_rate})
+        payload = check("regularization", {"name": name, "rate": rate}, self.shape())
+        self.regularization = check_regularization(payload["name"], payload["rate"])
+        self.reg_rate = payload["rate"]
+        self._log_event("regularization", payload)
         if self.next_phase == "update":
             # Gradients already shown used the old penalty; recompute them so that this
             # step is exactly what a replay (which applies the change first) computes.
@@ -382,17 +389,17 @@ class Trainer:
 
     def set_schedule(self, schedule: Schedule) -> None:
         """Change the learning-rate schedule (it scales the ``lr`` setting per update)."""
-        self.schedule = Schedule.from_dict(schedule.to_dict())
-        self._log_event("schedule", self.schedule.to_dict())
+        payload = check("schedule", schedule.to_dict(), self.shape())
+        self.schedule = Schedule.from_dict(payload)
+        self._log_event("schedule", payload)
 
     # --- changes by hand: a parameter's value, a frozen parameter, the data ------------
     def set_param(self, layer: int, kind: str, index, value: float) -> None:
         """Set one weight (index (i, j)) or bias (index (j,)) to ``value``: a logged event,
         so rewinds, links and session files replay it. In the middle of a step, the
         phases already run are run again with the new value (as a replay would)."""
-        payload = {**param_key(self.net, layer, kind, index), "value": float(value)}
-        if not math.isfinite(payload["value"]):
-            raise ValueError("a parameter's value must be a finite number")
+        payload = check("edit", {"layer": layer, "kind": kind, "index": index,
+                                 "value": value}, self.shape())
         self._log_event("edit", payload)
         self._apply_event("edit", payload)
         self._after_param_change()
@@ -400,12 +407,13 @@ class Trainer:
     def set_frozen(self, layer: int, kind: str, index, frozen: bool = True) -> None:
         """Freeze one parameter (its gradient is still computed and shown, but updates
         leave it and its optimizer state as they are), or thaw it."""
-        payload = {**param_key(self.net, layer, kind, index), "frozen": bool(frozen)}
+        payload = check("freeze", {"layer": layer, "kind": kind, "index": index,
+                                   "frozen": bool(frozen)}, self.shape())
         self._log_event("freeze", payload)
         self._apply_event("freeze", payload)
 
     def is_frozen(self, layer: int, kind: str, index) -> bool:
-        key = param_key(self.net, layer, kind, index)
+        key = param_key(self.net.layer_sizes, layer, kind, index)
         return (kind, key["layer"], *key["index"]) in self.frozen
 
     def _after_param_change(self) -> None:
@@ -422,17 +430,15 @@ class Trainer:
         """A training sample more (network inputs ``x``, target row ``y``, drawn at
         ``raw`` = (x₁, x₂) when the data has a plane): a logged data event. Training goes
         on from here with a fresh pass over the data (a step in progress starts again)."""
-        self._change_data({"op": "add", "x": [float(v) for v in np.ravel(x)],
-                           "y": [float(v) for v in np.ravel(y)],
-                           "raw": None if raw is None else [float(v) for v in np.ravel(raw)]})
+        self._change_data({"op": "add", "x": np.ravel(x).tolist(), "y": np.ravel(y).tolist(),
+                           "raw": None if raw is None else np.ravel(raw).tolist()})
 
     def remove_sample(self, index: int) -> None:
         """Remove training sample ``index`` (a logged data event; see ``add_sample``)."""
         self._change_data({"op": "remove", "index": index})
 
     def _change_data(self, payload: dict) -> None:
-        check_data_event(payload, self.X.shape[1], self.Y.shape[1], self.X_raw is not None,
-                         len(self.X))
+        payload = check("data", payload, self.shape())
         self._log_event("data", payload)
         self.phase_index = 0  # the step in progress was on the old data: start it again
         self.cache = self.grads = self.batch_idx = self.batch_loss = None
@@ -527,10 +533,36 @@ class Trainer:
         if self.n_data_events or self.X is not self.base_data[0]:
             self._set_data(*data_after(self.base_data, self.events, self.n_data_events))
 
+    def apply_change(self, kind: str, payload: dict) -> None:
+        """Make one change of a log's kind (``backprop_core.changes.KINDS``) the way a click
+        makes it, so it is checked and logged the same (a link's log is replayed so)."""
+        payload = dict(payload)
+        if kind == "hyperparams":
+            self.set_hyperparams(**payload)
+        elif kind == "optimizer":
+            self.set_optimizer(payload.pop("name", None), **payload)
+        elif kind == "regularization":
+            self.set_regularization(payload.get("name"), payload.get("rate"))
+        elif kind == "schedule":
+            self.set_schedule(Schedule.from_dict(check("schedule", payload, self.shape())))
+        elif kind == "edit":
+            self.set_param(payload.get("layer"), payload.get("kind"), payload.get("index"),
+                           payload.get("value"))
+        elif kind == "freeze":
+            self.set_frozen(payload.get("layer"), payload.get("kind"), payload.get("index"),
+                            payload.get("frozen"))
+        else:
+            check(kind, payload, self.shape())  # refuses an unknown kind, names it
+            self._change_data(payload)
+
     def _apply_events_at(self, step: int) -> None:
-        for s, kind, payload in self.events:
-            if s == step:
-                self._apply_event(kind, payload)
+        # The log is in step order: find the step's entries by bisection (a replay visits
+        # every step; scanning the whole log at each would cost steps × entries).
+        events = self.events
+        start = bisect.bisect_left(events, step, key=lambda e: e[0])
+        end = bisect.bisect_right(events, step, lo=start, key=lambda e: e[0])
+        for _, kind, payload in events[start:end]:
+            self._apply_event(kind, payload)
 
     def goto(self, step: int) -> None:
         """Restore the exact state after ``step`` finished steps (0 = the initial network).

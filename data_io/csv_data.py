@@ -25,11 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop_core.datasets import Dataset
+from backprop_core.offered import MAX_DATA_COLUMNS, MAX_DATA_ROWS
 
 LIMITS: dict[str, int] = {
     "max_bytes": 5_000_000,
-    "max_rows": 5000,  # data rows, header excluded; matches the engine's MAX_SAMPLES
-    "max_cols": 50,
+    "max_rows": MAX_DATA_ROWS,  # data rows, header excluded (session files: the same)
+    "max_cols": MAX_DATA_COLUMNS,
     "min_rows": 4,  # after dropping bad rows: at least 2 to train and 2 to test on
     "min_classes": 2,
     "max_classes": 10,

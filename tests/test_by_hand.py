@@ -385,15 +385,15 @@ def test_any_mix_of_changes_replays_bit_for_bit():
 
 
 def test_the_trainer_and_the_file_reader_name_parameters_by_one_rule():
-    from backprop_core.by_hand import param_key
+    from backprop_core.changes import param_key
 
     _, tr = bc.build(bc.RunConfig())
-    assert param_key(tr.net, np.int64(1), "weights", (np.int64(2), 3)) == {
+    assert param_key(tr.net.layer_sizes, np.int64(1), "weights", (np.int64(2), 3)) == {
         "layer": 1, "kind": "weights", "index": [2, 3]}
     for layer, kind, index in ((0, "weights", (1.5, 0)), (True, "biases", (0,)),
                                (0, "biases", (0, 0)), (3, "weights", (0, 0)),
                                (0, "W", (0, 0)), (0, "weights", (2, 0))):
         with pytest.raises(ValueError):
-            param_key(tr.net, layer, kind, index)
+            param_key(tr.net.layer_sizes, layer, kind, index)
         with pytest.raises(ValueError):
             tr.set_param(layer, kind, index, 1.0)

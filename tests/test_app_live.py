@@ -107,7 +107,7 @@ def test_palette_indices_give_the_boundary_colours(task, n_out, discretize):
         output = rng.uniform(0, 1, (50, 50, 1))
     else:
         output = rng.uniform(-1.5, 1.5, (50, 50, 1))
-    palette = lf.palettes(n_out)[lf.PALETTE_CLASSES if task == "multiclass" else 0]
+    palette = lf.boundary_palettes(n_out)[lf.PALETTE_CLASSES if task == "multiclass" else 0]
     shown = palette[lf.output_index(output, task, discretize)]
     exact = output_rgb(output, task, discretize)[::-1]
     assert np.abs(shown.astype(int) - exact.astype(int)).max() <= 3

@@ -10,7 +10,6 @@
 // screen at once and tells the server its step, so the trainer goes back to exactly it.
 
 const PLOTLY_URL = new URL("app/static/plotly.min.js", document.baseURI).href;
-const POSITIVE = "#0877bd", NEGATIVE = "#f59322";
 const WIDTH_BUCKETS = 5;
 const FONT = '"Open Sans", verdana, arial, sans-serif';
 const MAX_QUEUE_MS = 600; // frames buffered ahead of the screen, at most (in display time)
@@ -166,6 +165,7 @@ function config(S, name) {
 async function applyScene(S, scene, P) {
   S.scene = scene;
   S.luts = scene.palettes.map(lut);
+  S.boundaryLuts = scene.boundary.palettes.map(lut);  // faded: the points stand out on it
   S.root.classList.toggle("bp-presenter", !!scene.presenter);
   S.metrics.replaceChildren();
   S.metricValues = scene.metrics.map((m) => {
@@ -565,13 +565,14 @@ function paintBoundary(S, f) {
   const ctx = fitCanvas(S.under.boundary, L), over = fitCanvas(S.over.boundary, L);
   const [X, Y] = mapper(L);
   const [xmin, xmax, ymin, ymax] = S.scene.boundary.extent;
-  const R = f.gridSize, im = image(S, "grid", R, R), colours = S.luts[S.scene.boundary_palette];
+  const R = f.gridSize, im = image(S, "grid", R, R);
+  const colours = S.boundaryLuts[S.scene.boundary_palette];
   for (let i = 0; i < R * R; i++) im.px[i] = colours[f.grid[i]];
   im.ctx.putImageData(im.data, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(im.canvas, X(xmin), Y(ymax), X(xmax) - X(xmin), Y(ymin) - Y(ymax));
   if (f.batch) {
-    over.strokeStyle = "#d62728";
+    over.strokeStyle = S.scene.boundary.batch;
     over.lineWidth = 2.5;
     for (let k = 0; k < f.batch.length; k += 2) {
       over.beginPath();
@@ -639,10 +640,11 @@ function paintNetwork(S, f) {
       }
     }
   }
+  const colours = g.colours;
   paths.forEach((p, key) => {
     if (!p) return;
     const level = key % WIDTH_BUCKETS;
-    ctx.strokeStyle = key < WIDTH_BUCKETS ? POSITIVE : NEGATIVE;
+    ctx.strokeStyle = key < WIDTH_BUCKETS ? colours.positive : colours.negative;
     ctx.globalAlpha = 0.35 + 0.13 * level;
     ctx.lineWidth = 0.6 + 1.6 * level;
     ctx.stroke(p);

@@ -6,23 +6,34 @@ from html import escape  # user text (column names) is text, never Plotly markup
 
 import numpy as np
 
-from .colors import CLASS_HEX, CLASS_RGB, DISCRETE_TINT, NEUTRAL, class_rgb, diverging_rgb
+from .colors import (
+    BATCH_HEX,
+    CLASS_HEX,
+    CLASS_RGB,
+    POINT_OUTLINE,
+    POINT_OUTLINE_WIDTH,
+    POINT_SCALE,
+    TEST_SYMBOL,
+    class_rgb,
+    diverging_rgb,
+    faded,
+)
 from .images import png_data_uri
 
 
 def output_rgb(output: np.ndarray, task: str, discretize: bool = False) -> np.ndarray:
-    """Grid output (R, R, n_out) -> RGB (R, R, 3) with row 0 at the bottom (min y)."""
+    """Grid output (R, R, n_out) -> the background's RGB (R, R, 3), row 0 at the bottom
+    (min y): the output's colour ``faded``, so the points on it stand out."""
     if task == "multiclass":
-        if discretize:  # the likeliest class, as a tint the points stand out on
-            best = output.argmax(axis=-1)
-            return (NEUTRAL + (CLASS_RGB[best] - NEUTRAL) * DISCRETE_TINT).astype(np.uint8)
-        return class_rgb(output)
+        if discretize:  # the likeliest class, as if certain (faded like the rest)
+            return faded(CLASS_RGB[output.argmax(axis=-1)])
+        return faded(class_rgb(output))
     v = output[..., 0]
     if task == "binary":
         v = 2.0 * v - 1.0  # probability of class 1 -> [-1, 1]
     if discretize:
-        v = np.where(v >= 0, DISCRETE_TINT, -DISCRETE_TINT)
-    return diverging_rgb(v)
+        v = np.where(v >= 0, 1.0, -1.0)
+    return faded(diverging_rgb(v))
 
 
 def heatmap_image(output: np.ndarray, extent, task: str, discretize: bool = False) -> dict:
@@ -41,19 +52,25 @@ def point_colors(Y: np.ndarray, task: str) -> list:
     return [CLASS_HEX[k] for k in labels]
 
 
-SCALE = [[0, "#f59322"], [0.5, "#e8eaeb"], [1, "#0877bd"]]
+SCALE = POINT_SCALE  # regression targets' colours (viz.hidden draws its points with it too)
 
 
-def _points(X, Y, task, name, outline: bool, colorbar: bool = False) -> dict:
-    """Data points coloured by class (or target); test points get a thick dark ring.
-    The legend uses separate neutral swatches (see ``_legend``)."""
+def point_marker(test: bool) -> dict:
+    """A data point's shape and outline: training points circles, test points diamonds,
+    both with the same thin dark outline (viz.colors says why)."""
+    marker = {"size": 8 if test else 7,
+              "line": {"width": POINT_OUTLINE_WIDTH, "color": POINT_OUTLINE}}
+    if test:
+        marker["symbol"] = TEST_SYMBOL
+    return marker
+
+
+def _points(X, Y, task, name, test: bool, colorbar: bool = False) -> dict:
+    """Data points in the full colour of their class (or target). The legend uses separate
+    neutral swatches (see ``_legend``)."""
     colors = point_colors(Y, task)
-    # Train points: a white rim keeps them visible on a background of their own colour.
-    marker = {"size": 7, "line": {"width": 1.8 if outline else 1.0,
-                                  "color": "#111" if outline else "white"}}
+    marker = point_marker(test)
     if task == "regression":
-        if not outline:  # targets near 0 are pale: a dark rim keeps them visible
-            marker["line"]["color"] = "#444"
         marker.update({"color": colors, "colorscale": SCALE, "cmin": -1, "cmax": 1,
                        "showscale": colorbar,
                        "colorbar": {"thickness": 10, "len": 0.8, "title": {"text": "target"}}})
@@ -63,6 +80,9 @@ def _points(X, Y, task, name, outline: bool, colorbar: bool = False) -> dict:
             "x": X[:, 0].round(4).tolist(), "y": X[:, 1].round(4).tolist(), "name": name,
             "marker": marker, "showlegend": False,
             "hovertemplate": f"{name}<br>(%{{x}}, %{{y}})<extra></extra>"}
+
+
+BATCH_MARKER = {"size": 15, "symbol": "circle-open", "color": BATCH_HEX, "line": {"width": 2.5}}
 
 
 def _legend(name: str, marker: dict) -> dict:
@@ -86,22 +106,18 @@ def boundary_figure(
     axis_titles: tuple[str, str] = ("x₁", "x₂"),
 ) -> dict:
     """Output heatmap (as an image; none when ``grid_output`` is None) + train points,
-    optional test points (outlined) and the current mini-batch (ringed). X arrays are the
+    optional test points (diamonds) and the current mini-batch (ringed). X arrays are the
     raw 2-D points (n, 2)."""
     xmin, xmax, ymin, ymax = extent
-    traces = [_points(X_train, Y_train, task, "train", outline=False, colorbar=True),
-              _legend("train", {"size": 7, "color": "#999", "line": {"width": 1.0,
-                                                                      "color": "white"}})]
+    traces = [_points(X_train, Y_train, task, "train", test=False, colorbar=True),
+              _legend("train", {**point_marker(False), "color": "#999"})]
     if X_test is not None and Y_test is not None and len(X_test):
-        traces += [_points(X_test, Y_test, task, "test", outline=True),
-                   _legend("test", {"size": 7, "color": "#bbb",
-                                    "line": {"width": 1.8, "color": "#111"}})]
+        traces += [_points(X_test, Y_test, task, "test", test=True),
+                   _legend("test", {**point_marker(True), "color": "#999"})]
     if batch is not None and len(batch):
         traces.append({"type": "scatter", "mode": "markers", "name": "mini-batch",
                        "x": batch[:, 0].round(4).tolist(), "y": batch[:, 1].round(4).tolist(),
-                       "hoverinfo": "skip",
-                       "marker": {"size": 15, "symbol": "circle-open", "color": "#d62728",
-                                  "line": {"width": 2.5}}})
+                       "hoverinfo": "skip", "marker": BATCH_MARKER})
     layout = {
         "height": height, "meta": "boundary", "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
         "xaxis": {"range": [xmin, xmax], "showgrid": False, "zeroline": False,

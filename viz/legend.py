@@ -3,9 +3,8 @@ and the note a first-time visitor sees on the diagram (as TF Playground has)."""
 
 from __future__ import annotations
 
-from .colors import CLASS_HEX, NEGATIVE_HEX, POSITIVE_HEX
+from .colors import CLASS_HEX, NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX
 
-NEUTRAL_HEX = "#e8eaeb"
 EDGE_WORDS = {"weights": "weights w", "gradients": "gradients ∂C/∂w", "updates": "updates Δw"}
 BIAS_WORDS = {"weights": "its bias b", "gradients": "δ summed = ∂C/∂b",
               "updates": "its update Δb"}
@@ -47,6 +46,9 @@ def legend(task: str, edge_mode: str, activations: list[str], n_classes: int,
         items.append(("Boundary", "orange class 0, blue class 1, grey unsure."))
     else:
         items.append(("Boundary", "the output, orange −1 to blue +1."))
+    what = "their target, orange −1, grey 0, blue +1" if task == "regression" \
+        else "their class's colour"
+    items.append(("Points", f"in {what}, over the paler boundary: ● training, ◆ test."))
     classes = CLASS_HEX[:n_classes] if task == "multiclass" else []
     return {"bar": [NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX], "ticks": ["−1", "0", "+1"],
             "items": items, "classes": classes, "note": NOTE}

@@ -7,7 +7,8 @@ stays. So the browser gets the scene once, and per frame only these arrays, whic
 paints onto canvases inside the Plotly figures.
 
 Pictures travel as palette indices (one byte a pixel): ``palettes`` gives the colours,
-TF Playground's diverging orange-grey-blue, and a ramp per class for softmax outputs.
+TF Playground's diverging orange-grey-blue, and a ramp per class for softmax outputs;
+``boundary_palettes`` the same ones faded, for the boundary's background (viz.colors).
 """
 
 from __future__ import annotations
@@ -18,8 +19,16 @@ import numpy as np
 
 from backprop_core.activations import label
 
-from .boundary import boundary_figure
-from .colors import CLASS_RGB, DISCRETE_TINT, NEUTRAL, diverging_rgb
+from .boundary import BATCH_MARKER, boundary_figure
+from .colors import (
+    BATCH_HEX,
+    CLASS_RGB,
+    NEGATIVE_HEX,
+    NEUTRAL,
+    POSITIVE_HEX,
+    diverging_rgb,
+    faded,
+)
 from .curves import (
     ACCURACY_LINE,
     CURRENT_LINE,
@@ -56,6 +65,11 @@ def palettes(n_classes: int) -> np.ndarray:
     return np.stack([div, cls])
 
 
+def boundary_palettes(n_classes: int) -> np.ndarray:
+    """``palettes`` as the boundary's background paints them (``viz.colors.faded``)."""
+    return faded(palettes(n_classes))
+
+
 def diverging_index(values: np.ndarray, shades: int = 256) -> np.ndarray:
     """Values in [-1, 1] (clipped; NaN as 0) -> uint8 indices into the diverging palette,
     using ``shades`` evenly spaced entries of it (fewer shades compress better)."""
@@ -73,12 +87,13 @@ def class_index(cls: np.ndarray, weight: np.ndarray, n_classes: int) -> np.ndarr
 
 def output_index(output: np.ndarray, task: str, discretize: bool = False) -> np.ndarray:
     """Grid output (R, R, n_out), row 0 at min y -> (R, R) palette indices, row 0 at the
-    top (image order). The colours are ``viz.boundary.output_rgb``'s."""
+    top (image order). Through ``boundary_palettes`` the colours are
+    ``viz.boundary.output_rgb``'s."""
     if task == "multiclass":
         k = output.shape[-1]
         best = output.argmax(axis=-1)
-        if discretize:  # a tint the points of that class stand out on
-            weight = np.full(best.shape, DISCRETE_TINT)
+        if discretize:  # the likeliest class, as if certain
+            weight = np.ones(best.shape)
         else:
             weight = np.clip((output.max(axis=-1) - 1.0 / k) / (1.0 - 1.0 / k), 0, 1) * 0.85 + 0.15
         return class_index(best, weight, k)[::-1]
@@ -86,7 +101,7 @@ def output_index(output: np.ndarray, task: str, discretize: bool = False) -> np.
     if task == "binary":
         v = 2.0 * v - 1.0
     if discretize:
-        v = np.where(v >= 0, DISCRETE_TINT, -DISCRETE_TINT)
+        v = np.where(v >= 0, 1.0, -1.0)
     return diverging_index(v)[::-1]
 
 
@@ -203,6 +218,7 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
         "nodes": np.concatenate(pos).round(6).tolist(),
         "activations": [label(a) for a in net.activation_names],
         "labels": list(feature_labels), "font": font_size,
+        "colours": {"positive": POSITIVE_HEX, "negative": NEGATIVE_HEX},
     }
     return {"figure": {"data": [names, *_hover_markers(net, pos)], "layout": layout},
             "geometry": geometry}
@@ -213,17 +229,20 @@ def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None
                    axis_titles: tuple[str, str] = ("x₁", "x₂"), mid_step: bool = False) -> dict:
     """The boundary plot without its picture: axes, data points and legend. The browser
     paints the output (a frame's ``grid``) on a canvas under the plot area, and the
-    mini-batch's rings (``mid_step``: a legend entry for them) on one above it."""
+    mini-batch's rings (``mid_step``: a legend entry for them) on one above it, in
+    ``palettes`` (``boundary_palettes``, one per kind of picture) and ``batch`` colours."""
     fig = boundary_figure(None, extent, task, X_train, Y_train, X_test, Y_test,
                           height=height, font_size=font_size, axis_titles=axis_titles)
     if mid_step:
         fig["data"].append({"type": "scatter", "mode": "markers", "name": "mini-batch",
                             "x": [None], "y": [None], "hoverinfo": "skip",
-                            "marker": {"size": 15, "symbol": "circle-open",
-                                       "color": "#d62728", "line": {"width": 2.5}}})
+                            "marker": BATCH_MARKER})
     fig["layout"]["plot_bgcolor"] = TRANSPARENT
     fig["layout"]["paper_bgcolor"] = TRANSPARENT
-    return {"figure": fig, "extent": [float(v) for v in extent]}
+    n_classes = Y_train.shape[1] if task == "multiclass" else 1
+    return {"figure": fig, "extent": [float(v) for v in extent],
+            "palettes": boundary_palettes(n_classes).reshape(2, -1).tolist(),
+            "batch": BATCH_HEX}
 
 
 def loss_scene(history_columns: dict, task: str, log_scale: bool, height: int,

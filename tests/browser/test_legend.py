@@ -80,3 +80,38 @@ def test_bias_labels_stay_readable_on_a_six_by_eight_network(page, app_server):
     assert seen["coloured"] == 0, seen  # edges pass under the labels, never through them
     assert page.evaluate(OVERLAPS) == []  # and no label covers a neuron's picture
     assert page.console_errors == [], format_errors(page.console_errors)
+
+
+# The boundary's background as the live view paints it: every pixel of its canvas inside
+# the plot area, and the points' fill colours as Plotly drew them.
+BOUNDARY_COLOURS = """() => {
+  const cell = document.querySelector('.bp-cell-boundary');
+  const canvas = cell.querySelector('canvas.bp-under'), gd = cell.querySelector('.bp-plot');
+  const L = gd._fullLayout, dpr = canvas.width / canvas.clientWidth;
+  const x0 = Math.ceil((L.xaxis._offset + 2) * dpr), y0 = Math.ceil((L.yaxis._offset + 2) * dpr);
+  const w = Math.floor((L.xaxis._length - 4) * dpr), h = Math.floor((L.yaxis._length - 4) * dpr);
+  const d = canvas.getContext('2d').getImageData(x0, y0, w, h).data;
+  const seen = new Set();
+  for (let i = 0; i < d.length; i += 4 * 7) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+  const fills = new Set([...cell.querySelectorAll('.scatterlayer .point')]
+    .map((p) => getComputedStyle(p).fill));
+  return {background: [...seen].map((s) => s.split(',').map(Number)),
+          fills: [...fills].map((f) => f.match(/\\d+/g).slice(0, 3).map(Number))};
+}"""
+
+
+def test_points_stand_out_on_a_trained_boundary(page, app_server, artifacts_dir):
+    """After training, the region under each class is that class's colour: the points
+    (full colour, thin outline) must not be painted in the background's own colours."""
+    open_link(page, f"{app_server}/?ds=xor&step=1500", 1500)
+    seen = page.evaluate(BOUNDARY_COLOURS)
+    page.locator(".bp-cell-boundary").screenshot(path=str(artifacts_dir / "boundary_xor.png"))
+    fills = {tuple(f) for f in seen["fills"]}
+    assert fills == {(245, 147, 34), (8, 119, 189)}, fills  # orange and blue, full colour
+    closest = min(sum((a - b) ** 2 for a, b in zip(bg, f, strict=True)) ** 0.5
+                  for bg in seen["background"] for f in fills)
+    assert closest >= 60, closest  # before: 0 (trained regions were the points' colour)
+    legend = page.locator(LEGEND).inner_text()
+    assert "Points: in their class's colour, over the paler boundary: ● training, ◆ test." \
+        in legend
+    assert page.console_errors == [], format_errors(page.console_errors)

@@ -6,7 +6,14 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.health import gradient_flags, unit_flags, update_ratios
+from backprop_core.health import (
+    NORMS,
+    gradient_flags,
+    gradient_norms,
+    layer_norms,
+    unit_flags,
+    update_ratios,
+)
 from ui import inspect, session, stepping
 from ui.charts import chart, picked_cell
 from ui.distributions_view import distributions_section
@@ -71,9 +78,11 @@ def parameter_table(tr: bc.Trainer, snap: inspect.Snapshot) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+NORMS_OF = {"weights": "weights W only", "params": "weights and biases (W, b)"}
+
+
 def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
-    norms = tuple(float(np.sqrt(np.sum(g * g) + np.sum(b * b)))
-                  for g, b in zip(snap.grads.weights, snap.grads.biases, strict=True))
+    norms = layer_norms(snap.grads.weights)  # flags speak of ‖∂C/∂W‖: the weights alone
     flags = gradient_flags(norms) + unit_flags(snap.at.net, snap.cache)
     if flags:
         for flag in flags:
@@ -84,12 +93,25 @@ def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
     if tr.step == 0:
         st.info("Norms over time appear once a step has finished.")
         return
+    of = st.radio("Norms of", list(NORMS_OF), format_func=NORMS_OF.get, horizontal=True,
+                  key="w_norms_of", help="Per layer, the norm of the weight matrix alone, or "
+                  "of the weights and the biases together (one vector of all of them).")
+    labels = NORMS[of]
     cols = st.columns(2)
     steps = tr.history.columns["step"]
-    chart(per_layer_lines(steps, tr.history.columns["grad_norms"],
-                          "Gradient norm per layer ‖∂C/∂W‖", "norm"), "health_g", cols[0])
-    chart(per_layer_lines(steps, update_ratios(tr.history), "Update / weight ratio ‖ΔW‖ / ‖W‖",
-                          "ratio"), "health_r", cols[1])
+    chart(per_layer_lines(steps, gradient_norms(tr.history, of),
+                          f"Gradient norm per layer {labels['grad_label']}", "norm"),
+          "health_g", cols[0])
+    chart(per_layer_lines(steps, update_ratios(tr.history, of),
+                          f"Update / weight ratio {labels['ratio_label']}", "ratio"),
+          "health_r", cols[1])
+    older = [s for s, g, w in zip(steps, tr.history.columns["grad_norms"],
+                                  tr.history.columns["grad_w_norms"], strict=True)
+             if g is not None and w is None]
+    if of == "weights" and older:
+        st.caption(f"Steps {older[0]:,}–{older[-1]:,} come from a session file saved before "
+                   "weights-only norms were recorded: they are not drawn here (choose "
+                   "“weights and biases” to see them).")
 
 
 def main() -> None:
@@ -109,7 +131,7 @@ def main() -> None:
         st.caption("“value” is each parameter before the last update, where its gradient was "
                    "taken: value + last update = the value now. Optimizer state is as now.")
     st.dataframe(parameter_table(tr, snap), hide_index=True, height=260,
-                 width="stretch",
+                 width="stretch", placeholder="–",  # no update yet: a dash, not "None"
                  column_config={c: st.column_config.NumberColumn(format="%.4g")
                                 for c in ("value", "gradient", "last update", "velocity",
                                           "m", "v")})

@@ -3,6 +3,7 @@ saturated sigmoid/tanh units. Thresholds are rules of thumb, stated in each mess
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,31 +27,63 @@ class Flag:
     message: str
 
 
-def update_ratios(history: History) -> list[tuple[float, ...] | None]:
-    """‖ΔW‖ / ‖W‖ per layer for every recorded step (None for step 0): the fraction of its
-    size each layer moves per step (around 1e-3 is the usual healthy range)."""
+# The per-layer norms a chart or a flag can show: the history columns behind them and how
+# each is written. "weights": of W alone; "params": of W and b together.
+NORMS = {
+    "weights": {"grad": "grad_w_norms", "update": "update_w_norms", "size": "weight_w_norms",
+                "grad_label": "‖∂C/∂W‖", "ratio_label": "‖ΔW‖ / ‖W‖"},
+    "params": {"grad": "grad_norms", "update": "update_norms", "size": "weight_norms",
+               "grad_label": "‖(∂C/∂W, ∂C/∂b)‖", "ratio_label": "‖(ΔW, Δb)‖ / ‖(W, b)‖"},
+}
+
+
+def gradient_norms(history: History, of: str = "params") -> list[tuple[float, ...] | None]:
+    """‖(∂C/∂W, ∂C/∂b)‖ (``of="params"``) or ‖∂C/∂W‖ (``"weights"``) per layer for every
+    recorded step: None for step 0, and for weights-only norms of steps read from a file
+    saved before they were recorded."""
+    return list(history.columns[NORMS[of]["grad"]])
+
+
+def update_ratios(history: History, of: str = "params") -> list[tuple[float, ...] | None]:
+    """‖(ΔW, Δb)‖ / ‖(W, b)‖ (``of="params"``) or ‖ΔW‖ / ‖W‖ (``"weights"``) per layer for
+    every recorded step (None where ``gradient_norms`` is): the fraction of its size each
+    layer moves per step (around 1e-3 is the usual healthy range)."""
+    names = NORMS[of]
     out = []
-    for upd, w in zip(history.columns["update_norms"], history.columns["weight_norms"],
+    for upd, w in zip(history.columns[names["update"]], history.columns[names["size"]],
                       strict=True):
-        out.append(None if upd is None else tuple(u / max(n, 1e-300) for u, n in
-                                                  zip(upd, w, strict=True)))
+        out.append(None if upd is None or w is None else
+                   tuple(u / max(n, 1e-300) for u, n in zip(upd, w, strict=True)))
     return out
 
 
-def gradient_flags(grad_norms: tuple[float, ...] | None) -> list[Flag]:
+def layer_norms(weights: list[np.ndarray], biases: list[np.ndarray] | None = None
+                ) -> tuple[float, ...]:
+    """‖W_i‖ per layer (arrays (n_in, n_out)), or ‖(W_i, b_i)‖ with ``biases`` (n_out,):
+    the sums of squares the trainer records, in its order."""
+    squares = [np.dot(W.ravel(), W.ravel()) for W in weights]
+    if biases is not None:
+        squares = [s + np.dot(b, b) for s, b in zip(squares, biases, strict=True)]
+    return tuple(math.sqrt(s) for s in squares)
+
+
+def gradient_flags(grad_norms: tuple[float, ...] | None, label: str = "‖∂C/∂W‖"
+                   ) -> list[Flag]:
+    """Vanishing and exploding layers, from one norm per layer named ``label`` in the text
+    (the gradient of the weights alone by default)."""
     if not grad_norms:
         return []
     flags, top = [], max(grad_norms)
     for layer, g in enumerate(grad_norms):
         if g > EXPLODING_NORM:
             flags.append(Flag("exploding", layer, None,
-                              f"Layer {layer + 1}: exploding gradient, ‖∂C/∂W‖ = {g:.3g} "
+                              f"Layer {layer + 1}: exploding gradient, {label} = {g:.3g} "
                               f"(> {EXPLODING_NORM:g}). Lower the learning rate."))
         elif 0 < top <= EXPLODING_NORM and g < VANISHING_RATIO * top:
             # (Next to an exploding layer, a normal one is not "vanishing": only compared
             # with healthy layers does a small gradient mean the layer barely learns.)
             flags.append(Flag("vanishing", layer, None,
-                              f"Layer {layer + 1}: vanishing gradient, ‖∂C/∂W‖ = {g:.3g} is "
+                              f"Layer {layer + 1}: vanishing gradient, {label} = {g:.3g} is "
                               f"under {VANISHING_RATIO:g} of the largest layer's ({top:.3g}); "
                               "it barely learns."))
     return flags

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 COLUMNS = (
@@ -17,7 +20,16 @@ COLUMNS = (
     "grad_norms",
     "update_norms",
     "weight_norms",
+    "grad_w_norms",
+    "update_w_norms",
+    "weight_w_norms",
 )
+# Per-layer columns: a tuple of one number per weight layer, or None.
+LAYER_COLUMNS = ("grad_norms", "update_norms", "weight_norms", "grad_w_norms",
+                 "update_w_norms", "weight_w_norms")
+# Weights-only norms, recorded since they were added: histories saved before have none
+# (None in every record), and a record may lack them where the others are present.
+OPTIONAL_COLUMNS = ("grad_w_norms", "update_w_norms", "weight_w_norms")
 
 
 @dataclass
@@ -26,8 +38,11 @@ class StepRecord:
 
     ``step`` counts finished steps (the record for step 0 describes the initial network and
     has no batch, gradients or updates). Losses are data losses with the trainer's reduction;
-    ``penalty`` is the regularisation term added to them. Per-layer norms are
-    ‖(∂C/∂W, ∂C/∂b)‖, ‖(ΔW, Δb)‖ and ‖(W, b)‖ after the update. Missing values are None.
+    ``penalty`` is the regularisation term added to them. Per-layer norms (one number per
+    weight layer): ``grad_norms``, ``update_norms``, ``weight_norms`` are of weights and
+    biases together, ‖(∂C/∂W, ∂C/∂b)‖, ‖(ΔW, Δb)‖ and ‖(W, b)‖ after the update; the
+    ``*_w_norms`` are of the weights alone, ‖∂C/∂W‖, ‖ΔW‖ and ‖W‖. Missing values are None
+    (the weights-only norms also in records read from files saved before they existed).
     """
 
     step: int
@@ -41,6 +56,96 @@ class StepRecord:
     grad_norms: tuple[float, ...] | None
     update_norms: tuple[float, ...] | None
     weight_norms: tuple[float, ...]
+    grad_w_norms: tuple[float, ...] | None = None
+    update_w_norms: tuple[float, ...] | None = None
+    weight_w_norms: tuple[float, ...] | None = None
+
+
+class PerLayer:
+    """A column of per-layer rows (a tuple of ``width`` floats, or None), kept in one flat
+    float64 array: 8 bytes a number instead of ~32 for a float object in a tuple, so the six
+    norm columns of a full history cost 144 bytes a record at 3 layers (tuples: ~820).
+
+    Behaves as the list of rows it stands for: indexing gives a tuple or None, a slice or
+    iteration the rows, and append / insert / item assignment / ``del col[k:]`` take rows.
+    Values come back bit for bit as they went in.
+    """
+
+    __slots__ = ("width", "_values", "_present")
+
+    def __init__(self, rows: Iterable = ()):
+        self.width = 0  # numbers per row, fixed by the first row that is not None
+        self._values = array("d")
+        self._present = bytearray()
+        for row in rows:
+            self.append(row)
+
+    def _numbers(self, row) -> array:
+        if row is None:
+            return array("d", [math.nan] * self.width)
+        numbers = array("d", row)
+        if not self.width:  # the first row: rows of None before it get their NaNs now
+            self.width = len(numbers)
+            self._values = array("d", [math.nan] * (self.width * len(self._present)))
+        if len(numbers) != self.width:
+            raise ValueError(f"expected {self.width} numbers per row, got {len(numbers)}")
+        return numbers
+
+    def append(self, row) -> None:
+        numbers = self._numbers(row)  # first: it may set the width and fill earlier rows
+        self._values += numbers
+        self._present.append(row is not None)
+
+    def insert(self, at: int, row) -> None:
+        at = min(at, len(self))
+        numbers = self._numbers(row)
+        self._values[at * self.width:at * self.width] = numbers
+        self._present.insert(at, row is not None)
+
+    def _row(self, k: int) -> tuple[float, ...] | None:
+        if not self._present[k]:
+            return None
+        return tuple(self._values[k * self.width:(k + 1) * self.width])
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self._row(i) for i in range(*k.indices(len(self)))]
+        return self._row(range(len(self))[k])
+
+    def __setitem__(self, k: int, row) -> None:
+        k = range(len(self))[k]
+        numbers = self._numbers(row)
+        self._values[k * self.width:(k + 1) * self.width] = numbers
+        self._present[k] = row is not None
+
+    def __delitem__(self, k: slice) -> None:
+        start, stop, step = k.indices(len(self))
+        if step != 1:
+            raise ValueError("only a contiguous range of rows can be deleted")
+        del self._values[start * self.width:max(stop, start) * self.width]
+        del self._present[start:stop]
+
+    def __len__(self) -> int:
+        return len(self._present)
+
+    def __iter__(self):
+        return (self._row(k) for k in range(len(self)))
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def copy(self) -> PerLayer:
+        new = PerLayer()
+        new.width, new._values, new._present = self.width, array("d", self._values), \
+            bytearray(self._present)
+        return new
+
+    def __repr__(self) -> str:
+        return f"PerLayer({list(self)!r})"
+
+
+def _empty_columns() -> dict:
+    return {c: PerLayer() if c in LAYER_COLUMNS else [] for c in COLUMNS}
 
 
 RECENT = 20_000  # the latest steps are always all kept
@@ -59,7 +164,7 @@ class History:
     loss curves show the recorded steps, each value exact.
     """
 
-    columns: dict[str, list] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+    columns: dict[str, list] = field(default_factory=_empty_columns)
     stride: int = 1  # older steps kept: those on this grid
 
     def append(self, record: StepRecord) -> None:
@@ -82,7 +187,8 @@ class History:
             self.stride *= 2
             keep = [k for k, s in enumerate(steps)
                     if s == 0 or s > recent_from or s % self.stride == 0]
-            self.columns = {c: [v[k] for k in keep] for c, v in self.columns.items()}
+            self.columns = {c: type(v)(v[k] for k in keep)
+                            for c, v in self.columns.items()}
             steps = self.columns["step"]
 
     def insert(self, record: StepRecord) -> None:
@@ -135,7 +241,7 @@ class History:
             del values[keep:]
 
     def copy(self) -> History:
-        return History({k: list(v) for k, v in self.columns.items()}, self.stride)
+        return History({k: v.copy() for k, v in self.columns.items()}, self.stride)
 
     def to_dict(self) -> dict[str, list]:
         return {c: [list(v) if isinstance(v, tuple) else v for v in vals]
@@ -144,15 +250,17 @@ class History:
     @classmethod
     def from_dict(cls, data: dict[str, list]) -> History:
         """Columns as ``to_dict`` wrote them: steps from 0, increasing (gaps where a long
-        run was thinned)."""
+        run was thinned). An ``OPTIONAL_COLUMNS`` column may be missing (saved before it
+        existed): None in every record."""
         history = cls()
         n = len(data["step"])
+        data = {**{c: [None] * n for c in OPTIONAL_COLUMNS}, **data}
         for c in COLUMNS:
             if len(data[c]) != n:
                 raise ValueError(f"history column {c!r} has {len(data[c])} entries, expected {n}")
         for k in range(n):
             values = {c: data[c][k] for c in COLUMNS}
-            for c in ("grad_norms", "update_norms", "weight_norms"):
+            for c in LAYER_COLUMNS:
                 if values[c] is not None:
                     values[c] = tuple(values[c])
             if (k == 0) != (values["step"] == 0) or values["step"] <= history.last_step:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .changes import ChangeError, Shape, check_log, param_key
-from .history import COLUMNS, History
+from .history import COLUMNS, OPTIONAL_COLUMNS, History
 from .initializers import INITIALIZERS
 from .losses import LOSSES, REDUCTIONS
 from .network import Network
@@ -344,7 +344,9 @@ def _read_history(value, n_layers: int) -> History:
     path = "state.history"
     if not isinstance(value, dict):
         raise StateError(f"{path}: expected an object")
-    columns = {c: _get(value, c, path, list) for c in COLUMNS}
+    # Files saved before the weights-only norms existed have no such columns: absent there.
+    columns = {c: _get(value, c, path, list) for c in COLUMNS
+               if c not in OPTIONAL_COLUMNS or c in value}
     n = len(columns["step"])
     if n < 1:
         raise StateError(f"{path}.step: empty; step 0 is always recorded")

@@ -95,11 +95,13 @@ def accuracy(output: np.ndarray, Y: np.ndarray, task: str) -> float | None:
     return None
 
 
-def _layer_norms(weights, biases) -> tuple[float, ...]:
-    """‖(W_i, b_i)‖ per layer (a hot path: one dot product per array)."""
+def _layer_norms(weights, biases) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(‖(W_i, b_i)‖ per layer, ‖W_i‖ per layer): a hot path, one dot product per array
+    (the first is the second's sum of squares plus the bias's)."""
     dot = np.dot
-    pairs = zip(weights, biases, strict=True)
-    return tuple(math.sqrt(dot(W.ravel(), W.ravel()) + dot(b, b)) for W, b in pairs)
+    squares = [dot(W.ravel(), W.ravel()) for W in weights]
+    with_b = [w + dot(b, b) for w, b in zip(squares, biases, strict=True)]
+    return tuple(map(math.sqrt, with_b)), tuple(map(math.sqrt, squares))
 
 
 def _first_bad(norms) -> int | None:
@@ -199,7 +201,7 @@ class Trainer:
         self.grads: Gradients | None = None
         self.last_update: Update | None = None
         self.diverged: Divergence | None = None
-        self._grad_norms: tuple[float, ...] | None = None
+        self._grad_norms = self._grad_w_norms = None  # ‖(∂C/∂W, ∂C/∂b)‖, ‖∂C/∂W‖ per layer
         self.events: list[tuple[int, str, dict]] = []
         self.keyframes: dict[int, dict] = {}
         self.history = History()
@@ -257,7 +259,8 @@ class Trainer:
         )
         self.phase_index = 2
         if record:
-            self._grad_norms = _layer_norms(self.grads.weights, self.grads.biases)
+            self._grad_norms, self._grad_w_norms = _layer_norms(self.grads.weights,
+                                                                self.grads.biases)
             if _first_bad(self._grad_norms) is not None:
                 self._diverge("backward", _first_bad(self._grad_norms), "gradient")
 
@@ -349,14 +352,19 @@ class Trainer:
         return result
 
     def _record(self, grads: Gradients | None, update: Update | None) -> StepRecord:
+        updates = _layer_norms(update.weights, update.biases) if update else (None, None)
+        weights = _layer_norms(self.net.weights, self.net.biases)
         return StepRecord(
             step=self.step,
             epoch=self.epoch,
             batch_loss=self.batch_loss if grads is not None else None,
             **self.evaluate(),
             grad_norms=self._grad_norms if grads else None,
-            update_norms=_layer_norms(update.weights, update.biases) if update else None,
-            weight_norms=_layer_norms(self.net.weights, self.net.biases),
+            update_norms=updates[0],
+            weight_norms=weights[0],
+            grad_w_norms=self._grad_w_norms if grads else None,
+            update_w_norms=updates[1],
+            weight_w_norms=weights[1],
         )
 
     # --- settings that change without resetting -----------------------------------------
@@ -454,7 +462,8 @@ class Trainer:
             rec = self._record(None, None)
         self.history.replace_last(StepRecord(**{
             **rec.__dict__, "batch_loss": old.batch_loss, "grad_norms": old.grad_norms,
-            "update_norms": old.update_norms}))
+            "update_norms": old.update_norms, "grad_w_norms": old.grad_w_norms,
+            "update_w_norms": old.update_w_norms}))
 
     def _log_event(self, kind: str, payload: dict) -> None:
         if self.step < self.history.last_step:
@@ -588,7 +597,8 @@ class Trainer:
                 self._update(record=False)
                 self._apply_events_at(self.step)
             if step not in self.history:  # thinned out of a long run: record it again
-                self._grad_norms = _layer_norms(self.grads.weights, self.grads.biases)
+                self._grad_norms, self._grad_w_norms = _layer_norms(self.grads.weights,
+                                                                    self.grads.biases)
                 self.history.insert(self._record(self.grads, self.last_update))
 
     def undo(self) -> None:

@@ -20,9 +20,11 @@ from backprop_core.network import Network
 TASKS = ("binary", "multiclass", "regression")
 SCALAR_COLUMNS = ("step", "epoch", "batch_loss", "train_loss", "test_loss",
                   "train_accuracy", "test_accuracy", "penalty")
-# History column (a per-layer tuple per step) -> CSV column prefix, numbered from 1.
+# History column (a per-layer tuple per step) -> CSV column prefix, numbered from 1:
+# norms of weights and biases together, then of the weights alone ("_w_").
 NORM_COLUMNS = {"grad_norms": "grad_norm", "update_norms": "update_norm",
-                "weight_norms": "weight_norm"}
+                "weight_norms": "weight_norm", "grad_w_norms": "grad_w_norm",
+                "update_w_norms": "update_w_norm", "weight_w_norms": "weight_w_norm"}
 WEIGHTS_FORMAT = "backprop-playground/weights"
 CONVENTION = "z = a @ W + b; W[i] has shape (layer_sizes[i], layer_sizes[i+1])"
 
@@ -46,7 +48,10 @@ def _n_layers(history: History) -> int:
 
 def history_csv(history: History) -> str:
     """One row per recorded step: the scalar columns, then grad_norm_1..L, update_norm_1..L,
-    weight_norm_1..L (layer 1 = first weight layer). Missing values are empty cells."""
+    weight_norm_1..L (‖(∂C/∂W, ∂C/∂b)‖, ‖(ΔW, Δb)‖, ‖(W, b)‖; layer 1 = first weight layer)
+    and grad_w_norm_1..L, update_w_norm_1..L, weight_w_norm_1..L (‖∂C/∂W‖, ‖ΔW‖, ‖W‖).
+    Missing values are empty cells (weights-only norms of steps loaded from a session file
+    saved before they were recorded, too)."""
     n_layers = _n_layers(history)
     header = [*SCALAR_COLUMNS,
               *(f"{prefix}_{i}" for prefix in NORM_COLUMNS.values()

@@ -229,3 +229,44 @@ def test_lesson_shows_the_cost_over_w_kj_and_b_j_with_the_next_step(at):
     fork.finish_step()
     assert nxt["x"][0] == tr.net.weights[1][k, 0] and nxt["y"][0] == tr.net.biases[1][0]
     assert nxt["x"][-1] == fork.net.weights[1][k, 0] and nxt["y"][-1] == fork.net.biases[1][0]
+
+
+def _chart(at, title_start: str) -> dict:
+    import json
+
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (fig,) = [f for f in figs if f["layout"].get("title", {}).get("text", "")
+              .startswith(title_start)]
+    return fig
+
+
+def test_gradient_norm_charts_show_the_norm_their_title_names(at):
+    """Issue 17: at the defaults after 20 Steps, layer 3's ‖∂C/∂W‖ is 0.1309; the chart so
+    titled showed 0.2531, the norm of weights and biases together. Both are offered, each
+    under its own title; the flags speak of the weights alone."""
+    for _ in range(20):
+        click(at, "Step")
+    on_page(at, "app_pages/gradients.py")
+    tr = at.session_state["trainer"]
+    g, up = tr.grads, tr.last_update  # step 20's gradient and the update it gave
+    fig = _chart(at, "Gradient norm per layer")
+    assert fig["layout"]["title"]["text"] == "Gradient norm per layer ‖∂C/∂W‖"
+    last = [trace["y"][-1] for trace in fig["data"]]
+    assert f"{last[2]:.4g}" == "0.1309"
+    np.testing.assert_allclose(last, [np.linalg.norm(W) for W in g.weights], rtol=1e-14)
+    ratio = _chart(at, "Update / weight ratio")
+    assert ratio["layout"]["title"]["text"] == "Update / weight ratio ‖ΔW‖ / ‖W‖"
+    np.testing.assert_allclose([t["y"][-1] for t in ratio["data"]],
+                               [np.linalg.norm(d) / np.linalg.norm(W)
+                                for d, W in zip(up.weights, tr.net.weights, strict=True)],
+                               rtol=1e-14)
+
+    at.radio(key="w_norms_of").set_value("params").run()
+    fig = _chart(at, "Gradient norm per layer")
+    assert fig["layout"]["title"]["text"] == "Gradient norm per layer ‖(∂C/∂W, ∂C/∂b)‖"
+    both = [np.sqrt(np.sum(W * W) + np.sum(b * b)) for W, b in zip(g.weights, g.biases,
+                                                                   strict=True)]
+    np.testing.assert_allclose([t["y"][-1] for t in fig["data"]], both, rtol=1e-14)
+    assert f"{fig['data'][2]['y'][-1]:.4g}" == "0.2531"
+    ratio = _chart(at, "Update / weight ratio")
+    assert ratio["layout"]["title"]["text"] == "Update / weight ratio ‖(ΔW, Δb)‖ / ‖(W, b)‖"

@@ -38,7 +38,9 @@ def test_history_csv_columns_and_exact_values():
     assert text.splitlines()[0] == (
         "step,epoch,batch_loss,train_loss,test_loss,train_accuracy,test_accuracy,penalty,"
         "grad_norm_1,grad_norm_2,grad_norm_3,update_norm_1,update_norm_2,update_norm_3,"
-        "weight_norm_1,weight_norm_2,weight_norm_3")
+        "weight_norm_1,weight_norm_2,weight_norm_3,"
+        "grad_w_norm_1,grad_w_norm_2,grad_w_norm_3,update_w_norm_1,update_w_norm_2,"
+        "update_w_norm_3,weight_w_norm_1,weight_w_norm_2,weight_w_norm_3")
     assert len(rows) == len(h) == 6
     for k, row in enumerate(rows):
         rec = h[k]
@@ -47,9 +49,13 @@ def test_history_csv_columns_and_exact_values():
             assert float(row[name]) == float(getattr(rec, name))  # repr: same bits back
         for i in range(3):
             assert float(row[f"weight_norm_{i + 1}"]) == rec.weight_norms[i]
+            assert float(row[f"weight_w_norm_{i + 1}"]) == rec.weight_w_norms[i]
             if k > 0:
                 assert float(row[f"grad_norm_{i + 1}"]) == rec.grad_norms[i]
                 assert float(row[f"update_norm_{i + 1}"]) == rec.update_norms[i]
+                assert float(row[f"grad_w_norm_{i + 1}"]) == rec.grad_w_norms[i]
+                assert float(row[f"update_w_norm_{i + 1}"]) == rec.update_w_norms[i]
+                assert rec.grad_w_norms[i] < rec.grad_norms[i]  # the biases' share is not in
         if k > 0:
             assert float(row["batch_loss"]) == rec.batch_loss
     assert float(rows[-1]["penalty"]) > 0
@@ -68,6 +74,8 @@ def test_history_csv_handles_none_numpy_scalars_and_regression():
     assert rows[0]["weight_norm_1"] == repr(1 / 3)
     assert rows[0]["test_loss"] == rows[0]["train_accuracy"] == rows[0]["grad_norm_1"] == ""
     assert rows[1]["update_norm_1"] == "1e-300"
+    # Records without weights-only norms (read from an older session file): empty cells.
+    assert rows[1]["grad_w_norm_1"] == rows[1]["weight_w_norm_1"] == ""
 
 
 def test_history_csv_of_empty_history():

@@ -271,6 +271,9 @@ BAD = [
     (setter(("history", "train_loss", 3), "0.5"), "state.history.train_loss[3]"),
     (setter(("history", "step", 3), 2), "state.history.step[3]"),
     (setter(("history", "weight_norms", 2), [1.0]), "state.history.weight_norms[2]"),
+    (setter(("history", "grad_w_norms", 2), [1.0]), "state.history.grad_w_norms[2]"),
+    (setter(("history", "weight_w_norms", 0), "1"), "state.history.weight_w_norms[0]"),
+    (lambda d: d["history"]["update_w_norms"].pop(), "state.history.update_w_norms"),
     (lambda d: d["keyframes"].pop(0), "state.keyframes"),
     (lambda d: d["keyframes"].append(d["keyframes"][1]), "state.keyframes[2]"),
     (setter(("extra",), [1, 2]), "state.extra"),
@@ -285,6 +288,26 @@ def test_bad_input_raises_state_error_naming_the_field(saved, mutate, field):
     with pytest.raises(bc.StateError, match=re.escape(field)) as info:
         bc.trainer_from_dict(d)
     assert isinstance(info.value, ValueError)
+
+
+def test_a_file_saved_before_weights_only_norms_loads_with_them_absent(saved):
+    """Files written before the history had ‖∂C/∂W‖, ‖ΔW‖, ‖W‖ still load: those steps have
+    none (None, not a number made up), the others are as saved, and new steps have all."""
+    old = copy.deepcopy(saved)
+    for column in ("grad_w_norms", "update_w_norms", "weight_w_norms"):
+        del old["history"][column]
+    tr = bc.trainer_from_dict(old)
+    n = len(saved["history"]["step"])
+    assert len(tr.history) == n
+    for k, step in enumerate(saved["history"]["step"]):
+        rec = tr.history[step]
+        assert rec.grad_w_norms is rec.update_w_norms is rec.weight_w_norms is None
+        assert list(rec.grad_norms or []) == (saved["history"]["grad_norms"][k] or [])
+    tr.run_steps(2)
+    assert tr.history[tr.step].grad_w_norms is not None
+    from backprop_core.health import update_ratios
+    assert update_ratios(tr.history, "weights")[n - 1] is None  # absent, not a number
+    assert update_ratios(tr.history, "weights")[-1] is not None
 
 
 @pytest.mark.parametrize("value", [None, [], "state", 3, 1.5, ("a",)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .gradients import LAYER_COLORS
+from .gradients import LAYER_COLORS, step_axis
 
 PANEL = 150  # height of one layer's panel, px
 GAP = 0.04  # between panels, as a fraction of the plot
@@ -60,7 +60,7 @@ def distribution_figure(steps: np.ndarray, values: np.ndarray, percentiles,
             "domain": [max(top - height + GAP, 0.0), top], "exponentformat": "e",
             "title": {"text": layer_names[layer], "font": {"size": 11}}, "zeroline": True,
             "anchor": "x"}
-    layout["xaxis"] = {"title": {"text": "step"}, "anchor": f"y{'' if n_layers == 1 else n_layers}"}
+    layout["xaxis"] = {**step_axis(steps), "anchor": f"y{'' if n_layers == 1 else n_layers}"}
     layout.update({
         "title": {"text": title, "font": {"size": 13}},
         "height": PANEL * n_layers + 90, "hovermode": "closest",

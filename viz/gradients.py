@@ -56,25 +56,44 @@ def clickable(fig: dict, row_label: str = "from", col_label: str = "to") -> dict
     return fig
 
 
+def step_axis(steps: list[int]) -> dict:
+    """An x axis of step numbers: whole numbers only. Over a few steps Plotly's own ticks
+    fall between them (1.5, 2.5: no step is there), so up to 10 steps get one tick each."""
+    axis = {"title": {"text": "step"}, "tickformat": "d"}
+    if steps and max(steps) - min(steps) <= 10:
+        axis.update(tick0=0, dtick=1)
+    return axis
+
+
+def log_axis(values: list[float], title: str) -> dict:
+    """A log y axis with at least two labelled ticks: one a decade (10⁻³, 10⁻², …) when the
+    values span two decades or more; otherwise Plotly's own choice, which labels values
+    inside a decade (0.2, 0.3 or 2, 5), where one tick a decade would leave one or none."""
+    axis = {"title": {"text": title}, "type": "log", "exponentformat": "e"}
+    positive = [v for v in values if v > 0]
+    if positive and np.log10(max(positive) / min(positive)) >= 2:
+        axis["dtick"] = 1
+    return axis
+
+
 def per_layer_lines(steps: list[int], values: list[tuple[float, ...] | None], title: str,
                     y_title: str, height: int = 280) -> dict:
-    """One line per layer over the steps; None entries (step 0) are skipped; log y."""
+    """One line per layer over the steps; None entries (step 0, or a value not recorded)
+    are skipped; log y."""
     points = [(s, v) for s, v in zip(steps, values, strict=True) if v is not None]
+    stride = max(1, len(points) // 1500)
+    xs = [s for s, _ in points[::stride]]
+    mode = "lines+markers" if len(xs) <= 20 else "lines"  # a single step is a point, no line
     traces = []
-    if points:
-        n_layers = len(points[0][1])
-        stride = max(1, len(points) // 1500)
-        xs = [s for s, _ in points[::stride]]
-        for layer in range(n_layers):
-            ys = [max(v[layer], 1e-300) for _, v in points[::stride]]
-            traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys,
-                           "name": f"layer {layer + 1}",
-                           "line": {"color": LAYER_COLORS[layer % len(LAYER_COLORS)]}})
+    for layer in range(len(points[0][1]) if points else 0):
+        ys = [max(v[layer], 1e-300) for _, v in points[::stride]]
+        traces.append({"type": "scatter", "mode": mode, "x": xs, "y": ys,
+                       "name": f"layer {layer + 1}", "marker": {"size": 5},
+                       "line": {"color": LAYER_COLORS[layer % len(LAYER_COLORS)]}})
     return {"data": traces, "layout": {
         "title": {"text": title, "font": {"size": 13}}, "height": height,
         "margin": {"l": 55, "r": 10, "t": 35, "b": 70},
-        "xaxis": {"title": {"text": "step"}},
-        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "e",
-                  "dtick": 1},  # labels at powers of ten only
+        "xaxis": step_axis(xs),
+        "yaxis": log_axis([y for t in traces for y in t["y"]], y_title),
         "legend": {"orientation": "h", "y": -0.35},
     }}

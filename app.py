@@ -1,11 +1,13 @@
 """Backprop Playground: Streamlit entry point (page config, navigation, shared state)."""
 
+import zlib
+
 import streamlit as st
 
 from ui import fairness, session
 from ui.classroom import apply_presenter_style
 from ui.live_component import ensure_static_files
-from ui.texts import RECONNECTED
+from ui.texts import RECONNECTED, plain
 
 
 def reconnect_notice() -> None:
@@ -13,6 +15,15 @@ def reconnect_notice() -> None:
     if session.reconnected():
         st.warning(RECONNECTED)
         st.button("OK", key="b_reconnected_ok", on_click=session.dismiss_reconnected)
+
+
+def warnings_notice() -> None:
+    """Problems with what a link or a file asked for, or where a run stopped: each stays on
+    every page until dismissed (a replay arriving or a rerun never takes it away)."""
+    for k, text in enumerate(session.warnings()):
+        st.warning(plain(text))  # may quote a link's or a file's text: shown as text
+        st.button("Dismiss", key=f"b_dismiss_warning_{k}_{zlib.crc32(text.encode())}",
+                  on_click=session.dismiss_warning, args=(k,))
 
 
 def main() -> None:
@@ -26,6 +37,7 @@ def run_page() -> None:
     session.init()
     apply_presenter_style()
     reconnect_notice()
+    warnings_notice()
     # The page scripts live in app_pages/, not pages/: Streamlit runs a file of a folder
     # named pages/ by itself (its older multipage mode) when a page's address is the first
     # one a fresh server is asked for, without this script, so the session is not set up.

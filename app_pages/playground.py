@@ -20,13 +20,9 @@ def main() -> None:
     session.apply_config(controls.sidebar())
     share_io.mirror_url()
     header()
-    notice = session.take_notice()
+    notice = session.take_notice()  # news (problems stay above the page until dismissed)
     if notice:
-        kind, text = notice
-        if kind == "warning":
-            st.warning(plain(text))  # may quote a link's or a file's text: shown as text
-        else:
-            st.toast(plain(text))
+        st.toast(plain(notice[1]))
     live.run()
     classroom.compare_section()
 

@@ -11,5 +11,7 @@ def quote(value, limit: int = LIMIT) -> str:
     are not even turned into text (Python refuses ints of over 4,300 digits)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
         return f"<a {value.bit_length()}-bit number>"
-    text = repr(value) if not isinstance(value, str) else repr(value[: limit + 1])
+    if isinstance(value, str):  # the ellipsis inside the quotes: 'abc…'
+        return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+    text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from backprop_core.quote import quote
+
 
 class Bad(Exception):
     """A value that cannot be used; the message says why (without the parameter name)."""
@@ -15,7 +17,7 @@ class Bad(Exception):
 
 def show(text: str, limit: int = 30) -> str:
     """User-provided text quoted for a warning, shortened."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return quote(text, limit)
 
 
 def format_value(value: Any) -> str:
@@ -30,25 +32,29 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+# Numbers as people and ``repr`` write them; not Python's wider float() syntax, which also
+# takes "0_3" (as 3), "infinity" and "nan".
+_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,4})?", re.ASCII)
+_INT = re.compile(r"[+-]?\d{1,19}", re.ASCII)  # 2^63 has 19 digits (never 4,300)
+
+
 def parse_float(text: str) -> float:
     # "+" in a hand-typed URL arrives as a space ("1e+20" -> "1e 20"): put it back.
     cleaned = text.strip().replace(" ", "+")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise Bad(f"{show(text)} is not a number") from None
+    if cleaned.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        raise Bad(f"{show(text)} is not a finite number")
+    if len(cleaned) > 40 or not _FLOAT.fullmatch(cleaned):
+        raise Bad(f"{show(text)} is not a number")
+    value = float(cleaned)
     if not math.isfinite(value):
         raise Bad(f"{show(text)} is not a finite number")
     return value
 
 
-_INT = re.compile(r"[+-]?\d+", re.ASCII)
-
-
 def parse_int(text: str) -> int:
     cleaned = text.strip().replace(" ", "+")
     if not _INT.fullmatch(cleaned):
-        raise Bad(f"{show(text)} is not a whole number")
+        raise Bad(f"{show(text)} is not a whole number (at most 19 digits)")
     return int(cleaned)
 
 

@@ -25,6 +25,7 @@ from backprop_core.config import (
     with_trainer_settings,
 )
 from backprop_core.offered import problems
+from backprop_core.quote import quote
 from backprop_core.serialize import FORMAT
 
 MAX_TEXT = 200  # characters of a file name, column or class name kept from a file
@@ -49,10 +50,12 @@ def read(raw: bytes) -> Loaded:
         raise ValueError(f"state.format: expected {FORMAT!r} (not a session file of this app)")
     config = _config(saved)  # cheap checks first: the engine state may cost a replay
     try:
-        trainer = bc.trainer_from_dict(saved)
+        # offered: every logged change a value the widgets show, data of an upload's size
+        trainer = bc.trainer_from_dict(saved, offered=True)
     except (RecursionError, MemoryError, OverflowError) as exc:
         raise ValueError(f"state: cannot be loaded ({type(exc).__name__})") from None
     _check_matches(config, trainer)
+    _check_points(config, trainer)
     meta = _custom_meta(saved["extra"].get("custom_meta"), config, trainer) \
         if config.is_custom else None
     return Loaded(config, trainer, _data_for(config, trainer), meta)
@@ -91,14 +94,25 @@ def _check_matches(c: bc.RunConfig, tr: bc.Trainer) -> None:
         expected["features"] = (n_in, len(c.features))
     for name, (saved, shown) in expected.items():
         if saved != shown:
-            raise ValueError(f"state.extra.config.{name}: {shown!r} does not match the saved "
-                             f"network's {saved!r}")
+            raise ValueError(f"state.extra.config.{name}: {quote(shown)} does not match the "
+                             f"saved network's {quote(saved)}")
     in_effect = with_trainer_settings(c, tr)
     for name in ("optimizer", "lr", "momentum", "beta1", "beta2", "eps", "regularization",
                  "reg_rate", *SCHEDULE_FIELDS):
         if getattr(in_effect, name) != getattr(c, name):
-            raise ValueError(f"state.extra.config.{name}: {getattr(c, name)!r} does not match "
-                             f"the {getattr(in_effect, name)!r} the saved run uses")
+            raise ValueError(f"state.extra.config.{name}: {quote(getattr(c, name))} does not "
+                             f"match the {quote(getattr(in_effect, name))} the saved run uses")
+
+
+def _check_points(c: bc.RunConfig, tr: bc.Trainer) -> None:
+    """A drawn point's inputs are its place's features, as a click (or a link, which
+    carries only the place and the label) would make them."""
+    for k, (_, kind, payload) in enumerate(tr.events):
+        if kind == "data" and payload["op"] == "add" and payload["raw"] is not None:
+            x = inputs(c, np.array([payload["raw"]]))[0]
+            if x.tolist() != payload["x"]:
+                raise ValueError(f"state.events[{k}][2].x: not the features of its place "
+                                 f"{payload['raw']} ({', '.join(c.features)})")
 
 
 def _texts(value, path: str, n: int | None) -> list[str]:

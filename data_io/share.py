@@ -51,9 +51,20 @@ from backprop_core.regularization import REGULARIZERS
 from backprop_core.schedules import SCHEDULES
 
 from .query_text import Bad, format_value, parse_choice, parse_float, parse_int, parse_list, show
-from .share_log import MAX_EVENTS, MAX_EVENTS_LENGTH, LogTooLong, format_log, parse_log
+from .share_log import (
+    MAX_EVENTS,
+    MAX_EVENTS_LENGTH,
+    LogTooLong,
+    Stop,
+    entries,
+    format_event,
+    format_log,
+    parse_log,
+    trainer_events,
+)
 
 __all__ = ["KEYS", "MAX_EVENTS", "LogTooLong", "Decoded", "decode", "encode", "format_value",
+           "format_event", "trainer_events",
            "to_query_string"]
 
 VERSION = "1"
@@ -131,18 +142,14 @@ _POSITIVE = _range(0.0, math.inf, lo_open=True, hi_open=True)
 _UNIT = _range(0.0, 1.0, hi_open=True)  # Adam's betas
 _SEED = _range(0, MAX_SEED)
 
-def _parse_events(texts: dict[str, str], step: int | None, warnings: list[str]) -> tuple:
-    """The settings log: all of it or none (a part would change the run silently)."""
+def _parse_events(texts: dict[str, str], step: int | None
+                  ) -> tuple[tuple, Stop | None, list[str]]:
+    """The settings log as far as it reads (see ``share_log.parse_log``), the Stop where it
+    does not, and its entries' texts."""
     if EVENTS_KEY not in texts or step is None:
-        return ()
-    try:
-        events = parse_log(texts[EVENTS_KEY], step)
-    except Bad as exc:
-        warnings.append(f"{EVENTS_KEY}: {exc}; the settings log is not used, so the run "
-                        "uses the link's first settings throughout and may differ from the "
-                        "one shared")
-        return ()
-    return events
+        return (), None, []
+    events, stop = parse_log(texts[EVENTS_KEY], step)
+    return events, stop, entries(texts[EVENTS_KEY])
 
 
 def _parse_phase(texts: dict[str, str], step: int | None, warnings: list[str]) -> int:
@@ -264,6 +271,7 @@ class Decoded:
     hidden: tuple[str, ...] = ()  # presenter's hidden panels
     events: tuple = ()  # settings changes (step, kind, settings) to replay on the way
     phase: int = 0  # phases of the next step already run
+    n_events: int = 0  # entries the link's log has (``events`` may be the first of them)
 
     @property
     def needs_upload(self) -> bool:
@@ -471,6 +479,10 @@ def decode(params: Mapping[str, str | list[str]]) -> Decoded:
     step = _parse_step(texts, warnings)
     presenter = _parse_presenter(texts, warnings)
     hidden = _parse_hidden(texts, warnings)
-    events = _parse_events(texts, step, warnings)
+    events, stop, entry_texts = _parse_events(texts, step)
     phase = _parse_phase(texts, step, warnings)
-    return Decoded(config, step, presenter, tuple(warnings), hidden, events, phase)
+    if stop is not None:  # the run as far as its log reads: exact up to there, and said
+        warnings.append(stop.warning(len(entry_texts), entry_texts[stop.index]))
+        step, phase = stop.step, 0
+    return Decoded(config, step, presenter, tuple(warnings), hidden, events, phase,
+                   len(entry_texts))

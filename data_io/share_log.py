@@ -7,13 +7,14 @@ trainer's data event with the link's features. The log is carried whole or not a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from backprop_core.config import SCHEDULE_FIELDS, label_of
-from backprop_core.offered import OFFERED, offered, snap
+from backprop_core.changes import Shape, check
+from backprop_core.config import SCHEDULE_FIELDS, label_of, point_sample
 from backprop_core.optimizers import OPTIMIZERS
 from backprop_core.regularization import REGULARIZERS
-from backprop_core.schedules import SCHEDULES, Schedule
+from backprop_core.schedules import SCHEDULES
 
 from .query_text import Bad, format_value, parse_choice, parse_float, parse_int, show
 
@@ -114,21 +115,16 @@ def _parse_schedule(text: str) -> dict:
     for key, value in _items(text).items():
         if key == "name":
             payload[key] = parse_choice(value, SCHEDULES)
-            continue
-        if key not in _SCHEDULE_KEYS:
+        elif key in _SCHEDULE_KEYS:
+            payload[key] = parse_float(value)
+        else:
             raise Bad(f"{show(key)} is not a schedule setting")
-        field = _SCHEDULE_KEYS[key]
-        number = parse_float(value)
-        if field in OFFERED and not offered(field, number):
-            raise Bad(f"{key} {format_value(number)} is not offered")
-        payload[key] = snap(field, number) if field in OFFERED else number
-    try:
-        return Schedule.from_dict(payload).to_dict()
-    except (TypeError, ValueError) as exc:
-        raise Bad(str(exc)) from None
+    return payload
 
 
 def parse_event(text: str) -> tuple[int, str, dict]:
+    """One entry as written (its values are checked with the run's, by
+    ``backprop_core.changes``, once the run is built: see ``trainer_events``)."""
     parts = text.split(":")
     if len(parts) != 3 or parts[1] not in EVENT_KINDS:
         raise Bad(f"{show(text)} is not step:kind:settings")
@@ -138,23 +134,14 @@ def parse_event(text: str) -> tuple[int, str, dict]:
     if kind == "schedule":
         return step, kind, _parse_schedule(parts[2])
     payload: dict[str, Any] = {}
-    for item in parts[2].split(","):
-        key, _, value = item.partition("=")
+    for key, value in _items(parts[2]).items():
         if key == "name":
             table = OPTIMIZERS if kind == "optimizer" else REGULARIZERS
             payload[key] = parse_choice(value, tuple(table))
         elif key in _EVENT_FIELDS:
-            number = parse_float(value)
-            field = _EVENT_FIELDS[key]
-            if field in OFFERED and not offered(field, number):
-                raise Bad(f"{key} {format_value(number)} is not offered")
-            payload[key] = snap(field, number) if field in OFFERED else number
+            payload[key] = parse_float(value)
         else:
-            raise Bad(f"{show(item)} is not a setting")
-    needed = {"hyperparams": set(), "optimizer": {"name", "lr"},
-              "regularization": {"name", "rate"}}[kind]
-    if not needed <= set(payload) or (kind == "hyperparams" and not payload):
-        raise Bad(f"{show(text)} misses settings")
+            raise Bad(f"{show(key)} is not a setting")
     return step, kind, payload
 
 
@@ -168,12 +155,73 @@ def format_log(events) -> str:
     return text
 
 
-def parse_log(text: str, step: int) -> tuple:
-    """(step, kind, payload) entries of a link's log up to ``step``; Bad if any is wrong."""
-    events = tuple(parse_event(t) for t in text.split(";") if t.strip())
-    if len(events) > MAX_EVENTS:
-        raise Bad(f"more than {MAX_EVENTS} changes")
-    steps = [e[0] for e in events]
-    if any(not 0 <= k <= step for k in steps) or steps != sorted(steps):
-        raise Bad("changes out of order or after the link's step")
-    return events
+@dataclass(frozen=True)
+class Stop:
+    """Where a link's log stops being usable: its entry ``index`` (0-based), the step the
+    run then opens at (before that entry), and why."""
+
+    index: int
+    step: int
+    reason: str
+
+    def warning(self, total: int, text: str) -> str:
+        """What a user is told: the entry by its number and text, why, where the run
+        stops. ``total``: the entries the log has."""
+        return (f"ev: change {self.index + 1} of {total} ({show(text, 40)}): {self.reason}; "
+                f"the run opens at step {self.step:,}, before it (later changes are not "
+                "made)")
+
+
+def entries(text: str) -> list[str]:
+    """A log's entries as written."""
+    return [t for t in text.split(";") if t.strip()]
+
+
+def parse_log(text: str, step: int) -> tuple[tuple, Stop | None]:
+    """The (step, kind, payload) entries of a link's log up to ``step``, as far as they
+    read: all of them, or those before the first that does not (and a Stop naming it)."""
+    texts = entries(text)
+    events: list = []
+    for k, t in enumerate(texts):
+        previous = events[-1][0] if events else 0
+        if k >= MAX_EVENTS:
+            return tuple(events), Stop(k, previous, f"a link carries at most {MAX_EVENTS}")
+        try:
+            event = parse_event(t)
+        except Bad as exc:
+            return tuple(events), Stop(k, previous, str(exc))
+        if not previous <= event[0] <= step:
+            return tuple(events), Stop(k, previous, f"step {event[0]} is out of order or "
+                                                    f"after the link's step {step}")
+        events.append(event)
+    return tuple(events), None
+
+
+def trainer_event(event, config) -> tuple[int, str, dict]:
+    """A link's entry as the trainer logs it: a drawn point becomes a data event with the
+    run's features (``point_sample``), a removed one a data event; others as they are.
+    ValueError when a point's label is no class of the data."""
+    step, kind, payload = event
+    if kind == "point":
+        x, y = point_sample(config, payload["raw"], payload["label"])
+        return step, "data", {"op": "add", "x": x.tolist(), "y": y.tolist(),
+                              "raw": [float(v) for v in payload["raw"]]}
+    if kind == "remove":
+        return step, "data", {"op": "remove", "index": payload["index"]}
+    return event
+
+
+def trainer_events(events, config, shape: Shape) -> tuple[list, Stop | None]:
+    """A link's parsed entries as the trainer's log, each checked against the run and the
+    offered values by ``backprop_core.changes`` (as a session file's are): all of them, or
+    those before the first that does not fit (and a Stop naming it)."""
+    out = []
+    for k, event in enumerate(events):
+        try:  # ChangeError is a ValueError
+            step, kind, payload = trainer_event(event, config)
+            payload = check(kind, payload, shape, offered=True)
+        except ValueError as exc:
+            return out, Stop(k, event[0], str(exc))
+        out.append((step, kind, payload))
+        shape = shape.after(kind, payload)
+    return out, None

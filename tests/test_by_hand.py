@@ -188,17 +188,19 @@ def test_everything_by_hand_replays_from_a_session_file():
 
 
 def _replay_link(c, params):
-    """What the page does with a link: build the link's config, then make its events at
-    their steps on the way to its step (as ui.live_packet.apply_event does)."""
+    """What the page does with a link: build the link's config, check its log against the
+    run (share.trainer_events), then make its changes at their steps on the way to its
+    step (as ui.live_packet.apply_event does)."""
     from ui.live_packet import apply_event
 
     decoded = share.decode(params)
     assert not decoded.warnings, decoded.warnings
     _, tr = bc.build(decoded.config)
-    events = list(decoded.events)
+    events, stop = share.trainer_events(decoded.events, decoded.config, tr.shape())
+    assert stop is None, stop
     while tr.step < decoded.step or events:
         if events and events[0][0] == tr.step:
-            apply_event(tr, events.pop(0), decoded.config)
+            apply_event(tr, events.pop(0))
         else:
             tr.finish_step()
     for _ in range(decoded.phase):
@@ -217,10 +219,21 @@ def test_everything_by_hand_replays_through_a_share_link():
 
 
 def test_link_refuses_malformed_changes_by_hand():
+    """Entries that do not read stop the log at the link (it opens before them); entries
+    that read but do not fit the run stop it when checked against the run."""
     for ev in ("3:ed:l=0,k=q,i=1.2,v=1", "3:ed:l=0,k=w,i=1,v=1", "3:fz:l=0,k=b,i=1,f=2",
-               "3:pt:x=1,y=nan,c=0", "3:rm:i=-1", "3:sch:name=cosine,t_max=0"):
+               "3:pt:x=1,y=nan,c=0", "3:rm:i=-1"):
         decoded = share.decode({"step": "5", "ev": ev})
-        assert decoded.events == () and any("ev:" in w for w in decoded.warnings), ev
+        assert decoded.events == () and decoded.step == 0, ev
+        assert any(w.startswith("ev: change 1 of 1") for w in decoded.warnings), ev
+    _, tr = bc.build(bc.RunConfig())
+    for ev in ("3:sch:name=cosine,t_max=0", "3:ed:l=9,k=w,i=0.0,v=1", "3:rm:i=999",
+               "3:pt:x=1,y=1,c=7", "3:pt:x=99,y=1,c=1", "3:ed:l=0,k=w,i=0.0,v=1e9",
+               "3:opt:name=sgd,lr=0.3,momentum=0.9", "3:hp:lr=0.05"):
+        decoded = share.decode({"step": "5", "ev": "1:hp:lr=0.1;" + ev})
+        assert len(decoded.events) == 2 and not decoded.warnings, ev
+        events, stop = share.trainer_events(decoded.events, decoded.config, tr.shape())
+        assert len(events) == 1 and (stop.index, stop.step) == (1, 3), ev
 
 
 def test_session_file_refuses_bad_changes_by_hand():

@@ -122,7 +122,10 @@ def plane_controls(meta: dict) -> None:
             st.caption("Pick two different inputs.")
 
 
-def feature_controls() -> tuple[str, ...]:
+def feature_controls(current: tuple[str, ...]) -> tuple[str, ...]:
+    """The checked features. The run's own order is kept while the same ones are checked:
+    a link or file may list them in another order than the boxes (the network's inputs
+    are in that order), and the same features must not restart the run."""
     cols = st.columns(2)
     for k, (name, feat) in enumerate(FEATURES.items()):
         cols[k % 2].checkbox(feat.label, key=f"w_feat_{name}")
@@ -130,7 +133,7 @@ def feature_controls() -> tuple[str, ...]:
     if not chosen:
         st.warning("Pick at least one input feature; using x₁, x₂.")
         chosen = ("x1", "x2")
-    return chosen
+    return current if set(chosen) == set(current) else chosen
 
 
 def network_controls(task: str) -> dict:
@@ -239,7 +242,8 @@ def sidebar() -> bc.RunConfig:
         data = _panel("data", "Data", True, lambda: data_controls(c), c, DATA_FIELDS)
         custom = data["dataset"] == CUSTOM
         features = (c.features if custom else
-                    _panel("features", "Features", False, feature_controls, c, None))
+                    _panel("features", "Features", False, lambda: feature_controls(c.features),
+                           c, None))
         task = c.custom_task if custom else DATASETS[data["dataset"]].task
         network = _panel("network", "Network", True, lambda: network_controls(task), c,
                          NETWORK_FIELDS)

@@ -16,8 +16,6 @@ import numpy as np
 
 import backprop_core as bc
 from backprop_core import budget
-from backprop_core.config import point_sample
-from backprop_core.schedules import Schedule
 from backprop_core.stopping import StopCondition
 from viz import live_frames as lf
 from viz.legend import legend
@@ -188,7 +186,7 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
                 steps = min(steps, events[0][0] - tr.step)
             if events and steps <= 0:
                 try:
-                    apply_event(tr, events.pop(0), inp.config)
+                    apply_event(tr, events.pop(0))
                 except ValueError as exc:  # a hand-made link: stop at what it cannot do
                     events.clear()
                     inp.problems.append(str(exc))
@@ -227,31 +225,11 @@ def run_steps(inp: LiveInput, n: int, watch: bool) -> None:
             return
 
 
-def apply_event(tr: bc.Trainer, event, config: bc.RunConfig) -> None:
-    """One change of a link's log, made the way it was made (so it is logged the same);
-    a drawn point becomes a sample with ``config``'s features. ValueError if it does not
-    fit this run (a hand-made link)."""
+def apply_event(tr: bc.Trainer, event) -> None:
+    """One change of a link's log (already the trainer's kind, checked against this run
+    when the link was opened), made the way a click makes it, so it is logged the same."""
     _, kind, payload = event
-    payload = dict(payload)
-    if kind == "hyperparams":
-        tr.set_hyperparams(**payload)
-    elif kind == "optimizer":
-        tr.set_optimizer(payload.pop("name"), **payload)
-    elif kind == "regularization":
-        tr.set_regularization(payload["name"], payload["rate"])
-    elif kind == "schedule":
-        tr.set_schedule(Schedule.from_dict(payload))
-    elif kind == "edit":
-        tr.set_param(payload["layer"], payload["kind"], payload["index"], payload["value"])
-    elif kind == "freeze":
-        tr.set_frozen(payload["layer"], payload["kind"], payload["index"], payload["frozen"])
-    elif kind == "point":
-        x, y = point_sample(config, payload["raw"], payload["label"])
-        tr.add_sample(x, y, payload["raw"])
-    elif kind == "remove":
-        tr.remove_sample(payload["index"])
-    else:
-        raise ValueError(f"unknown change {kind!r}")
+    tr.apply_change(kind, payload)
 
 
 FONT, HEIGHTS = 12, {"network": 580, "boundary": 340, "loss": 230}

@@ -23,6 +23,7 @@ SELECTED, WALK, LESSON = "selected_param", "walk", "lesson"
 SNAPSHOTS, CUSTOM_META, RESULTS = "snapshots", "custom_meta", "results"
 LIVE, RECONNECTED = "live", "reconnected"
 PAGE_STATE = "page_state"  # each page's own view state (never the run): a dict per page
+WARNINGS = "warnings"  # problems shown until dismissed
 
 
 @dataclass
@@ -83,17 +84,19 @@ def init() -> None:
     st.session_state[VIEW] = View(presenter=bool(decoded and decoded.presenter),
                                   hidden_panels=set(decoded.hidden) if decoded else set())
     step = decoded.step if decoded and not decoded.needs_upload else None
+    events, phase = (), 0
     if step:
-        step = _affordable_link_step(step, warnings)
+        events, step, phase = _link_log(decoded, config, step, warnings)
     if step:
-        live().target, live().events, live().target_what = step, decoded.events, "link"
-        live().phase = decoded.phase if step == decoded.step else 0
+        step, events = _affordable_link_step(step, events, warnings)
+    if step:
+        live().target, live().events, live().target_what = step, tuple(events), "link"
+        live().phase = phase if step == decoded.step else 0
         st.session_state[PLAYING] = True
     st.session_state[NOTICE] = None
     st.session_state[RECONNECTED] = _lost_its_session()
     if warnings:
-        set_notice("Some link settings were not used: " + "; ".join(warnings) + ".",
-                   "warning")
+        add_warning("Some link settings were not used: " + "; ".join(warnings) + ".")
 
 
 def _lost_its_session() -> bool:
@@ -126,16 +129,35 @@ def _without_upload(c: bc.RunConfig) -> bc.RunConfig:
         return c.with_(dataset=bc.RunConfig().dataset, output="auto")
 
 
-def _affordable_link_step(step: int, warnings: list[str]) -> int:
-    """The link's step, or as many steps as fit the budget (said in ``warnings``)."""
+def _link_log(decoded, c: bc.RunConfig, step: int, warnings: list[str]
+              ) -> tuple[list, int, int]:
+    """The link's log as the trainer's changes, each checked against the run just built
+    and the offered values (``backprop_core.changes``, as a session file's): (changes,
+    step, phases of the next step) up to the first entry that does not fit; that one is
+    named in ``warnings`` and the run opens just before it."""
+    events, stop = share.trainer_events(decoded.events, c, trainer().shape())
+    if stop is None:
+        return events, step, decoded.phase
+    warnings.append(stop.warning(decoded.n_events, share.format_event(
+        decoded.events[stop.index])))
+    return events, stop.step, 0
+
+
+def _affordable_link_step(step: int, events: list, warnings: list[str]) -> tuple[int, list]:
+    """The link's step and changes, or as many steps as fit the budget and the changes up
+    to there (both said in ``warnings``)."""
     per_step = trainer_step_seconds(trainer())
     if step * per_step <= LINK_BUDGET_S:
-        return step
+        return step, events
     fits = affordable_steps(LINK_BUDGET_S, per_step)
     warnings.append(f"step: {step:,} steps of this network would take about "
                     f"{_duration(step * per_step)} of server time; opening at step {fits:,} "
                     f"(about {_duration(fits * per_step)}) instead, press Play to go on")
-    return fits
+    later = [e for e in events if e[0] > fits]
+    if later:
+        warnings.append(f"ev: {len(later)} change(s) after step {fits:,} (the first at step "
+                        f"{later[0][0]:,}) are not made: the run stops before them")
+    return fits, [e for e in events if e[0] <= fits]
 
 
 def _duration(seconds: float) -> str:
@@ -292,12 +314,32 @@ def clear_snapshots() -> None:
 
 
 def take_notice() -> tuple[str, str] | None:
-    """The pending (kind, text) message, once: "toast" for news, "warning" for problems."""
+    """The pending news, once, as ("toast", text). Problems are warnings (below)."""
     return st.session_state.pop(NOTICE, None)
 
 
 def set_notice(text: str | None, kind: str = "toast") -> None:
+    """News for a toast; ``kind="warning"``: a problem, kept until read (``warnings``)."""
+    if kind == "warning" and text is not None:
+        add_warning(text)
+        return
     st.session_state[NOTICE] = None if text is None else (kind, text)
+
+
+def warnings() -> list[str]:
+    """Problems to tell the user (what a link or file could not do, where a run stopped):
+    each stays on the page, whatever reruns, until the user dismisses it."""
+    return st.session_state.setdefault(WARNINGS, [])
+
+
+def add_warning(text: str) -> None:
+    if text not in warnings():
+        warnings().append(text)
+
+
+def dismiss_warning(index: int) -> None:
+    if 0 <= index < len(warnings()):
+        del warnings()[index]
 
 
 def _rebuild(c: bc.RunConfig, data: bc.Dataset | None = None) -> None:

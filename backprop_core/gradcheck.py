@@ -29,6 +29,10 @@ from .regularization import penalty
 # agreement within 1e-14·|C| there; the relative error of two numbers that are both rounding
 # noise says nothing about backprop.
 REL_ERROR_FLOOR = 1e-7
+# What a relative error says about a gradient: below CORRECT_BELOW backprop agrees with the
+# finite difference; from WRONG_FROM on it is wrong; in between it is suspect (more than
+# rounding explains, less than a bug usually gives).
+CORRECT_BELOW, WRONG_FROM = 1e-7, 1e-4
 # Activations whose derivative jumps at z = 0: a stencil whose points fall on both sides of
 # such a kink for some sample measures no derivative at all (nor does L1's |w| at w = 0).
 KINKED = ("relu", "leaky_relu")
@@ -55,6 +59,14 @@ class ParamCheck:
     @property
     def comparable(self) -> bool:
         return not self.kink
+
+    @property
+    def status(self) -> str:
+        """"correct", "suspect" or "wrong" by its relative error; "kink" if not comparable."""
+        if self.kink:
+            return "kink"
+        rel = self.rel_error
+        return "correct" if rel < CORRECT_BELOW else "suspect" if rel < WRONG_FROM else "wrong"
 
     @property
     def name(self) -> str:
@@ -162,3 +174,30 @@ def worst(checks: list[ParamCheck]) -> ParamCheck:
     """The comparable check with the largest error (any check if none is comparable)."""
     comparable = [c for c in checks if c.comparable] or checks
     return max(comparable, key=lambda c: c.rel_error)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How many checks are correct, suspect, wrong or not comparable (a kink), and what
+    that says of the whole: "wrong" if any is, else "suspect" if any is, else "ok" if any
+    was compared, else "not comparable"."""
+
+    correct: int
+    suspect: int
+    wrong: int
+    kinks: int
+
+    @property
+    def outcome(self) -> str:
+        if self.wrong:
+            return "wrong"
+        if self.suspect:
+            return "suspect"
+        return "ok" if self.correct else "not comparable"
+
+
+def verdict(checks: list[ParamCheck]) -> Verdict:
+    counts = {"correct": 0, "suspect": 0, "wrong": 0, "kink": 0}
+    for check in checks:
+        counts[check.status] += 1
+    return Verdict(counts["correct"], counts["suspect"], counts["wrong"], counts["kink"])

@@ -270,3 +270,30 @@ def test_gradient_norm_charts_show_the_norm_their_title_names(at):
     assert f"{fig['data'][2]['y'][-1]:.4g}" == "0.2531"
     ratio = _chart(at, "Update / weight ratio")
     assert ratio["layout"]["title"]["text"] == "Update / weight ratio ‖(ΔW, Δb)‖ / ‖(W, b)‖"
+
+
+@pytest.mark.parametrize("rels, box, words, absent", [
+    # Issue 17: the worst only suspect showed a red "0 gradient(s) disagree".
+    ([0.0, 3e-6, 1e-9], "warning", "No gradient is wrong, but 1 of 3 are suspect", "disagree"),
+    ([0.0, 3e-6, 2e-2], "error", "1 gradient(s) disagree with finite differences; 1 more "
+                                 "suspect", "All"),
+    ([0.0, 1e-9], "success", "All 2 compared gradients agree", "disagree"),
+])
+def test_gradient_check_box_follows_the_verdict(at, monkeypatch, rels, box, words, absent):
+    import backprop_core as bc
+    import ui.gradcheck_view as gv
+
+    checks = [bc.ParamCheck(0, "W", (0, k), 1.0 + r, 1.0) for k, r in enumerate(rels)]
+    monkeypatch.setattr(gv, "run_check", lambda snap, variant: checks)
+    click(at, "Step")
+    on_page(at, "app_pages/gradients.py")
+    click(at, "Run gradient check")
+    boxes = {kind: [e.value for e in getattr(at, kind)]
+             for kind in ("success", "warning", "error", "info")}
+    (text,) = [t for t in boxes[box] if "finite differences" in t or "suspect" in t]
+    assert words in text and absent not in text
+    others = [t for kind, texts in boxes.items() if kind != box for t in texts
+              if "gradient(s)" in t or "compared gradients" in t or "suspect" in t]
+    assert others == []
+    statuses = at.dataframe[-1].value["status"].tolist()
+    assert sorted(statuses) == sorted(gv.STATUS_TEXT.get(c.status, c.status) for c in checks)

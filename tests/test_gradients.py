@@ -153,3 +153,26 @@ def test_the_gradient_check_reports_a_stencil_across_a_relu_kink_as_not_comparab
     assert not any(c.kink for c in checks if c.layer == 1)  # the linear layer has no kink
     assert all(c.rel_error < 1e-7 for c in checks if not c.kink)
     assert not worst(checks).kink
+
+
+def _check(rel: float, kink: bool = False) -> bc.ParamCheck:
+    """A check whose relative error is ``rel`` (analytic 1, numeric 1 + rel)."""
+    return bc.ParamCheck(0, "W", (0, 0), 1.0 + rel, 1.0, kink=kink)
+
+
+@pytest.mark.parametrize("rels, kinks, counts, outcome", [
+    ([0.0, 1e-9], 0, (2, 0, 0, 0), "ok"),
+    ([0.0, 1e-5], 0, (1, 1, 0, 0), "suspect"),  # the issue: worst only suspect
+    ([1e-8, 1e-5, 2e-3], 1, (1, 1, 1, 1), "wrong"),
+    ([], 2, (0, 0, 0, 2), "not comparable"),
+])
+def test_gradient_check_verdict_counts_correct_suspect_wrong_and_kinks(rels, kinks, counts,
+                                                                       outcome):
+    from backprop_core.gradcheck import CORRECT_BELOW, WRONG_FROM, verdict
+
+    checks = [_check(r) for r in rels] + [_check(0.5, kink=True)] * kinks
+    v = verdict(checks)
+    assert (v.correct, v.suspect, v.wrong, v.kinks) == counts and v.outcome == outcome
+    # The bands' edges: exactly at a threshold is the worse side.
+    assert bc.ParamCheck(0, "b", (0,), CORRECT_BELOW, 0.0, floor=1.0).status == "suspect"
+    assert bc.ParamCheck(0, "b", (0,), WRONG_FROM, 0.0, floor=1.0).status == "wrong"

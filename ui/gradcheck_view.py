@@ -8,14 +8,13 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.gradcheck import worst
+from backprop_core.gradcheck import CORRECT_BELOW, WRONG_FROM, verdict, worst
 from backprop_core.losses import reduction_scale
 from backprop_core.mistakes import gradients_with_double_sigmoid
 
 from . import session
 from .inspect import Snapshot
 
-GREEN, AMBER = 1e-7, 1e-4  # relative error: below GREEN correct, above AMBER wrong
 MAX_CHECKED = 1000  # larger networks: a seeded sample of this many parameters
 VARIANTS = {
     "engine": "the engine's backprop",
@@ -52,17 +51,37 @@ def run_check(snap: Snapshot, variant: str) -> list[bc.ParamCheck]:
                          tr.reg_rate, grads=grads, max_params=sample, seed=0)
 
 
-def status(check: bc.ParamCheck) -> str:
-    if check.kink:
-        return "kink: not comparable"
-    rel = check.rel_error
-    return "correct" if rel < GREEN else ("suspect" if rel < AMBER else "wrong")
+STATUS_TEXT = {"kink": "kink: not comparable"}
 
 
 def results_table(checks: list[bc.ParamCheck]) -> pd.DataFrame:
     return pd.DataFrame([{"parameter": c.name, "backprop": c.analytic,
                           "finite difference": c.numeric, "relative error": c.rel_error,
-                          "status": status(c)} for c in checks])
+                          "status": STATUS_TEXT.get(c.status, c.status)} for c in checks])
+
+
+def _e(x: float) -> str:
+    return f"{x:.0e}".replace("e-0", "e-")  # 1e-7, not 1e-07
+
+
+def verdict_box(checks: list[bc.ParamCheck]) -> tuple[str, str]:
+    """(Streamlit box: "success", "warning", "error" or "info"; its opening words), both
+    from the counts of correct, suspect and wrong gradients, never from the worst alone."""
+    v = verdict(checks)
+    bands = (f"relative error < {_e(CORRECT_BELOW)} correct, ≥ {_e(WRONG_FROM)} wrong, "
+             "suspect between")
+    if v.outcome == "wrong":
+        more = f"; {v.suspect} more suspect" if v.suspect else ""
+        return "error", (f"{v.wrong} gradient(s) disagree with finite differences{more} "
+                         f"({bands}).")
+    if v.outcome == "suspect":
+        return "warning", (f"No gradient is wrong, but {v.suspect} of {v.suspect + v.correct} "
+                           f"are suspect ({bands}): more than rounding usually explains, "
+                           "less than a bug usually gives.")
+    if v.outcome == "ok":
+        return "success", (f"All {v.correct} compared gradients agree with finite differences "
+                           f"(relative error < {_e(CORRECT_BELOW)}).")
+    return "info", "No gradient could be compared with a finite difference here."
 
 
 def _colour(value: str) -> str:
@@ -92,7 +111,6 @@ def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> N
         return
     checks = stored[1]
     bad = worst(checks)
-    n_bad = sum(c.comparable and c.rel_error >= AMBER for c in checks)
     kinks = sum(c.kink for c in checks)
     summary = (f"Checked {len(checks)} of {tr.net.n_params} parameters; worst: "
                f"**{bad.name}** with relative error {bad.rel_error:.2e} "
@@ -101,12 +119,9 @@ def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> N
         summary += (f" {kinks} parameter(s) not comparable: the difference stencil crosses "
                     "a ReLU kink (or L1's at w = 0) for some sample, where the cost has no "
                     "derivative to measure.")
-    if bad.rel_error < GREEN or not n_bad and not any(c.comparable for c in checks):
-        st.success("All gradients agree with finite differences (relative error < 1e-7). "
-                   + summary)
-    else:
-        st.error(f"{n_bad} gradient(s) disagree with finite differences. " + summary)
+    box, opening = verdict_box(checks)
+    getattr(st, box)(f"{opening} {summary}")
     table = results_table(checks).sort_values("relative error", ascending=False)
     st.dataframe(table.style.map(_colour, subset=["status"]).format(
         {"backprop": "{:.6g}", "finite difference": "{:.6g}", "relative error": "{:.2e}"}),
-        hide_index=True, height=240, width="stretch")
+        hide_index=True, height=240, width="stretch", placeholder="–")

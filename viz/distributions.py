@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .gradients import LAYER_COLORS, step_axis
+from .curves import step_axis
+from .gradients import LAYER_COLORS
 
 PANEL = 150  # height of one layer's panel, px
 GAP = 0.04  # between panels, as a fraction of the plot

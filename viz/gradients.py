@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .curves import log_axis, step_axis
+
 LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 DIVERGING = [[0, "#f59322"], [0.5, "#f2f2f2"], [1, "#0877bd"]]
 
@@ -54,26 +56,6 @@ def clickable(fig: dict, row_label: str = "from", col_label: str = "to") -> dict
     fig["layout"]["clickmode"] = "event+select"
     fig["layout"]["dragmode"] = False
     return fig
-
-
-def step_axis(steps: list[int]) -> dict:
-    """An x axis of step numbers: whole numbers only. Over a few steps Plotly's own ticks
-    fall between them (1.5, 2.5: no step is there), so up to 10 steps get one tick each."""
-    axis = {"title": {"text": "step"}, "tickformat": "d"}
-    if steps and max(steps) - min(steps) <= 10:
-        axis.update(tick0=0, dtick=1)
-    return axis
-
-
-def log_axis(values: list[float], title: str) -> dict:
-    """A log y axis with at least two labelled ticks: one a decade (10⁻³, 10⁻², …) when the
-    values span two decades or more; otherwise Plotly's own choice, which labels values
-    inside a decade (0.2, 0.3 or 2, 5), where one tick a decade would leave one or none."""
-    axis = {"title": {"text": title}, "type": "log", "exponentformat": "e"}
-    positive = [v for v in values if v > 0]
-    if positive and np.log10(max(positive) / min(positive)) >= 2:
-        axis["dtick"] = 1
-    return axis
 
 
 def per_layer_lines(steps: list[int], values: list[tuple[float, ...] | None], title: str,

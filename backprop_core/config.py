@@ -13,7 +13,12 @@ import numpy as np
 from .datasets import DATASETS, Dataset, check_dataset_args, make_dataset
 from .features import FEATURES, apply_features
 from .network import Network
-from .offered import LEARNING_RATES, MAX_HIDDEN_LAYERS, MAX_NEURONS  # noqa: F401 (re-exported)
+from .offered import (  # noqa: F401 (the first three re-exported)
+    LEARNING_RATES,
+    MAX_HIDDEN_LAYERS,
+    MAX_NEURONS,
+    MAX_POINT_COORD,
+)
 from .optimizers import make_optimizer
 from .schedules import SCHEDULES, Schedule
 from .trainer import Trainer
@@ -168,8 +173,9 @@ def check(c: RunConfig) -> None:
         raise ValueError(f"lr and reg_rate: at most {MAX_RATE:g} (lr above 0)")
     if len(c.extra_points) > MAX_EXTRA_POINTS or not all(
             len(p) == 3 and all(isinstance(v, int | float) and np.isfinite(v) for v in p)
-            for p in c.extra_points):
-        raise ValueError(f"extra_points: up to {MAX_EXTRA_POINTS} finite (x₁, x₂, label)")
+            and max(abs(p[0]), abs(p[1])) <= MAX_POINT_COORD for p in c.extra_points):
+        raise ValueError(f"extra_points: up to {MAX_EXTRA_POINTS} (x₁, x₂, label) with x₁, "
+                         f"x₂ within ±{MAX_POINT_COORD:g} (the data's plane)")
     if c.extra_points and c.is_custom:
         raise ValueError("extra_points: drawing points is for the built-in 2-D data sets")
     if c.extra_points and not _labels_fit(c):

@@ -33,7 +33,8 @@ from .regularization import check_regularization, penalty
 from .schedules import Schedule
 
 PHASES = ("forward", "backward", "update")
-BLOWUP = 1e6  # a training loss this many times its initial value counts as divergence
+BLOWUP = 1e6  # a training loss this many times its initial value (or its value after a
+# change by hand) counts as divergence
 HEALTHY_RISE = 2.0  # a loss above this many times the best so far has left its normal range
 TASKS = ("binary", "multiclass", "regression")
 BY_HAND = ("edit", "freeze", "data")  # changes Undo takes back one by one
@@ -286,7 +287,7 @@ class Trainer:
         finite = all(map(math.isfinite, losses))
         # Long before anything overflows, a loss a million times its start says the run
         # has blown up; stopping there leaves a last good step worth going back to.
-        blown_up = finite and rec.train_loss > BLOWUP * max(1.0, self.history[0].train_loss)
+        blown_up = finite and rec.train_loss > BLOWUP * self._loss_base()
         if bad is not None or not finite or blown_up:
             self.step -= 1
             quantity = ("weights" if bad is not None else
@@ -296,6 +297,19 @@ class Trainer:
         self.history.append(rec)
         if self.step % self.keyframe_interval == 0:
             self._add_keyframe()
+
+    def _loss_base(self) -> float:
+        """What a blow-up is measured against: the training loss at the start, or just
+        after a weight set or a point drawn by hand (a weight typed in large is the user's
+        choice, not the next step's divergence); at least 1. Cached per state of the log."""
+        key = (len(self.events), id(self.events[-1]) if self.events else None)
+        if getattr(self, "_base_key", None) != key:
+            base = self.history[0].train_loss
+            for s, kind, _ in self.events:
+                if kind in ("edit", "data") and s in self.history:
+                    base = max(base, self.history[s].train_loss)
+            self._base_key, self._base = key, max(1.0, base)
+        return self._base
 
     def _diverge(self, phase: str, layer: int | None, quantity: str) -> None:
         # The failing step is the one after the last finished step, whatever the phase.
@@ -545,7 +559,7 @@ class Trainer:
     def apply_change(self, kind: str, payload: dict) -> None:
         """Make one change of a log's kind (``backprop_core.changes.KINDS``) the way a click
         makes it, so it is checked and logged the same (a link's log is replayed so)."""
-        payload = dict(payload)
+        payload = dict(check(kind, payload, self.shape()))  # whole, before any is used
         if kind == "hyperparams":
             self.set_hyperparams(**payload)
         elif kind == "optimizer":
@@ -553,7 +567,7 @@ class Trainer:
         elif kind == "regularization":
             self.set_regularization(payload.get("name"), payload.get("rate"))
         elif kind == "schedule":
-            self.set_schedule(Schedule.from_dict(check("schedule", payload, self.shape())))
+            self.set_schedule(Schedule.from_dict(payload))
         elif kind == "edit":
             self.set_param(payload.get("layer"), payload.get("kind"), payload.get("index"),
                            payload.get("value"))
@@ -561,7 +575,6 @@ class Trainer:
             self.set_frozen(payload.get("layer"), payload.get("kind"), payload.get("index"),
                             payload.get("frozen"))
         else:
-            check(kind, payload, self.shape())  # refuses an unknown kind, names it
             self._change_data(payload)
 
     def _apply_events_at(self, step: int) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core.changes import ChangeError, check
+from backprop_core.offered import MAX_EDIT
 
 from . import session
 
@@ -36,6 +38,12 @@ def _set_from(key: str) -> None:
     if value is None or tr.diverged is not None:
         return
     layer, kind, index, name = selected_param(tr)
+    try:  # the one check of an edit, held to what the box offers (as a link's or a file's)
+        check("edit", {"layer": layer, "kind": kind, "index": list(index),
+                       "value": float(value)}, tr.shape(), offered=True)
+    except ChangeError as exc:
+        session.set_notice(f"{name} not set: {exc}.", "warning")
+        return
     tr.set_param(layer, kind, index, float(value))
     session.set_notice(f"Set {name} to {float(value):.6g} by hand (a step of the history: "
                        "Undo takes it back).")
@@ -61,9 +69,13 @@ def edit_panel(disabled: bool = False) -> None:
     st.markdown(f"**{name}** = `{value:.6g}`"
                 + ("  · frozen" if tr.is_frozen(layer, kind, index) else ""))
     typed = _key(tr, "value")
-    st.number_input("Type a value", value=value, step=0.1, format="%.6g", key=typed,
-                    on_change=_set_from, args=(typed,), disabled=off)
-    span = max(DRAG, 2 * abs(value))
+    # The box offers ±MAX_EDIT (what links and files may carry too); a weight trained
+    # beyond it is shown as it is, and can be typed back into range.
+    limit = max(MAX_EDIT, abs(value))
+    st.number_input("Type a value", min_value=-limit, max_value=limit, value=value,
+                    step=0.1, format="%.6g", key=typed, on_change=_set_from, args=(typed,),
+                    disabled=off, help=f"From −{MAX_EDIT:g} to {MAX_EDIT:g}.")
+    span = min(max(DRAG, 2 * abs(value)), limit)
     dragged = _key(tr, "drag")
     st.slider("…or drag", -span, span, value=min(max(value, -span), span), step=span / 200,
               key=dragged, on_change=_set_from, args=(dragged,), disabled=off)

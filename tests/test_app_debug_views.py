@@ -76,18 +76,48 @@ def test_adam_m_v_and_bias_corrected_step_beside_the_gradient(at):
     m, v = opt.state["m"]["weights"][0], opt.state["v"]["weights"][0]
     np.testing.assert_array_equal(z_of(at, "m: first moment"), m)
     np.testing.assert_array_equal(z_of(at, "v: second moment"), v)
-    m_hat, v_hat = m / (1.0 - opt.beta1**opt.t), v / (1.0 - opt.beta2**opt.t)
+    # The bias-corrected step is the next update's (t = 3): m̂, v̂ once the next gradient
+    # is folded in, at the rate that update uses; the click then applies minus it.
     step = z_of(at, "bias-corrected step")
-    np.testing.assert_array_equal(step, opt.lr * m_hat / (np.sqrt(v_hat) + opt.eps))
-    np.testing.assert_allclose(-step, tr.last_update.weights[0], rtol=1e-12)
-    assert "t = 2" in titled(at, "bias-corrected step")["layout"]["title"]["text"]
+    assert "t = 3" in titled(at, "bias-corrected step")["layout"]["title"]["text"]
     # Mid-step, after Backward: the next update applies the gradient on the page.
     click(at, "Forward")
     click(at, "Backward")
     predicted = z_of(at, "next update ΔW")
+    np.testing.assert_array_equal(z_of(at, "bias-corrected step"), step)
     assert "t = 3" in titled(at, "next update ΔW")["layout"]["title"]["text"]
     click(at, "Update")
-    np.testing.assert_array_equal(predicted, trainer(at).last_update.weights[0])
+    applied = trainer(at).last_update.weights[0]
+    np.testing.assert_array_equal(predicted, applied)
+    np.testing.assert_array_equal(-step, applied)  # bit for bit
+    opt = trainer(at).optimizer  # by hand from the state the update left, at t = 3
+    m, v = opt.state["m"]["weights"][0], opt.state["v"]["weights"][0]
+    m_hat, v_hat = m / (1.0 - opt.beta1**3), v / (1.0 - opt.beta2**3)
+    np.testing.assert_allclose(step, opt.lr * m_hat / (np.sqrt(v_hat) + opt.eps), rtol=1e-12)
+
+
+def test_adam_bias_corrected_step_uses_the_scheduled_rate(at):
+    """Issue 17: exponential schedule, γ 0.5, 4 Steps: the heatmap used the rate set, 8×
+    (then 16×) the update applied. It is the next update's step at the rate that update
+    uses, so the click then applies minus it, bit for bit."""
+    use_optimizer(at, "adam")
+    at.selectbox(key="w_schedule").set_value("exponential").run()
+    at.select_slider(key="w_sched_gamma").set_value(0.5).run()
+    assert trainer(at).schedule.name == "exponential" and trainer(at).schedule.gamma == 0.5
+    for _ in range(4):
+        click(at, "Step")
+    on_page(at, "app_pages/gradients.py")
+    tr = trainer(at)
+    assert tr.current_lr() == tr.optimizer.lr * 0.5**4
+    title = titled(at, "bias-corrected step")["layout"]["title"]["text"]
+    assert f"η = {tr.current_lr():.4g}" in title and "t = 5" in title
+    assert any("η = 0.001875 (scheduled; set 0.03)" in c.value for c in at.caption)
+    step = z_of(at, "bias-corrected step")
+    predicted = z_of(at, "next update ΔW")
+    click(at, "Step")
+    applied = trainer(at).last_update.weights[0]
+    np.testing.assert_array_equal(-step, applied)
+    np.testing.assert_array_equal(predicted, applied)
 
 
 def dist_chart(at) -> dict:

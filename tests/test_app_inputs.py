@@ -257,3 +257,48 @@ def _refusal(saved) -> str:
     with pytest.raises(ValueError) as info:
         session_file.read(json.dumps(saved).encode())
     return str(info.value)
+
+
+def play_link_to_its_end(app: AppTest, runs: int = 60) -> AppTest:
+    """Rerun until the link's replay has arrived (Play stops there)."""
+    for _ in range(runs):
+        if not app.session_state["playing"]:
+            break
+        app.run()
+    assert not app.exception, app.exception
+    assert not app.session_state["playing"]
+    return app
+
+
+def warnings_shown(app: AppTest) -> list[str]:
+    return [w.value.replace("\\", "") for w in app.warning]  # as text, unescaped
+
+
+def test_a_links_warnings_stay_after_its_replay_arrives_until_dismissed():
+    app = play_link_to_its_end(open_link({"v": "1", "lr": "0.05", "step": "30"}))
+    assert app.session_state["trainer"].step == 30  # the replay arrived
+    shown = warnings_shown(app)
+    assert any("lr: 0.05 is not offered" in w for w in shown), shown
+    # a log that does not read: the run opens before it, and says so
+    stopped = play_link_to_its_end(open_link({"v": "1", "step": "30", "ev": "3%3Ahp"}))
+    assert stopped.session_state["trainer"].step == 0
+    assert any("'3%3Ahp' is not step:kind:settings" in w for w in warnings_shown(stopped))
+    app.run()
+    assert warnings_shown(app) == shown  # still there on the next rerun
+    next(b for b in app.button if b.label == "Dismiss").click().run()
+    assert not app.warning
+
+
+def test_changes_after_a_budget_capped_step_are_dropped_and_said():
+    app = open_link({"v": "1", "step": "1000000", "ev": "999999:hp:lr=10"})
+    live = app.session_state["live"]
+    assert live.target < 999_999 and live.events == ()
+    assert any("are not made" in w and "999,999" in w for w in warnings_shown(app))
+
+
+def test_features_in_a_links_own_order_open_its_step_without_a_restart():
+    app = play_link_to_its_end(open_link({"v": "1", "feat": "x2,x1", "step": "50"}))
+    assert app.session_state["trainer"].step == 50
+    assert app.session_state["config"].features == ("x2", "x1")
+    app.run()
+    assert app.session_state["trainer"].step == 50  # the boxes did not restart it

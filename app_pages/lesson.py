@@ -97,7 +97,7 @@ def derivation(tr: bc.Trainer) -> None:
     st.markdown("**The update rule.** Gradient descent moves the weight against its gradient:")
     st.latex(rf"w_{{kj}} \leftarrow w_{{kj}} - \eta\,\frac{{\partial C}}{{\partial w_{{kj}}}}"
              rf" = {num(w)} - {eta:g}\cdot{num(gw)} = {num(w - eta * gw)}")
-    by_hand(tr, k, w - eta * gw, w)
+    by_hand(tr, k, w, eta, gw)
     st.markdown("**The matrix form** does this for every weight at once. With δ = ∂C/∂z of "
                 "the output for each sample (a column of 10) and Y_h the hidden activations "
                 "(10 samples × 10 neurons):")
@@ -111,17 +111,52 @@ def derivation(tr: bc.Trainer) -> None:
                "backpropagation cheap.")
 
 
-def _set_by_hand(k: int, key: str, target: float) -> None:
+def shown_error(x: float, digits: int = 4) -> float:
+    """Half a unit in the last digit of ``x`` written with ``digits`` significant digits
+    (as ``num`` and ``:g`` write it): how far the number shown may be from ``x``."""
+    shown = float(f"{x:.{digits}g}")
+    if shown == 0 or not np.isfinite(shown):
+        return 0.0
+    return 0.5 * 10.0 ** (np.floor(np.log10(abs(shown))) - digits + 1)
+
+
+def by_hand_tolerance(w: float, eta: float, gw: float) -> float:
+    """How far from w − η·g an answer worked out from the numbers shown may be: each shown
+    number is off by up to half a unit in its last digit (w and g to 4 digits, η to 6),
+    carried through w − η·g to first order, plus the same for the result if it is rounded
+    to 4 digits in turn (typing the result shown is right too)."""
+    target = w - eta * gw
+    carried = shown_error(w) + abs(eta) * shown_error(gw) + abs(gw) * shown_error(eta, 6)
+    return carried + shown_error(target) + 1e-12 * max(1.0, abs(target))  # + rounding
+
+
+def _set_by_hand(k: int, key: str, target: float, tol: float) -> None:
     tr = state()["trainer"]
     value = float(st.session_state[key])
     tr.set_param(1, "weights", (k, 0), value)
-    state()["by_hand"] = {"k": k, "value": value, "target": target, "step": tr.step,
-                          "events": len(tr.events)}
+    state()["by_hand"] = {"k": k, "value": value, "target": target, "tol": tol,
+                          "step": tr.step, "events": len(tr.events)}
 
 
-def by_hand(tr: bc.Trainer, k: int, target: float, w: float) -> None:
+def by_hand_verdict(value: float, target: float, tol: float) -> str:
+    """How close a typed update is: the value, the exact one, the difference, and whether
+    the numbers shown account for it."""
+    gap = value - target
+    if gap == 0:
+        return "exactly what Step computes"
+    where = (f"Step computes {target:.10g}; the difference is {gap:+.3g}")
+    if abs(gap) <= tol:
+        return (f"right to the digits shown ({where}, within the ±{tol:.2g} that rounding "
+                "the numbers above to 4 digits allows)")
+    return (f"not the gradient step ({where}, more than the ±{tol:.2g} that rounding the "
+            "numbers above to 4 digits allows)")
+
+
+def by_hand(tr: bc.Trainer, k: int, w: float, eta: float, gw: float) -> None:
     """The update of one weight done by hand: type the number the rule gives, and the
-    engine's own Step is the judge (the same weight, the same gradient)."""
+    engine's own Step is the judge (the same weight, the same gradient). Worked out from
+    the 4-digit numbers shown, an answer is right within what that rounding allows."""
+    target, tol = w - eta * gw, by_hand_tolerance(w, eta, gw)
     st.markdown(f"**Do it by hand.** Type the new w_kj from the line above (or any value) "
                 f"and set it: the network then has your weight, and the cost is computed "
                 f"with it. Step would set it to {num(target)}.")
@@ -129,14 +164,10 @@ def by_hand(tr: bc.Trainer, k: int, target: float, w: float) -> None:
     cols = st.columns([2, 1, 3], vertical_alignment="bottom")
     cols[0].number_input(f"New w_{k}j", value=float(w), format="%.10g", step=0.01, key=key)
     cols[1].button("Set it", key=f"b_lesson_hand_{k}", on_click=_set_by_hand,
-                   args=(k, key, target), width="stretch")
+                   args=(k, key, target, tol), width="stretch")
     done = state().get("by_hand")
     if done and (done["step"], done["events"]) == (tr.step, len(tr.events)):
-        gap = abs(done["value"] - done["target"])
-        verdict = ("exactly what Step computes" if gap == 0 else
-                   f"{gap:.3g} from what Step computes (what you typed was rounded)"
-                   if gap < 1e-6 * max(1.0, abs(done["target"])) else
-                   f"{gap:.3g} away from the gradient step")
+        verdict = by_hand_verdict(done["value"], done["target"], done["tol"])
         cols[2].markdown(f"You set w_{done['k']}j = {done['value']:.10g}: {verdict}. "
                          f"Cost now {tr.history[tr.step].train_loss:.6g}.")
 

@@ -297,3 +297,52 @@ def test_gradient_check_box_follows_the_verdict(at, monkeypatch, rels, box, word
     assert others == []
     statuses = at.dataframe[-1].value["status"].tolist()
     assert sorted(statuses) == sorted(gv.STATUS_TEXT.get(c.status, c.status) for c in checks)
+
+
+def _shown(text: str) -> float:
+    """A number as the Lesson's LaTeX writes it: (−x) for negatives, a\\times 10^{e}."""
+    text = re.sub(r"[(){}\s]", "", text.replace("−", "-")).replace(r"\times10^", "e")
+    return float(text)
+
+
+def _type_by_hand(at, k: int, value: float) -> str:
+    (box,) = [n for n in at.number_input if n.label == f"New w_{k}j"]
+    box.set_value(value).run()
+    next(b for b in at.button if b.label == "Set it").click().run()
+    assert not at.exception
+    (said,) = [m.value for m in at.markdown if m.value.startswith(f"You set w_{k}j")]
+    return said
+
+
+def test_lesson_by_hand_accepts_what_the_shown_digits_give_and_says_how_close(at):
+    """Issue 17: the page shows 4 significant digits ("= 0.5054 − 0.1·(−0.1765) = 0.523")
+    but accepted only answers within 1e-6: typing what it shows failed. An answer worked
+    out from the numbers shown is right; the verdict gives the value, the exact one and
+    the difference."""
+    on_page(at, "app_pages/lesson.py")
+    k = 3
+    at.selectbox(key="w_lesson_k").set_value(k).run()
+    tr = at.session_state["lesson"]["trainer"]
+    fork = tr.fork()
+    fork.finish_step()
+    exact = fork.net.weights[1][k, 0]  # what Step computes
+    (rule,) = [x.value.strip("$\n ") for x in at.latex if r"\leftarrow" in x.value]
+    w_text, rest = rule.split(" = ", 1)[1].split(" - ", 1)
+    eta_text, rest = rest.split(r"\cdot", 1)
+    g_text, result_text = rest.split(" = ")
+    w, eta, g, result = map(_shown, (w_text, eta_text, g_text, result_text))
+    assert result != exact  # the shown result is rounded: the old check refused it
+
+    for typed in (result, w - eta * g):  # the result shown, and the sum worked by hand
+        said = _type_by_hand(at, k, typed)
+        assert "right to the digits shown" in said, said
+        assert f"Step computes {exact:.10g}" in said and f"{typed - exact:+.3g}" in said
+        assert at.session_state["lesson"]["trainer"].net.weights[1][k, 0] == typed
+        at.session_state["lesson"]["trainer"].undo()  # the lesson has no Undo button
+        at.run()
+
+    said = _type_by_hand(at, k, result + 0.01)  # 100 units of the 4th digit off
+    assert "not the gradient step" in said and f"Step computes {exact:.10g}" in said
+    at.session_state["lesson"]["trainer"].undo()
+    at.run()
+    assert "exactly what Step computes" in _type_by_hand(at, k, float(exact))

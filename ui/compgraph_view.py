@@ -8,6 +8,7 @@ import streamlit as st
 
 from backprop_core.compgraph import Graph, build_graph
 from viz.compgraph import compgraph_figure, node_name
+from viz.numbers import sig
 
 from . import session
 from .charts import chart
@@ -97,8 +98,8 @@ def graph_walk(snap: Snapshot) -> None:
     chart(compgraph_figure(graph, node_id, phase, mask, at.net.n_layers), "cg_graph")
     with st.container(horizontal=True, gap="medium", wrap=True, vertical_alignment="bottom"):
         st.markdown(f"**{node_name(node, at.net.n_layers)}**, {phase} pass")
-        st.metric("value", f"{node.value:.4g}", width="content")
-        st.metric("gradient", f"{node.grad:.4g}", width="content",
+        st.metric("value", sig(node.value), width="content")
+        st.metric("gradient", sig(node.grad), width="content",
                   help="∂(this sample's share of the cost)/∂(this node); see below.")
     if phase == "forward":
         st.latex(forward_latex(node, graph))

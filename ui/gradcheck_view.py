@@ -3,6 +3,8 @@ parameter coloured by its relative error and the worst one named."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -11,6 +13,7 @@ import backprop_core as bc
 from backprop_core.gradcheck import CORRECT_BELOW, WRONG_FROM, verdict, worst
 from backprop_core.losses import reduction_scale
 from backprop_core.mistakes import gradients_with_double_sigmoid
+from viz.numbers import sig
 
 from . import session
 from .inspect import Snapshot
@@ -114,7 +117,7 @@ def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> N
     kinks = sum(c.kink for c in checks)
     summary = (f"Checked {len(checks)} of {tr.net.n_params} parameters; worst: "
                f"**{bad.name}** with relative error {bad.rel_error:.2e} "
-               f"(backprop {bad.analytic:.6g}, finite difference {bad.numeric:.6g}).")
+               f"(backprop {sig(bad.analytic, 6)}, finite difference {sig(bad.numeric, 6)}).")
     if kinks:
         summary += (f" {kinks} parameter(s) not comparable: the difference stencil crosses "
                     "a ReLU kink (or L1's at w = 0) for some sample, where the cost has no "
@@ -122,6 +125,7 @@ def gradient_check_section(tr: bc.Trainer, snap: Snapshot, key: str = "gc") -> N
     box, opening = verdict_box(checks)
     getattr(st, box)(f"{opening} {summary}")
     table = results_table(checks).sort_values("relative error", ascending=False)
+    six = functools.partial(sig, digits=6)
     st.dataframe(table.style.map(_colour, subset=["status"]).format(
-        {"backprop": "{:.6g}", "finite difference": "{:.6g}", "relative error": "{:.2e}"}),
+        {"backprop": six, "finite difference": six, "relative error": "{:.2e}"}),
         hide_index=True, height=240, width="stretch", placeholder="–")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core.explain import Breakdown
+from viz.numbers import sig
 
 
 def num(v: float) -> str:
     """A number for LaTeX, 4 significant digits, negative numbers in parentheses."""
-    text = f"{v:.4g}"
+    text = sig(v)  # never "-0"
     if "e" in text:
         mantissa, exp = text.split("e")
         text = rf"{mantissa}\times 10^{{{int(exp)}}}"

@@ -14,6 +14,7 @@ import numpy as np
 from backprop_core.compgraph import Graph, Node
 
 from .gradients import DIVERGING
+from .numbers import sig
 
 TEXT_LIMIT = 120  # up to this many nodes every node is labelled; beyond, only around the selected
 PENDING = "#c9cdd2"
@@ -84,7 +85,7 @@ def _edges(graph: Graph, x, y, keep) -> tuple[list, list]:
 
 
 def _hover(graph: Graph, n_layers: int) -> list[str]:
-    return [f"{node_name(n, n_layers)}<br>value {n.value:.4g}<br>gradient {n.grad:.4g}"
+    return [f"{node_name(n, n_layers)}<br>value {sig(n.value)}<br>gradient {sig(n.grad)}"
             for n in graph.nodes]
 
 

@@ -19,6 +19,7 @@ from backprop_core.activations import label
 
 from .colors import NEGATIVE_HEX, POSITIVE_HEX, class_ramp, diverging_rgb
 from .images import png_data_uri
+from .numbers import sig
 
 MAX_GAP, MIN_GAP = 2.4, 1.35  # horizontal distance between layer columns, in neuron spacings
 ASPECT = 1.35  # width / height of the box the diagram should fill
@@ -67,7 +68,7 @@ def node_positions(layer_sizes: list[int], gap: float | None = None) -> list[np.
 
 
 def fmt(v: float) -> str:
-    return f"{v:.4g}"
+    return sig(v)
 
 
 def thumb_values(a: np.ndarray, activation: str | None) -> np.ndarray:

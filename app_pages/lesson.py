@@ -57,7 +57,7 @@ def data_table(tr: bc.Trainer) -> None:
     df = pd.DataFrame(PRESET.X.astype(int), columns=[f"x{i + 1}" for i in range(5)])
     df["target t"] = PRESET.Y[:, 0].astype(int)
     df["output y"] = out
-    st.dataframe(df, hide_index=True, height=220, width="stretch",
+    st.dataframe(df, hide_index=True, height=220, width="stretch", placeholder="–",
                  column_config={"output y": st.column_config.NumberColumn(format="%.4f")})
 
 
@@ -253,7 +253,7 @@ def mistake_bias() -> None:
                        "correct network": net.predict(PRESET.X)[:, 0],
                        "per-sample-bias, rows shuffled": art.forward(PRESET.X[perm])[:, 0][
                            np.argsort(perm)]})
-    st.dataframe(df, hide_index=True, width="stretch",
+    st.dataframe(df, hide_index=True, width="stretch", placeholder="–",
                  column_config={c: st.column_config.NumberColumn(format="%.4f")
                                 for c in df.columns[1:]})
     acc = np.mean((df["per-sample-bias, rows shuffled"] > 0.5) == (df["target"] > 0.5))

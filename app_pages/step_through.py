@@ -76,7 +76,7 @@ def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
     with left:
         st.markdown("**Per-sample contributions** (largest first)")
         table = contributions_table(b, snap.batch_idx)
-        st.dataframe(table, hide_index=True, height=250, width="stretch",
+        st.dataframe(table, hide_index=True, height=250, width="stretch", placeholder="–",
                      column_config={c: st.column_config.NumberColumn(format="%.4g")
                                     for c in table.columns[1:]})
     with right:
@@ -129,7 +129,7 @@ def walk_section(tr: bc.Trainer) -> None:
         chart(network_figure(tr.net, diagram, height=320), "walk_net")
     with right:
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, height=320, width="stretch",
+            st.dataframe(pd.DataFrame(rows), hide_index=True, height=320, placeholder="–",
                          column_config={c: st.column_config.NumberColumn(format="%.4g")
                                         for c in ("z", "a", "δ = ∂C_s/∂z")})
         if backward_done == L:

@@ -8,6 +8,7 @@ import streamlit as st
 import backprop_core as bc
 from backprop_core import paths as sp
 from backprop_core import surface as sf
+from backprop_core.explain import param_name, param_symbol
 from backprop_core.mistakes import ArticleNet
 from ui import session
 from ui.charts import chart
@@ -162,14 +163,15 @@ def by_hand(tr: bc.Trainer, k: int, w: float, eta: float, gw: float) -> None:
                 f"with it. Step would set it to {num(target)}.")
     key = f"w_lesson_hand_{k}_{tr.step}_{len(tr.events)}"
     cols = st.columns([2, 1, 3], vertical_alignment="bottom")
-    cols[0].number_input(f"New w_{k}j", value=float(w), format="%.10g", step=0.01, key=key)
+    cols[0].number_input(f"New {param_name(1, k, 0)}", value=float(w), format="%.10g",
+                         step=0.01, key=key)
     cols[1].button("Set it", key=f"b_lesson_hand_{k}", on_click=_set_by_hand,
                    args=(k, key, target, tol), width="stretch")
     done = state().get("by_hand")
     if done and (done["step"], done["events"]) == (tr.step, len(tr.events)):
         verdict = by_hand_verdict(done["value"], done["target"], done["tol"])
-        cols[2].markdown(f"You set w_{done['k']}j = {done['value']:.10g}: {verdict}. "
-                         f"Cost now {tr.history[tr.step].train_loss:.6g}.")
+        cols[2].markdown(f"You set {param_name(1, done['k'], 0)} = {done['value']:.10g}: "
+                         f"{verdict}. Cost now {tr.history[tr.step].train_loss:.6g}.")
 
 
 def landscape(tr: bc.Trainer, k: int) -> None:
@@ -191,12 +193,12 @@ def landscape(tr: bc.Trainer, k: int) -> None:
     extent = sf.fit_extent(coords, margin=0.6, least=1.0)
     surface = sf.evaluate_surface(cost, plane, extent, 41)
     fig = surface_figure(surface, plane, paths, kind="contour", height=430,
-                         title=f"Cost C over w_{k}j and b_j (every other parameter as now)")
+                         title=f"Cost C over {param_name(1, k, 0)} and {param_name(1, None, 0)}")
     chart(fig, "lesson_landscape")
     st.caption(f"Each contour is one value of C. The black path is every epoch so far seen "
                f"in these two parameters (the others moved too, so it need not follow the "
                f"contours exactly); the short one is where the next Step takes them: "
-               f"−η·∂C/∂w_{k}j and −η·∂C/∂b_j, across the contours, downhill.")
+               f"−η·∂C/∂{param_symbol(k, 0)} and −η·∂C/∂{param_symbol(None, 0)}, downhill.")
 
 
 def mistake_derivative(tr: bc.Trainer) -> None:

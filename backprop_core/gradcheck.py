@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .explain import param_name
 from .losses import per_sample_cost, reduction_scale
 from .network import Gradients, Network
 from .regularization import penalty
@@ -71,8 +72,8 @@ class ParamCheck:
     @property
     def name(self) -> str:
         if self.kind == "W":
-            return f"layer {self.layer + 1} W[{self.index[0]},{self.index[1]}]"
-        return f"layer {self.layer + 1} b[{self.index[0]}]"
+            return param_name(self.layer, *self.index)
+        return param_name(self.layer, None, self.index[0])
 
 
 def batch_cost(net: Network, weights, biases, X, Y, loss, reduction, regularization, reg_rate,

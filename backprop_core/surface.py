@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation
+from .explain import param_name
 from .losses import per_sample_cost, reduction_scale
 from .network import Network
 from .regularization import check_regularization
@@ -63,11 +64,11 @@ def unpack(theta: np.ndarray, layer_sizes) -> tuple[list[np.ndarray], list[np.nd
 
 
 def param_labels(layer_sizes) -> list[str]:
-    """A name for every entry of θ: 'layer 1 W[0→2]' (from neuron 0 to 2), 'layer 1 b[2]'."""
+    """A name for every entry of θ (``explain.param_name``): 'w₀,₂ of layer 1', 'b₂ of layer 1'."""
     labels = []
     for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:], strict=True)):
-        labels += [f"layer {i + 1} W[{k}→{j}]" for k in range(n_in) for j in range(n_out)]
-        labels += [f"layer {i + 1} b[{j}]" for j in range(n_out)]
+        labels += [param_name(i, k, j) for k in range(n_in) for j in range(n_out)]
+        labels += [param_name(i, None, j) for j in range(n_out)]
     return labels
 
 

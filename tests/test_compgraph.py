@@ -134,7 +134,7 @@ def test_nodes_are_in_forward_order_and_named_plainly():
                       "z": 10, "a": 10, "cost": 1}
     softmax_a = g.find("a", 2, (1,))
     assert len(softmax_a.parents) == 3  # every output's z
-    assert node_name(g.find("weight", 0, (2, 1)), 3) == "layer 1 weight 2→1"
+    assert node_name(g.find("weight", 0, (2, 1)), 3) == "w₂,₁ of layer 1"
     assert node_name(g.find("z", 2, (0,)), 3) == "output z 0"
     assert "value=" in repr(g.root) and "grad=1" in repr(g.root)
 

@@ -90,7 +90,7 @@ def test_grad_check_flags_a_wrong_gradient():
     grads.weights[0][1, 2] *= 1.001  # a 0.1 % error must stand out
     checks = grad_check(net, X, Y, "bce", "mean", grads=grads)
     bad = worst(checks)
-    assert bad.name == "layer 1 W[1,2]" and bad.rel_error > 1e-4
+    assert bad.name == "w₁,₂ of layer 1" and bad.rel_error > 1e-4
     others = [c for c in checks if c is not bad]
     assert max(c.rel_error for c in others) < 1e-7
 
@@ -149,7 +149,7 @@ def test_the_gradient_check_reports_a_stencil_across_a_relu_kink_as_not_comparab
     X, Y = np.array([[0.5], [2.0]]), np.array([[1.0], [0.0]])
     checks = grad_check(net, X, Y, loss="mse")
     kinked = [c.name for c in checks if c.kink]
-    assert kinked == ["layer 1 W[0,0]", "layer 1 b[0]"]
+    assert kinked == ["w₀,₀ of layer 1", "b₀ of layer 1"]
     assert not any(c.kink for c in checks if c.layer == 1)  # the linear layer has no kink
     assert all(c.rel_error < 1e-7 for c in checks if not c.kink)
     assert not worst(checks).kink

@@ -106,9 +106,9 @@ def test_param_vector_layout_round_trips():
     labels = sf.param_labels(net.layer_sizes)
     assert len(labels) == net.n_params
     w, b = sf.param_slices(net.layer_sizes)[1]
-    assert labels[w.start + 2 * 2 + 1] == "layer 2 W[2→1]"
+    assert labels[w.start + 2 * 2 + 1] == "w₂,₁ of layer 2"
     assert theta[w.start + 2 * 2 + 1] == net.weights[1][2, 1]
-    assert labels[b.start + 1] == "layer 2 b[1]" and theta[b.start + 1] == net.biases[1][1]
+    assert labels[b.start + 1] == "b₁ of layer 2" and theta[b.start + 1] == net.biases[1][1]
 
 
 def test_filter_normalised_direction_has_each_neurons_norm():

@@ -8,6 +8,7 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.changes import ChangeError, check
+from backprop_core.explain import param_name
 from backprop_core.offered import MAX_EDIT
 
 from . import session
@@ -19,8 +20,8 @@ def selected_param(tr: bc.Trainer) -> tuple[int, str, tuple[int, ...], str]:
     """(layer, kind, index, name) of the parameter under inspection."""
     layer, k, j = session.selected()
     if k is None:
-        return layer, "biases", (j,), f"b{j} of layer {layer + 1}"
-    return layer, "weights", (k, j), f"w{k}→{j} of layer {layer + 1}"
+        return layer, "biases", (j,), param_name(layer, None, j)
+    return layer, "weights", (k, j), param_name(layer, k, j)
 
 
 def _key(tr: bc.Trainer, what: str) -> str:

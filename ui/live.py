@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core.explain import param_name
 from backprop_core.stopping import STOPS, StopCondition
 
 from . import actions, fairness, live_packet, session
@@ -95,8 +96,7 @@ def custom_legend(data: bc.Dataset) -> str:
 
 def selected_text() -> str:
     layer, k, j = session.selected()
-    what = (f"layer {layer + 1} weight {k}→{j}" if k is not None
-            else f"layer {layer + 1} bias of neuron {j}")
+    what = param_name(layer, k, j)
     return (f"Selected for Step-through: {what}. Click any weight or neuron in the diagram "
             "to select it.")
 

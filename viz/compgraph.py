@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core.compgraph import Graph, Node
+from backprop_core.explain import param_name, param_symbol
 
 from .gradients import DIVERGING
 from .numbers import sig
@@ -28,7 +29,7 @@ def short_label(node: Node) -> str:
     if node.kind == "input":
         return f"x{node.index[0]}"
     if node.kind == "weight":
-        return f"w{node.index[0]}→{node.index[1]}"
+        return param_symbol(*node.index)
     if node.kind == "product":
         return "w·a"
     if node.kind == "cost":
@@ -44,9 +45,9 @@ def node_name(node: Node, n_layers: int) -> str:
         return "the sample's share of the cost"
     where = "output" if node.layer == n_layers - 1 else f"layer {node.layer + 1}"
     if node.kind == "weight":
-        return f"{where} weight {node.index[0]}→{node.index[1]}"
+        return param_name(node.layer, *node.index)
     if node.kind == "product":
-        return f"{where} w·a {node.index[0]}→{node.index[1]}"
+        return f"{where} {param_symbol(*node.index)}·a"
     return f"{where} {node.kind} {node.index[0]}"
 
 

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from .datasets import MAX_SAMPLES
+from .quote import quote
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
@@ -117,5 +118,5 @@ def problems(config) -> list[tuple[str, str]]:
     for name, spec in OFFERED.items():
         value = getattr(config, name)
         if not offered(name, value):
-            out.append((name, f"{value!r} is not offered ({spec.describe()})"))
+            out.append((name, f"{quote(value)} is not offered ({spec.describe()})"))
     return out

@@ -39,7 +39,22 @@ class Loaded:
     custom_meta: dict | None
 
 
+MAX_MESSAGE = 300  # characters of a refusal: it names the field, never echoes a file back
+
+
 def read(raw: bytes) -> Loaded:
+    """The session file ``raw`` checked whole; ValueError naming what is wrong (at most
+    MAX_MESSAGE characters, whatever the file holds)."""
+    try:
+        return _read(raw)
+    except ValueError as exc:
+        text = str(exc)
+        if len(text) > MAX_MESSAGE:
+            text = text[: MAX_MESSAGE - 1] + "…"
+        raise ValueError(text) from None
+
+
+def _read(raw: bytes) -> Loaded:
     try:
         saved = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

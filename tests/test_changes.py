@@ -247,3 +247,16 @@ def test_data_after_many_events_is_built_once():
         one_by_one = data_op(one_by_one, p)
     at_once = data_after(base, events, len(events))
     assert all(np.array_equal(a, b) for a, b in zip(one_by_one, at_once, strict=True))
+
+
+def test_a_refused_file_is_named_never_echoed_whole():
+    saved = saved_run()
+    saved["extra"]["config"]["x" * 1_000_000] = 1
+    with pytest.raises(ValueError) as exc:
+        load(saved)
+    assert "state.extra.config" in str(exc.value) and len(str(exc.value)) <= 300
+    saved = saved_run()
+    saved["network"]["init"] = "y" * 100_000
+    with pytest.raises(ValueError, match="state.network.init") as exc:
+        load(saved)
+    assert len(str(exc.value)) < 200

@@ -97,6 +97,15 @@ def _walk_restart() -> None:
     session.walk()["position"] = 0
 
 
+def walk_diagram_size(layer_sizes: list[int]) -> tuple[bool, int]:
+    """(whole width?, height px) of the walk's diagram: beside its table while it is small;
+    a bigger network gets the page's width and ~70 px a neuron row, so its bias labels and
+    layer titles keep apart (a 6×8 network squeezed beside the table was ~330 px wide)."""
+    if max(layer_sizes) <= 4 and len(layer_sizes) <= 4:
+        return False, 320
+    return True, int(np.clip(70 * max(layer_sizes) + 60, 320, 680))
+
+
 def walk_section(tr: bc.Trainer) -> None:
     data = session.dataset()
     state = session.walk()
@@ -124,9 +133,10 @@ def walk_section(tr: bc.Trainer) -> None:
             rows.append({"layer": i + 1, "neuron": unit, "z": walk.z[i][unit],
                          "a": walk.a[i + 1][unit], "δ = ∂C_s/∂z": d})
     diagram = DiagramData(feature_labels=session.feature_names(), highlight_layer=highlight)
-    left, right = st.columns([1, 1.2])
+    wide, height = walk_diagram_size(tr.net.layer_sizes)
+    left, right = (st.container(), st.container()) if wide else st.columns([1, 1.2])
     with left:
-        chart(network_figure(tr.net, diagram, height=320), "walk_net")
+        chart(network_figure(tr.net, diagram, height=height), "walk_net")
     with right:
         if rows:
             st.dataframe(pd.DataFrame(rows), hide_index=True, height=320, placeholder="–",

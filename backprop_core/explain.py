@@ -10,6 +10,11 @@ neuron j (pre-activation z_j, activation y_j):
 Every number here is read from, or recomputed exactly as, the engine's forward and backward
 pass, so the breakdown adds up to the engine's gradient. Layer indices are the engine's:
 weight layer ``layer`` maps a[layer] (neurons k) to z[layer] (neurons j).
+
+How a parameter is written, on every page, hover, table and caption (``param_name``): the
+weight from neuron k to neuron j that feeds layer L (layers counted from 1, neurons from 0)
+is "w₃,₀ of layer 2" (k = 3, j = 0, L = 2; in LaTeX w_{3,0}), its bias "b₀ of layer 2".
+The article's w_kj with the numbers filled in, and the layer said in words.
 """
 
 from __future__ import annotations
@@ -21,6 +26,25 @@ import numpy as np
 from .losses import get_loss, reduction_scale
 from .network import ForwardCache, Gradients, Network
 from .regularization import penalty_grads
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def param_symbol(k: int | None, j: int, latex: bool = False) -> str:
+    """A parameter's symbol without its layer: "w₃,₀" (from neuron k to j) or "b₀" (k None);
+    ``latex``: w_{3,0}, b_{0}."""
+    index = f"{j}" if k is None else f"{k},{j}"
+    letter = "b" if k is None else "w"
+    return f"{letter}_{{{index}}}" if latex else letter + index.translate(_SUBSCRIPT)
+
+
+def param_name(layer: int, k: int | None, j: int, latex: bool = False) -> str:
+    """The one spelling of a parameter (module docstring): weight layer ``layer``
+    (0-based, as the engine's arrays) from neuron k to neuron j is "w₃,₀ of layer 2",
+    a bias (``k`` None) "b₀ of layer 2"; ``latex``: w_{3,0}\\text{ of layer 2}."""
+    where = f" of layer {layer + 1}"
+    symbol = param_symbol(k, j, latex)
+    return symbol + (rf"\text{{{where}}}" if latex else where)
 
 
 @dataclass(frozen=True)

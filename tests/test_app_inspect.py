@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from backprop_core.explain import breakdown
+from backprop_core.explain import breakdown, param_name
 from tests.app_helpers import click, diverge, on_page
 from ui.inspect import snapshot
 
@@ -37,7 +37,8 @@ def test_gradient_check_passes_for_backprop_and_flags_a_wrong_gradient(at):
     click(at, "Run gradient check")
     assert at.error and "disagree" in at.error[0].value
     worst_name = re.search(r"\*\*(.+?)\*\*", at.error[0].value).group(1)
-    assert worst_name.startswith(f"layer {at.session_state['trainer'].net.n_layers} W[")
+    assert worst_name.endswith(f"of layer {at.session_state['trainer'].net.n_layers}")
+    assert worst_name.startswith(("w", "b"))  # w₃,₀ of layer 3: explain.param_name
 
 
 @pytest.mark.parametrize("layer, k, j", [(0, 1, 2), (1, 3, 0), (2, None, 0), (2, 2, 0)])
@@ -182,7 +183,7 @@ def test_lesson_update_by_hand_is_judged_by_the_engines_step(at):
     fork = tr.fork()
     fork.finish_step()
     target = fork.net.weights[1][3, 0]
-    (box,) = [n for n in at.number_input if n.label == "New w_3j"]
+    (box,) = [n for n in at.number_input if n.label == "New w₃,₀ of layer 2"]
     box.set_value(float(target)).run()
     next(b for b in at.button if b.label == "Set it").click().run()
     assert not at.exception
@@ -221,7 +222,9 @@ def test_lesson_shows_the_cost_over_w_kj_and_b_j_with_the_next_step(at):
     tr = at.session_state["lesson"]["trainer"]
     k = at.selectbox(key="w_lesson_k").value
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    (fig,) = [f for f in figs if "w_" in f["layout"]["title"]["text"]]
+    (fig,) = [f for f in figs if f["layout"]["title"]["text"].startswith("Cost C over")]
+    sub = "₀₁₂₃₄₅₆₇₈₉"[k]  # the network is 5-10-1: k < 10
+    assert fig["layout"]["title"]["text"] == f"Cost C over w{sub},₀ of layer 2 and b₀ of layer 2"
     kinds = {t["type"] for t in fig["data"]}
     assert "contour" in kinds
     nxt = next(t for t in fig["data"] if t.get("name", "").startswith("the next step"))
@@ -306,11 +309,11 @@ def _shown(text: str) -> float:
 
 
 def _type_by_hand(at, k: int, value: float) -> str:
-    (box,) = [n for n in at.number_input if n.label == f"New w_{k}j"]
+    (box,) = [n for n in at.number_input if n.label == f"New {param_name(1, k, 0)}"]
     box.set_value(value).run()
     next(b for b in at.button if b.label == "Set it").click().run()
     assert not at.exception
-    (said,) = [m.value for m in at.markdown if m.value.startswith(f"You set w_{k}j")]
+    (said,) = [m.value for m in at.markdown if m.value.startswith(f"You set {param_name(1, k, 0)}")]
     return said
 
 

@@ -111,3 +111,113 @@ def test_walk_boxes_the_layer_it_just_computed():
     assert [walk_phase(p, L)[1] for p in range(1, 2 * L + 1)] == [1, 2, 3, 3, 2, 1]
     assert "δ of layer 3" in walk_phase(4, L)[0]  # the output layer comes first back
     assert "reached layer 1" in walk_phase(6, L)[0]
+
+
+def test_a_parameter_is_spelled_one_way_everywhere():
+    """One spelling, from ``param_name``: the diagram's hover, the live view's tooltips,
+    the gradient check, the loss surface's parameter list, the computation graph and the
+    chain rule's formula (before: W[3,0], W[0→0], w0→0, "weight 3→0", w_kj)."""
+    from backprop_core import surface as sf
+    from backprop_core.compgraph import build_graph
+    from backprop_core.explain import param_name
+    from backprop_core.gradcheck import grad_check
+    from ui.latex import breakdown_latex
+    from viz.compgraph import node_name, short_label
+    from viz.live_frames import network_scene
+    from viz.network import DiagramData, network_figure
+
+    net = bc.Network([2, 4, 3, 1], ["tanh", "tanh", "sigmoid"], seed=0)
+    X, Y = np.random.default_rng(0).normal(size=(5, 2)), np.ones((5, 1))
+    cache = net.forward(X)
+    grads = net.backward(cache, Y, "mse", "mean")
+    layer, k, j = 1, 3, 2
+    name = param_name(layer, k, j)
+    assert name == "w₃,₂ of layer 2" and param_name(layer, None, j) == "b₂ of layer 2"
+    assert param_name(0, 12, 10) == "w₁₂,₁₀ of layer 1"  # two digits stay readable
+
+    hover = network_figure(net, DiagramData(["x₁", "x₂"]))["data"]
+    weights = next(t for t in hover if t.get("name") == "weights")
+    at = weights["customdata"].index([layer, k, j])
+    assert weights["text"][at].startswith(f"<b>{name}</b>: w = ")
+    neurons = next(t for t in hover if t.get("name") == "neurons")
+    at = neurons["customdata"].index([layer + 1, j, -1])
+    assert f"bias {param_name(layer, None, j)} = " in neurons["text"][at]
+
+    names = network_scene(net, ["x₁", "x₂"], 400)["geometry"]["names"]
+    offset = net.weights[0].size
+    assert names[offset + k * 3 + j] == name
+    assert names[sum(W.size for W in net.weights) + 4 + j] == param_name(layer, None, j)
+
+    checks = {(c.layer, c.kind, c.index): c.name for c in grad_check(net, X, Y)}
+    assert checks[(layer, "W", (k, j))] == name
+    assert checks[(layer, "b", (j,))] == param_name(layer, None, j)
+
+    labels = sf.param_labels(net.layer_sizes)
+    w_at, b_at = sf.param_slices(net.layer_sizes)[layer]
+    assert labels[w_at.start + k * 3 + j] == name
+    assert labels[b_at.start + j] == param_name(layer, None, j)
+
+    graph = build_graph(net, cache, grads, Y, "mse", "mean", 0)
+    weight = graph.find("weight", layer, (k, j))
+    assert node_name(weight, net.n_layers) == name
+    assert short_label(weight) == "w₃,₂"
+
+    b = breakdown(net, cache, grads, Y, "mse", "mean", layer, j, k)
+    assert param_name(layer, k, j, latex=True) in breakdown_latex(b, grads.weights[layer][k, j])
+    assert r"\partial w_{3,2}}" in breakdown_latex(b, grads.weights[layer][k, j])
+
+
+def test_negative_numbers_are_numbers_with_parentheses_only_after_an_operator():
+    """"= -0.02464", not "= (-0.02464)"; but "0.98·(-0.01)" and "+ (-3.6)·0.6"."""
+    import re
+
+    from ui.latex import breakdown_latex, hidden_latex, num, value
+
+    assert value(-0.3168) == "{-0.3168}" and num(-0.3168) == "({-0.3168})"
+    assert value(0.5) == num(0.5) == "0.5"
+    assert value(-2.5e-7) == r"{-2.5\times 10^{-7}}"
+    y_k, f_prime, dc_dy = np.array([-8.0, 3.0, -0.5]), np.array([0.5, -0.25, 1.0]), \
+        np.array([0.25, 0.5, 1.0])
+    b = bc.explain.Breakdown(0, "W", 1, 0, y_k, f_prime, dc_dy, f_prime * dc_dy,
+                             y_k * f_prime * dc_dy, penalty=-0.01, fused=None)
+    text = breakdown_latex(b, b.total)
+    lines = text.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r"\\ ")
+    assert lines[1] == r"&= {-8}\cdot 0.5\cdot 0.25"  # first in its line: stands alone
+    assert lines[2] == r"&\quad + ({-0.5})\cdot 1\cdot 1"  # after + : in parentheses
+    assert lines[3] == r"&\quad + \dots\ (1\text{ more})"
+    assert lines[4] == r"&\quad + ({-0.01})_{\text{penalty}}"
+    assert lines[5] == r"&= {-1.885} \qquad \text{(engine: }{-1.885}\text{)}"
+    b = bc.explain.Breakdown(0, "W", 1, 0, y_k, f_prime, dc_dy, f_prime * dc_dy,
+                             y_k * f_prime * dc_dy, penalty=0.0, fused=None)
+    assert breakdown_latex(b, b.total, shown=3).split(r"\\ ")[3] == \
+        r"&\quad + 3\cdot ({-0.25})\cdot 0.5"  # after · : in parentheses
+    # No number right after "=" is in parentheses, on any line of either formula.
+    w, delta = np.array([-0.5, 0.2, -0.3]), np.array([0.1, -0.2, 0.3])
+    for latex in (text, hidden_latex(0, w, delta, w * delta)):
+        assert not re.search(r"=\s*\(", latex), latex
+    hidden = hidden_latex(0, w, delta, w * delta)
+    assert r"&= \underbrace{{-0.3}\cdot0.3}_{m=2}" in hidden
+    assert r"\underbrace{({-0.5})\cdot0.1}_{m=0}" in hidden
+    assert hidden.endswith(r"&= {-0.18}\end{aligned}")
+
+
+@pytest.mark.parametrize("n_next", [1, 2, 4, 5, 8])
+def test_long_sums_are_written_two_terms_a_line(n_next):
+    """∂C/∂y with 8 next-layer neurons was one 969 px line; now at most two terms a line
+    (the browser test measures the page)."""
+    from ui.latex import breakdown_latex, hidden_latex
+
+    rng = np.random.default_rng(n_next)
+    w, delta = rng.normal(size=n_next), rng.normal(size=n_next)
+    text = hidden_latex(3, w, delta, w * delta)
+    assert text.startswith(r"\begin{aligned}") and text.endswith(r"\end{aligned}")
+    rows = text.split(r"\\ ")
+    assert all(row.count(r"\underbrace") <= 2 for row in rows)
+    assert sum(row.count(r"\underbrace") for row in rows) == min(n_next, 4)
+    net = bc.Network([2, 8, 1], ["tanh", "sigmoid"], seed=0)
+    X, Y = rng.normal(size=(10, 2)), np.ones((10, 1))
+    cache = net.forward(X)
+    grads = net.backward(cache, Y, "bce", "mean")
+    b = breakdown(net, cache, grads, Y, "bce", "mean", 0, 3, 1)
+    rows = breakdown_latex(b, grads.weights[0][1, 3]).split(r"\\ ")
+    assert len(rows) == 5 and all(row.count(r"\cdot") <= 2 for row in rows)

@@ -764,7 +764,7 @@ function tipText(S, f, cd) {
   const lines = [];
   if (b >= 0) {
     const idx = S.offsets[layer] + a * g.sizes[layer + 1] + b;
-    lines.push(`<b>layer ${layer + 1} weight ${a}→${b}</b>: w = ${fmtG(f.values[idx], 4)}`);
+    lines.push(`<b>${escapeHtml(g.names[idx])}</b>: w = ${fmtG(f.values[idx], 4)}`);
     if (hasGrad) lines.push(`∂C/∂w = ${fmtG(f.grads[idx], 4)} ${gradStep(f)}`);
     if (hasUpdate) lines.push(`Δw = ${fmtG(f.update[idx], 4)} (step ${f.step}'s update)`);
     return lines.join("<br>") + frozenText(S, idx) + optText(f, idx);
@@ -772,7 +772,7 @@ function tipText(S, f, cd) {
   if (layer === 0) return `<b>input ${escapeHtml(g.labels[a])}</b>`;
   const idx = S.nEdges + S.biasOffsets[layer - 1] + a;
   lines.push(`<b>layer ${layer} neuron ${a}</b> (${g.activations[layer - 1]})`);
-  lines.push(`bias b = ${fmtG(f.values[idx], 4)}`);
+  lines.push(`bias ${escapeHtml(g.names[idx])} = ${fmtG(f.values[idx], 4)}`);
   if (hasGrad) lines.push(`δ summed = ∂C/∂b = ${fmtG(f.grads[idx], 4)} ${gradStep(f)}`);
   if (hasUpdate) lines.push(`Δb = ${fmtG(f.update[idx], 4)} (step ${f.step}'s update)`);
   return lines.join("<br>") + frozenText(S, idx) + optText(f, idx);

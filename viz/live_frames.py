@@ -18,6 +18,7 @@ from html import escape  # user text (column names) is text, never Plotly markup
 import numpy as np
 
 from backprop_core.activations import label
+from backprop_core.explain import param_name
 
 from .boundary import BATCH_MARKER, boundary_figure
 from .colors import (
@@ -155,6 +156,15 @@ def frozen_indices(net, frozen) -> list[int]:
     return out
 
 
+def param_names(net) -> list[str]:
+    """Every parameter's name (``backprop_core.explain.param_name``) in ``param_rows``'
+    order, for the browser's tooltips."""
+    weights = [param_name(layer, k, j) for layer, W in enumerate(net.weights)
+               for k, j in np.ndindex(W.shape)]
+    return weights + [param_name(layer, None, j) for layer, b in enumerate(net.biases)
+                      for j in range(b.size)]
+
+
 def optimizer_rows(opt_state: dict | None) -> tuple[list[str], np.ndarray]:
     """Optimizer state slots (velocity, m, v) laid out like ``param_rows``."""
     if not opt_state:
@@ -219,6 +229,7 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
         "activations": [label(a) for a in net.activation_names],
         "labels": list(feature_labels), "font": font_size,
         "colours": {"positive": POSITIVE_HEX, "negative": NEGATIVE_HEX},
+        "names": param_names(net),
     }
     return {"figure": {"data": [names, *_hover_markers(net, pos)], "layout": layout},
             "geometry": geometry}

@@ -16,6 +16,7 @@ from html import escape  # user text (column names) is text, never Plotly markup
 import numpy as np
 
 from backprop_core.activations import label
+from backprop_core.explain import param_name
 
 from .colors import NEGATIVE_HEX, POSITIVE_HEX, class_ramp, diverging_rgb
 from .images import png_data_uri
@@ -158,7 +159,7 @@ def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
             xs.append(float(points[edge, 0]))
             ys.append(float(points[edge, 1]))
             edge += 1
-            lines = [f"<b>layer {layer + 1} weight {i}→{j}</b>: w = {fmt(W[i, j])}"]
+            lines = [f"<b>{param_name(layer, i, j)}</b>: w = {fmt(W[i, j])}"]
             if data.grads is not None:
                 lines.append(f"∂C/∂w = {fmt(data.grads.weights[layer][i, j])}")
             if data.update is not None:
@@ -183,7 +184,7 @@ def _node_hover_trace(net, pos, data: DiagramData) -> dict:
                 continue
             k = layer - 1
             lines = [f"<b>layer {layer} neuron {j}</b> ({label(net.activation_names[k])})",
-                     f"bias b = {fmt(net.biases[k][j])}"]
+                     f"bias {param_name(k, None, j)} = {fmt(net.biases[k][j])}"]
             if data.grads is not None:
                 lines.append(f"δ summed = ∂C/∂b = {fmt(data.grads.biases[k][j])}")
             if data.update is not None:

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+import backprop_core as bc
 from tests.app_helpers import diverge, live_metric, live_packet, text_of
 
 
@@ -391,3 +392,27 @@ def test_presenter_view_scales_every_pages_charts_and_text_by_one_and_a_half(at)
     assert nested["data"][0]["textfont"]["size"] == 15
     assert nested["data"][0]["marker"]["colorbar"]["tickfont"]["size"] == 12
     assert nested["layout"]["annotations"][0]["font"]["size"] == 21
+
+
+def test_a_huge_typed_weight_is_refused_and_every_page_stays_usable(at):
+    """Typing 1e308 broke 'Edit a weight' (its drag slider spanned ±inf) on three pages
+    until Undo, and 1e200 made the next Step diverge and the session file empty. The box
+    offers ±1000 (the one check of an edit holds links and files to it too); beyond it
+    nothing changes, and at its edge the run saves and steps on."""
+    button(at, "Step").click().run()
+    before = trainer(at).net.weights[0].copy()
+    box = _by_label(at.number_input, "Type a value")
+    assert (box.proto.min, box.proto.max) == (-1000.0, 1000.0)
+    box.set_value(1e308).run()
+    assert not at.exception
+    assert np.array_equal(trainer(at).net.weights[0], before) and trainer(at).events == []
+    for page in ("app_pages/gradients.py", "app_pages/step_through.py"):
+        at.switch_page(page).run()
+        assert not at.exception and _by_label(at.number_input, "Type a value")
+    at.switch_page("app_pages/playground.py").run()
+    _by_label(at.number_input, "Type a value").set_value(1000.0).run()
+    assert trainer(at).net.weights[0][0, 0] == 1000.0
+    json.dumps(bc.trainer_to_dict(trainer(at)))  # what Save session file writes
+    for _ in range(3):
+        button(at, "Step").click().run()
+    assert trainer(at).diverged is None and not at.exception

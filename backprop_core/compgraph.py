@@ -16,6 +16,9 @@ not to a sample). With a batch of one and "sum" it is the gradient of the sample
 
 Each node also keeps ∂node/∂parent for each parent ("local"), so the chain rule at a node
 is Σ over its children of local · child's gradient, checkable number by number.
+
+A 6×8 network's graph has 838 nodes (more with more inputs), too many to read: ``focus``
+picks the part around one neuron or one layer (see FOCI).
 """
 
 from __future__ import annotations
@@ -29,6 +32,15 @@ from .losses import get_loss, per_sample_cost, reduction_scale
 from .network import ForwardCache, Gradients, Network
 
 LEAVES = ("input", "weight", "bias")
+LAYER_KINDS = ("weight", "product", "bias", "z", "a")  # the nodes a weight layer computes
+# What ``focus`` keeps, around neuron j of weight layer i (the selected weight's):
+FOCI = {
+    "neuron": "neuron j: its weights, w·a, bias, z and a, the values it reads, and where "
+              "its a goes (the next layer's w·a with their weights and the z they add "
+              "into, or the cost)",
+    "layer": "every node of layer i, the values it reads, and the cost after the output",
+    "all": "every node",
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,34 @@ class Graph:
     def find(self, kind: str, layer: int, index: tuple[int, ...]) -> Node:
         return next(n for n in self.nodes
                     if n.kind == kind and n.layer == layer and n.index == index)
+
+
+def focus(graph: Graph, kind: str, layer: int, j: int) -> np.ndarray:
+    """Which nodes to show (a boolean mask over ``graph.nodes``): see FOCI. Every kept
+    node's value is computed from kept parents only where its parents are all kept (a z
+    keeps all its terms; an a its z); the cut edges are those to nodes further away."""
+    keep = np.zeros(len(graph.nodes), dtype=bool)
+    if kind == "all":
+        keep[:] = True
+        return keep
+    if kind not in FOCI:
+        raise ValueError(f"unknown focus {kind!r}; one of {sorted(FOCI)}")
+    core = [n.id for n in graph.nodes if n.layer == layer and n.kind in LAYER_KINDS
+            and (kind == "layer" or n.index[-1] == j)]
+    if not core:
+        raise ValueError(f"no neuron {j} in weight layer {layer}")
+    keep[core] = True
+    for node_id in core:  # the values it reads (a softmax output reads every z)
+        keep[list(graph.nodes[node_id].parents)] = True
+    outputs = [i for i in core if graph.nodes[i].kind == "a"]
+    for child in (c for a in outputs for c, _ in graph.children(a)):
+        if child.kind == "cost":
+            keep[child.id] = True
+        elif kind == "neuron":  # w·a of the next layer, its weight, the z it adds into
+            keep[child.id] = True
+            keep[list(child.parents)] = True
+            keep[[c.id for c, _ in graph.children(child.id)]] = True
+    return keep
 
 
 class _Builder:

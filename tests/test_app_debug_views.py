@@ -5,11 +5,13 @@ import json
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from backprop_core.compgraph import build_graph
+from backprop_core.compgraph import build_graph, focus
 from backprop_core.distributions import replay_distributions
 from tests.app_helpers import click, on_page
-from ui.compgraph_view import walk_order
+from tests.test_choices import send_label
+from ui.compgraph_view import walk_label, walk_order
 from ui.inspect import snapshot
 
 
@@ -190,6 +192,10 @@ def metric(at, label) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def walk(at):
+    return at.selectbox(key="w_cg_pos")
+
+
 def test_computation_graph_walks_forward_then_backward_with_the_engines_numbers(at):
     click(at, "Step")
     on_page(at, "app_pages/step_through.py")
@@ -197,23 +203,25 @@ def test_computation_graph_walks_forward_then_backward_with_the_engines_numbers(
     snap = snapshot(tr, "last")
     graph = build_graph(snap.at.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, 0)
     order = walk_order(graph)
-    assert at.selectbox(key="w_cg_pos").value == 0
+    labels = [walk_label(graph, step, 3) for step in order]
+    assert walk(at).options == labels and len(set(labels)) == len(labels)
+    assert walk(at).value == "forward: input x0"
     assert metric(at, "value") == f"{snap.X[0, 0]:.4g}"
     assert any("this sample's input" in x.value for x in at.latex)
     assert next(b for b in at.button if b.label == "Previous node").disabled
     click(at, "Next node")
-    assert at.selectbox(key="w_cg_pos").value == 1
+    assert walk(at).value == labels[1] == "forward: input x1"
     fig = graph_chart(at)
     ring = next(t for t in fig["data"] if t["name"] == "selected")
     assert ring["customdata"] == [order[1][0]]
     # A hidden z on the way back: its gradient is the engine's δ for this sample.
     z = graph.find("z", 0, (2,))
-    at.selectbox(key="w_cg_pos").set_value(order.index((z.id, "backward"))).run()
+    walk(at).set_value(walk_label(graph, (z.id, "backward"), 3)).run()
     assert metric(at, "gradient") == f"{snap.grads.deltas[0][0, 2]:.4g}"
     assert metric(at, "value") == f"{snap.cache.z[0][0, 2]:.4g}"
     assert any("f'" in x.value for x in at.latex)
     assert "gradient" in graph_chart(at)["layout"]["title"]["text"]
-    at.selectbox(key="w_cg_pos").set_value(len(order) - 2).run()
+    walk(at).set_value(labels[-2]).run()
     click(at, "Next node")
     assert next(b for b in at.button if b.label == "Next node").disabled
     assert order[-1] == (0, "backward")  # the walk ends at the first input's gradient
@@ -229,15 +237,95 @@ def test_computation_graph_of_another_sample_and_the_selected_weight(at):
     at.selectbox(key="w_st_from").set_value(3).run()
     at.selectbox(key="w_st_to").set_value(2).run()
     at.selectbox(key="w_cg_sample").set_value(4).run()
-    assert at.selectbox(key="w_cg_pos").value == 0
+    assert walk(at).value == "forward: input x0"
     tr = trainer(at)
     assert metric(at, "value") == f"{tr.X[tr.batch_idx[4], 0]:.4g}"
+    assert any(f"sample #{tr.batch_idx[4]}, row 5 of" in m.value for m in at.markdown)
     click(at, "The selected weight")
     a_k, delta_j = tr.cache.a[1][4, 3], tr.grads.deltas[1][4, 2]
     assert metric(at, "gradient") == f"{a_k * delta_j:.4g}"
     assert metric(at, "value") == f"{tr.net.weights[1][3, 2]:.4g}"
-    walk = at.selectbox(key="w_cg_pos")
-    assert walk.options[walk.index].endswith("backward: layer 2 weight 3→2")
+    graph = build_graph(tr.net, tr.cache, tr.grads, tr.Y[tr.batch_idx], tr.loss,
+                        tr.reduction, 4)
+    weight = graph.find("weight", 1, (3, 2))
+    assert walk(at).value == walk_label(graph, (weight.id, "backward"), 3)
+
+
+def test_the_walk_keeps_its_sample_row_and_node_across_steps(at):
+    """A Step brings another batch: the row of the batch and the node stay chosen (their
+    labels do not depend on the batch), the numbers are the new batch's."""
+    on_page(at, "app_pages/step_through.py")
+    at.selectbox(key="w_cg_sample").set_value(3).run()
+    walk(at).set_value("backward: layer 1 z 2").run()
+    for _ in range(3):
+        click(at, "Step")
+        tr = trainer(at)
+        assert at.selectbox(key="w_cg_sample").value == 3
+        assert walk(at).value == "backward: layer 1 z 2"
+        assert metric(at, "gradient") == f"{tr.grads.deltas[0][3, 2]:.4g}"
+
+
+@pytest.mark.parametrize("sent", ["#68 (row 1 of 10)", "row 99", "7/84 forward: layer 1 z 0"])
+def test_a_label_the_browser_sends_from_an_earlier_batch_never_breaks_the_walk(at, sent):
+    """The browser sends back the label it last drew; the sample box's labels used to
+    carry the batch's sample numbers, so from the third Step on the page raised TypeError
+    ('<=' between int and str). Any label this run does not draw reads as the first row /
+    node, a label it draws as its option."""
+    on_page(at, "app_pages/step_through.py")
+    at.selectbox(key="w_cg_sample").set_value(2).run()
+    send_label(at.selectbox(key="w_cg_sample"), sent)
+    send_label(walk(at), sent)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="w_cg_sample").value == 0
+    assert walk(at).value == "forward: input x0"
+    send_label(at.selectbox(key="w_cg_sample"), "row 4")
+    send_label(walk(at), "backward: output a 0")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="w_cg_sample").value == 3
+    assert walk(at).value == "backward: output a 0"
+
+
+def test_a_big_network_opens_on_the_selected_weights_neuron(tmp_path):
+    """6 hidden layers of 8: its graph of 838 nodes opens on the neuron of the selected
+    weight (its inputs, terms, z, a and where a goes); its layer and the whole graph are
+    one choice away, and the walk goes through the nodes shown."""
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params.update({"v": "1", "h": "8,8,8,8,8,8", "ds": "spiral"})
+    at.run()
+    assert not at.exception
+    click(at, "Step")
+    on_page(at, "app_pages/step_through.py")
+    at.selectbox(key="w_st_layer").set_value(3).run()
+    at.selectbox(key="w_st_from").set_value(5).run()
+    at.selectbox(key="w_st_to").set_value(6).run()
+    tr = trainer(at)
+    snap = snapshot(tr, "last")
+    graph = build_graph(snap.at.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, 0)
+    assert len(graph.nodes) == 838
+    focus_box = at.radio(key="w_cg_focus_big")
+    assert focus_box.value == "neuron"
+    for kind, n_shown in (("neuron", 51), ("layer", 160), ("all", 838)):
+        focus_box = at.radio(key="w_cg_focus_big")
+        focus_box.set_value(kind).run()
+        keep = focus(graph, kind, 3, 6)
+        assert keep.sum() == n_shown
+        fig = graph_chart(at)
+        drawn = [i for t in fig["data"] if t["name"] in ("not reached yet", "value")
+                 for i in t["customdata"]]
+        assert sorted(drawn) == np.flatnonzero(keep).tolist()
+        assert walk(at).options == [walk_label(graph, step, 7)
+                                    for step in walk_order(graph, keep)]
+        assert (f"({n_shown} of its 838 nodes)" in fig["layout"]["title"]["text"]) == (
+            kind != "all")
+    at.radio(key="w_cg_focus_big").set_value("neuron").run()
+    click(at, "The selected weight")
+    weight = walk_label(graph, (graph.find("weight", 3, (5, 6)).id, "backward"), 7)
+    assert walk(at).value == weight
+    assert metric(at, "gradient") == f"{snap.cache.a[3][0, 5] * snap.grads.deltas[3][0, 6]:.4g}"
+    at.radio(key="w_cg_focus_big").set_value("layer").run()
+    assert walk(at).value == weight  # still in the walk: kept
 
 
 @pytest.mark.parametrize("gradient_of", ["last", "next"])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.compgraph import build_graph, recompute
+from backprop_core.compgraph import build_graph, focus, recompute
 from ui.compgraph_latex import backward_latex, forward_latex
 from ui.latex import num
 from viz.compgraph import compgraph_figure, node_name, positions
@@ -183,3 +183,58 @@ def test_figure_lays_nodes_out_by_layer_and_rings_the_selected():
     assert lit["x"].count(None) == len(g.children(z.id))  # backward: to its children
     shown = next(t for t in fig["data"] if t["name"] == "gradient ∂C/∂node")
     assert shown["marker"]["color"] == [g.nodes[i].grad for i in shown["customdata"]]
+
+
+def keys(g, mask) -> set:
+    return {(n.kind, n.layer, n.index) for n in g.nodes if mask[n.id]}
+
+
+def test_focus_on_a_neuron_keeps_its_terms_its_inputs_and_where_its_output_goes():
+    """Neuron 1 of weight layer 1 (3-4-3-1): its four weights and w·a, its bias, z and a,
+    the four activations it reads, and the one w·a it feeds with that w·a's weight and the
+    output z it adds into. Nothing else."""
+    _, _, _, _, g = graph_and_grads(["tanh", "tanh", "sigmoid"], "bce", 1, "mean")
+    want = {("weight", 1, (k, 1)) for k in range(4)} | {
+        ("product", 1, (k, 1)) for k in range(4)} | {
+        ("bias", 1, (1,)), ("z", 1, (1,)), ("a", 1, (1,))} | {
+        ("a", 0, (k,)) for k in range(4)} | {
+        ("weight", 2, (1, 0)), ("product", 2, (1, 0)), ("z", 2, (0,))}
+    assert keys(g, focus(g, "neuron", 1, 1)) == want
+    # The first layer reads the inputs; the output neuron's a goes to the cost.
+    assert {("input", -1, (k,)) for k in range(3)} <= keys(g, focus(g, "neuron", 0, 2))
+    out = keys(g, focus(g, "neuron", 2, 0))  # 3 weights, 3 w·a, b, z, a, 3 a read, cost
+    assert ("cost", 3, ()) in out and ("a", 1, (2,)) in out and len(out) == 3 + 3 + 3 + 3 + 1
+
+
+def test_focus_on_a_layer_keeps_all_it_computes_and_what_it_reads():
+    _, _, _, _, g = graph_and_grads(["tanh", "tanh", "sigmoid"], "bce", 1, "mean")
+    hidden = keys(g, focus(g, "layer", 1, 0))
+    assert hidden == {(n.kind, n.layer, n.index) for n in g.nodes
+                      if n.layer == 1 or (n.kind == "a" and n.layer == 0)}
+    assert len(hidden) == 12 + 12 + 3 + 3 + 3 + 4
+    assert ("cost", 3, ()) in keys(g, focus(g, "layer", 2, 0))
+    assert focus(g, "all", 0, 0).all()
+    # A softmax output reads every z of its layer: its neuron keeps them all.
+    _, _, _, _, g = graph_and_grads(["tanh", "tanh", "softmax"], "cross_entropy", 3, "mean")
+    assert {("z", 2, (i,)) for i in range(3)} <= keys(g, focus(g, "neuron", 2, 1))
+    with pytest.raises(ValueError):
+        focus(g, "path", 0, 0)
+    with pytest.raises(ValueError):
+        focus(g, "neuron", 1, 9)
+
+
+def test_a_focused_figure_draws_the_kept_nodes_closed_up():
+    _, _, _, _, g = graph_and_grads(["tanh", "tanh", "sigmoid"], "bce", 1, "mean")
+    keep = focus(g, "neuron", 1, 1)
+    z = g.find("z", 1, (1,))
+    fig = compgraph_figure(g, z.id, "forward", np.zeros(len(g.nodes), bool), 3, keep=keep)
+    drawn = [i for t in fig["data"] if t["name"] in ("not reached yet", "value")
+             for i in t["customdata"]]
+    assert sorted(drawn) == np.flatnonzero(keep).tolist()
+    edges = next(t for t in fig["data"] if t["name"] == "edges")
+    n_kept_edges = sum(keep[p] for n in g.nodes if keep[n.id] for p in n.parents)
+    assert edges["x"].count(None) == n_kept_edges
+    x, y = positions(g, keep)
+    assert sorted(set(x[keep])) == list(range(8))  # a, w, w·a, z, a, w, w·a, z: no gaps
+    assert ((0 < y[keep]) & (y[keep] < 1)).all()
+    assert f"({keep.sum()} of its {len(g.nodes)} nodes)" in fig["layout"]["title"]["text"]

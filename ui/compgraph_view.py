@@ -6,24 +6,37 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from backprop_core.compgraph import Graph, build_graph
-from viz.compgraph import compgraph_figure, node_name
+from backprop_core.compgraph import FOCI, Graph, build_graph, focus
+from viz.compgraph import TEXT_LIMIT, compgraph_figure, node_name
 from viz.numbers import sig
 
 from . import session
 from .charts import chart
+from .choices import choose
 from .compgraph_latex import backward_latex, forward_latex, share
 from .inspect import Snapshot
 
 # Widget keys (Streamlit owns these; the buttons' callbacks move the walk through them).
-SAMPLE, POSITION = "w_cg_sample", "w_cg_pos"
+# The focus has one key per size: a big network opens on a readable part of its graph
+# even when a small one was shown whole before.
+SAMPLE, POSITION, FOCUS = "w_cg_sample", "w_cg_pos", "w_cg_focus"
+BIG = TEXT_LIMIT  # more nodes than this: open on the selected weight's neuron
+SHOW = {"neuron": "the selected weight's neuron", "layer": "its layer",
+        "all": "the whole graph"}
 
 
-def walk_order(graph: Graph) -> list[tuple[int, str]]:
-    """(node id, phase) per walk position: every node in topological order computing its
-    value, then in the reverse order receiving its gradient."""
-    ids = [n.id for n in graph.nodes]
+def walk_order(graph: Graph, keep: np.ndarray | None = None) -> list[tuple[int, str]]:
+    """(node id, phase) per walk position: every (kept) node in topological order
+    computing its value, then in the reverse order receiving its gradient."""
+    ids = [n.id for n in graph.nodes if keep is None or keep[n.id]]
     return [(i, "forward") for i in ids] + [(i, "backward") for i in reversed(ids)]
+
+
+def walk_label(graph: Graph, step: tuple[int, str], n_layers: int) -> str:
+    """A walk position as the node list shows it, and as its widget's value: the node
+    and the phase, so the same node keeps its place whatever sample, focus or step."""
+    node_id, phase = step
+    return f"{phase}: {node_name(graph.nodes[node_id], n_layers)}"
 
 
 def reached(order: list[tuple[int, str]], position: int, n_nodes: int) -> np.ndarray:
@@ -37,67 +50,76 @@ def reached(order: list[tuple[int, str]], position: int, n_nodes: int) -> np.nda
     return mask
 
 
-def _clamp(key: str, n: int) -> None:
-    """A remembered choice that the new options no longer hold goes back to the first."""
-    if not 0 <= st.session_state.get(key, 0) < n:
-        st.session_state[key] = 0
+def _go_to(label: str) -> None:
+    st.session_state[POSITION] = label
 
 
-def _move(by: int, n: int) -> None:
-    st.session_state[POSITION] = int(np.clip(st.session_state.get(POSITION, 0) + by, 0, n - 1))
-
-
-def _go_to(position: int) -> None:
-    st.session_state[POSITION] = position
-
-
-def _selected_weight_position(graph: Graph, order) -> int | None:
-    """The backward position of the weight (or bias) selected on the Playground."""
+def _selected_label(graph: Graph, labels: list[str], n_layers: int) -> str | None:
+    """The walk label of the weight (or bias) selected on the Playground, where it
+    receives its gradient; None if the walk does not hold it."""
     layer, k, j = session.selected()
     kind, index = ("bias", (j,)) if k is None else ("weight", (k, j))
     try:
         node = graph.find(kind, layer, index)
     except StopIteration:
         return None
-    return order.index((node.id, "backward"))
+    label = walk_label(graph, (node.id, "backward"), n_layers)
+    return label if label in labels else None
 
 
-def _controls(snap: Snapshot, graph_of) -> tuple[Graph, list, int]:
+def _focus(graph: Graph) -> np.ndarray:
+    """The part of the graph shown: around the selected weight's neuron j of its layer."""
+    layer, _, j = session.selected()
+    big = len(graph.nodes) > BIG
+    kind = choose(st.radio, "Show", list(SHOW), key=FOCUS + ("_big" if big else ""),
+                  format_func=SHOW.get, default="neuron" if big else "all",
+                  horizontal=True, help=f"The selected weight's neuron: {FOCI['neuron']}. "
+                  f"Its layer: {FOCI['layer']}.")
+    return focus(graph, kind, layer, j)
+
+
+def _controls(snap: Snapshot, graph_of) -> tuple[Graph, list, int, np.ndarray]:
     n = len(snap.batch_idx)
-    _clamp(SAMPLE, n)
+    n_layers = snap.at.net.n_layers
     with st.container(horizontal=True, vertical_alignment="bottom", wrap=True):
-        sample = st.selectbox("Sample of the batch", range(n), key=SAMPLE, width=260,
-                              format_func=lambda s: f"#{snap.batch_idx[s]} (row {s + 1} of "
-                                                    f"{n})")
+        # Rows of the batch, not its samples: a label may not change with the batch.
+        sample = choose(st.selectbox, "Sample of the batch", range(n), key=SAMPLE,
+                        width=160, format_func=lambda s: f"row {s + 1}", default=0)
         graph = graph_of(sample)
-        order = walk_order(graph)
-        _clamp(POSITION, len(order))
-        names = [node_name(node, graph.root.layer) for node in graph.nodes]
-        position = st.selectbox("Node (walk order)", range(len(order)), key=POSITION,
-                                width=380, format_func=lambda p: f"{p + 1}/{len(order)} "
-                                f"{order[p][1]}: {names[order[p][0]]}")
-        st.button("Previous node", key="b_cg_prev", on_click=_move, args=(-1, len(order)),
-                  disabled=position == 0)
-        st.button("Next node", key="b_cg_next", on_click=_move, args=(1, len(order)),
+        keep = _focus(graph)
+    order = walk_order(graph, keep)
+    labels = [walk_label(graph, step, n_layers) for step in order]
+    with st.container(horizontal=True, vertical_alignment="bottom", wrap=True):
+        label = choose(st.selectbox, "Node (walk order)", labels, key=POSITION, width=380,
+                       default=labels[0])
+        position = labels.index(label)
+        st.button("Previous node", key="b_cg_prev", on_click=_go_to,
+                  args=(labels[max(position - 1, 0)],), disabled=position == 0)
+        st.button("Next node", key="b_cg_next", on_click=_go_to,
+                  args=(labels[min(position + 1, len(labels) - 1)],),
                   disabled=position == len(order) - 1)
-        jump = _selected_weight_position(graph, order)
+        jump = _selected_label(graph, labels, n_layers)
         if jump is not None:
             st.button("The selected weight", key="b_cg_selected", on_click=_go_to,
                       args=(jump,), help="The weight (or bias) selected on the Playground "
                       "or above, where it receives its gradient.")
-    return graph, order, position
+    return graph, order, position, keep
 
 
 def graph_walk(snap: Snapshot) -> None:
     at = snap.at  # the weights, loss and reduction the cache and gradients belong to
-    graph, order, position = _controls(snap, lambda s: build_graph(
+    graph, order, position, keep = _controls(snap, lambda s: build_graph(
         at.net, snap.cache, snap.grads, snap.Y, at.loss, at.reduction, s))
     node_id, phase = order[position]
     node = graph.nodes[node_id]
     mask = reached(order, position, len(graph.nodes))
-    chart(compgraph_figure(graph, node_id, phase, mask, at.net.n_layers), "cg_graph")
+    chart(compgraph_figure(graph, node_id, phase, mask, at.net.n_layers, keep=keep),
+          "cg_graph")
     with st.container(horizontal=True, gap="medium", wrap=True, vertical_alignment="bottom"):
-        st.markdown(f"**{node_name(node, at.net.n_layers)}**, {phase} pass")
+        st.markdown(f"**{node_name(node, at.net.n_layers)}**, {phase} pass (node "
+                    f"{position + 1} of {len(order)} in this walk); sample "
+                    f"#{snap.batch_idx[graph.sample]}, row {graph.sample + 1} of the batch's "
+                    f"{len(snap.batch_idx)}")
         st.metric("value", sig(node.value), width="content")
         st.metric("gradient", sig(node.grad), width="content",
                   help="∂(this sample's share of the cost)/∂(this node); see below.")

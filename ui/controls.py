@@ -22,6 +22,7 @@ from backprop_core.schedules import LABELS as SCHEDULE_LABELS
 from backprop_core.schedules import SCHEDULES
 
 from . import session, share_io
+from .choices import choose
 from .classroom import presenter_controls, shown
 from .upload import upload_section
 from .widget_values import seed_widgets
@@ -41,8 +42,11 @@ def data_controls(c: bc.RunConfig) -> dict:
     ss = st.session_state
     meta = session.custom_meta()
     options = list(DATASETS) + ([CUSTOM] if meta else [])
-    st.selectbox("Dataset", options, key="w_dataset", format_func=lambda k: (
-        f"Your CSV: {meta['file']}" if k == CUSTOM else DATASETS[k].label))
+    # The CSV's label holds its file's name: a label sent back from before a new file
+    # reads as the data in effect, never as the first data set (ui/choices.py).
+    choose(st.selectbox, "Dataset", options, key="w_dataset", default=c.dataset,
+           format_func=lambda k: f"Your CSV: {meta['file']}" if k == CUSTOM
+           else DATASETS[k].label)
     upload_section()
     if ss.w_dataset == CUSTOM:
         plane_controls(meta)

@@ -21,6 +21,7 @@ from backprop_core import surface as sf
 from backprop_core.config import LEARNING_RATES
 
 from . import session
+from .choices import choose_many
 
 SAVED_KEY, CACHE_KEY = "saved", "cache"  # in session.page_state("surface")
 MAX_SAVED = 6
@@ -45,6 +46,7 @@ class SavedPoint:
     step: int
     layer_sizes: tuple[int, ...]
     params: np.ndarray
+    id: int = 0  # in saving order: the choice of points keys on it (indices shift)
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,14 @@ def saved(net: bc.Network) -> list[SavedPoint]:
 def save_point(tr: bc.Trainer) -> None:
     """Keep the current weights (the last MAX_SAVED are kept; the same weights once)."""
     theta = sf.param_vector(tr.net)
-    points = [p for p in session.page_state("surface").get(SAVED_KEY, [])
-              if not (p.layer_sizes == tuple(tr.net.layer_sizes)
-                      and np.array_equal(p.params, theta))]
+    stored = session.page_state("surface").get(SAVED_KEY, [])
+    new_id = 1 + max((p.id for p in stored), default=-1)  # never one still chosen
+    points = [p for p in stored if not (p.layer_sizes == tuple(tr.net.layer_sizes)
+                                        and np.array_equal(p.params, theta))]
     label = f"step {tr.step}"
     if any(p.label == label for p in points):  # same step, other weights (another run)
         label = f"step {tr.step} ({len(points) + 1})"
-    points.append(SavedPoint(label, tr.step, tuple(tr.net.layer_sizes), theta))
+    points.append(SavedPoint(label, tr.step, tuple(tr.net.layer_sizes), theta, new_id))
     session.page_state("surface")[SAVED_KEY] = points[-MAX_SAVED:]
 
 
@@ -228,11 +231,12 @@ def point_controls(tr: bc.Trainer, points: list[SavedPoint]) -> tuple[int, ...]:
               f"last {MAX_SAVED} are kept). Step on the Playground, save again.")
     st.button("Clear saved", key="b_surface_clear", on_click=clear_points,
               disabled=not points, width="stretch")
-    labels = [p.label for p in points]
-    chosen = st.pills("Three saved points", range(len(points)), selection_mode="multi",
-                      default=list(range(len(points)))[-3:], format_func=labels.__getitem__,
-                      key=f"w_surface_points_{len(points)}", width="stretch")
-    return tuple(sorted(chosen))
+    # Chosen by id, not index: a seventh point drops the first and shifts every index.
+    ids, labels = [p.id for p in points], {p.id: p.label for p in points}
+    chosen = choose_many(st.pills, "Three saved points", ids, selection_mode="multi",
+                         default=ids[-3:], format_func=labels.__getitem__,
+                         key=f"w_surface_points_{len(points)}", width="stretch")
+    return tuple(sorted(ids.index(i) for i in chosen))
 
 
 def view_controls(directions: str) -> dict:

@@ -5,6 +5,10 @@ leaves), the products w·a, the sums z and the activations a; last the cost. Eac
 owns a block of rows (one per incoming weight, one for its bias) and its z and a sit at
 the block's centre, so a neuron's terms read as one group. Nodes the walk has reached are
 coloured by their value (forward) or gradient (backward); the others stay grey.
+
+With a focus (``keep``, from ``backprop_core.compgraph.focus``) only the kept nodes are
+drawn, closed up: empty columns dropped, each column's nodes spread over the height in
+the order they have in the whole graph.
 """
 
 from __future__ import annotations
@@ -51,8 +55,23 @@ def node_name(node: Node, n_layers: int) -> str:
     return f"{where} {node.kind} {node.index[0]}"
 
 
-def positions(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) of every node: x a column as above, y in [0, 1] from the top."""
+def positions(graph: Graph, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) of every node: x a column as above, y in [0, 1] from the top. With ``keep``,
+    the kept nodes' places in the closed-up figure (the others' are left as they are)."""
+    x, y = _full_positions(graph)
+    if keep is None or keep.all():
+        return x, y
+    ids = np.flatnonzero(keep)
+    columns = np.unique(x[ids])
+    for new_column, column in enumerate(columns):
+        in_column = ids[x[ids] == column]
+        ranked = in_column[np.argsort(y[in_column], kind="stable")]
+        x[ranked] = new_column
+        y[ranked] = (np.arange(len(ranked)) + 0.5) / len(ranked)
+    return x, y
+
+
+def _full_positions(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
     x, y = np.zeros(len(graph.nodes)), np.zeros(len(graph.nodes))
     kinds = [(n.kind, n.layer) for n in graph.nodes]
     sizes = [kinds.count(("input", -1))]  # units per layer, read off the graph
@@ -75,7 +94,8 @@ def positions(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _edges(graph: Graph, x, y, keep) -> tuple[list, list]:
-    """Line segments parent → node for the nodes ``keep`` accepts, None-separated."""
+    """Line segments parent → node for the pairs ``keep(parent, node)`` accepts,
+    None-separated."""
     xs, ys = [], []
     for node in graph.nodes:
         for parent in node.parents:
@@ -91,35 +111,38 @@ def _hover(graph: Graph, n_layers: int) -> list[str]:
 
 
 def compgraph_figure(graph: Graph, selected: int, phase: str, reached: np.ndarray,
-                     n_layers: int, height: int | None = None) -> dict:
+                     n_layers: int, height: int | None = None,
+                     keep: np.ndarray | None = None) -> dict:
     """The graph with node ``selected`` ringed and its edges drawn dark: its parents'
     going forward (what it is computed from), its children's going backward (where its
     gradient comes from). ``reached[i]``: node i's value (forward) or gradient (backward)
-    is known at this point of the walk."""
-    x, y = positions(graph)
+    is known at this point of the walk. ``keep``: the nodes drawn (all by default)."""
+    keep = np.ones(len(graph.nodes), dtype=bool) if keep is None else keep
+    x, y = positions(graph, keep)
+    n_shown = int(keep.sum())
     if height is None:  # room for the tallest column's labels, one row each
-        rows = max(int(np.sum(x == column)) for column in np.unique(x))
+        rows = max(int(np.sum(x[keep] == column)) for column in np.unique(x[keep]))
         height = int(np.clip(24 * rows + 80, 420, 900))
     shown = np.array([n.grad if phase == "backward" else n.value for n in graph.nodes])
     # The scale ends at the 90th percentile of |shown|, not at the largest: the root's
     # gradient is 1 by definition and a few large ones would wash every other colour out.
-    scaled = reached.copy()
+    scaled = reached & keep
     scaled[graph.root.id] = False
     top = float(np.percentile(np.abs(shown[scaled]), 90)) if scaled.any() else 1.0
     top = top or 1.0
     near = {selected, *graph.nodes[selected].parents,
             *(c.id for c, _ in graph.children(selected))}
-    labels = [short_label(n) if len(graph.nodes) <= TEXT_LIMIT or n.id in near else ""
+    labels = [short_label(n) if n_shown <= TEXT_LIMIT or n.id in near else ""
               for n in graph.nodes]
     hover = _hover(graph, n_layers)
-    size = 13 if len(graph.nodes) <= TEXT_LIMIT else 7
+    size = 13 if n_shown <= TEXT_LIMIT else 7
     symbols = [SYMBOLS[n.kind] for n in graph.nodes]
-    ex, ey = _edges(graph, x, y, lambda p, c: True)
+    ex, ey = _edges(graph, x, y, lambda p, c: keep[p] and keep[c])
     # Backward: the edges to its children; forward: the edges from its parents.
     end = 0 if phase == "backward" else 1
-    hx, hy = _edges(graph, x, y, lambda p, c: (p, c)[end] == selected)
-    idx = np.flatnonzero(reached)
-    rest = np.flatnonzero(~reached)
+    hx, hy = _edges(graph, x, y, lambda p, c: keep[p] and keep[c] and (p, c)[end] == selected)
+    idx = np.flatnonzero(reached & keep)
+    rest = np.flatnonzero(~reached & keep)
     what = "gradient ∂C/∂node" if phase == "backward" else "value"
 
     def nodes_trace(ids, name, marker):
@@ -149,9 +172,10 @@ def compgraph_figure(graph: Graph, selected: int, phase: str, reached: np.ndarra
         trace["showlegend"] = False
     return {"data": data, "layout": {
         "height": height, "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
-        "title": {"text": f"Computation graph of one sample, coloured by {what}",
-                  "font": {"size": 13}},
-        "xaxis": {"visible": False, "range": [-0.6, float(np.max(x)) + 0.6]},
+        "title": {"text": f"Computation graph of one sample, coloured by {what}" + (
+            "" if n_shown == len(graph.nodes) else
+            f" ({n_shown} of its {len(graph.nodes)} nodes)"), "font": {"size": 13}},
+        "xaxis": {"visible": False, "range": [-0.6, float(np.max(x[keep])) + 0.6]},
         "yaxis": {"visible": False, "autorange": "reversed"},
         "plot_bgcolor": "white", "hovermode": "closest",
     }}

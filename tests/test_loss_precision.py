@@ -4,7 +4,6 @@ from a log scale)."""
 
 import numpy as np
 
-import backprop_core as bc
 from tests.app_helpers import click, live_packet
 from viz.curves import compare_figure, loss_figure, loss_series
 

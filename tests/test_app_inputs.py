@@ -142,7 +142,7 @@ def test_markdown_in_an_upload_is_shown_as_text():
         assert "![" not in text and "](" not in text and "\\[" in text
     header, _ = live_packet(at)
     labels = header["scene"]["network"]["figure"]["data"][0]["text"]
-    assert labels[0] == "![x](http://example.org/p.png)"  # HTML-escaped only (none here)
+    assert labels[0] == "![x](http:/…"  # HTML-escaped only (none here), short (viz.user_text)
 
 
 # --- session files -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from viz.curves import compare_figure
+from viz.user_text import chart_text
 
 from . import session
 from .charts import chart
@@ -81,7 +82,8 @@ def compare_section() -> None:
             tr = session.trainer()
             current = {"name": "current run", "step": list(tr.history.columns["step"]),
                        "train_loss": list(tr.history.columns["train_loss"])}
-            chart(compare_figure([*snapshots, current]), "compare_chart")
+            runs = [{**run, "name": chart_text(run["name"])} for run in [*snapshots, current]]
+            chart(compare_figure(runs), "compare_chart")
         else:
             st.caption("Keep a run, change a setting (say the learning rate: 0.03, then 0.3, "
                        "then 3), train again, and compare their loss curves here.")

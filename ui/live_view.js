@@ -769,7 +769,7 @@ function tipText(S, f, cd) {
     if (hasUpdate) lines.push(`Δw = ${fmtG(f.update[idx], 4)} (step ${f.step}'s update)`);
     return lines.join("<br>") + frozenText(S, idx) + optText(f, idx);
   }
-  if (layer === 0) return `<b>input ${escapeHtml(g.labels[a])}</b>`;
+  if (layer === 0) return `<b>input <span class="bp-name">${escapeHtml(g.labels[a])}</span></b>`;
   const idx = S.nEdges + S.biasOffsets[layer - 1] + a;
   lines.push(`<b>layer ${layer} neuron ${a}</b> (${g.activations[layer - 1]})`);
   lines.push(`bias ${escapeHtml(g.names[idx])} = ${fmtG(f.values[idx], 4)}`);

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 import backprop_core as bc
@@ -66,15 +68,20 @@ def walk_phase(position: int, L: int) -> tuple[str, int]:
 
 
 _MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:=&")
+# GitHub-flavoured markdown makes links of URLs (http://…), www. addresses and e-mail
+# addresses even when every character is escaped; an invisible word joiner (U+2060: no
+# line break either) inside each pattern keeps them text.
+_AUTOLINK = re.compile(r"(?=://)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
     """User-given text (a file's name, its columns and classes, a link's values) as literal
     text inside Streamlit markdown: every character markdown could read as syntax (links,
-    images, emphasis, ``:colour[…]`` directives, math) is escaped, and line breaks become
-    spaces. Streamlit escapes HTML already."""
+    images, emphasis, ``:colour[…]`` directives, math) is escaped, URLs and e-mail addresses
+    are not made links, and line breaks become spaces. Streamlit escapes HTML already."""
     out = []
-    for ch in str(text):
+    for ch in _AUTOLINK.sub(WORD_JOINER, str(text)):
         if ch in "\r\n":
             out.append(" ")
         elif ch in _MARKDOWN:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape  # user text (column names) is text, never Plotly markup
-
 import numpy as np
 
 from .colors import (
@@ -19,6 +17,7 @@ from .colors import (
     faded,
 )
 from .images import png_data_uri
+from .user_text import TITLE_CHARS, chart_text
 
 
 def output_rgb(output: np.ndarray, task: str, discretize: bool = False) -> np.ndarray:
@@ -122,10 +121,10 @@ def boundary_figure(
         "height": height, "meta": "boundary", "margin": {"l": 30, "r": 10, "t": 10, "b": 30},
         "xaxis": {"range": [xmin, xmax], "showgrid": False, "zeroline": False,
                   "constrain": "domain", "automargin": True,
-                  "title": {"text": escape(axis_titles[0])}},
+                  "title": {"text": chart_text(axis_titles[0], TITLE_CHARS)}},
         "yaxis": {"range": [ymin, ymax], "showgrid": False, "zeroline": False,
-                  "scaleanchor": "x", "scaleratio": 1, "title": {"text": escape(axis_titles[1])},
-                  "automargin": True},
+                  "scaleanchor": "x", "scaleratio": 1, "automargin": True,
+                  "title": {"text": chart_text(axis_titles[1], TITLE_CHARS)}},
         "images": [] if grid_output is None else [
             heatmap_image(grid_output, extent, task, discretize)],
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from html import escape  # class names may come from an uploaded file
-
 import numpy as np
 
 from backprop_core.confusion import accuracy, row_shares
 
 from .curves import CURRENT_LINE, MAX_POINTS
+from .user_text import short_labels  # class names may come from an uploaded file
 
 BLUES = [[0, "#ffffff"], [1, "#0877bd"]]
 TRAIN_ACCURACY = {"color": "#0877bd", "width": 2}
@@ -25,7 +24,7 @@ def confusion_figure(matrices: dict[str, np.ndarray], class_names: list[str],
     """One heatmap per set ({"train": counts, "test": counts}, counts (k, k), rows the true
     class): each cell shows its count, its colour the share of its row (so a rare class
     reads as clearly as a common one)."""
-    names = [escape(n) for n in class_names]
+    names = short_labels(class_names)  # distinct, short: ticks and hovers stay on the page
     n = len(matrices)
     gap = 0.06  # the rows are the same classes: only the first matrix names them
     width = (1 - gap * (n - 1)) / n

@@ -7,12 +7,11 @@ and no rounding that would show as steps when a layer's values span only 0.001.
 
 from __future__ import annotations
 
-from html import escape  # user text (column names) is text, never Plotly markup
-
 import numpy as np
 
 from .boundary import SCALE
 from .colors import CLASS_HEX
+from .user_text import chart_text
 
 LINE = {"color": "rgba(70, 70, 70, 0.4)", "width": 1}  # the grid's lines
 BORDER = {"color": "rgba(20, 20, 20, 0.85)", "width": 1.6}  # the input box's edge
@@ -77,8 +76,8 @@ def hidden_figure(points: np.ndarray, Y: np.ndarray, task: str, lines: np.ndarra
     fixed = {"range": list(axis_range), "autorange": False} if axis_range else {}
     layout = {
         "height": height, "meta": "hidden", "margin": {"l": 40, "r": 10, "t": 10, "b": 35},
-        "xaxis": {**axis, **fixed, "title": {"text": escape(titles[0])}, "constrain": "domain"},
-        "yaxis": {**axis, **fixed, "title": {"text": escape(titles[1])}, "scaleanchor": "x",
+        "xaxis": {**axis, **fixed, "title": {"text": chart_text(titles[0])}, "constrain": "domain"},
+        "yaxis": {**axis, **fixed, "title": {"text": chart_text(titles[1])}, "scaleanchor": "x",
                   "scaleratio": 1},
         "plot_bgcolor": "white", "uirevision": revision,
     }

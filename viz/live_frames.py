@@ -13,8 +13,6 @@ TF Playground's diverging orange-grey-blue, and a ramp per class for softmax out
 
 from __future__ import annotations
 
-from html import escape  # user text (column names) is text, never Plotly markup
-
 import numpy as np
 
 from backprop_core.activations import label
@@ -41,6 +39,7 @@ from .curves import (
 )
 from .network import NODE, _layer_titles, _node_shapes, hover_points, node_positions
 from .network import thumb_values as _thumb_values
+from .user_text import LABEL_CHARS, chart_text
 
 THUMB_STRIDE = 5  # thumbnails use every 5th grid point: 20×20 of the 100×100 grid
 # 64 shades for 29-pixel thumbnails look the same as 256 and cost a third fewer bytes.
@@ -208,7 +207,8 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
     pos = node_positions(net.layer_sizes)
     names = {"type": "scatter", "mode": "text", "name": "inputs",
              "x": [float(x - NODE / 2 - 0.1) for x, _ in pos[0]],
-             "y": [float(y) for _, y in pos[0]], "text": [escape(t) for t in feature_labels],
+             "y": [float(y) for _, y in pos[0]],
+             "text": [chart_text(t, LABEL_CHARS) for t in feature_labels],
              "textposition": "middle left", "hoverinfo": "skip", "showlegend": False,
              "textfont": {"size": font_size - 2, "color": "#333"}}
     rows = max(net.layer_sizes)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from html import escape  # user text (column names) is text, never Plotly markup
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from backprop_core.explain import param_name
 from .colors import NEGATIVE_HEX, POSITIVE_HEX, class_ramp, diverging_rgb
 from .images import png_data_uri
 from .numbers import sig
+from .user_text import LABEL_CHARS, chart_text, hover_text
 
 MAX_GAP, MIN_GAP = 2.4, 1.35  # horizontal distance between layer columns, in neuron spacings
 ASPECT = 1.35  # width / height of the box the diagram should fill
@@ -180,7 +180,7 @@ def _node_hover_trace(net, pos, data: DiagramData) -> dict:
             ys.append(y)
             custom.append([layer, j, -1])
             if layer == 0:
-                text.append(f"<b>input {escape(data.feature_labels[j])}</b>")
+                text.append(f"<b>input {hover_text(data.feature_labels[j])}</b>")
                 continue
             k = layer - 1
             lines = [f"<b>layer {layer} neuron {j}</b> ({label(net.activation_names[k])})",
@@ -205,7 +205,7 @@ def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
             if layer == 0:
                 xs.append(x - NODE / 2 - 0.1)
                 ys.append(y)
-                text.append(escape(data.feature_labels[j]))
+                text.append(chart_text(data.feature_labels[j], LABEL_CHARS))
                 continue
             if show_delta:
                 prefix, value = "δ ", data.grads.biases[layer - 1][j]

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
+from backprop_core.explain import param_name
 from backprop_core.health import (
     NORMS,
     gradient_flags,
@@ -68,7 +69,7 @@ def parameter_table(tr: bc.Trainer, snap: inspect.Snapshot) -> pd.DataFrame:
             key = "weights" if kind == "W" else "biases"
             update = None if tr.last_update is None else getattr(tr.last_update, key)[layer]
             for idx in np.ndindex(values.shape):
-                row = {"layer": layer + 1, "param": kind,
+                row = {"layer": layer + 1, "param": param_name(layer, *[None, *idx][-2:]),
                        "from": str(idx[0]) if kind == "W" else "bias", "to": idx[-1],
                        "value": values[idx], "gradient": grads[idx],
                        "last update": np.nan if update is None else update[idx]}

@@ -22,8 +22,12 @@ def test_gradients_page_shows_matrices_table_and_health(at):
     table = at.dataframe[0].value
     assert len(table) == at.session_state["trainer"].net.n_params
     grads = at.session_state["trainer"].grads
-    first = table[(table.layer == 1) & (table.param == "W")].iloc[0]
+    first = table[(table.layer == 1) & (table["from"] != "bias")].iloc[0]
     assert first.gradient == grads.weights[0][int(first["from"]), int(first.to)]
+    # Named as everywhere else (explain.param_name): "w₀,₀ of layer 1", "b₃ of layer 2".
+    assert first.param == param_name(0, int(first["from"]), int(first.to))
+    bias = table[(table.layer == 2) & (table["from"] == "bias")].iloc[3]
+    assert bias.param == "b₃ of layer 2"
 
 
 def test_gradient_check_passes_for_backprop_and_flags_a_wrong_gradient(at):

@@ -8,7 +8,7 @@ import pytest
 import backprop_core as bc
 from backprop_core.compgraph import build_graph, focus, recompute
 from ui.compgraph_latex import backward_latex, forward_latex
-from ui.latex import num
+from ui.latex import num, value
 from viz.compgraph import compgraph_figure, node_name, positions
 
 SMOOTH = [
@@ -145,13 +145,13 @@ def test_latex_shows_the_local_step_with_the_numbers():
     product = g.nodes[g.children(w.id)[0][0].id]
     text = backward_latex(w, g)
     assert num(g.nodes[product.parents[1]].value) in text and num(product.grad) in text
-    assert num(w.grad) in text
+    assert text.endswith(f"= {value(w.grad)}\\end{{aligned}}")  # a result stands alone
     z = g.find("z", 0, (1,))
     text = backward_latex(z, g)
-    assert "f'" in text and num(z.grad) in text
+    assert "f'" in text and value(z.grad) in text
     out = g.find("z", 2, (0,))
     assert "directly" in backward_latex(out, g)  # sigmoid + BCE: the engine's fused δ
-    assert num(z.value) in forward_latex(z, g) and r"\tanh" in forward_latex(
+    assert value(z.value) in forward_latex(z, g) and r"\tanh" in forward_latex(
         g.find("a", 0, (1,)), g)
     assert r"\tfrac{1}{6}" in forward_latex(g.root, g)
     for node in g.nodes:  # every node has both sides

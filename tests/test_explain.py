@@ -221,3 +221,22 @@ def test_long_sums_are_written_two_terms_a_line(n_next):
     b = breakdown(net, cache, grads, Y, "bce", "mean", 0, 3, 1)
     rows = breakdown_latex(b, grads.weights[0][1, 3]).split(r"\\ ")
     assert len(rows) == 5 and all(row.count(r"\cdot") <= 2 for row in rows)
+
+
+def test_the_computation_graph_writes_a_result_as_a_number():
+    """The graph walk on Step-through: "x₀ = -2.545", not "x₀ = (-2.545)"."""
+    import re
+
+    from backprop_core.compgraph import build_graph
+    from ui.compgraph_latex import backward_latex, forward_latex
+
+    net = bc.Network([2, 3, 1], ["tanh", "sigmoid"], seed=3)
+    X, Y = np.array([[-2.5, 1.0], [0.5, -0.75]]), np.array([[1.0], [0.0]])
+    cache = net.forward(X)
+    grads = net.backward(cache, Y, "bce", "mean")
+    graph = build_graph(net, cache, grads, Y, "bce", "mean", 0)
+    # A negative number in parentheses standing alone: after "=", before the end or a gap.
+    negative = re.compile(r"=\s*\(\{?-[\d.]+\}?\)\s*(\\qquad|\\end|$)")
+    texts = [f(node, graph) for node in graph.nodes for f in (forward_latex, backward_latex)]
+    assert any("{-2.5}" in t for t in texts)  # the input, standing alone
+    assert [t for t in texts if negative.search(t)] == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from backprop_core.compgraph import Graph, Node
 
-from .latex import num
+from .latex import num, value
 
 SHOWN = 4  # terms of a sum written out; the rest are counted
 ACT_TEX = {"tanh": r"\tanh", "sigmoid": r"\sigma", "relu": r"\mathrm{ReLU}",
@@ -70,18 +70,18 @@ def forward_latex(node: Node, graph: Graph) -> str:
     sym = symbol(node, graph)
     parents = [graph.nodes[p] for p in node.parents]
     if node.kind == "input":
-        return rf"{sym} = {num(node.value)}\qquad\text{{(this sample's input)}}"
+        return rf"{sym} = {value(node.value)}\qquad\text{{(this sample's input)}}"
     if node.kind in ("weight", "bias"):
-        return rf"{sym} = {num(node.value)}\qquad\text{{(a parameter)}}"
+        return rf"{sym} = {value(node.value)}\qquad\text{{(a parameter)}}"
     if node.kind == "product":
-        return rf"{sym} = {num(parents[0].value)}\cdot{num(parents[1].value)} = {num(node.value)}"
+        return rf"{sym} = {num(parents[0].value)}\cdot{num(parents[1].value)} = {value(node.value)}"
     if node.kind == "z":
         products = parents[:-1]
         general = " + ".join(symbol(p, graph) for p in products[:2]) + (
             r" + \dots" if len(products) > 2 else "") + " + " + symbol(parents[-1], graph)
         numbers = _sum([num(p.value) for p in products[:SHOWN]], len(products)) + \
             f" + {num(parents[-1].value)}"
-        return rf"\begin{{aligned}}{sym} &= {general}\\ &= {numbers} = {num(node.value)}" \
+        return rf"\begin{{aligned}}{sym} &= {general}\\ &= {numbers} = {value(node.value)}" \
                r"\end{aligned}"
     if node.kind == "a":
         act = graph.activations[node.layer]
@@ -89,17 +89,17 @@ def forward_latex(node: Node, graph: Graph) -> str:
             z = symbol(graph.nodes[node.parents[node.index[0]]], graph)
             return (rf"{sym} = \frac{{e^{{{z}}}}}{{\sum_i e^{{z_i}}}} = "
                     rf"\frac{{e^{{{num(graph.nodes[node.parents[node.index[0]]].value)}}}}}"
-                    rf"{{\sum_i e^{{z_i}}}} = {num(node.value)}")
+                    rf"{{\sum_i e^{{z_i}}}} = {value(node.value)}")
         f = ACT_TEX[act]
         return (rf"{sym} = {f}({symbol(parents[0], graph)}) = {f}{_arg(parents[0].value)} "
-                rf"= {num(node.value)}")
+                rf"= {value(node.value)}")
     targets = ", ".join(num(t) for t in graph.target)
     scale = share(graph).replace("C_s", "")
     cost = COST_TEX[graph.loss]
     if scale:
         return (rf"{sym} = {scale}\left({cost}\right) = {scale}\cdot {num(graph.cost)} = "
-                rf"{num(node.value)}\qquad (t = [{targets}])")
-    return rf"{sym} = {cost} = {num(node.value)}\qquad (t = [{targets}])"
+                rf"{value(node.value)}\qquad (t = [{targets}])")
+    return rf"{sym} = {cost} = {value(node.value)}\qquad (t = [{targets}])"
 
 
 def _general_backward(node: Node, graph: Graph) -> str:
@@ -141,4 +141,4 @@ def backward_latex(node: Node, graph: Graph) -> str:
         note = rf"\qquad\text{{({graph.fused}: the engine takes }}\delta = " \
                rf"{share(graph).replace('C_s', '')}(a - t)\text{{ directly)}}"
     return (rf"\begin{{aligned}}{general}\\ &= {_sum(terms, len(pairs))} = "
-            rf"{num(node.grad)}{note}\end{{aligned}}").replace(" = ", " &= ", 1)
+            rf"{value(node.grad)}{note}\end{{aligned}}").replace(" = ", " &= ", 1)

@@ -42,7 +42,7 @@ def hover_weight(page, i: int = 13) -> str:
     tip = page.locator(".bp-cell-network .bp-tip")
     tip.wait_for(state="visible", timeout=5000)
     text = tip.inner_text()
-    assert "weight" in text, text
+    assert " of layer " in text and ": w = " in text, text  # "w₁,₁ of layer 2: w = …"
     return text
 
 

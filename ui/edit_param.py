@@ -75,7 +75,7 @@ def edit_panel(disabled: bool = False) -> None:
     limit = max(MAX_EDIT, abs(value))
     st.number_input("Type a value", min_value=-limit, max_value=limit, value=value,
                     step=0.1, format="%.6g", key=typed, on_change=_set_from, args=(typed,),
-                    disabled=off, help=f"From −{MAX_EDIT:g} to {MAX_EDIT:g}.")
+                    disabled=off)
     span = min(max(DRAG, 2 * abs(value)), limit)
     dragged = _key(tr, "drag")
     st.slider("…or drag", -span, span, value=min(max(value, -span), span), step=span / 200,

@@ -46,12 +46,12 @@ def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> int:
     for key, M, title, col in (
             ("hm_w", net.weights[layer], f"W{before} (rows: from, columns: to)", cols[0]),
             ("hm_g", snap.grads.weights[layer], f"∂C/∂W{before}", cols[1])):
-        cell = picked_cell(clickable(matrix_heatmap(M, title)), key, col)
+        cell = picked_cell(clickable(matrix_heatmap(M, title, layer=layer)), key, col)
         if cell is not None:  # a click on a cell: that weight, for "Edit a weight" below
             session.set_selected(layer, *cell)
     if tr.last_update is not None:
-        chart(matrix_heatmap(tr.last_update.weights[layer], update_title(tr, snap)), "hm_u",
-              cols[2])
+        chart(matrix_heatmap(tr.last_update.weights[layer], update_title(tr, snap),
+                             layer=layer), "hm_u", cols[2])
     else:
         cols[2].info("No update yet in this step: run Update (or Step) to see ΔW.")
     return layer

@@ -166,6 +166,13 @@ def test_a_parameter_is_spelled_one_way_everywhere():
     assert param_name(layer, k, j, latex=True) in breakdown_latex(b, grads.weights[layer][k, j])
     assert r"\partial w_{3,2}}" in breakdown_latex(b, grads.weights[layer][k, j])
 
+    from viz.gradients import clickable, matrix_heatmap  # the Gradients page's heatmaps
+
+    fig = clickable(matrix_heatmap(grads.weights[layer], "∂C/∂W", layer=layer))
+    assert fig["data"][0]["text"][k][j] == name
+    cells = fig["data"][1]
+    assert cells["text"][cells["customdata"].index([k, j, grads.weights[layer][k, j]])] == name
+
 
 def test_negative_numbers_are_numbers_with_parentheses_only_after_an_operator():
     """"= -0.02464", not "= (-0.02464)"; but "0.98·(-0.01)" and "+ (-3.6)·0.6"."""

@@ -77,7 +77,8 @@ def optimizer_state_section(tr: bc.Trainer, snap: Snapshot, layer: int) -> None:
     figures = []
     if opt.state:
         figures += [(matrix_heatmap(opt.state[slot]["weights"][layer],
-                                    f"{SLOT_TITLES[slot]}<br>t = {opt.t}"), f"hm_opt_{slot}")
+                                    f"{SLOT_TITLES[slot]}<br>t = {opt.t}", layer=layer),
+                     f"hm_opt_{slot}")
                     for slot in opt.slots]
     else:
         st.caption("No state yet: the first Update creates it (Momentum's velocity starts "
@@ -87,11 +88,13 @@ def optimizer_state_section(tr: bc.Trainer, snap: Snapshot, layer: int) -> None:
         # at t + 1) at the rate it uses, so this is bit for bit minus the ΔW beside it.
         figures.append((matrix_heatmap(
             bias_corrected_step(ahead.optimizer, "weights", layer, lr),
-            f"bias-corrected step<br>η·m̂/(√v̂+ε), t = {ahead.optimizer.t}, η = {lr:.4g}"),
+            f"bias-corrected step<br>η·m̂/(√v̂+ε), t = {ahead.optimizer.t}, η = {lr:.4g}",
+            layer=layer),
             "hm_opt_step"))
     if upcoming is not None:
         figures.append((matrix_heatmap(upcoming.weights[layer],
-                                       f"next update ΔW<br>t = {opt.t + 1}"), "hm_opt_next"))
+                                       f"next update ΔW<br>t = {opt.t + 1}", layer=layer),
+                        "hm_opt_next"))
     if figures:
         for col, (fig, key) in zip(st.columns(len(figures)), figures, strict=True):
             fig["layout"]["margin"]["t"] = 55  # two-line titles: narrow columns clip one

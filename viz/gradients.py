@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from backprop_core.explain import param_name
+
 from .curves import log_axis, step_axis
 
 LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -11,10 +13,13 @@ DIVERGING = [[0, "#f59322"], [0.5, "#f2f2f2"], [1, "#0877bd"]]
 
 
 def matrix_heatmap(M: np.ndarray, title: str, row_label: str = "from", col_label: str = "to",
-                   height: int = 260) -> dict:
-    """A (rows = from-neuron, columns = to-neuron) matrix, colour symmetric around 0."""
+                   height: int = 260, layer: int | None = None) -> dict:
+    """A (rows = from-neuron, columns = to-neuron) matrix, colour symmetric around 0. With
+    ``layer`` (a weight layer), each cell's hover names its weight as every page does."""
     top = float(np.max(np.abs(M))) or 1.0
     rows, cols = M.shape
+    names = [[param_name(layer, i, j) if layer is not None else f"{row_label} {i} → "
+              f"{col_label} {j}" for j in range(cols)] for i in range(rows)]
     return {
         "data": [{
             # Exact values: hovers show 4 significant digits of them, so a vanishing
@@ -22,8 +27,8 @@ def matrix_heatmap(M: np.ndarray, title: str, row_label: str = "from", col_label
             "type": "heatmap", "z": np.asarray(M, dtype=float).tolist(), "zmin": -top,
             "zmax": top,
             "colorscale": DIVERGING, "x": list(range(cols)), "y": list(range(rows)),
-            "hovertemplate": f"{row_label} %{{y}} → {col_label} %{{x}}<br>%{{z:.4g}}"
-                             "<extra></extra>",
+            "text": names,
+            "hovertemplate": "%{text}<br>%{z:.4g}<extra></extra>",
             "colorbar": {"thickness": 10, "tickformat": ".2g"},
         }],
         "layout": {
@@ -40,7 +45,7 @@ def clickable(fig: dict, row_label: str = "from", col_label: str = "to") -> dict
     selects its marker (Plotly reports no clicks on heatmaps to Streamlit), whose customdata
     is [row, column]. The markers carry the cell's hover text, so there is one tooltip."""
     heat = fig["data"][0]
-    z = heat["z"]
+    z, names = heat["z"], heat["text"]
     rows, cols = len(z), len(z[0])
     cells = [(i, j) for i in range(rows) for j in range(cols)]
     heat["hoverinfo"] = "skip"
@@ -48,9 +53,9 @@ def clickable(fig: dict, row_label: str = "from", col_label: str = "to") -> dict
     fig["data"].append({
         "type": "scatter", "mode": "markers", "x": [j for _, j in cells],
         "y": [i for i, _ in cells], "customdata": [[i, j, z[i][j]] for i, j in cells],
+        "text": [names[i][j] for i, j in cells],
         "marker": {"size": 18, "opacity": 0, "color": "#000"}, "showlegend": False,
-        "hovertemplate": f"{row_label} %{{customdata[0]}} → {col_label} %{{customdata[1]}}"
-                         "<br>%{customdata[2]:.4g}<br>click to edit<extra></extra>",
+        "hovertemplate": "%{text}<br>%{customdata[2]:.4g}<br>click to edit<extra></extra>",
         "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
     })
     fig["layout"]["clickmode"] = "event+select"

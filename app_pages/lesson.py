@@ -14,7 +14,8 @@ from ui import session
 from ui.charts import chart
 from ui.gradcheck_view import gradient_check_section
 from ui.inspect import Snapshot
-from ui.latex import num
+from ui.latex import num, value
+from viz.numbers import sig
 from viz.surface import surface_figure
 
 PRESET = bc.get_preset("article")
@@ -73,37 +74,38 @@ def derivation(tr: bc.Trainer) -> None:
     t = T[s, 0]
     st.markdown("**The cost.** Half the squared error, summed over the output neurons j "
                 "(here one) and over the 10 samples:")
-    st.latex(rf"C = \tfrac12\sum_s \sum_j (t_j - y_j)^2 = {num(0.5 * np.sum((T[:, 0] - y) ** 2))}")
+    cost = 0.5 * np.sum((T[:, 0] - y) ** 2)
+    st.latex(rf"C = \tfrac12\sum_s \sum_j (t_j - y_j)^2 = {value(cost)}")
     st.markdown(f"**The chain rule** for the weight from hidden neuron k = {k} to the output "
                 f"neuron j, written for sample {s}: a change in w_kj changes z_j, which "
                 "changes y_j, which changes C.")
     st.latex(r"\frac{\partial C}{\partial w_{kj}} = \frac{\partial z_j}{\partial w_{kj}}"
              r"\,\frac{\partial y_j}{\partial z_j}\,\frac{\partial C}{\partial y_j}")
     d1, d2, d3 = yk[s, k], y[s] * (1 - y[s]), -(t - y[s])
-    st.latex(rf"(1)\ \ \frac{{\partial z_j}}{{\partial w_{{kj}}}} = y_k = {num(d1)}\qquad"
-             rf"(2)\ \ \frac{{\partial y_j}}{{\partial z_j}} = y_j(1-y_j) = {num(y[s])}"
-             rf"\,(1-{num(y[s])}) = {num(d2)}")
+    st.latex(rf"(1)\ \ \frac{{\partial z_j}}{{\partial w_{{kj}}}} = y_k = {value(d1)}\qquad"
+             rf"(2)\ \ \frac{{\partial y_j}}{{\partial z_j}} = y_j(1-y_j) = {value(y[s])}"
+             rf"\,(1-{num(y[s])}) = {value(d2)}")
     st.latex(rf"(3)\ \ \frac{{\partial C}}{{\partial y_j}} = -(t_j - y_j) = -({t:g} - "
-             rf"{num(y[s])}) = {num(d3)}")
-    st.latex(rf"(4)\ \ \frac{{\partial C_s}}{{\partial w_{{kj}}}} = {num(d1)}\cdot{num(d2)}"
-             rf"\cdot{num(d3)} = {num(d1 * d2 * d3)}\qquad (5)\ \ \frac{{\partial C_s}}"
-             rf"{{\partial b_j}} = {num(d2)}\cdot{num(d3)} = {num(d2 * d3)}")
+             rf"{num(y[s])}) = {value(d3)}")
+    st.latex(rf"(4)\ \ \frac{{\partial C_s}}{{\partial w_{{kj}}}} = {value(d1)}\cdot{num(d2)}"
+             rf"\cdot{num(d3)} = {value(d1 * d2 * d3)}\qquad (5)\ \ \frac{{\partial C_s}}"
+             rf"{{\partial b_j}} = {value(d2)}\cdot{num(d3)} = {value(d2 * d3)}")
     per_sample = yk[:, k] * y * (1 - y) * -(T[:, 0] - y)
     gw = grads.weights[1][k, 0]
     st.markdown("Summed over the 10 samples (the article's code sums them too):")
     st.latex(rf"\frac{{\partial C}}{{\partial w_{{kj}}}} = -\sum_s (t_j-y_j)\,y_j(1-y_j)\,y_k"
-             rf" = {num(per_sample.sum())}\quad(\text{{engine: }}{num(gw)})")
+             rf" = {value(per_sample.sum())}\quad(\text{{engine: }}{value(gw)})")
     w = net.weights[1][k, 0]
     eta = tr.optimizer.lr
     st.markdown("**The update rule.** Gradient descent moves the weight against its gradient:")
     st.latex(rf"w_{{kj}} \leftarrow w_{{kj}} - \eta\,\frac{{\partial C}}{{\partial w_{{kj}}}}"
-             rf" = {num(w)} - {eta:g}\cdot{num(gw)} = {num(w - eta * gw)}")
+             rf" = {value(w)} - {eta:g}\cdot{num(gw)} = {value(w - eta * gw)}")
     by_hand(tr, k, w, eta, gw)
     st.markdown("**The matrix form** does this for every weight at once. With δ = ∂C/∂z of "
                 "the output for each sample (a column of 10) and Y_h the hidden activations "
                 "(10 samples × 10 neurons):")
     delta = grads.deltas[1][:, 0]
-    shown = ", ".join(num(v) for v in delta[:4])
+    shown = ", ".join(value(v) for v in delta[:4])
     st.latex(rf"\delta = \big[{shown},\ \dots\big]^T,\qquad "
              rf"\nabla W_{{ho}} = Y_h^T\,\delta,\qquad "
              rf"\delta_h = (\delta\,W_{{ho}}^T)\odot Y_h\odot(1-Y_h),\qquad "
@@ -160,7 +162,7 @@ def by_hand(tr: bc.Trainer, k: int, w: float, eta: float, gw: float) -> None:
     target, tol = w - eta * gw, by_hand_tolerance(w, eta, gw)
     st.markdown(f"**Do it by hand.** Type the new w_kj from the line above (or any value) "
                 f"and set it: the network then has your weight, and the cost is computed "
-                f"with it. Step would set it to {num(target)}.")
+                f"with it. Step would set it to {sig(target)}.")
     key = f"w_lesson_hand_{k}_{tr.step}_{len(tr.events)}"
     cols = st.columns([2, 1, 3], vertical_alignment="bottom")
     cols[0].number_input(f"New {param_name(1, k, 0)}", value=float(w), format="%.10g",

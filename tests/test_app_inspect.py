@@ -353,3 +353,16 @@ def test_lesson_by_hand_accepts_what_the_shown_digits_give_and_says_how_close(at
     at.session_state["lesson"]["trainer"].undo()
     at.run()
     assert "exactly what Step computes" in _type_by_hand(at, k, float(exact))
+
+
+def test_the_lessons_results_are_numbers_not_parenthesised(at):
+    """A result after '=' is written as a number ('= -0.1765'), never '= (-0.1765)';
+    parentheses only after an operator ('- 0.1·(-0.1765)')."""
+    import re
+
+    on_page(at, "app_pages/lesson.py")
+    texts = [x.value for x in at.latex]
+    assert any(re.search(r"\\cdot\(\{-", t) for t in texts)  # negative factor: in (…)
+    assert any(re.search(r"= \{-", t) for t in texts)  # a negative result: a number
+    assert not any(re.search(r"=\s*\(\{?-", t) for t in texts), texts
+    assert not any("set it to (" in m.value for m in at.markdown)

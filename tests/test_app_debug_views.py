@@ -338,3 +338,22 @@ def test_computation_graph_follows_the_gradient_choice(at, gradient_of):
     assert metric(at, "value") == f"{snap.X[0, 0]:.4g}"
     value = titled(at, "Computation graph")["data"][3]
     assert value["marker"]["color"] == [snap.X[0, 0]]  # only the first input is reached
+
+
+def test_a_crash_is_still_seen_by_apptest_though_users_get_a_plain_sentence():
+    """.streamlit/config.toml hides a crash's details from users (showErrorDetails "none",
+    read from the working directory, the repo's root under pytest): at.exception still
+    holds the crash, with Streamlit's plain sentence in place of the message."""
+    import tomllib
+    from pathlib import Path
+
+    from streamlit import config
+
+    client = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml")
+                           .read_text())["client"]
+    assert client["showErrorDetails"] == "none" and client["showErrorLinks"] == "false"
+    assert config.get_option("client.showErrorDetails") == "none"
+    at = AppTest.from_string("import streamlit as st\nst.write('up')\n1 / 0\n").run()
+    assert len(at.exception) == 1
+    assert at.exception[0].message.startswith("This app has encountered an error.")
+    assert not at.exception[0].stack_trace and "ZeroDivision" not in str(at.exception[0].proto)

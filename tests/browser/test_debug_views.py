@@ -113,7 +113,8 @@ def test_adam_state_distributions_and_the_computation_graph(page, app_server,
     assert n_nodes == 2 + (8 + 8 + 4 + 4 + 4) + (16 + 16 + 4 + 4 + 4) + (4 + 4 + 1 + 1 + 1) + 1
     for _ in range(3):
         click(page, "Next node")
-    assert page.get_by_label("Node (walk order)").input_value().startswith("4/")
+    assert page.get_by_label("Node (walk order)").input_value().startswith("forward: ")
+    assert page.get_by_text("(node 4 of 172 in this walk)").count() == 1
     assert metric_value(page, "value")
     shot(page, "One sample as a computation graph", artifacts_dir / "debug_graph_forward.png")
     click(page, "The selected weight")

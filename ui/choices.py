@@ -1,26 +1,32 @@
 """Choice widgets whose options or labels change between reruns, kept true.
 
 How Streamlit 1.67 carries a choice (read in ``streamlit/elements/widgets/selectbox.py``,
-``radio.py``, ``multiselect.py``, ``select_slider.py``, ``button_group.py``): between the
-browser and the server the value travels as its *label*, ``format_func(option)``, never as
-an index: a select box or radio as one string, multiselect, pills, segmented control and
-select slider as a list of strings. The server turns a label back into an option with the
-labels of the run that last drew the widget; a label those lack comes back as the label
-itself, a ``str`` (a multiselect keeps it in its list; pills and select sliders drop it). The
-browser sends the label it last drew until the server sends it a new value, and reading
-``st.session_state[key]`` before the widget is drawn decodes it with the previous run's
-labels. So when labels change with the data (the batch, the network), the remembered value
-can be a stale label of the wrong type, or a label that now names another option. AppTest
-sends a value the same way but never keeps a stale label, so only a browser shows it.
+``radio.py``, ``multiselect.py``, ``select_slider.py``, ``button_group.py`` and
+``runtime/state/session_state.py``): between the browser and the server the value travels
+as its *label*, ``format_func(option)``, never as an index: a select box or radio as one
+string, multiselect, pills, segmented control and select slider as a list of strings.
+Before the script reruns, Streamlit compares every widget's new value with the old one (to
+call on_change callbacks), which turns each label back into an option with the labels of
+the run that last drew the widget. A label those lack comes back as the label itself, a
+``str`` (a multiselect keeps it in its list; pills and select sliders drop it or fall back
+to other values). The browser keeps the label it drew until the server sends the widget a
+new value, which it does only when the value changes. So when labels change with the data
+(the batch, a saved point, a file's name), the browser can send a label two runs old:
+``st.session_state[key]`` is then a str where an int was expected (Step-through raised
+TypeError from the 3rd Step), or the old index of an option that has moved (a 7th saved
+point shifted every chosen one). AppTest always sends the label of the value it holds, with
+the last run's labels, so it shows neither.
 
 Two rules make such a widget safe:
 
-1. **Labels are a function of the option alone** (key widgets by stable values): the same
-   option keeps its label whatever else changes, so a label sent back names it still.
-2. **Settle before drawing** (:func:`settle`): the remembered value becomes an option of
-   this run (an option as such, or the option a ``str`` is the label of), else the default
-   (the value in effect, not necessarily the first option), and it is written back, so
-   every run sends the browser this run's label and no older one stays there.
+1. **Key by stable values**: an option is something that keeps its meaning from run to
+   run (a row of the batch, a node, a saved point's id), never an index into a list that
+   shifts; its label is best a function of it alone, so a label sent back still names it.
+2. **Settle before drawing** (:func:`settle`, or :func:`choose` for the widget call): the
+   remembered value becomes an option of this run (an option as such, or the option a
+   ``str`` is the label of), else the default (the value in effect, not necessarily the
+   first option), and it is written back, so every run sends the browser this run's label
+   and no older one stays there.
 """
 
 from __future__ import annotations

@@ -265,26 +265,27 @@ def test_the_walk_keeps_its_sample_row_and_node_across_steps(at):
         assert metric(at, "gradient") == f"{tr.grads.deltas[0][3, 2]:.4g}"
 
 
-@pytest.mark.parametrize("sent", ["#68 (row 1 of 10)", "row 99", "7/84 forward: layer 1 z 0"])
-def test_a_label_the_browser_sends_from_an_earlier_batch_never_breaks_the_walk(at, sent):
+@pytest.mark.parametrize("key, sent, first, drawn, option", [
+    ("w_cg_sample", "#68 (row 1 of 10)", 0, "row 4", 3),
+    ("w_cg_pos", "7/84 forward: layer 1 z 0", "forward: input x0", "backward: output a 0",
+     "backward: output a 0"),
+])
+def test_a_label_the_browser_sends_from_an_earlier_run_never_breaks_the_walk(
+        at, key, sent, first, drawn, option):
     """The browser sends back the label it last drew; the sample box's labels used to
-    carry the batch's sample numbers, so from the third Step on the page raised TypeError
-    ('<=' between int and str). Any label this run does not draw reads as the first row /
-    node, a label it draws as its option."""
+    carry the batch's sample numbers, so from the third Step the page raised TypeError
+    ('<=' between int and str), and the node box's the same on any label it did not draw.
+    A label this run does not draw reads as the first row / node; one it draws, as its
+    option."""
     on_page(at, "app_pages/step_through.py")
-    at.selectbox(key="w_cg_sample").set_value(2).run()
-    send_label(at.selectbox(key="w_cg_sample"), sent)
-    send_label(walk(at), sent)
+    send_label(at.selectbox(key=key), sent)
     at.run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="w_cg_sample").value == 0
-    assert walk(at).value == "forward: input x0"
-    send_label(at.selectbox(key="w_cg_sample"), "row 4")
-    send_label(walk(at), "backward: output a 0")
+    assert at.selectbox(key=key).value == first
+    send_label(at.selectbox(key=key), drawn)
     at.run()
     assert not at.exception
-    assert at.selectbox(key="w_cg_sample").value == 3
-    assert walk(at).value == "backward: output a 0"
+    assert at.selectbox(key=key).value == option
 
 
 def test_a_big_network_opens_on_the_selected_weights_neuron(tmp_path):

@@ -161,7 +161,9 @@ def test_click_a_heatmap_cell_then_edit_it_on_the_gradients_page(page, app_serve
     page.mouse.click(box["x"] + box["width"] * 2.5 / 4, box["y"] + box["height"] * 1.5 / 2)
     wait_for_idle(page)
     page.get_by_text("Edit a weight by hand").click()
-    page.get_by_text("w₁,₂ of layer 1").wait_for(timeout=15000)
+    # the edit panel's heading (the parameter table spells it the same way)
+    page.locator("[data-testid='stExpanderDetails'] strong",
+                 has_text="w₁,₂ of layer 1").wait_for(timeout=15000)
     box_value = page.get_by_label("Type a value")
     box_value.fill("0.125")
     box_value.press("Enter")

@@ -161,6 +161,9 @@ def test_a_parameter_is_spelled_one_way_everywhere():
     weight = graph.find("weight", layer, (k, j))
     assert node_name(weight, net.n_layers) == name
     assert short_label(weight) == "w₃,₂"
+    from ui.compgraph_latex import symbol
+
+    assert symbol(weight, graph) == r"w^{(2)}_{3,2}"  # its layer as the graph's superscript
 
     b = breakdown(net, cache, grads, Y, "mse", "mean", layer, j, k)
     assert param_name(layer, k, j, latex=True) in breakdown_latex(b, grads.weights[layer][k, j])

@@ -34,7 +34,7 @@ def symbol(node: Node, graph: Graph) -> str:
     sup = rf"^{{({node.layer + 1})}}"
     if node.kind in ("weight", "product"):
         k, j = node.index
-        w = rf"w{sup}_{{{k}{j}}}"
+        w = rf"w{sup}_{{{k},{j}}}"  # w₃,₀ as on every page, its layer as a superscript
         if node.kind == "weight":
             return w
         a = rf"x_{{{k}}}" if node.layer == 0 else rf"a^{{({node.layer})}}_{{{k}}}"
@@ -109,7 +109,7 @@ def _general_backward(node: Node, graph: Graph) -> str:
         return rf"{lhs} = 1"
     children = [c for c, _ in graph.children(node.id)]
     if node.kind in ("input", "a") and children[0].kind == "product":
-        w = rf"w^{{({children[0].layer + 1})}}_{{{node.index[0]}j}}"
+        w = rf"w^{{({children[0].layer + 1})}}_{{{node.index[0]},j}}"
         return rf"{lhs} = \sum_j {w}\,{_d('C', '(' + w + symbol(node, graph) + ')')}"
     if node.kind == "a":  # an output: the cost is its only child
         scale = share(graph).replace("C_s", "")

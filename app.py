@@ -27,8 +27,8 @@ def warnings_notice() -> None:
 
 
 def main() -> None:
-    with fairness.interactive():  # a page load or a click: before others' frames of Play
-        run_page()
+    with fairness.interactive(), session.run_lock():  # before others' frames of Play; and
+        run_page()  # never beside another thread of this session (see session.run_lock)
 
 
 def run_page() -> None:

@@ -34,10 +34,12 @@ def state() -> dict:
     return session.lesson()
 
 
+@session.exclusive
 def _step(n: int) -> None:
     state()["trainer"].run_steps(n)
 
 
+@session.exclusive
 def _reset() -> None:
     state()["trainer"].reset()
 
@@ -133,6 +135,7 @@ def by_hand_tolerance(w: float, eta: float, gw: float) -> float:
     return carried + shown_error(target) + 1e-12 * max(1.0, abs(target))  # + rounding
 
 
+@session.exclusive
 def _set_by_hand(k: int, key: str, target: float, tol: float) -> None:
     tr = state()["trainer"]
     value = float(st.session_state[key])

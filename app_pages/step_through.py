@@ -89,10 +89,12 @@ def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
         st.latex(hidden_latex(j, w, delta, terms))
 
 
+@session.exclusive
 def _walk_next() -> None:
     session.walk()["position"] += 1
 
 
+@session.exclusive
 def _walk_restart() -> None:
     session.walk()["position"] = 0
 

@@ -15,6 +15,7 @@ from .live_component import event
 from .widget_values import seed_widgets
 
 
+@session.exclusive
 def after_rewind() -> None:
     """A rewind restored the settings in effect at that step: show them in the widgets
     (callbacks run before any widget is drawn)."""
@@ -27,10 +28,12 @@ def after_rewind() -> None:
 
 
 # --- stepping buttons ------------------------------------------------------------------
+@session.exclusive
 def phase() -> None:
     session.trainer().run_phase()
 
 
+@session.exclusive
 def step() -> None:
     session.trainer().finish_step()
 
@@ -38,6 +41,7 @@ def step() -> None:
 EPOCH_AT_ONCE_S = 0.5  # a longer epoch (big data, small batches) plays in slices
 
 
+@session.exclusive
 def epoch(sliced: bool = False) -> None:
     """Run until the next epoch starts: at once when that is quick; on the Playground
     (``sliced``) a longer one is played up to by the live view in slices, with progress
@@ -53,6 +57,7 @@ def epoch(sliced: bool = False) -> None:
         session.play_to(tr.step + left, "epoch")
 
 
+@session.exclusive
 def undo() -> None:
     tr = session.trainer()
     if tr.diverged is not None:
@@ -66,12 +71,14 @@ def undo() -> None:
     session.set_playing(False)
 
 
+@session.exclusive
 def reset() -> None:
     session.restart_with_current_settings()
     session.set_playing(False)
     session.set_notice("Reset: the same initial weights again (same seed), history cleared.")
 
 
+@session.exclusive
 def goto() -> None:
     session.trainer().goto(st.session_state["w_history"])
     after_rewind()
@@ -85,6 +92,7 @@ def _int(value, default: int) -> int:
         return default
 
 
+@session.exclusive
 def play() -> None:
     value = event("play") or {}
     session.start_playing(_int(value.get("id"), 0))
@@ -92,18 +100,21 @@ def play() -> None:
     session.live().app_rerun = True  # the buttons are disabled while playing
 
 
+@session.exclusive
 def pause() -> None:
     value = event("pause") or {}
     session.pause_at(_int(value.get("step"), -1))
     session.live().app_rerun = True
 
 
+@session.exclusive
 def want() -> None:
     value = event("want") or {}
     if _int(value.get("id"), -1) == session.live().play_id:
         session.live().want = max(1, min(_int(value.get("n"), 4), 30))
 
 
+@session.exclusive
 def clicked() -> None:
     """A click in the diagram reports [layer, i, j] for a weight, [column, j, -1] for a
     neuron (column 0 = the inputs, which have no bias)."""
@@ -120,6 +131,7 @@ def clicked() -> None:
     session.live().app_rerun = True  # "Edit a weight" shows the one clicked
 
 
+@session.exclusive
 def added() -> None:
     value = event("added")
     view, c = session.view(), session.config()
@@ -154,6 +166,7 @@ def click_on_plane(x: float, y: float) -> None:
     session.set_notice(f"Added a point at ({raw[0]:.2f}, {raw[1]:.2f}); training goes on "
                        f"with {len(tr.X)} training points.")
 
+@session.exclusive
 def scene() -> None:
     """The browser has no scene (e.g. its view was mounted again): send it the next time."""
     session.live().scene_sent = None

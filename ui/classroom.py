@@ -60,6 +60,7 @@ def default_name() -> str:
     return f"{c.optimizer} lr {c.lr:g}, {c.dataset}, step {tr.step}"
 
 
+@session.exclusive
 def _keep() -> None:
     name = st.session_state.get("w_snapshot_name", "").strip()
     session.keep_snapshot(name or default_name())

@@ -34,6 +34,7 @@ MOMENTUM, BETA1, BATCH = OFFERED["momentum"], OFFERED["beta1"], OFFERED["batch_s
 STEPS, START = OFFERED["sched_step"], OFFERED["sched_start"]
 
 
+@session.exclusive
 def _regenerate() -> None:
     session.apply_config(session.config().with_(data_seed=session.config().data_seed + 1))
 
@@ -67,6 +68,7 @@ def data_controls(c: bc.RunConfig) -> dict:
             "n_samples": ss.w_samples, "train_fraction": ss.w_train_pct / 100}
 
 
+@session.exclusive
 def _clear_points() -> None:
     session.apply_config(session.config().with_(extra_points=()))
 

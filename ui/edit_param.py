@@ -33,6 +33,7 @@ def _key(tr: bc.Trainer, what: str) -> str:
     return f"w_edit_{what}_{tag}"
 
 
+@session.exclusive
 def _set_from(key: str) -> None:
     tr = session.trainer()
     value = st.session_state.get(key)
@@ -51,6 +52,7 @@ def _set_from(key: str) -> None:
     session.live().app_rerun = True  # the history slider and every page show it
 
 
+@session.exclusive
 def _freeze_from(key: str) -> None:
     tr = session.trainer()
     layer, kind, index, name = selected_param(tr)

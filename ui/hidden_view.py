@@ -54,10 +54,12 @@ def _state() -> dict:
 
 
 # --- playing here -----------------------------------------------------------------------
+@session.exclusive
 def _play() -> None:
     _state()[PLAYING] = "start"
 
 
+@session.exclusive
 def _pause() -> None:
     _state()[PLAYING] = None
 
@@ -289,4 +291,5 @@ def main() -> None:
     if tr.diverged is not None:
         st.error(tr.diverged.message + " Press Undo to go back to it.")
         return
-    st.fragment(live_part, run_every=REDRAW_S if playing else None)(playing)
+    st.fragment(session.exclusive(live_part), run_every=REDRAW_S if playing else None)(
+        playing)

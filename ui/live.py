@@ -173,7 +173,7 @@ def draw_live_area() -> None:
     read_view_widgets(view)
     top, charts, below = st.container(), st.container(), st.container()
     with charts:  # filled first: the live view's packet leaves before the widgets above it
-        st.fragment(live_charts)()
+        st.fragment(session.exclusive(live_charts))()
     with top:
         stepping_row(tr, view, playing)
     with top if not view.presenter else below:
@@ -246,4 +246,4 @@ def options_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
 def run() -> None:
     # A full page run: the browser's view may have been mounted anew, so send it all.
     session.live().scene_sent = session.live().loss_sent = None
-    st.fragment(live_area)()
+    st.fragment(session.exclusive(live_area))()

@@ -6,6 +6,9 @@ widget keys (``w_...``), which Streamlit itself owns.
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
 import streamlit as st
@@ -24,6 +27,7 @@ SNAPSHOTS, CUSTOM_META, RESULTS = "snapshots", "custom_meta", "results"
 LIVE, RECONNECTED = "live", "reconnected"
 PAGE_STATE = "page_state"  # each page's own view state (never the run): a dict per page
 WARNINGS = "warnings"  # problems shown until dismissed
+LOCK = "run_lock"  # see run_lock()
 
 
 @dataclass
@@ -62,6 +66,25 @@ class Live:
 
 
 LINK_BUDGET_S = 120.0  # a link's steps may cost at most this much server CPU (estimated)
+
+
+def run_lock() -> threading.RLock:
+    """One session's run, one thread at a time. A click outside a fragment makes Streamlit
+    (runner.fastReruns) start a new script thread at once while the one it stops is still
+    running until its next Streamlit call: both would change the same trainer (fast Step
+    clicks on Step-through or Loss surface left its step and history apart: "history
+    expects step 50, got 51"). Callbacks, the page and fragments take this lock."""
+    return st.session_state.setdefault(LOCK, threading.RLock())
+
+
+def exclusive(fn: Callable) -> Callable:
+    """``fn`` (a widget's callback) run under the session's ``run_lock``."""
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        with run_lock():
+            return fn(*args, **kwargs)
+
+    return wrapped
 
 
 def init() -> None:

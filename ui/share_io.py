@@ -80,6 +80,7 @@ def session_file_maker():
     return lambda: json.dumps(bc.trainer_to_dict(tr, extra=extra))
 
 
+@session.exclusive
 def _load_session_file() -> None:
     upload = st.session_state.get("w_load_file")
     if upload is None:

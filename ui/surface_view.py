@@ -91,6 +91,7 @@ def saved(net: bc.Network) -> list[SavedPoint]:
     return [p for p in saved if p.layer_sizes == sizes]
 
 
+@session.exclusive
 def save_point(tr: bc.Trainer) -> None:
     """Keep the current weights (the last MAX_SAVED are kept; the same weights once)."""
     theta = sf.param_vector(tr.net)
@@ -105,6 +106,7 @@ def save_point(tr: bc.Trainer) -> None:
     session.page_state("surface")[SAVED_KEY] = points[-MAX_SAVED:]
 
 
+@session.exclusive
 def clear_points() -> None:
     session.page_state("surface")[SAVED_KEY] = []
 

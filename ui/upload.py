@@ -74,6 +74,7 @@ def _parsed(upload):
     return table
 
 
+@session.exclusive
 def _use(table, target: str, task: str, drop: bool, name: str) -> None:
     """Button callback (runs before the widgets are drawn, so it may set them)."""
     try:

@@ -76,7 +76,11 @@ def test_spiral_hidden_space_live_play_pause_and_pca(page, app_server, artifacts
             .find(m => m.innerText.startsWith('Step'))
             .querySelector("[data-testid='stMetricValue']").innerText.replace(/,/g, '')) >= 400""",
         timeout=90000)
-    assert chart(page, "hidden")["traces"][3]["first"] != before  # the picture moved
+    # the picture moved (polled: a redraw may be replacing the chart at any one instant)
+    page.wait_for_function(
+        "([js, before]) => { const c = eval(js)('hidden');"
+        " return c !== null && c.traces[3].first !== before; }",
+        arg=[CHART_JS, before], timeout=15000)
     page.get_by_role("button", name="Pause", exact=True).click()
     page.get_by_role("button", name="Play here", exact=True).wait_for(timeout=15000)
     wait_for_idle(page)

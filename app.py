@@ -4,7 +4,7 @@ import zlib
 
 import streamlit as st
 
-from ui import fairness, session
+from ui import fairness, session, share_io
 from ui.classroom import apply_presenter_style
 from ui.live_component import ensure_static_files
 from ui.texts import RECONNECTED, plain
@@ -38,6 +38,7 @@ def run_page() -> None:
     apply_presenter_style()
     reconnect_notice()
     warnings_notice()
+    share_io.mirror_url()  # the address bar is the run on screen (clicks ran before this)
     # The page scripts live in app_pages/, not pages/: Streamlit runs a file of a folder
     # named pages/ by itself (its older multipage mode) when a page's address is the first
     # one a fresh server is asked for, without this script, so the session is not set up.

@@ -18,7 +18,7 @@ def header() -> None:
 
 def main() -> None:
     session.apply_config(controls.sidebar())
-    share_io.mirror_url()
+    share_io.mirror_url()  # again after the sidebar's changes (app.py did before them)
     header()
     notice = session.take_notice()  # news (problems stay above the page until dismissed)
     if notice:

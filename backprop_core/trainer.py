@@ -577,13 +577,16 @@ class Trainer:
         else:
             self._change_data(payload)
 
+    def _events_span(self, step: int) -> tuple[int, int]:
+        """[start, end) of the log's entries made at ``step``. The log is in step order:
+        found by bisection (a replay visits every step; scanning the whole log at each
+        would cost steps × entries)."""
+        start = bisect.bisect_left(self.events, step, key=lambda e: e[0])
+        return start, bisect.bisect_right(self.events, step, lo=start, key=lambda e: e[0])
+
     def _apply_events_at(self, step: int) -> None:
-        # The log is in step order: find the step's entries by bisection (a replay visits
-        # every step; scanning the whole log at each would cost steps × entries).
-        events = self.events
-        start = bisect.bisect_left(events, step, key=lambda e: e[0])
-        end = bisect.bisect_right(events, step, lo=start, key=lambda e: e[0])
-        for _, kind, payload in events[start:end]:
+        start, end = self._events_span(step)
+        for _, kind, payload in self.events[start:end]:
             self._apply_event(kind, payload)
 
     def goto(self, step: int) -> None:
@@ -614,14 +617,27 @@ class Trainer:
                                                                     self.grads.biases)
                 self.history.insert(self._record(self.grads, self.last_update))
 
+    def _undoable_change(self) -> int | None:
+        """The log index of a change by hand Undo takes back first: the last change made at
+        this step, at a step boundary, if it was by hand (None otherwise)."""
+        start, end = self._events_span(self.step)
+        if self.phase_index == 0 and end > start and self.events[end - 1][1] in BY_HAND:
+            return end - 1
+        return None
+
+    def can_undo(self) -> bool:
+        """Whether ``undo`` goes anywhere: a step or phase to go back over, a change by hand
+        made at this step (at step 0 too)."""
+        return self.step > 0 or self.phase_index > 0 or self._undoable_change() is not None
+
     def undo(self) -> None:
         """Back to the start of the current step, or one step back at a step boundary;
         there, a change by hand made after the step (an edit, a freeze, a point) is
         undone first, one at a time."""
-        at_step = [k for k, e in enumerate(self.events) if e[0] == self.step]
-        if self.phase_index == 0 and at_step and self.events[at_step[-1]][1] in BY_HAND:
+        change = self._undoable_change()
+        if change is not None:
             self._forget_future()
-            del self.events[at_step[-1]]
+            del self.events[change]
             self.goto(self.step)
             self._record_again()
             return

@@ -65,8 +65,11 @@ def undo() -> None:
         # The settings on screen (say, the lowered learning rate) go on from there; the
         # ones that blew up were logged later and would otherwise come back with the step.
         session.apply_widget_settings()
-    else:
+    elif tr.can_undo():
         tr.undo()
+    elif session.previous_run() is not None:  # a new network, data or Reset: the run before
+        session.back_to_previous_run()
+        return
     after_rewind()
     session.set_playing(False)
 
@@ -75,7 +78,8 @@ def undo() -> None:
 def reset() -> None:
     session.restart_with_current_settings()
     session.set_playing(False)
-    session.set_notice("Reset: the same initial weights again (same seed), history cleared.")
+    session.set_notice("Reset: the same initial weights again (same seed), history cleared. "
+                       "Undo brings the run back.")
 
 
 @session.exclusive

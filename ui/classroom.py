@@ -40,9 +40,21 @@ def presenter_controls() -> None:
         view.hidden_panels = set(chosen)
 
 
+def read_presenter_widgets() -> None:
+    """Presenter view as its switch holds it now, before anything is drawn: the style, the
+    navigation's place and the live view's sizes all follow a click in the same run (the
+    switch itself is drawn later, in the sidebar; it used to apply only on a reload)."""
+    view, state = session.view(), st.session_state
+    if "w_presenter" in state:
+        view.presenter = bool(state["w_presenter"])
+    if view.presenter and "w_hide" in state:
+        view.hidden_panels = set(state["w_hide"])
+
+
 def apply_presenter_style() -> None:
     """Larger text on every page while presenting (called by the app for all pages), and
     the sidebar out of the charts' way (its arrow brings it back)."""
+    read_presenter_widgets()
     if session.view().presenter:
         st.set_page_config(initial_sidebar_state="collapsed")
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)

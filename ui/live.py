@@ -15,7 +15,7 @@ import backprop_core as bc
 from backprop_core.explain import param_name
 from backprop_core.stopping import STOPS, StopCondition
 
-from . import actions, fairness, live_packet, session
+from . import actions, fairness, live_packet, session, share_io
 from .classroom import shown
 from .edit_param import edit_panel
 from .live_component import live_view
@@ -168,6 +168,7 @@ def live_area() -> None:
 def draw_live_area() -> None:
     """Presenting, the charts come right after the stepping bar and the options go below
     them, so the charts get the screen."""
+    share_io.mirror_url()  # a click here reruns only this fragment: the address follows it
     tr, c, view = session.trainer(), session.config(), session.view()
     playing = session.playing()
     read_view_widgets(view)

@@ -28,6 +28,7 @@ LIVE, RECONNECTED = "live", "reconnected"
 PAGE_STATE = "page_state"  # each page's own view state (never the run): a dict per page
 WARNINGS = "warnings"  # problems shown until dismissed
 LOCK = "run_lock"  # see run_lock()
+PREVIOUS = "previous_runs"  # runs replaced by a new network, data, Reset or a file
 
 
 @dataclass
@@ -391,22 +392,58 @@ def apply_config(new: bc.RunConfig) -> None:
         return
     if needs_rebuild(old, new):
         same_data = all(getattr(old, f) == getattr(new, f) for f in DATA_FIELDS)
-        _rebuild(new, dataset() if same_data else None)
-        st.session_state[PLAYING] = False
         changed = [LABELS.get(f.name, f.name) for f in fields(bc.RunConfig)
                    if getattr(old, f.name) != getattr(new, f.name)]
+        keep_previous_run(f"changed {', '.join(changed)}")
+        _rebuild(new, dataset() if same_data else None)
+        set_playing(False)  # and no link's target or changes left for the new run
         set_notice(f"Changed {', '.join(changed)}: the network was re-initialised (seed "
-                   f"{new.seed}) and training starts again from step 0.")
+                   f"{new.seed}) and training starts again from step 0. Undo brings the "
+                   "run before back.")
         return
     apply_live_settings(trainer(), old, new)
     st.session_state[CONFIG] = new
 
 
 def restart_with_current_settings() -> None:
-    """Reset: the same initial weights, trained from now on with the settings on screen."""
+    """Reset: the same initial weights, trained from now on with the settings on screen
+    (the run as it was is kept: Undo brings it back)."""
     tr = trainer()
+    keep_previous_run("Reset", tr.fork())
     tr.reset()
     apply_widget_settings(tr)
+
+
+MAX_PREVIOUS = 3  # runs replaced (new network or data, Reset, a file) that Undo brings back
+
+
+def keep_previous_run(why: str, tr: bc.Trainer | None = None) -> None:
+    """Keep the run about to be replaced (``tr``: a copy when it is changed in place), so
+    Undo can bring it back exactly: its settings, data, trainer (every weight, the
+    optimizer state, the step, its history and log)."""
+    runs = st.session_state.setdefault(PREVIOUS, [])
+    runs.append({"why": why, "config": config(), "data": st.session_state[DATA],
+                 "trainer": tr or trainer(), "custom_meta": st.session_state.get(CUSTOM_META)})
+    del runs[:-MAX_PREVIOUS]
+
+
+def previous_run() -> str | None:
+    """What replaced the last kept run (None when none is kept)."""
+    runs = st.session_state.get(PREVIOUS) or []
+    return runs[-1]["why"] if runs else None
+
+
+def back_to_previous_run() -> None:
+    """Undo of a change that replaced the run: the run before it, as it was."""
+    run = st.session_state[PREVIOUS].pop()
+    st.session_state[CONFIG], st.session_state[DATA] = run["config"], run["data"]
+    st.session_state[TRAINER] = run["trainer"]
+    if run["custom_meta"] is not None:
+        st.session_state[CUSTOM_META] = run["custom_meta"]
+    set_playing(False)
+    live().reseed_widgets = True  # the sidebar shows that run's settings
+    live().app_rerun = True
+    set_notice(f"Undo: the run before '{run['why']}' is back, at step {run['trainer'].step}.")
 
 
 def feature_names() -> list[str]:
@@ -423,9 +460,10 @@ def custom_meta() -> dict | None:
 def use_custom_data(data: bc.Dataset, meta: dict, task: str) -> None:
     """Train on uploaded data from now on (a new run, announced)."""
     c = config().with_(dataset=bc.config.CUSTOM, custom_task=task, output="auto")
+    keep_previous_run(f"uploaded {meta['file']}")
     _rebuild(c, data)
     st.session_state[CUSTOM_META] = meta
-    st.session_state[PLAYING] = False
+    set_playing(False)
     set_notice(f"Now training on {meta['file']}: {len(data.X_train)} training and "
                f"{len(data.X_test)} test rows, {len(meta['feature_names'])} inputs. "
                "The network was re-initialised.")
@@ -434,6 +472,7 @@ def use_custom_data(data: bc.Dataset, meta: dict, task: str) -> None:
 def load_state(raw: bytes) -> None:
     """Replace the run with a saved session file, all or nothing (ValueError if bad)."""
     loaded = session_file.read(raw)  # everything checked; nothing installed yet
+    keep_previous_run("loaded a session file")
     tr = loaded.trainer
     st.session_state[CONFIG], st.session_state[DATA] = loaded.config, loaded.data
     st.session_state[TRAINER] = tr

@@ -18,30 +18,40 @@ from .widget_values import seed_widgets
 FILE_LIMIT_MB = 5
 
 
-def share_url(step: int | None) -> str:
-    """The app's address with the run's settings (and ``step``) as query parameters. With a
-    step, the link holds the settings of step 0 and every change made on the way (and the
-    phases run of a step in progress), so it replays this very run."""
+def run_params(step: int | None) -> dict[str, str]:
+    """The run as link parameters: its settings and view; with ``step``, the settings of
+    step 0, every change made on the way and the phases run of a step in progress, so the
+    link replays this very run. LogTooLong when its log is more than a link carries."""
     view, tr, c = session.view(), session.trainer(), session.config()
+    hidden = tuple(view.hidden_panels)
     if step is None:
-        params = share.encode(c, presenter=view.presenter, hidden=tuple(view.hidden_panels))
-    else:
-        params = share.encode(
-            with_start_settings(c, tr), step=step, presenter=view.presenter,
-            hidden=tuple(view.hidden_panels), events=tuple(e for e in tr.events
-                                                          if e[0] <= step),
-            phase=tr.phase_index if step == tr.step else 0)
+        return share.encode(c, presenter=view.presenter, hidden=hidden)
+    return share.encode(
+        with_start_settings(c, tr), step=step, presenter=view.presenter, hidden=hidden,
+        events=tuple(e for e in tr.events if e[0] <= step),
+        phase=tr.phase_index if step == tr.step else 0)
+
+
+def share_url(step: int | None) -> str:
+    """The app's address with ``run_params(step)`` as its query."""
     url = st.context.url or "http://localhost:8501/"
     scheme, netloc, path, _, _ = urlsplit(url)
-    return urlunsplit((scheme, netloc, path, share.to_query_string(params), ""))
+    return urlunsplit((scheme, netloc, path, share.to_query_string(run_params(step)), ""))
 
 
 def mirror_url() -> None:
-    """Keep the address bar's settings in step with the run (the step number only goes into
-    the Share link, it changes too often)."""
-    view = session.view()
-    params = share.encode(session.config(), presenter=view.presenter,
-                          hidden=tuple(view.hidden_panels))
+    """The address bar is the run on screen: its step, its log and the phases run, so a
+    reload (or copying the address) brings back this very run, within a link's bounds.
+    A run whose log a link cannot carry (or on uploaded data, which no link carries) keeps
+    its settings there; a session file carries it whole."""
+    if session.playing():  # a link still playing up to its step keeps its own address;
+        return  # Play's steps are in it when it pauses (a full rerun)
+    tr = session.trainer()
+    fresh = tr.step == 0 and tr.phase_index == 0 and not tr.events  # no step=0 to say
+    try:
+        params = run_params(None if tr.diverged is not None or fresh else tr.step)
+    except share.LogTooLong:
+        params = run_params(None)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

@@ -32,10 +32,11 @@ def toolbar(tr: bc.Trainer, playing: bool, live: bool = False) -> None:
                   help="Run until the next epoch starts.")
         st.space("small")
         st.button("Undo", key="b_undo", on_click=actions.undo,
-                  disabled=playing or (tr.diverged is None and tr.step == 0
-                                       and tr.phase_index == 0),
-                  help="Back to the start of this step, or one step back; after "
-                  "divergence, back to the last good step.")
+                  disabled=playing or not (tr.diverged is not None or tr.can_undo()
+                                           or session.previous_run() is not None),
+                  help="Back to the start of this step, or one step back (a change by "
+                  "hand first); after divergence, back to the last good step; at step 0, "
+                  "the run before a new network, data set or Reset.")
         st.button("Reset", key="b_reset", on_click=actions.reset, disabled=playing,
                   help="Same seed, same initial weights again.")
 

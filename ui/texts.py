@@ -93,6 +93,7 @@ def plain(text: str) -> str:
 
 RECONNECTED = (
     "**Reconnected to another server.** The server this page was on went away (stopped, "
-    "restarted, or replaced), so the page started afresh here: training done there was "
-    "not kept. A share link or session file reproduces a run exactly on any server; open "
-    "yours again to carry on.")
+    "restarted, or replaced), so the page started again here from its address, which "
+    "holds the run: it is replayed up to the step on screen. (A run on uploaded data, or "
+    "with more changes than a link carries, starts afresh: a session file reproduces any "
+    "run exactly.)")

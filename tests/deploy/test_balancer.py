@@ -144,13 +144,17 @@ def test_sticky_websockets_and_failover(cluster: LocalCluster, browser, artifact
             f"expected the in-app notice {NOTICE!r}; saw {seen}:\n"
             + a.page.inner_text("body")[:2000])
 
-        # ...and is on the live replica now, with a working page (a fresh run).
+        # ...and is on the live replica now, with its run back: the address bar holds the
+        # run (its step and log), and the new session replays it from there.
         cluster.wait_until(lambda: a.cookie() == survivor, 10,
                            lambda: f"the cookie to name {survivor}: it is {a.cookie()}")
         assert a.open_sockets() == 1 and len(a.sockets) >= 2
+        a.page.wait_for_function(
+            "() => document.querySelector(\".bp-metric-value[data-label='Step']\")"
+            "?.textContent === '3' && document.querySelector('.bp-play')?.textContent"
+            " === 'Play'", timeout=WAIT_MS)
         wait_for_idle(a.page, timeout=WAIT_MS)
-        assert a.step() == 0
-        a.click_step(expect=1)
+        a.click_step(expect=4)
         assert a.exceptions() == 0
         assert dialog.count() == 0 and b.page.get_by_text(STREAMLIT_DIALOG).count() == 0
         cluster.wait_until(lambda: _counts_are(cluster, {dead: 0, survivor: 2}), 10,

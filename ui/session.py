@@ -108,15 +108,13 @@ def init() -> None:
     st.session_state[VIEW] = View(presenter=bool(decoded and decoded.presenter),
                                   hidden_panels=set(decoded.hidden) if decoded else set())
     step = decoded.step if decoded and not decoded.needs_upload else None
-    events, phase = (), 0
-    if step:
+    if step is not None:  # step 0 too: changes made at it, phases run of its first step
         events, step, phase = _link_log(decoded, config, step, warnings)
-    if step:
         step, events = _affordable_link_step(step, events, warnings)
-    if step:
-        live().target, live().events, live().target_what = step, tuple(events), "link"
-        live().phase = phase if step == decoded.step else 0
-        st.session_state[PLAYING] = True
+        if step or events or phase:
+            live().target, live().events, live().target_what = step, tuple(events), "link"
+            live().phase = phase if step == decoded.step else 0
+            st.session_state[PLAYING] = True
     st.session_state[NOTICE] = None
     st.session_state[RECONNECTED] = _lost_its_session()
     if warnings:

@@ -91,3 +91,14 @@ def go_to_page(page: Page, title: str) -> None:
                  has_text=title).first.click()
     wait_for_idle(page)
     wait_for_render(page)
+
+
+def type_weight(page: Page, value: str) -> None:
+    """Edit the selected weight by hand in the stepping bar's "Edit a weight" popover."""
+    page.get_by_role("button", name="Edit a weight").click()
+    box = page.locator("[data-testid='stPopoverBody'] [data-testid='stNumberInputField']")
+    box.fill(value)
+    box.press("Enter")
+    wait_for_idle(page)
+    page.keyboard.press("Escape")  # close the popover
+    wait_for_idle(page)

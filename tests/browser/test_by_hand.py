@@ -8,7 +8,14 @@ from urllib.parse import unquote
 
 import pytest
 
-from .helpers import format_errors, metric_value, open_app, open_link, wait_for_idle
+from .helpers import (
+    format_errors,
+    metric_value,
+    open_app,
+    open_link,
+    type_weight,
+    wait_for_idle,
+)
 from .test_playground import click, step_value
 from .test_share_draw import PARAMS_JS
 
@@ -30,16 +37,6 @@ def select(page, label: str, option: str) -> None:
     except Exception:  # noqa: BLE001 - the list did not open: open it again
         box.click()
     item.click()
-    wait_for_idle(page)
-
-
-def type_weight(page, value: str) -> None:
-    page.get_by_role("button", name="Edit a weight").click()
-    box = page.get_by_label("Type a value")
-    box.fill(value)
-    box.press("Enter")
-    wait_for_idle(page)
-    page.keyboard.press("Escape")  # close the popover
     wait_for_idle(page)
 
 

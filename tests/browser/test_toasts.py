@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import format_errors, open_app, wait_for_idle
+from .helpers import format_errors, open_app, type_weight, wait_for_idle
 from .test_by_hand import click_plane, select
 
 pytestmark = pytest.mark.browser
@@ -28,17 +28,6 @@ OVERLAP = """() => {
             overlap: r.left < m.right && m.left < r.right && r.top < m.bottom && m.top < r.bottom};
   });
 }"""
-
-
-def type_weight(page, value: str) -> None:
-    """Edit the selected weight by hand in the stepping bar's popover."""
-    page.get_by_role("button", name="Edit a weight").click()
-    box = page.locator("[data-testid='stPopoverBody'] [data-testid='stNumberInputField']")
-    box.fill(value)
-    box.press("Enter")
-    wait_for_idle(page)
-    page.keyboard.press("Escape")  # close the popover
-    wait_for_idle(page)
 
 
 def no_toast_covers_the_metrics(page, viewport_height: int) -> list[dict]:

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, replace
 from numbers import Integral
 
-from .offered import MAX_DATA_ROWS, MAX_EDIT, MAX_POINT_COORD, OFFERED, offered
+from .offered import MAX_DATA_ROWS, MAX_EDIT, MAX_POINT_COORD, OFFERED, SCHEDULE_FIELDS, offered
 from .optimizers import OPTIMIZERS, make_optimizer
 from .quote import quote
 from .regularization import REGULARIZERS, check_regularization
@@ -32,9 +32,7 @@ PARAM_KINDS = ("weights", "biases")
 # Settings of each optimizer and what a widget offers of them (eps has no widget: any
 # positive number; nesterov has none either: off).
 _HYPER_FIELDS = {"lr": "lr", "momentum": "momentum", "beta1": "beta1", "beta2": "beta2"}
-_SCHEDULE_FIELDS = {"step_size": "sched_step", "gamma": "sched_gamma", "t_max": "sched_tmax",
-                    "eta_min": "sched_min", "warmup_steps": "sched_warmup",
-                    "start_factor": "sched_start"}
+_SCHEDULE_FIELDS = {key: field for field, key in SCHEDULE_FIELDS.items()}  # param -> setting
 
 
 class ChangeError(ValueError):

@@ -13,12 +13,7 @@ import numpy as np
 from .datasets import DATASETS, Dataset, check_dataset_args, make_dataset
 from .features import FEATURES, apply_features
 from .network import Network
-from .offered import (  # noqa: F401 (the first three re-exported)
-    LEARNING_RATES,
-    MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
-    MAX_POINT_COORD,
-)
+from .offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_POINT_COORD, SCHEDULE_FIELDS
 from .optimizers import make_optimizer
 from .schedules import SCHEDULES, Schedule
 from .trainer import Trainer
@@ -304,10 +299,6 @@ def apply_live_settings(trainer: Trainer, old: RunConfig, new: RunConfig) -> Non
     if new.lr_schedule() != old.lr_schedule():
         trainer.set_schedule(new.lr_schedule())
 
-
-SCHEDULE_FIELDS = {"schedule": "name", "sched_step": "step_size", "sched_gamma": "gamma",
-                   "sched_tmax": "t_max", "sched_min": "eta_min",
-                   "sched_warmup": "warmup_steps", "sched_start": "start_factor"}
 
 
 def with_start_settings(c: RunConfig, trainer: Trainer) -> RunConfig:

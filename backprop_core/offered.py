@@ -71,6 +71,11 @@ MAX_POINT_COORD = 12.0
 MAX_DATA_ROWS = MAX_SAMPLES
 MAX_DATA_COLUMNS = 50
 
+# RunConfig's schedule settings -> the Schedule parameter each one is.
+SCHEDULE_FIELDS = {"schedule": "name", "sched_step": "step_size", "sched_gamma": "gamma",
+                   "sched_tmax": "t_max", "sched_min": "eta_min",
+                   "sched_warmup": "warmup_steps", "sched_start": "start_factor"}
+
 OFFERED = {
     "noise": Grid(0.0, 0.5, 0.05),
     "n_samples": Choices(SAMPLE_SIZES),

@@ -19,12 +19,11 @@ import numpy as np
 import backprop_core as bc
 from backprop_core.config import (
     OUTPUT_PAIRINGS,
-    SCHEDULE_FIELDS,
     inputs,
     make_data,
     with_trainer_settings,
 )
-from backprop_core.offered import problems
+from backprop_core.offered import SCHEDULE_FIELDS, problems
 from backprop_core.quote import quote
 from backprop_core.serialize import FORMAT
 

@@ -28,8 +28,6 @@ from backprop_core.config import (
     CUSTOM,
     HIDDEN_ACTIVATIONS,
     MAX_EXTRA_POINTS,
-    MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
     MAX_RATE,
     OUTPUT_PAIRINGS,
     TASK_PAIRINGS,
@@ -45,7 +43,7 @@ from backprop_core.datasets import (
 )
 from backprop_core.features import FEATURES
 from backprop_core.initializers import INITIALIZERS
-from backprop_core.offered import OFFERED, offered, snap
+from backprop_core.offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, OFFERED, offered, snap
 from backprop_core.optimizers import OPTIMIZERS
 from backprop_core.regularization import REGULARIZERS
 from backprop_core.schedules import SCHEDULES

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from backprop_core.changes import Shape, check
-from backprop_core.config import SCHEDULE_FIELDS, label_of, point_sample
+from backprop_core.config import label_of, point_sample
+from backprop_core.offered import SCHEDULE_FIELDS
 from backprop_core.optimizers import OPTIMIZERS
 from backprop_core.regularization import REGULARIZERS
 from backprop_core.schedules import SCHEDULES
@@ -29,11 +30,9 @@ class LogTooLong(ValueError):
 EVENT_KINDS = {"hp": "hyperparams", "opt": "optimizer", "reg": "regularization",
                "sch": "schedule", "ed": "edit", "fz": "freeze", "pt": "point", "rm": "remove"}
 _EVENT_CODES = {v: k for k, v in EVENT_KINDS.items()}
-_EVENT_FIELDS = {  # payload key -> (RunConfig field it is, how it reads)
-    "lr": "lr", "momentum": "momentum", "beta1": "beta1", "beta2": "beta2", "eps": "eps",
-    "rate": "reg_rate", "nesterov": "nesterov",
-}
-_SCHEDULE_KEYS = {key: field for field, key in SCHEDULE_FIELDS.items()}  # payload -> field
+# The numbers a settings entry may carry (whether the run takes them is changes.check's).
+_EVENT_FIELDS = ("lr", "momentum", "beta1", "beta2", "eps", "rate", "nesterov")
+_SCHEDULE_KEYS = tuple(SCHEDULE_FIELDS.values())
 _KIND_CODES = {"weights": "w", "biases": "b"}
 
 

@@ -10,14 +10,11 @@ from backprop_core.activations import label as activation_label
 from backprop_core.config import (
     CUSTOM,
     HIDDEN_ACTIVATIONS,
-    MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
-    SCHEDULE_FIELDS,
     TASK_PAIRINGS,
 )
 from backprop_core.datasets import DATASETS
 from backprop_core.features import FEATURES
-from backprop_core.offered import OFFERED
+from backprop_core.offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, OFFERED, SCHEDULE_FIELDS
 from backprop_core.schedules import LABELS as SCHEDULE_LABELS
 from backprop_core.schedules import SCHEDULES
 

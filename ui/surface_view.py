@@ -18,7 +18,7 @@ import streamlit as st
 import backprop_core as bc
 from backprop_core import paths as sp
 from backprop_core import surface as sf
-from backprop_core.config import LEARNING_RATES
+from backprop_core.offered import LEARNING_RATES
 
 from . import session
 from .choices import choose_many

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import classroom, controls, live, session, share_io
+from ui import classroom, controls, live, session
 from ui.texts import plain
 
 # The live area should fit one projector screen: less padding, smaller metric values.
@@ -17,8 +17,7 @@ def header() -> None:
 
 
 def main() -> None:
-    session.apply_config(controls.sidebar())
-    share_io.mirror_url()  # again after the sidebar's changes (app.py did before them)
+    session.apply_config(controls.sidebar())  # the live area then mirrors the address
     header()
     notice = session.take_notice()  # news (problems stay above the page until dismissed)
     if notice:

@@ -204,6 +204,7 @@ class Trainer:
         self.diverged: Divergence | None = None
         self._grad_norms = self._grad_w_norms = None  # ‖(∂C/∂W, ∂C/∂b)‖, ‖∂C/∂W‖ per layer
         self.events: list[tuple[int, str, dict]] = []
+        self._base_key, self._base = None, 1.0  # _loss_base's cache, keyed by the log
         self.keyframes: dict[int, dict] = {}
         self.history = History()
         with np.errstate(all="ignore"):  # absurd settings show up as divergence, not warnings
@@ -303,7 +304,7 @@ class Trainer:
         after a weight set or a point drawn by hand (a weight typed in large is the user's
         choice, not the next step's divergence); at least 1. Cached per state of the log."""
         key = (len(self.events), id(self.events[-1]) if self.events else None)
-        if getattr(self, "_base_key", None) != key:
+        if self._base_key != key:
             base = self.history[0].train_loss
             for s, kind, _ in self.events:
                 if kind in ("edit", "data") and s in self.history:

@@ -27,7 +27,6 @@ from .quote import quote
 from .regularization import REGULARIZERS, check_regularization
 from .schedules import Schedule
 
-KINDS = ("hyperparams", "optimizer", "regularization", "schedule", "edit", "freeze", "data")
 PARAM_KINDS = ("weights", "biases")
 # Settings of each optimizer and what a widget offers of them (eps has no widget: any
 # positive number; nesterov has none either: off).
@@ -83,10 +82,10 @@ def _number(value) -> bool:
         and math.isfinite(value)
 
 
-def _keys(payload, wanted: set, optional: set = frozenset()) -> dict:
+def _keys(payload, wanted: set) -> dict:
     if not isinstance(payload, dict):
         raise ChangeError("expected an object of settings")
-    missing, extra = wanted - set(payload), set(payload) - wanted - optional
+    missing, extra = wanted - set(payload), set(payload) - wanted
     if missing or extra:
         what = "; ".join(filter(None, [
             missing and f"missing {', '.join(sorted(missing))}",
@@ -255,6 +254,7 @@ def _data(payload, shape: Shape, strict: bool) -> dict:
 CHECKS = {"hyperparams": _hyperparams, "optimizer": _optimizer,
           "regularization": _regularization, "schedule": _schedule, "edit": _edit,
           "freeze": _freeze, "data": _data}
+KINDS = tuple(CHECKS)  # every kind of logged change
 
 
 def check(kind: str, payload, shape: Shape, offered: bool = False) -> dict:

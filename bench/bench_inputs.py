@@ -31,9 +31,9 @@ from backprop_core import budget  # noqa: E402
 from backprop_core.offered import MAX_DATA_ROWS  # noqa: E402
 from backprop_core.serialize import MAX_EVENTS, MAX_REPLAY_S  # noqa: E402
 from data_io import csv_data, session_file, share  # noqa: E402
+from data_io.link_open import LINK_BUDGET_S  # noqa: E402
 from ui import live_packet  # noqa: E402
 from ui.planes import boundary_geometry  # noqa: E402
-from ui.session import LINK_BUDGET_S  # noqa: E402
 
 HEAVY = {"v": "1", "n": "1000", "train": "0.9", "h": "8,8,8,8,8,8",
          "feat": ",".join(bc.FEATURES), "step": "1000000"}

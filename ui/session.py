@@ -14,10 +14,9 @@ from dataclasses import dataclass, field, fields, replace
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.budget import affordable_steps, trainer_step_seconds
 from backprop_core.config import apply_live_settings, needs_rebuild, with_trainer_settings
 from backprop_core.stopping import StopCondition
-from data_io import session_file, share
+from data_io import link_open, session_file, share
 
 # Session keys, one per concept.
 CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
@@ -66,7 +65,6 @@ class Live:
     reseed_widgets: bool = False  # settings changed under the widgets: write them all
 
 
-LINK_BUDGET_S = 120.0  # a link's steps may cost at most this much server CPU (estimated)
 
 
 def run_lock() -> threading.RLock:
@@ -102,15 +100,15 @@ def init() -> None:
         warnings.append("the link is for uploaded data, which it cannot carry: upload the "
                         "same CSV (sidebar, Data), then train again; the other settings "
                         "are the link's")
-        config = _without_upload(config)
+        config = link_open.without_upload(config)
     _rebuild(config)
     st.session_state[PLAYING] = False
     st.session_state[VIEW] = View(presenter=bool(decoded and decoded.presenter),
                                   hidden_panels=set(decoded.hidden) if decoded else set())
     step = decoded.step if decoded and not decoded.needs_upload else None
     if step is not None:  # step 0 too: changes made at it, phases run of its first step
-        events, step, phase = _link_log(decoded, config, step, warnings)
-        step, events = _affordable_link_step(step, events, warnings)
+        events, step, phase = link_open.checked_log(decoded, config, trainer(), warnings)
+        step, events = link_open.affordable(step, events, trainer(), warnings)
         if step or events or phase:
             live().target, live().events, live().target_what = step, tuple(events), "link"
             live().phase = phase if step == decoded.step else 0
@@ -141,49 +139,6 @@ def reconnected() -> bool:
 
 def dismiss_reconnected() -> None:
     st.session_state[RECONNECTED] = False
-
-
-def _without_upload(c: bc.RunConfig) -> bc.RunConfig:
-    """The link's settings on the default data set (its own data cannot come with it)."""
-    try:
-        return c.with_(dataset=bc.RunConfig().dataset)
-    except ValueError:  # e.g. a softmax output that does not fit the default data
-        return c.with_(dataset=bc.RunConfig().dataset, output="auto")
-
-
-def _link_log(decoded, c: bc.RunConfig, step: int, warnings: list[str]
-              ) -> tuple[list, int, int]:
-    """The link's log as the trainer's changes, each checked against the run just built
-    and the offered values (``backprop_core.changes``, as a session file's): (changes,
-    step, phases of the next step) up to the first entry that does not fit; that one is
-    named in ``warnings`` and the run opens just before it."""
-    events, stop = share.trainer_events(decoded.events, c, trainer().shape())
-    if stop is None:
-        return events, step, decoded.phase
-    warnings.append(stop.warning(decoded.n_events, share.format_event(
-        decoded.events[stop.index])))
-    return events, stop.step, 0
-
-
-def _affordable_link_step(step: int, events: list, warnings: list[str]) -> tuple[int, list]:
-    """The link's step and changes, or as many steps as fit the budget and the changes up
-    to there (both said in ``warnings``)."""
-    per_step = trainer_step_seconds(trainer())
-    if step * per_step <= LINK_BUDGET_S:
-        return step, events
-    fits = affordable_steps(LINK_BUDGET_S, per_step)
-    warnings.append(f"step: {step:,} steps of this network would take about "
-                    f"{_duration(step * per_step)} of server time; opening at step {fits:,} "
-                    f"(about {_duration(fits * per_step)}) instead, press Play to go on")
-    later = [e for e in events if e[0] > fits]
-    if later:
-        warnings.append(f"ev: {len(later)} change(s) after step {fits:,} (the first at step "
-                        f"{later[0][0]:,}) are not made: the run stops before them")
-    return fits, [e for e in events if e[0] <= fits]
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def config() -> bc.RunConfig:

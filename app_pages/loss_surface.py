@@ -5,8 +5,9 @@ import numpy as np
 import streamlit as st
 
 import backprop_core as bc
-from ui import session, stepping, surface_view
+from ui import session, surface_view
 from ui.charts import chart
+from ui.stepping_bar import stepping_bar
 from viz.surface import PATH_NAMES, surface_figure
 
 INTRO = ("A network's cost depends on every weight at once; here it is drawn over a plane "
@@ -69,9 +70,8 @@ def main() -> None:
     st.markdown("## Loss surface")
     st.markdown(INTRO)
     tr = session.trainer()
-    stepping.toolbar(tr, playing=False)  # step here and watch the path grow
-    if tr.diverged is not None:
-        st.error(tr.diverged.message + " Press Undo to go back to it.")
+    stepping_bar(tr, playing=False)  # step here and watch the path grow
+    if tr.diverged is not None:  # the bar says so
         return
     with st.sidebar:  # the settings beside the page, so the chart gets its whole width
         st.markdown("#### Surface settings")

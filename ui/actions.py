@@ -4,7 +4,6 @@ callbacks, before the page is drawn, so everything drawn afterwards shows the re
 from __future__ import annotations
 
 import numpy as np
-import streamlit as st
 
 import backprop_core as bc
 from backprop_core import budget
@@ -83,8 +82,8 @@ def reset() -> None:
 
 
 @session.exclusive
-def goto() -> None:
-    session.trainer().goto(st.session_state["w_history"])
+def goto(step: int) -> None:
+    session.trainer().goto(step)
     after_rewind()
 
 

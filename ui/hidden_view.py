@@ -36,7 +36,8 @@ from . import fairness, session
 from .charts import chart
 from .live import COLOUR_NAMES
 from .planes import boundary_view
-from .stepping import metrics, toolbar
+from .stepping import metrics
+from .stepping_bar import stepping_bar
 
 # This page's view state (session.page_state("hidden")):
 PLAYING = "playing"  # None | "start" (Play clicked) | "on" (playing)
@@ -287,9 +288,8 @@ def main() -> None:
         "Step or press **Play here** and watch the layers pull the classes apart: once the "
         "last hidden layer has untangled them, the output only has to cut straight.")
     tr = session.trainer()
-    toolbar(tr, playing=playing)
-    if tr.diverged is not None:
-        st.error(tr.diverged.message + " Press Undo to go back to it.")
+    stepping_bar(tr, playing=playing)
+    if tr.diverged is not None:  # the bar says so
         return
     st.fragment(session.exclusive(live_part), run_every=REDRAW_S if playing else None)(
         playing)

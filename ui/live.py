@@ -20,26 +20,18 @@ from .classroom import shown
 from .edit_param import edit_panel
 from .live_component import live_view
 from .planes import boundary_geometry, plane_for
-from .stepping import gradient_choice, toolbar
-from .texts import phase_message, plain
+from .stepping import gradient_choice
+from .stepping_bar import stepping_bar
+from .texts import plain
 
 SPEEDS = [1, 2, 5, 10, 20, 30, 50, 100, 200]
 COLOUR_NAMES = ["orange", "blue", "green", "purple", "red", "brown", "pink", "grey", "olive",
                 "cyan"]
-PAUSED_HISTORY = ('<div style="height:62px;padding-top:4px;color:#666">History: pause to '
-                  'go back or forward to any step.</div>')
 
 
 def speed_control(view: session.View) -> None:
     view.steps_per_frame = st.select_slider(
         "Speed (steps per frame)", SPEEDS, key="w_speed", value=view.steps_per_frame)
-
-
-def history_slider(tr: bc.Trainer) -> None:
-    last = max(tr.history.last_step, 1)
-    st.session_state["w_history"] = tr.step
-    st.slider("History: go back or forward to any step", 0, last,
-              key="w_history", on_change=actions.goto, disabled=tr.history.last_step < 1)
 
 
 def view_controls(view: session.View) -> None:
@@ -199,43 +191,22 @@ def read_view_widgets(view: session.View) -> None:
 
 
 def stepping_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
-    """Speed, the stepping bar and what happens next."""
+    """Speed, and the stepping bar with the history slider and what happens next."""
     notice = session.take_notice()  # e.g. after Reset, which reruns only this fragment
     if notice:
         st.toast(plain(notice[1]))
-    speed, buttons = st.columns([1, 2.6], vertical_alignment="bottom")
+    speed, buttons = st.columns([1, 4], vertical_alignment="top")
     with speed:
         speed_control(view)
     with buttons:
-        toolbar(tr, playing, live=True)
-    if tr.diverged is not None:
-        st.error(tr.diverged.message + " Press Undo to go back to it.")
-    elif playing and session.live().target is not None:
-        what = ("Opening the link" if session.live().target_what == "link"
-                else "Finishing the epoch")
-        st.markdown(f"**{what}**: training up to step {session.live().target:,}, "
-                    "in slices (other users wait for none of it). Pause stops where it is.")
-    elif playing:
-        st.markdown(f"**Playing**: {view.steps_per_frame} steps per frame. Pause to step "
-                    "one phase at a time.")
-    elif shown("phases"):
-        st.markdown(phase_message(tr))
+        stepping_bar(tr, playing, live=True, history=True, phase_text=True)
 
 
 def options_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
-    """The history slider and the view options (nothing at all when both are hidden)."""
-    if not (shown("history") or shown("view")):
-        return
-    slider_col, view_col = st.columns([2, 3], vertical_alignment="bottom")
-    if shown("history"):
-        with slider_col:
-            if playing:  # a static stand-in of the slider's height: no jump, no per-frame cost
-                st.markdown(PAUSED_HISTORY, unsafe_allow_html=True)
-            else:
-                history_slider(tr)
+    """The view options (nothing at all when they are hidden)."""
     if shown("view"):
-        with view_col, st.container(horizontal=True, gap="medium", wrap=True,
-                                    vertical_alignment="bottom"):
+        with st.container(horizontal=True, gap="medium", wrap=True,
+                          vertical_alignment="bottom"):
             view_controls(view)
             chart_options(tr, view)
             stop_control(view)

@@ -19,17 +19,21 @@ import streamlit as st
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "static"
-VIEW_JS = Path(__file__).with_name("live_view.js")
+HERE = Path(__file__).parent
 KEY = "live_view"
 EVENTS = ("play", "pause", "want", "clicked", "added", "scene")
 
 
+SCRIPTS = ("live_view", "stepping_bar")  # ui/<name>.js, each one component
+
+
 def ensure_static_files() -> None:
-    """Copy plotly.js and the view's script into ./static when missing or out of date (runs
-    on every full rerun, so it only compares sizes and times)."""
+    """Copy plotly.js and the components' scripts into ./static when missing or out of date
+    (runs on every full rerun, so it only compares sizes and times)."""
     STATIC.mkdir(exist_ok=True)
     sources = [(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-                STATIC / "plotly.min.js"), (VIEW_JS, STATIC / "live_view.js")]
+                STATIC / "plotly.min.js")]
+    sources += [(HERE / f"{name}.js", STATIC / f"{name}.js") for name in SCRIPTS]
     for source, target in sources:
         src = source.stat()
         dst = target.stat() if target.exists() else None
@@ -41,23 +45,27 @@ def ensure_static_files() -> None:
             os.replace(part, target)
 
 
-def _version() -> str:
-    return hashlib.blake2b(VIEW_JS.read_bytes(), digest_size=6).hexdigest()
+def _loader(name: str) -> str:
+    """The component's own script: import ui/<name>.js once (versioned by its content)."""
+    version = hashlib.blake2b((HERE / f"{name}.js").read_bytes(), digest_size=6).hexdigest()
+    return (f'const url = new URL("app/static/{name}.js?v={version}", '
+            "document.baseURI).href;\n"
+            "export default async function (component) {\n"
+            "  const view = await import(url);\n"
+            "  return view.default(component);\n"
+            "}\n")
 
 
-LOADER = (
-    f'const url = new URL("app/static/live_view.js?v={_version()}", document.baseURI).href;\n'
-    "export default async function (component) {\n"
-    "  const view = await import(url);\n"
-    "  return view.default(component);\n"
-    "}\n")
+_COMPONENTS = {
+    name: st.components.v2.component(
+        f"backprop_{name}", js=_loader(name), css=(HERE / f"{name}.css").read_text(),
+        isolate_styles=False,  # Plotly puts its CSS in the document head
+    ) for name in SCRIPTS}
 
-CSS = (Path(__file__).with_name("live_view.css")).read_text()
 
-_component = st.components.v2.component(
-    "backprop_live_view", js=LOADER, css=CSS,
-    isolate_styles=False,  # Plotly puts its CSS in the document head
-)
+def component(name: str):
+    """The registered component for ui/<name>.js."""
+    return _COMPONENTS[name]
 
 
 def event(name: str):
@@ -73,7 +81,7 @@ def event(name: str):
 
 def live_view(packet: bytes, callbacks: dict[str, Callable[[], None]]):
     """Show ``packet``; ``callbacks`` maps each event in EVENTS to its handler."""
-    return _component(key=KEY, data=packet,
+    return _COMPONENTS["live_view"](key=KEY, data=packet,
                       **{f"on_{name}_change": callbacks.get(name, _ignore) for name in EVENTS})
 
 

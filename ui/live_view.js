@@ -943,40 +943,19 @@ async function downloadPng(S, name) {
 
 // ---- a click on Step or a phase button shows the state it leads to at once -------------
 // Every paused packet carries what the next phase and the next Step will show, computed
-// by the engine on a copy of the trainer. The click still reruns the page, which runs
-// the very same phase and brings the identical state; until then, the picture and the
-// metrics are already there. (Only while the page is idle: a rerun in flight may change
-// what the click does.)
-const PREVIEW_KEYS = { "st-key-b_step": "step", "st-key-b_forward": "phase",
-                       "st-key-b_backward": "phase", "st-key-b_update": "phase" };
+// by the engine on a copy of the trainer. The stepping bar (ui/stepping_bar.js) logs the
+// click for the server, which runs the very same phase and brings the identical state;
+// until then, the picture and the metrics are already here. Only for a click on the state
+// this packet was made for (``fresh``: no click before it still queued).
+const PREVIEW_KINDS = { step: "step", forward: "phase", backward: "phase", update: "phase" };
 
-function previewOnClick(S, ev) {
-  if (S.redispatching) return; // the click let through below
-  const btn = ev.target.closest ? ev.target.closest("button") : null;
-  const box = btn && !btn.disabled ? btn.closest("[class*='st-key-b_']") : null;
-  if (!box || S.playing || !S.previews) return;
-  const key = [...box.classList].find((c) => c in PREVIEW_KEYS);
-  const app = document.querySelector("[data-testid='stApp']");
-  const idle = !app || app.getAttribute("data-test-script-state") === "notRunning";
-  const frame = key && idle ? S.previews[PREVIEW_KEYS[key]] : null;
+function previewOnClick(S, detail) {
+  const frame = detail.fresh && !S.playing && S.previews
+    ? S.previews[PREVIEW_KINDS[detail.kind]] : null;
+  S.previews = {}; // one click, one preview: the next one waits for the server
   if (!frame) return;
-  // Streamlit re-renders the page when a rerun starts (tens of ms of script): hold the
-  // click until the new picture is on screen, then let it go on to Streamlit unchanged.
-  ev.stopImmediatePropagation();
-  S.previews = {}; // one click, one preview: a second click waits for the server
-  try {
-    show(S, frame);
-    appendLoss(S, frame.loss);
-  } finally {
-    requestAnimationFrame(() => setTimeout(() => {
-      S.redispatching = true;
-      try {
-        btn.click();
-      } finally {
-        S.redispatching = false;
-      }
-    }, 0));
-  }
+  show(S, frame);
+  appendLoss(S, frame.loss);
 }
 
 function mark(what) {
@@ -1025,8 +1004,15 @@ export default function (component) {
   let S = parentElement.__bp;
   if (!S) {
     S = parentElement.__bp = mount(parentElement);
-    document.addEventListener("click", (ev) => previewOnClick(S, ev), true);
     guardToasts(S);
+  }
+  window.__bpLive = S;  // the view the stepping bar's clicks preview on (the newest mount)
+  if (!window.__bpPreviews) {
+    window.__bpPreviews = true;
+    window.addEventListener("bp:click", (ev) => {
+      const view = window.__bpLive;
+      if (view && view.root.isConnected) previewOnClick(view, ev.detail);
+    });
   }
   S.setTriggerValue = setTriggerValue;
   if (!data) return;

@@ -1,5 +1,5 @@
-"""The stepping bar every page shares: phase buttons, Step, Epoch, Undo, Reset; and, on
-the inspection pages, the metrics row and the batch they inspect."""
+"""What the inspection pages share besides the stepping bar (``ui.stepping_bar``): the
+metrics row, the choice of gradient and the batch they inspect."""
 
 from __future__ import annotations
 
@@ -7,38 +7,10 @@ import streamlit as st
 
 import backprop_core as bc
 
-from . import actions, session
-from .classroom import shown
+from . import session
 from .inspect import GRADIENT_OF, snapshot
 from .live_packet import metric_labels, metric_values
-
-
-def toolbar(tr: bc.Trainer, playing: bool, live: bool = False) -> None:
-    """One row of buttons at their own width, wrapping onto a second row when the page is
-    narrow (a projector at 1024×768): a label is never cut short."""
-    busy = playing or tr.diverged is not None
-    with st.container(horizontal=True, gap="small", wrap=True):
-        if shown("phases"):
-            for phase in bc.PHASES:
-                st.button(phase.capitalize(), key=f"b_{phase}", on_click=actions.phase,
-                          disabled=busy or tr.next_phase != phase,
-                          type="primary" if tr.next_phase == phase and not busy
-                          else "secondary")
-            st.space("small")
-        st.button("Step", key="b_step", on_click=actions.step, disabled=busy,
-                  help="Finish the current mini-batch step.")
-        st.button("Epoch", key="b_epoch", on_click=actions.epoch, disabled=busy,
-                  kwargs={"sliced": live},  # the live view can play a long one in slices
-                  help="Run until the next epoch starts.")
-        st.space("small")
-        st.button("Undo", key="b_undo", on_click=actions.undo,
-                  disabled=playing or not (tr.diverged is not None or tr.can_undo()
-                                           or session.previous_run() is not None),
-                  help="Back to the start of this step, or one step back (a change by "
-                  "hand first); after divergence, back to the last good step; at step 0, "
-                  "the run before a new network, data set or Reset.")
-        st.button("Reset", key="b_reset", on_click=actions.reset, disabled=playing,
-                  help="Same seed, same initial weights again.")
+from .stepping_bar import stepping_bar
 
 
 def metrics(tr: bc.Trainer) -> None:
@@ -66,10 +38,9 @@ def inspection_start(title: str):
     session.set_playing(False)
     st.markdown(f"## {title}")
     tr = session.trainer()
-    toolbar(tr, playing=False)
+    stepping_bar(tr, playing=False)  # says so when training diverged
     metrics(tr)
     if tr.diverged is not None:
-        st.error(tr.diverged.message + " Press Undo to go back to it.")
         return None
     view = session.view()
     gradient_choice(tr, view)

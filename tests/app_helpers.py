@@ -1,6 +1,13 @@
 """Shared AppTest steps."""
 
+import json
+
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
+
+from ui.stepping_bar import BUTTONS
+
+BAR_KINDS = {label: kind for kind, label, _ in BUTTONS}
 
 APP = "../app.py"  # AppTest resolves it from this file's folder
 
@@ -21,17 +28,68 @@ def diverge(at, epochs: int = 20) -> None:
     at.selectbox(key="w_act_all").set_value("sigmoid").run()
     at.select_slider(key="w_lr").set_value(10.0).run()
     for _ in range(epochs):
-        next(b for b in at.button if b.label == "Epoch").click().run()
+        press(at, "epoch")
         if at.session_state["trainer"].diverged is not None:
             return
+
+
+def component(at, name: str):
+    """The app's component ``name`` (ui/<name>.js) as the script last drew it."""
+    (found,) = [c for c in at.get("bidi_component")
+                if c.proto.component_name.endswith(f"backprop_{name}")]
+    return found
 
 
 def live_packet(at):
     """What the Playground's live view was sent last: (header, arrays) of its envelope."""
     from viz.wire import unpack
 
-    (view,) = at.get("bidi_component")
-    return unpack(view.proto.bytes)
+    return unpack(component(at, "live_view").proto.bytes)
+
+
+def bar(at) -> dict:
+    """What the stepping bar was sent last: its state, the states after the next phase and
+    Step, its buttons."""
+    return json.loads(component(at, "stepping_bar").proto.json)
+
+
+def bar_text(at) -> str:
+    """The line the stepping bar shows under its buttons (what the last phase did, Play's
+    progress, or divergence), or ""."""
+    return (bar(at)["state"]["message"] or {}).get("text", "")
+
+
+def bar_error(at) -> str:
+    """The error the stepping bar shows (divergence), or ""."""
+    message = bar(at)["state"]["message"] or {}
+    return message.get("text", "") if message.get("kind") == "error" else ""
+
+
+def bar_enabled(at, label: str) -> bool:
+    """Whether the bar draws the button ``label`` enabled (ui/stepping_bar.js's rule)."""
+    s, kind = bar(at)["state"], BAR_KINDS[label]
+    if kind in ("forward", "backward", "update"):
+        return not s["busy"] and s["next_phase"] == kind
+    if kind in ("step", "epoch"):
+        return not s["busy"]
+    return s["undo"] if kind == "undo" else not s["playing"]
+
+
+def press(at, kind: str, arg=None, run: bool = True) -> AppTest:
+    """What a click on the stepping bar sends, as the browser sends it: the page's log of
+    clicks grown by one entry (those the server has applied are dropped), with every other
+    widget's value. ``run=False`` only queues it (quick clicks while the server is busy)."""
+    log = at.__dict__.setdefault("_bp_log", {"id": "apptest", "seq": 0, "items": []})
+    done = bar(at)["applied"].get(log["id"], 0)
+    log["seq"] += 1
+    log["items"] = [i for i in log["items"] if i[0] > done] + [[log["seq"], kind, arg]]
+    if not run:
+        return at
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(
+        id=component(at, "stepping_bar").proto.id,
+        json_value=json.dumps({"log": {"id": log["id"], "items": log["items"]}})))
+    return at._run(states)
 
 
 def live_metric(at, label: str) -> str:
@@ -48,9 +106,39 @@ def text_of(element) -> str:
     return re.sub(r"\\(.)", r"\1", element.value)
 
 
+class BarButton:
+    """A stepping-bar button, used as a Streamlit button is in tests:
+    ``button(at, "Step").click().run()``, ``.disabled``."""
+
+    def __init__(self, at, label: str):
+        self.at, self.label = at, label
+
+    @property
+    def disabled(self) -> bool:
+        return not bar_enabled(self.at, self.label)
+
+    def click(self) -> "BarButton":
+        return self
+
+    def run(self) -> AppTest:
+        return press(self.at, BAR_KINDS[self.label])
+
+
+def button(at, label: str):
+    """The button labelled ``label``: the stepping bar's where the page has one, else a
+    Streamlit button."""
+    if label in BAR_KINDS and any(c.proto.component_name.endswith("backprop_stepping_bar")
+                                  for c in at.get("bidi_component")):
+        return BarButton(at, label)
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; have {[b.label for b in at.button]}"
+    return matches[0]
+
+
 def click(at, label: str) -> None:
-    """Click the button labelled ``label`` and run; no exception may follow."""
-    next(b for b in at.button if b.label == label).click().run()
+    """Click the button labelled ``label`` (the stepping bar's or a Streamlit button) and
+    run; no exception may follow."""
+    button(at, label).click().run()
     assert not at.exception, at.exception
 
 

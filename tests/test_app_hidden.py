@@ -13,7 +13,7 @@ import backprop_core as bc
 from backprop_core.config import inputs
 from backprop_core.confusion import confusion_matrix
 from backprop_core.hidden import PER_GAP, grid_lines, principal_axes
-from tests.app_helpers import APP
+from tests.app_helpers import APP, bar_error, button, click
 from viz.hidden import polylines
 
 PAGE = "app_pages/hidden_space.py"
@@ -45,11 +45,6 @@ def values(v) -> np.ndarray:
 
 def trace(fig, name):
     return next(t for t in fig["data"] if t.get("name") == name)
-
-
-def click(at, label):
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, at.exception
 
 
 def shown_layer(at, layer: int, projection) -> None:
@@ -119,13 +114,13 @@ def test_stepping_bar_and_play_here_train_the_sessions_run():
     step = at.session_state["trainer"].step
     assert 1 < step <= 6  # five, unless they take more than the redraw's 40 ms
     assert [b.label for b in at.button if b.label in ("Play here", "Pause")] == ["Pause"]
-    assert all(b.disabled for b in at.button if b.label in ("Step", "Epoch", "Undo"))
+    assert all(button(at, label).disabled for label in ("Step", "Epoch", "Undo"))
     assert next(m.value for m in at.metric if m.label == "Step") == str(step)
     shown_layer(at, 2, lambda A: A[..., [0, 1]])
     click(at, "Pause")
     assert at.session_state["trainer"].step == step
     assert [b.label for b in at.button if b.label in ("Play here", "Pause")] == ["Play here"]
-    assert not next(b for b in at.button if b.label == "Step").disabled
+    assert not button(at, "Step").disabled
 
 
 def test_arriving_from_another_page_while_playing_pauses():
@@ -144,9 +139,9 @@ def test_play_here_stops_at_divergence():
         if at.session_state["trainer"].diverged is not None:
             break
     assert at.session_state["trainer"].diverged is not None
-    assert at.error and "diverged" in at.error[0].value
+    assert "diverged" in bar_error(at)
     assert at.session_state["page_state"]["hidden"]["playing"] is None
-    assert not next(b for b in at.button if b.label == "Undo").disabled
+    assert not button(at, "Undo").disabled
     click(at, "Undo")
     assert figures(at)["hidden"]
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import backprop_core as bc
 from backprop_core.offered import OFFERED, Choices
 from data_io import share
-from tests.app_helpers import APP, live_packet, text_of
+from tests.app_helpers import APP, button, live_packet, text_of
 
 WIDGETS = {  # setting -> (widget key, what it holds for a value, link params it needs)
     "noise": ("w_noise", lambda v: round(v * 100), {}),
@@ -192,7 +192,7 @@ def sparse_keyframes() -> dict:
     (sparse_keyframes(), "keyframes"),
 ])
 def test_a_bad_session_file_is_refused_by_name_and_changes_nothing(at, saved, field):
-    next(b for b in at.button if b.label == "Step").click().run()
+    button(at, "Step").click().run()
     before = [a.copy() for a in at.session_state["trainer"].net.weights]
     load(at, saved)
     assert not at.exception

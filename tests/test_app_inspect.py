@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from backprop_core.explain import breakdown, param_name
-from tests.app_helpers import click, diverge, on_page
+from tests.app_helpers import bar_error, button, click, diverge, on_page
 from ui.inspect import snapshot
 
 
@@ -108,7 +108,7 @@ def test_pages_handle_a_diverged_run(at):
     assert at.session_state["trainer"].diverged is not None
     for page in ("app_pages/gradients.py", "app_pages/step_through.py"):
         on_page(at, page)
-        assert at.error
+        assert "diverged" in bar_error(at)
 
 
 def _table_gradients(at) -> np.ndarray:
@@ -199,7 +199,7 @@ def test_edit_a_weight_from_the_gradients_and_step_through_pages(at):
     """The same panel on both inspection pages edits the selected parameter; the page's
     numbers follow at once (the trainer is the same)."""
     for _ in range(2):
-        next(b for b in at.button if b.label == "Step").click().run()
+        button(at, "Step").click().run()
     on_page(at, "app_pages/gradients.py")
     at.session_state["selected_param"] = (0, 1, 2)
     at.run()

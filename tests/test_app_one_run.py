@@ -6,11 +6,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
-from tests.app_helpers import APP
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
+from tests.app_helpers import APP, button
 
 
 def trainer(at) -> bc.Trainer:

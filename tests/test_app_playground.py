@@ -6,13 +6,7 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from tests.app_helpers import diverge, live_metric, live_packet, text_of
-
-
-def button(at, label):
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r}; have {[b.label for b in at.button]}"
-    return matches[0]
+from tests.app_helpers import bar, bar_error, bar_text, button, diverge, live_metric, live_packet, press, text_of
 
 
 def metric(at, label):
@@ -62,7 +56,8 @@ def test_phase_buttons_run_in_order_and_only_the_next_is_enabled(at):
         button(at, phase).click().run()
         assert not at.exception
         assert trainer(at).next_phase == next_phase.lower()
-        message = next(m.value for m in at.markdown if "Next:" in m.value)
+        message = bar_text(at)
+        assert "Next:" in message
         assert f"Next: **{next_phase}**" in message
     assert metric(at, "Step") == "1"
 
@@ -100,11 +95,9 @@ def test_history_slider_goes_back_and_forward(at):
     for _ in range(5):
         button(at, "Step").click().run()
     at5 = weights(at)
-    slider = next(s for s in at.slider if s.label.startswith("History"))
-    slider.set_value(2).run()
+    press(at, "goto", 2)  # the history slider
     assert metric(at, "Step") == "2"
-    slider = next(s for s in at.slider if s.label.startswith("History"))
-    slider.set_value(5).run()
+    press(at, "goto", 5)
     assert all(np.array_equal(a, b) for a, b in zip(weights(at), at5, strict=True))
 
 
@@ -191,10 +184,10 @@ def test_divergence_shows_a_message_not_a_crash(at):
     assert not at.exception
     d = trainer(at).diverged
     assert d is not None
-    assert any(f"diverged at step {d.step}" in e.value for e in at.error)
+    assert f"diverged at step {d.step}" in bar_error(at)
     assert button(at, "Step").disabled
     button(at, "Undo").click().run()
-    assert trainer(at).diverged is None and not at.error
+    assert trainer(at).diverged is None and not at.error and not bar_error(at)
 
 
 def test_presenter_view_hides_chosen_panels_and_keeps_the_run(at):
@@ -202,7 +195,7 @@ def test_presenter_view_hides_chosen_panels_and_keeps_the_run(at):
     at.toggle(key="w_presenter").set_value(True).run()
     at.multiselect(key="w_hide").set_value(["training", "phases"]).run()
     assert not at.exception
-    labels = [b.label for b in at.button]
+    labels = [b["label"] for b in bar(at)["buttons"]]
     assert "Forward" not in labels and "Step" in labels
     assert not any(s.label == "Learning rate" for s in at.select_slider)
     assert trainer(at).step == 1 and at.session_state["config"].lr == 0.03
@@ -234,11 +227,9 @@ def test_rewinding_shows_the_settings_that_were_in_effect(at):
     at.select_slider(key="w_lr").set_value(0.3).run()
     for _ in range(3):
         button(at, "Step").click().run()
-    slider = next(s for s in at.slider if s.label.startswith("History"))
-    slider.set_value(2).run()
+    press(at, "goto", 2)  # the history slider
     assert at.select_slider(key="w_lr").value == 0.03 and trainer(at).optimizer.lr == 0.03
-    slider = next(s for s in at.slider if s.label.startswith("History"))
-    slider.set_value(6).run()
+    press(at, "goto", 6)
     assert at.select_slider(key="w_lr").value == 0.3 and trainer(at).optimizer.lr == 0.3
     # Reset keeps the settings on screen: same initial weights, trained with lr 0.3.
     button(at, "Reset").click().run()
@@ -362,7 +353,7 @@ def test_after_divergence_undo_goes_to_the_healthy_step_with_the_settings_on_scr
         if trainer(at).diverged is not None:
             break
     d = trainer(at).diverged
-    assert d is not None and any(f"restore step {d.restore}" in text_of(e) for e in at.error)
+    assert d is not None and f"restore step {d.restore}" in bar_error(at)
     at.select_slider(key="w_lr").set_value(0.03).run()  # lower it, as the message says
     button(at, "Undo").click().run()
     tr = trainer(at)

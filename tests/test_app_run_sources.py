@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
 from data_io import session_file
-from tests.app_helpers import APP, started_app
+from tests.app_helpers import APP, button, started_app
 from tests.test_app_one_run import same, state_of
 
 ACTIONS = ("Step", "phase", "lr", "Undo", "edit", "freeze", "momentum")
@@ -36,9 +36,9 @@ def act(at, action: str, value: float) -> None:
         return
     else:
         label = action
-    button = next(b for b in at.button if b.label == label)
-    if not button.disabled:
-        button.click().run()
+    pressed = button(at, label)
+    if not pressed.disabled:
+        pressed.click().run()
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))

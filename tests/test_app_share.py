@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
 from data_io import share
+from tests.app_helpers import click
 
 APP = "../app.py"
 
@@ -26,11 +27,6 @@ BAD_CSVS = {
 
 def trainer(at):
     return at.session_state["trainer"]
-
-
-def click(at, label):
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, at.exception
 
 
 def params_of(tr):

@@ -1,8 +1,9 @@
 """A random sequence of changes made through the UI (AppTest), replayed from the address
-bar (what a reload, a copied address or a share link with the step carry) and from a
+bar (what a reload or a copied address carry), from the sidebar's share link and from a
 session file, gives the identical run (Hypothesis)."""
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
 from data_io import session_file
-from tests.app_helpers import APP, button, started_app
+from tests.app_helpers import APP, button, click, started_app
 from tests.test_app_one_run import same, state_of
 
 ACTIONS = ("Step", "phase", "lr", "Undo", "edit", "freeze", "momentum")
@@ -56,17 +57,22 @@ def test_a_run_made_in_the_ui_is_the_same_from_the_address_bar_and_a_file(action
     shown = made[:-1] + (0,)
     log = [e for e in tr.events if e[0] <= tr.step]
 
-    reloaded = AppTest.from_file(APP, default_timeout=60)  # the address bar, reloaded
-    reloaded.query_params.update({k: at.query_params[k] for k in at.query_params})
-    reloaded.run()
-    for _ in range(30):
-        if not reloaded.session_state["playing"]:
-            break
-        reloaded.run()
-    assert not reloaded.exception and not reloaded.warning, [w.value for w in reloaded.warning]
-    again = reloaded.session_state["trainer"]
-    assert same(state_of(again)[:-1] + (0,), shown), actions
-    assert again.events == log
+    address = {k: at.query_params[k] for k in at.query_params}
+    click(at, "Share link")  # the link a teacher copies from the sidebar
+    link = at.session_state["results"]["share_link"]
+    shared = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
+    for params in (address, shared):  # the address bar reloaded; the share link opened
+        opened = AppTest.from_file(APP, default_timeout=60)
+        opened.query_params.update(params)
+        opened.run()
+        for _ in range(30):
+            if not opened.session_state["playing"]:
+                break
+            opened.run()
+        assert not opened.exception and not opened.warning, [w.value for w in opened.warning]
+        again = opened.session_state["trainer"]
+        assert same(state_of(again)[:-1] + (0,), shown), actions
+        assert again.events == log
 
     saved = json.dumps(bc.trainer_to_dict(tr, extra={"config": config.to_dict()}))
     loaded = session_file.read(saved.encode()).trainer

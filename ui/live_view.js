@@ -728,6 +728,25 @@ function paint(S, f, only) {
   if (!only || only === "network") paintNetwork(S, f);
 }
 
+function sameArray(a, b) {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+  return true;
+}
+
+// Whether frame ``b`` paints exactly what ``a`` painted: the same numbers everywhere (the
+// pictures follow from them and the scene, which is compared apart; the optimizer's state
+// shows only in a hover).
+function sameFrame(a, b) {
+  if (!a || !b) return false;
+  const meta = (f) => JSON.stringify([f.step, f.epoch, f.phase, f.metrics, f.loss, f.batch,
+                                      f.grad_of]);
+  return meta(a) === meta(b) && sameArray(a.values, b.values) &&
+    sameArray(a.grads, b.grads) && sameArray(a.update, b.update) &&
+    sameArray(a.grid, b.grid) && sameArray(a.thumbs, b.thumbs);
+}
+
 function show(S, f) {
   mark("show");
   S.shown = f;
@@ -896,7 +915,12 @@ async function handle(S, u8, P) {
     setPlayButton(S);
     const p = h.previews || {};
     S.previews = { phase: frames[p.phase], step: frames[p.step] };
-    if (frames.length) show(S, frames[0]);
+    // The state a click's preview already shows comes back from its rerun: nothing moves.
+    if (frames.length && (h.scene || !sameFrame(S.shown, frames[0]))) {
+      show(S, frames[0]);
+    } else if (frames.length) {
+      S.shown.opt = frames[0].opt;  // the optimizer's state after the step, for the hovers
+    }
     refit(S, P);
     return;
   }

@@ -114,30 +114,36 @@ function markdown(text) {  // the server's **bold** and `code`, everything else 
                                                                        "<code>$1</code>");
 }
 
+// Writes only what differs: a rerun that brings what a click already showed changes nothing
+// on the page (no DOM mutation at all).
+function set(obj, name, value) {
+  if (obj[name] !== value) obj[name] = value;
+}
+
 function showHistory(B, step) {
-  B.historyText.textContent = `${B.data.history_label} ${step.toLocaleString("en-US")}`;
+  set(B.historyText, "textContent", `${B.data.history_label} ${step.toLocaleString("en-US")}`);
 }
 
 function show(B, s) {
   B.shown = s;
   for (const [kind, btn] of Object.entries(B.byKind)) {
-    btn.disabled = !enabled(s, kind);
-    btn.classList.toggle("bp-primary", PHASES.includes(kind) && enabled(s, kind));
+    set(btn, "disabled", !enabled(s, kind));
+    const primary = PHASES.includes(kind) && enabled(s, kind);
+    if (btn.classList.contains("bp-primary") !== primary) btn.classList.toggle("bp-primary");
   }
   const queued = LOG.items.length;
   const msg = s.message || (s.pending ? { kind: "text", text: `Working on ${queued} ` +
                                           `click${queued === 1 ? "" : "s"}…` } : null);
   const html = msg ? markdown(msg.text) : "";
   if (B.message.innerHTML !== html) B.message.innerHTML = html;
-  B.message.className = "bp-bar-message" + (msg ? " bp-bar-" + msg.kind : "");
+  set(B.message, "className", "bp-bar-message" + (msg ? " bp-bar-" + msg.kind : ""));
   const h = B.data.show_history;
-  B.history.style.display = h ? "" : "none";
+  set(B.history.style, "display", h ? "" : "none");
   if (h) {
-    const last = Math.max(s.last_step, 1);
-    if (B.slider.max !== String(last)) B.slider.max = String(last);
-    if (B.slider.value !== String(s.step)) B.slider.value = String(s.step);
-    B.slider.disabled = s.playing || s.last_step < 1;
-    B.history.title = s.playing ? "Pause to go back or forward to any step." : "";
+    set(B.slider, "max", String(Math.max(s.last_step, 1)));
+    set(B.slider, "value", String(s.step));
+    set(B.slider, "disabled", s.playing || s.last_step < 1);
+    set(B.history, "title", s.playing ? "Pause to go back or forward to any step." : "");
     showHistory(B, s.step);
   }
 }

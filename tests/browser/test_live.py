@@ -47,8 +47,7 @@ def hover_weight(page, i: int = 13) -> str:
 
 
 def history_value(page) -> int:
-    slider = page.locator("[data-testid='stSlider']", has_text="History")
-    return int(slider.locator("input[type='range']").input_value())
+    return int(page.locator(".bp-history-slider").input_value())
 
 
 def share_link(page) -> str:

@@ -1,5 +1,6 @@
 """End to end: presenter view switched on and off in a live session scales everything at
-once (text, buttons, the live view's metrics and legend), loses nothing, needs no reload.
+once (text, the stepping bar's buttons, phase text and history slider, the live view's
+metrics and legend), loses nothing, needs no reload.
 It used to apply half until a reload (legend 12.5 px, metrics 30 px, buttons 16 px; after a
 reload 18.7 / 45.6 / 24 px)."""
 
@@ -14,11 +15,11 @@ pytestmark = pytest.mark.browser
 
 SIZES_JS = """() => {
     const px = el => el ? parseFloat(getComputedStyle(el).fontSize) : null;
-    const button = [...document.querySelectorAll("[data-testid='stButton'] button")]
-        .find(b => b.innerText.trim() === 'Step');
     return {
         metric: px(document.querySelector(".bp-metric-value[data-label='Step']")),
-        button: px(button && button.querySelector('p')),
+        button: px(document.querySelector(".bp-bar-step")),
+        phase_text: px(document.querySelector(".bp-bar-message")),
+        history: px(document.querySelector(".bp-history")),
         legend: px(document.querySelector('.bp-chart .legendtext')),
         text: px(document.querySelector("[data-testid='stMarkdownContainer'] p")),
     };

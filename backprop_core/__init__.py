@@ -22,6 +22,7 @@ from .network import ForwardCache, Gradients, Network
 from .optimizers import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, Update, make_optimizer
 from .presets import PRESETS, Preset, get_preset
 from .regularization import REGULARIZERS, penalty
+from .rewind import Keyframes, Snapshot
 from .serialize import StateError, trainer_from_dict, trainer_to_dict
 from .trainer import PHASES, Divergence, Trainer, TrainerDiverged
 
@@ -38,6 +39,7 @@ __all__ = [
     "ForwardCache", "Gradients", "Network",
     "OPTIMIZERS", "SGD", "Adam", "Momentum", "Optimizer", "Update", "make_optimizer",
     "REGULARIZERS", "penalty",
+    "Keyframes", "Snapshot",
     "StateError", "trainer_from_dict", "trainer_to_dict",
     "PHASES", "Divergence", "Trainer", "TrainerDiverged",
 ]

@@ -305,8 +305,8 @@ def with_start_settings(c: RunConfig, trainer: Trainer) -> RunConfig:
     """``c`` with the optimizer, regularisation and schedule the trainer started with
     (step 0's keyframe, before any change in its settings log)."""
     first = trainer.keyframes[0]
-    return _with_settings(c, first["optimizer"]["name"], first["optimizer"]["hyperparams"],
-                          *first["regularization"], first.get("schedule", {}))
+    return _with_settings(c, first.optimizer, first.hyperparams, first.regularization,
+                          first.reg_rate, first.schedule)
 
 
 def _with_settings(c: RunConfig, name: str, hp: dict, reg: str, rate: float,

@@ -12,19 +12,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from .activations import ACTIVATIONS
-from .changes import ChangeError, Shape, check_log, param_key
+from .changes import ChangeError, Shape, check_log
 from .history import COLUMNS, OPTIONAL_COLUMNS, History
 from .initializers import INITIALIZERS
+from .json_fields import StateError, choice, field, is_number, read_array, to_list
 from .losses import LOSSES, REDUCTIONS
 from .network import Network
 from .offered import MAX_DATA_COLUMNS, MAX_DATA_ROWS
-from .optimizers import OPTIMIZERS, make_optimizer
+from .optimizers import OPTIMIZERS
 from .quote import quote
-from .regularization import REGULARIZERS
-from .schedules import Schedule
+from .rewind import Keyframes, Snapshot
 from .trainer import PHASES, TASKS, Trainer
 
 FORMAT = "backprop-playground/trainer"
@@ -39,52 +37,7 @@ MAX_EVENTS = 10_000  # changes in a run's log (each is checked, kept and replaye
 MAX_KEYFRAME_INTERVAL = 1_000_000
 
 
-class StateError(ValueError):
-    """A saved state that cannot be loaded; the message names the field."""
-
-
 # --- writing ------------------------------------------------------------------------------
-def _array(a: np.ndarray | None):
-    return None if a is None else np.asarray(a, dtype=np.float64).tolist()
-
-
-def _param_lists(d: dict[str, list[np.ndarray]]) -> dict[str, list]:
-    return {kind: [_array(a) for a in arrays] for kind, arrays in d.items()}
-
-
-def _rng_state(state: dict) -> dict:
-    inner = state["state"]
-    return {
-        "bit_generator": state["bit_generator"],
-        "state": {"state": str(inner["state"]), "inc": str(inner["inc"])},
-        "has_uint32": int(state["has_uint32"]),
-        "uinteger": int(state["uinteger"]),
-    }
-
-
-def _snapshot_to_dict(snap: dict) -> dict:
-    opt = snap["optimizer"]
-    return {
-        "step": snap["step"],
-        "weights": [_array(W) for W in snap["weights"]],
-        "biases": [_array(b) for b in snap["biases"]],
-        "optimizer": {
-            "name": opt["name"],
-            "hyperparams": dict(opt["hyperparams"]),
-            "t": opt["t"],
-            "state": {slot: _param_lists(v) for slot, v in opt["state"].items()},
-        },
-        "rng": _rng_state(snap["rng"]),
-        "epoch": snap["epoch"],
-        "batch_index": snap["batch_index"],
-        "perm": [int(i) for i in snap["perm"]],
-        "regularization": list(snap["regularization"]),
-        "schedule": dict(snap["schedule"]),
-        "frozen": [list(k) for k in snap["frozen"]],
-        "n_data": snap["n_data"],
-    }
-
-
 def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, Any]:
     """Everything needed to rebuild ``trainer`` exactly, as JSON-compatible values.
 
@@ -97,7 +50,7 @@ def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, An
     if extra is not None and not isinstance(extra, dict):
         raise StateError("state.extra: expected an object or None")
     net = trainer.net
-    boundary = trainer._snapshot()
+    boundary = Snapshot.of(trainer)
     data = {
         "format": FORMAT,
         "version": VERSION,
@@ -107,11 +60,11 @@ def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, An
             "init": net.init,
         },
         "data": {  # as the run started: points drawn or removed since are data events
-            "X": _array(trainer.base_data[0]),
-            "Y": _array(trainer.base_data[1]),
-            "X_raw": _array(trainer.base_data[2]),
-            "X_test": _array(trainer.X_test),
-            "Y_test": _array(trainer.Y_test),
+            "X": to_list(trainer.base_data[0]),
+            "Y": to_list(trainer.base_data[1]),
+            "X_raw": to_list(trainer.base_data[2]),
+            "X_test": to_list(trainer.X_test),
+            "Y_test": to_list(trainer.Y_test),
         },
         "settings": {
             "loss": trainer.loss,
@@ -123,9 +76,9 @@ def trainer_to_dict(trainer: Trainer, extra: dict | None = None) -> dict[str, An
             "keyframe_interval": trainer.keyframe_interval,
             "max_keyframes": trainer.max_keyframes,
         },
-        "current": _snapshot_to_dict(boundary),
+        "current": boundary.to_dict(),
         "phase_index": trainer.phase_index,
-        "keyframes": [_snapshot_to_dict(k) for _, k in sorted(trainer.keyframes.items())],
+        "keyframes": [k.to_dict() for _, k in sorted(trainer.keyframes.items())],
         "events": [[s, kind, dict(payload)] for s, kind, payload in trainer.events],
         "history": trainer.history.to_dict(),
         "extra": extra,
@@ -164,188 +117,12 @@ def _check_json(value, path: str) -> None:
 
 
 # --- reading ------------------------------------------------------------------------------
-def _is_number(value) -> bool:
-    return type(value) in (int, float)  # not bool, not str
-
-
-def _get(d: Any, key: str, path: str, kind: type | tuple[type, ...] | None = None):
-    if not isinstance(d, dict):
-        raise StateError(f"{path}: expected an object")
-    if key not in d:
-        raise StateError(f"{path}.{key}: missing")
-    value = d[key]
-    if kind is not None:
-        # bool is a subclass of int, but True is no step count.
-        wrong_bool = isinstance(value, bool) and kind is not bool
-        if wrong_bool or not isinstance(value, kind):
-            raise StateError(f"{path}.{key}: expected {getattr(kind, '__name__', kind)}, "
-                             f"got {type(value).__name__}")
-    return value
-
-
-def _choice(d, key, path, table) -> str:
-    value = _get(d, key, path, str)
-    if value not in table:
-        raise StateError(f"{path}.{key}: unknown value {quote(value)}; expected one of "
-                         f"{sorted(table)}")
-    return value
-
-
-def _check_numbers(value, path: str) -> None:
-    """Nested lists of numbers only: NumPy would quietly turn "1.5" or True into floats."""
-    if isinstance(value, list):
-        for k, v in enumerate(value):
-            _check_numbers(v, f"{path}[{k}]")
-    elif not _is_number(value):
-        raise StateError(f"{path}: expected a number, got {type(value).__name__}")
-
-
-def _read_array(value, path: str, shape: tuple[int, ...] | None) -> np.ndarray:
-    if not isinstance(value, list):
-        raise StateError(f"{path}: not a numeric array")
-    _check_numbers(value, path)
-    try:
-        a = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise StateError(f"{path}: not a numeric array ({exc})") from None
-    if shape is not None and a.shape != shape:
-        raise StateError(f"{path}: shape {a.shape}, expected {shape}")
-    if not np.all(np.isfinite(a)):
-        raise StateError(f"{path}: contains NaN or infinite values")
-    return a
-
-
-def _read_param_lists(value, path, w_shapes, b_shapes) -> dict[str, list[np.ndarray]]:
-    weights = _get(value, "weights", path, list)
-    biases = _get(value, "biases", path, list)
-    if len(weights) != len(w_shapes) or len(biases) != len(b_shapes):
-        raise StateError(f"{path}: expected {len(w_shapes)} layers")
-    return {
-        "weights": [_read_array(w, f"{path}.weights[{i}]", s)
-                    for i, (w, s) in enumerate(zip(weights, w_shapes, strict=True))],
-        "biases": [_read_array(b, f"{path}.biases[{i}]", s)
-                   for i, (b, s) in enumerate(zip(biases, b_shapes, strict=True))],
-    }
-
-
-def _read_rng(value, path) -> dict:
-    name = _get(value, "bit_generator", path, str)
-    if name != "PCG64":
-        raise StateError(f"{path}.bit_generator: expected 'PCG64', got {quote(name)}")
-    inner = _get(value, "state", path, dict)
-    state = {}
-    for key in ("state", "inc"):
-        text = _get(inner, key, f"{path}.state", str)
-        if not (text.isascii() and text.isdigit() and len(text) <= 40):
-            raise StateError(f"{path}.state.{key}: not a decimal integer")
-        state[key] = int(text)
-    rng_state = {"bit_generator": "PCG64", "state": state,
-                 "has_uint32": _get(value, "has_uint32", path, int),
-                 "uinteger": _get(value, "uinteger", path, int)}
-    try:
-        np.random.default_rng().bit_generator.state = rng_state
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise StateError(f"{path}: invalid RNG state ({exc})") from None
-    return rng_state
-
-
-def _check_hyperparams(values: dict, path: str) -> None:
-    for key, v in values.items():
-        if not (_is_number(v) or (key == "nesterov" and isinstance(v, bool))):
-            raise StateError(f"{path}.{key}: expected a number, got {type(v).__name__}")
-
-
-def _read_snapshot(value, path, net: Network, n_train: list[int]) -> dict:
-    """``n_train[k]``: the number of training samples after k data events."""
-    w_shapes = [W.shape for W in net.weights]
-    b_shapes = [b.shape for b in net.biases]
-    params = _read_param_lists(value, path, w_shapes, b_shapes)
-    opt = _get(value, "optimizer", path, dict)
-    opt_name = _choice(opt, "name", f"{path}.optimizer", OPTIMIZERS)
-    hyper = _get(opt, "hyperparams", f"{path}.optimizer", dict)
-    _check_hyperparams(hyper, f"{path}.optimizer.hyperparams")
-    try:
-        optimizer = make_optimizer(opt_name, **hyper)
-    except (TypeError, ValueError) as exc:
-        raise StateError(f"{path}.optimizer.hyperparams: {exc}") from None
-    state = _get(opt, "state", f"{path}.optimizer", dict)
-    # An optimizer has no state until its first update (Optimizer._ensure_state).
-    if state and sorted(state) != sorted(optimizer.slots):
-        raise StateError(f"{path}.optimizer.state: expected no slots or {list(optimizer.slots)}")
-    t = _get(opt, "t", f"{path}.optimizer", int)
-    if t < 0:
-        raise StateError(f"{path}.optimizer.t: must be >= 0")
-    n_data = value.get("n_data", 0)  # absent in files from before data events
-    if type(n_data) is not int or not 0 <= n_data < len(n_train):
-        raise StateError(f"{path}.n_data: expected 0..{len(n_train) - 1} data events")
-    n = n_train[n_data]
-    perm = _get(value, "perm", path, list)
-    if not all(type(i) is int for i in perm) or sorted(perm) != list(range(n)):
-        raise StateError(f"{path}.perm: not a permutation of the {n} training samples")
-    reg = _get(value, "regularization", path, list)
-    if len(reg) != 2 or not isinstance(reg[0], str) or reg[0] not in REGULARIZERS \
-            or not _is_number(reg[1]) or not (math.isfinite(reg[1]) and reg[1] >= 0):
-        raise StateError(f"{path}.regularization: expected [name, rate >= 0]")
-    step = _get(value, "step", path, int)
-    epoch = _get(value, "epoch", path, int)
-    batch_index = _get(value, "batch_index", path, int)
-    for key, v in (("step", step), ("epoch", epoch), ("batch_index", batch_index)):
-        if v < 0:
-            raise StateError(f"{path}.{key}: must be >= 0")
-    return {
-        "step": step,
-        "weights": params["weights"],
-        "biases": params["biases"],
-        "optimizer": {
-            "name": opt_name,
-            "hyperparams": optimizer.hyperparams(),
-            "t": t,
-            "state": {slot: _read_param_lists(state[slot], f"{path}.optimizer.state.{slot}",
-                                              w_shapes, b_shapes) for slot in state},
-        },
-        "rng": _read_rng(_get(value, "rng", path, dict), f"{path}.rng"),
-        "epoch": epoch,
-        "batch_index": batch_index,
-        "perm": np.array(perm, dtype=np.int64),
-        "regularization": [reg[0], float(reg[1])],
-        "schedule": _read_schedule(value.get("schedule", {}), f"{path}.schedule"),
-        "frozen": _read_frozen(value.get("frozen", []), f"{path}.frozen", net),
-        "n_data": n_data,
-    }
-
-
-def _read_schedule(value, path) -> dict:
-    if not isinstance(value, dict) or not all(_is_number(v) for k, v in value.items()
-                                              if k != "name"):
-        raise StateError(f"{path}: expected an object of a name and numbers")
-    try:
-        return Schedule.from_dict(value).to_dict()
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise StateError(f"{path}: {exc}") from None
-
-
-def _read_frozen(value, path, net: Network) -> list[tuple]:
-    """(kind, layer, *index) keys, each checked by the rule edits and freezes follow."""
-    if not isinstance(value, list):
-        raise StateError(f"{path}: expected a list")
-    out = []
-    for k, item in enumerate(value):
-        if not (isinstance(item, list) and len(item) >= 2):
-            raise StateError(f"{path}[{k}]: expected [kind, layer, *index]")
-        try:
-            key = param_key(net.layer_sizes, item[1], item[0], item[2:])
-        except ChangeError as exc:
-            raise StateError(f"{path}[{k}]: {exc}") from None
-        out.append((key["kind"], key["layer"], *key["index"]))
-    return sorted(set(out))
-
-
 def _read_history(value, n_layers: int) -> History:
     path = "state.history"
     if not isinstance(value, dict):
         raise StateError(f"{path}: expected an object")
     # Files saved before the weights-only norms existed have no such columns: absent there.
-    columns = {c: _get(value, c, path, list) for c in COLUMNS
+    columns = {c: field(value, c, path, list) for c in COLUMNS
                if c not in OPTIONAL_COLUMNS or c in value}
     n = len(columns["step"])
     if n < 1:
@@ -366,9 +143,9 @@ def _read_history(value, n_layers: int) -> History:
                 if v is None and c != "weight_norms":
                     continue
                 if not (isinstance(v, list) and len(v) == n_layers
-                        and all(_is_number(x) for x in v)):
+                        and all(is_number(x) for x in v)):
                     raise StateError(f"{where}: expected {n_layers} numbers")
-            elif not (_is_number(v) or (v is None and c not in ("train_loss", "penalty"))):
+            elif not (is_number(v) or (v is None and c not in ("train_loss", "penalty"))):
                 raise StateError(f"{where}: expected a number")
     try:
         return History.from_dict(columns)
@@ -388,21 +165,21 @@ def trainer_from_dict(data: Any, offered: bool = False) -> Trainer:
     _check_depth(data)
     if data.get("format") != FORMAT:
         raise StateError(f"state.format: expected {FORMAT!r}")
-    version = _get(data, "version", "state", int)
+    version = field(data, "version", "state", int)
     if version != VERSION:
         raise StateError(f"state.version: unsupported version {version}, expected {VERSION}")
     _check_json(data, "state")
-    extra = _get(data, "extra", "state")
+    extra = field(data, "extra", "state")
     if extra is not None and not isinstance(extra, dict):
         raise StateError("state.extra: expected an object or null")
-    spec = _get(data, "network", "state", dict)
-    sizes = _get(spec, "layer_sizes", "state.network", list)
-    acts = _get(spec, "activations", "state.network", list)
+    spec = field(data, "network", "state", dict)
+    sizes = field(spec, "layer_sizes", "state.network", list)
+    acts = field(spec, "activations", "state.network", list)
     for k, name in enumerate(acts):
         if not isinstance(name, str) or name not in ACTIVATIONS:
             raise StateError(f"state.network.activations[{k}]: unknown activation "
                              f"{quote(name)}")
-    init = _choice(spec, "init", "state.network", INITIALIZERS)
+    init = choice(spec, "init", "state.network", INITIALIZERS)
     if not all(type(s) is int and 1 <= s <= 4096 for s in sizes):
         raise StateError("state.network.layer_sizes: expected positive integers")
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
@@ -415,28 +192,28 @@ def trainer_from_dict(data: Any, offered: bool = False) -> Trainer:
     except ValueError as exc:
         raise StateError(f"state.network: {exc}") from None
 
-    d = _get(data, "data", "state", dict)
+    d = field(data, "data", "state", dict)
     if offered:
         _check_data_size(d)
-    X = _read_array(_get(d, "X", "state.data"), "state.data.X", None)
-    Y = _read_array(_get(d, "Y", "state.data"), "state.data.Y", None)
-    has_test = _get(d, "X_test", "state.data") is not None
-    X_test = _read_array(d["X_test"], "state.data.X_test", None) if has_test else None
-    Y_test = _read_array(_get(d, "Y_test", "state.data"), "state.data.Y_test", None) \
+    X = read_array(field(d, "X", "state.data"), "state.data.X", None)
+    Y = read_array(field(d, "Y", "state.data"), "state.data.Y", None)
+    has_test = field(d, "X_test", "state.data") is not None
+    X_test = read_array(d["X_test"], "state.data.X_test", None) if has_test else None
+    Y_test = read_array(field(d, "Y_test", "state.data"), "state.data.Y_test", None) \
         if has_test else None
     X_raw = d.get("X_raw")  # absent in files from before drawn points were data events
-    X_raw = None if X_raw is None else _read_array(X_raw, "state.data.X_raw", (len(X), 2))
+    X_raw = None if X_raw is None else read_array(X_raw, "state.data.X_raw", (len(X), 2))
 
-    s = _get(data, "settings", "state", dict)
+    s = field(data, "settings", "state", dict)
     settings = {
-        "loss": _choice(s, "loss", "state.settings", LOSSES),
-        "reduction": _choice(s, "reduction", "state.settings", REDUCTIONS),
-        "task": _choice(s, "task", "state.settings", TASKS),
-        "batch_size": _get(s, "batch_size", "state.settings", int),
-        "seed": _get(s, "seed", "state.settings", int),
-        "shuffle": _get(s, "shuffle", "state.settings", bool),
-        "keyframe_interval": _get(s, "keyframe_interval", "state.settings", int),
-        "max_keyframes": _get(s, "max_keyframes", "state.settings", int),
+        "loss": choice(s, "loss", "state.settings", LOSSES),
+        "reduction": choice(s, "reduction", "state.settings", REDUCTIONS),
+        "task": choice(s, "task", "state.settings", TASKS),
+        "batch_size": field(s, "batch_size", "state.settings", int),
+        "seed": field(s, "seed", "state.settings", int),
+        "shuffle": field(s, "shuffle", "state.settings", bool),
+        "keyframe_interval": field(s, "keyframe_interval", "state.settings", int),
+        "max_keyframes": field(s, "max_keyframes", "state.settings", int),
     }
     if not 1 <= settings["keyframe_interval"] <= MAX_KEYFRAME_INTERVAL \
             or not 2 <= settings["max_keyframes"] <= 10_000:
@@ -449,42 +226,52 @@ def trainer_from_dict(data: Any, offered: bool = False) -> Trainer:
     except ValueError as exc:
         raise StateError(f"state.settings/data: {exc}") from None
 
-    history = _read_history(_get(data, "history", "state"), net.n_layers)
+    history = _read_history(field(data, "history", "state"), net.n_layers)
     last = history.last_step
-    raw_events = _get(data, "events", "state", list)
-    first = _first_optimizer(_get(data, "keyframes", "state", list))
+    raw_events = field(data, "events", "state", list)
+    first = _first_optimizer(field(data, "keyframes", "state", list))
     events, n = _read_events(raw_events, trainer, first, last, offered)
-    current = _read_snapshot(_get(data, "current", "state", dict), "state.current", net, n)
-    if current["step"] > last:
+    current = Snapshot.from_dict(field(data, "current", "state", dict), "state.current",
+                                 net.layer_sizes, n)
+    if current.step > last:
         raise StateError("state.current.step: beyond the recorded history")
-    if current["step"] not in history:
+    if current.step not in history:
         raise StateError("state.current.step: not a recorded step of the history")
-    keyframes = {}
-    for k, kf in enumerate(_get(data, "keyframes", "state", list)):
-        snap = _read_snapshot(kf, f"state.keyframes[{k}]", net, n)
-        if snap["step"] in keyframes or snap["step"] > last:
-            raise StateError(f"state.keyframes[{k}].step: repeated or beyond the history")
-        keyframes[snap["step"]] = snap
-    if 0 not in keyframes or keyframes[0]["optimizer"]["name"] != first:
-        raise StateError("state.keyframes[0]: the keyframe of step 0 must come first")
-    _check_replay(trainer, sorted(keyframes), max(current["step"], last), events)
-    phase_index = _get(data, "phase_index", "state", int)
+    keyframes = _read_keyframes(field(data, "keyframes", "state", list), net, n, last, first)
+    _check_replay(trainer, sorted(keyframes), max(current.step, last), events)
+    phase_index = field(data, "phase_index", "state", int)
     if not 0 <= phase_index < len(PHASES):
         raise StateError("state.phase_index: expected 0, 1 or 2")
-    if phase_index and current["step"] != last:
+    if phase_index and current.step != last:
         raise StateError("state.phase_index: a step in progress must be the last recorded one")
 
     # Everything is valid: install it into the fresh trainer (events first: the data at a
     # snapshot is the starting data plus the data events before it).
     trainer.events = events
-    trainer._restore(current)
-    trainer.keyframes = keyframes
+    current.restore_into(trainer)
+    trainer.keyframes = Keyframes(trainer.keyframe_interval, trainer.max_keyframes,
+                                  keyframes.values())
     trainer.history = history
     if phase_index == 0 and trainer.step > 0:
         trainer.goto(trainer.step)  # recomputes the last step's gradients, for display
     for _ in range(phase_index):
         trainer.run_phase()
     return trainer
+
+
+def _read_keyframes(values: list, net: Network, n_train: list[int], last: int,
+                    first: str) -> dict[int, Snapshot]:
+    """The keyframes by step, each at a recorded step and step 0's first; ``first`` the
+    optimizer that first one names (see ``_first_optimizer``)."""
+    keyframes = {}
+    for k, kf in enumerate(values):
+        snap = Snapshot.from_dict(kf, f"state.keyframes[{k}]", net.layer_sizes, n_train)
+        if snap.step in keyframes or snap.step > last:
+            raise StateError(f"state.keyframes[{k}].step: repeated or beyond the history")
+        keyframes[snap.step] = snap
+    if 0 not in keyframes or keyframes[0].optimizer != first:
+        raise StateError("state.keyframes[0]: the keyframe of step 0 must come first")
+    return keyframes
 
 
 def _check_replay(trainer: Trainer, keyframe_steps: list[int], last: int,
@@ -508,7 +295,7 @@ def _first_optimizer(keyframes: list) -> str:
     """The optimizer step 0 starts with (the log's settings changes apply from it)."""
     if not keyframes:
         raise StateError("state.keyframes: the keyframe of step 0 is missing")
-    return _choice(_get(keyframes[0], "optimizer", "state.keyframes[0]", dict), "name",
+    return choice(field(keyframes[0], "optimizer", "state.keyframes[0]", dict), "name",
                    "state.keyframes[0].optimizer", OPTIMIZERS)
 
 

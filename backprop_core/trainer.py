@@ -4,32 +4,28 @@ A *step* is one mini-batch: its forward pass, its backward pass, and one optimiz
 Running the three phases one by one is exactly the same code as ``finish_step()``, so the
 numbers agree bit for bit.
 
-Rewind works by keyframes plus replay. A keyframe is a full copy of everything a step
-depends on (parameters, optimizer state, RNG state, batch position, settings); one is
-taken every ``keyframe_interval`` steps. Going to step s restores the last keyframe before
-s and replays the steps in between, which reproduces them exactly because each step is
-deterministic given that state. Settings changed along the way are kept as events and
-replayed at the step they were made. When keyframes exceed ``max_keyframes``, every other
-one is dropped and the interval doubles, so memory stays bounded for any run length while
-a replay never exceeds one interval of steps.
+Rewind works by keyframes plus replay (``backprop_core.rewind``): a keyframe is a snapshot
+of the state taken every ``keyframe_interval`` steps, and going to a step restores the one
+before it and replays the steps in between, with the changes this trainer logged.
 """
 
 from __future__ import annotations
 
 import bisect
-import copy
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .by_hand import data_after, data_op, frozen_masks
+from . import rewind
+from .by_hand import data_op, frozen_masks
 from .changes import Shape, check, param_key
 from .history import History, StepRecord
 from .losses import get_loss, per_sample_cost, reduction_scale
 from .network import ForwardCache, Gradients, Network
 from .optimizers import SGD, Optimizer, Update, make_optimizer
 from .regularization import check_regularization, penalty
+from .rewind import Keyframes, Snapshot
 from .schedules import Schedule
 
 PHASES = ("forward", "backward", "update")
@@ -37,7 +33,6 @@ BLOWUP = 1e6  # a training loss this many times its initial value (or its value 
 # change by hand) counts as divergence
 HEALTHY_RISE = 2.0  # a loss above this many times the best so far has left its normal range
 TASKS = ("binary", "multiclass", "regression")
-BY_HAND = ("edit", "freeze", "data")  # changes Undo takes back one by one
 
 
 @dataclass(frozen=True)
@@ -167,9 +162,11 @@ class Trainer:
             raise ValueError(f"X_raw must have shape ({len(self.X)}, 2), got {self.X_raw.shape}")
         self.base_data = (self.X, self.Y, self.X_raw)  # before any drawn or removed point
         self.rng = np.random.default_rng(self.seed)
-        self.keyframe_interval, self.max_keyframes = int(keyframe_interval), int(max_keyframes)
         self._set_data(self.X, self.Y, self.X_raw)
         self._start()
+        # Step 0's keyframe: a copy of the state _start has just set up.
+        self.keyframes = Keyframes(int(keyframe_interval), int(max_keyframes),
+                                   [Snapshot.of(self)])
 
     # --- set-up -------------------------------------------------------------------------
     def _check_data(self, X, Y, label):
@@ -205,11 +202,27 @@ class Trainer:
         self._grad_norms = self._grad_w_norms = None  # ‖(∂C/∂W, ∂C/∂b)‖, ‖∂C/∂W‖ per layer
         self.events: list[tuple[int, str, dict]] = []
         self._base_key, self._base = None, 1.0  # _loss_base's cache, keyed by the log
-        self.keyframes: dict[int, dict] = {}
         self.history = History()
         with np.errstate(all="ignore"):  # absurd settings show up as divergence, not warnings
             self.history.append(self._record(None, None))
-        self.keyframes[0] = self._snapshot()
+
+    @property
+    def keyframe_interval(self) -> int:
+        """Steps between keyframes (doubled each time they are thinned out)."""
+        return self.keyframes.interval
+
+    @keyframe_interval.setter
+    def keyframe_interval(self, steps: int) -> None:
+        self.keyframes.interval = steps
+
+    @property
+    def max_keyframes(self) -> int:
+        """Keyframes kept at most (past it they are thinned out)."""
+        return self.keyframes.max_count
+
+    @max_keyframes.setter
+    def max_keyframes(self, count: int) -> None:
+        self.keyframes.max_count = count
 
     @property
     def n_batches(self) -> int:
@@ -234,7 +247,7 @@ class Trainer:
         if self.diverged is not None:
             raise TrainerDiverged(self.diverged.message)
         if self.step < self.history.last_step and self.phase_index == 0:
-            self._forget_future()
+            rewind.forget_future(self)
         phase = self.next_phase
         with np.errstate(all="ignore"):  # overflow is detected below, not warned about
             getattr(self, f"_{phase}")(record=True)
@@ -296,8 +309,8 @@ class Trainer:
             self._diverge("update", bad, quantity)
             return
         self.history.append(rec)
-        if self.step % self.keyframe_interval == 0:
-            self._add_keyframe()
+        if self.keyframes.due(self.step):
+            self.keyframes.add(Snapshot.of(self))
 
     def _loss_base(self) -> float:
         """What a blow-up is measured against: the training loss at the start, or just
@@ -482,7 +495,7 @@ class Trainer:
 
     def _log_event(self, kind: str, payload: dict) -> None:
         if self.step < self.history.last_step:
-            self._forget_future()
+            rewind.forget_future(self)
         self.events.append((self.step, kind, payload))
 
     def _apply_event(self, kind: str, payload: dict) -> None:
@@ -507,55 +520,6 @@ class Trainer:
             self.perm, self.batch_index = self._new_order(), 0
         else:
             raise ValueError(f"unknown event {kind!r}")
-
-    # --- keyframes, rewind --------------------------------------------------------------
-    def _snapshot(self) -> dict:
-        weights, biases = self.net.copy_params()
-        opt = self.optimizer
-        return {
-            "step": self.step,
-            "weights": weights,
-            "biases": biases,
-            "optimizer": {
-                "name": opt.name,
-                "hyperparams": opt.hyperparams(),
-                "t": opt.t,
-                "state": copy.deepcopy(opt.state),
-            },
-            "rng": copy.deepcopy(self.rng.bit_generator.state),
-            "epoch": self.epoch,
-            "batch_index": self.batch_index,
-            "perm": self.perm.copy(),
-            "regularization": [self.regularization, self.reg_rate],
-            "schedule": self.schedule.to_dict(),
-            "frozen": sorted(self.frozen),
-            "n_data": self.n_data_events,
-        }
-
-    def _add_keyframe(self) -> None:
-        self.keyframes[self.step] = self._snapshot()
-        if len(self.keyframes) > self.max_keyframes:
-            # Thin out: keep step 0 and every keyframe on the doubled grid.
-            self.keyframe_interval *= 2
-            self.keyframes = {
-                s: k for s, k in self.keyframes.items() if s % self.keyframe_interval == 0
-            }
-
-    def _restore(self, snap: dict) -> None:
-        self.net.set_params(snap["weights"], snap["biases"])
-        o = snap["optimizer"]
-        self.optimizer = make_optimizer(o["name"], **o["hyperparams"])
-        self.optimizer.t = o["t"]
-        self.optimizer.state = copy.deepcopy(o["state"])
-        self.rng.bit_generator.state = copy.deepcopy(snap["rng"])
-        self.step, self.epoch, self.batch_index = snap["step"], snap["epoch"], snap["batch_index"]
-        self.perm = snap["perm"].copy()
-        self.regularization, self.reg_rate = snap["regularization"]
-        self.schedule = Schedule.from_dict(snap.get("schedule", {}))
-        self.frozen = {tuple(k) for k in snap.get("frozen", ())}
-        self.n_data_events = snap.get("n_data", 0)
-        if self.n_data_events or self.X is not self.base_data[0]:
-            self._set_data(*data_after(self.base_data, self.events, self.n_data_events))
 
     def apply_change(self, kind: str, payload: dict) -> None:
         """Make one change of a log's kind (``backprop_core.changes.KINDS``) the way a click
@@ -590,104 +554,42 @@ class Trainer:
         for _, kind, payload in self.events[start:end]:
             self._apply_event(kind, payload)
 
+    def _record_replayed(self) -> None:
+        """Record the current step again from what a replay left (its gradients and
+        update): a step that thinning had dropped from a long run's history."""
+        self._grad_norms, self._grad_w_norms = _layer_norms(self.grads.weights,
+                                                            self.grads.biases)
+        self.history.insert(self._record(self.grads, self.last_update))
+
+    # --- rewind: the work is in backprop_core.rewind ------------------------------------
     def goto(self, step: int) -> None:
-        """Restore the exact state after ``step`` finished steps (0 = the initial network).
-
-        Any recorded step can be reached, backwards or forwards; the recorded future is
-        kept until a phase runs from an earlier step. The last step's cache, gradients and
-        update are recomputed, so they can be displayed.
-        """
-        step = int(step)
-        if not 0 <= step <= self.history.last_step:
-            raise ValueError(f"step must be between 0 and {self.history.last_step}, got {step}")
-        start = max(s for s in self.keyframes if s <= max(step - 1, 0))
-        self._restore(self.keyframes[start])
-        self._apply_events_at(start)
-        self.diverged = None
-        self.cache = self.grads = self.last_update = self.batch_idx = None
-        self.batch_loss = None
-        self.phase_index = 0
-        with np.errstate(all="ignore"):
-            while self.step < step:
-                self._forward(record=True)
-                self._backward(record=False)
-                self._update(record=False)
-                self._apply_events_at(self.step)
-            if step not in self.history:  # thinned out of a long run: record it again
-                self._grad_norms, self._grad_w_norms = _layer_norms(self.grads.weights,
-                                                                    self.grads.biases)
-                self.history.insert(self._record(self.grads, self.last_update))
-
-    def _undoable_change(self) -> int | None:
-        """The log index of a change by hand Undo takes back first: the last change made at
-        this step, at a step boundary, if it was by hand (None otherwise)."""
-        start, end = self._events_span(self.step)
-        if self.phase_index == 0 and end > start and self.events[end - 1][1] in BY_HAND:
-            return end - 1
-        return None
+        """Restore the exact state after ``step`` finished steps (``rewind.goto``)."""
+        rewind.goto(self, step)
 
     def can_undo(self) -> bool:
-        """Whether ``undo`` goes anywhere: a step or phase to go back over, a change by hand
-        made at this step (at step 0 too)."""
-        return self.step > 0 or self.phase_index > 0 or self._undoable_change() is not None
+        """Whether ``undo`` goes anywhere (``rewind.can_undo``)."""
+        return rewind.can_undo(self)
 
     def undo(self) -> None:
-        """Back to the start of the current step, or one step back at a step boundary;
-        there, a change by hand made after the step (an edit, a freeze, a point) is
-        undone first, one at a time."""
-        change = self._undoable_change()
-        if change is not None:
-            self._forget_future()
-            del self.events[change]
-            self.goto(self.step)
-            self._record_again()
-            return
-        self.goto(self.step if self.phase_index else max(self.step - 1, 0))
+        """Back over a change by hand, a phase or a step (``rewind.undo``)."""
+        rewind.undo(self)
 
     def reset(self) -> None:
-        """The initial network again (same seed, same weights), with the history cleared."""
-        self.goto(0)
-        self._forget_future()
-
-    def fork(self) -> Trainer:
-        """An independent copy to try something on (e.g. what the next step will show):
-        it shares the data, and copies everything training changes, so running phases on
-        it leaves this trainer as it was, and gives the very numbers this one would."""
-        other = copy.copy(self)
-        other.net = copy.deepcopy(self.net)
-        other.optimizer = copy.deepcopy(self.optimizer)
-        other.rng = copy.deepcopy(self.rng)
-        other.perm = self.perm.copy()
-        other.history = self.history.copy()
-        other.keyframes = dict(self.keyframes)
-        other.events = list(self.events)
-        other.frozen = set(self.frozen)
-        return other
-
-    def before_last_update(self) -> Trainer:
-        """A fork holding the state just before the last finished step's update: the
-        weights and settings its gradient was computed at, with that step's batch, cache
-        and gradients (bit for bit the ones the update applied). Only between steps."""
-        if self.step == 0 or self.phase_index != 0:
-            raise ValueError("there is a last finished step only between steps, after step 0")
-        other = self.fork()
-        other.rewind_to(self.step - 1)  # its Update then takes it to this very state
-        with np.errstate(all="ignore"):
-            other._forward(record=False)
-            other._backward(record=False)
-        return other
+        """The initial network again, with the history cleared (``rewind.reset``)."""
+        rewind.reset(self)
 
     def rewind_to(self, step: int) -> None:
-        """Go to ``step`` and forget every recorded step after it (e.g. Pause: the steps
-        trained ahead of what the screen showed were never seen, so they are dropped)."""
-        self.goto(step)
-        self._forget_future()
+        """Go to ``step`` and forget every step after it (``rewind.rewind_to``)."""
+        rewind.rewind_to(self, step)
 
     def restore_last_good(self) -> None:
-        """After divergence: back to the last healthy step (``Divergence.restore``)."""
-        self.goto(self.diverged.restore if self.diverged is not None else self.step)
+        """After divergence: back to the last healthy step (``rewind.restore_last_good``)."""
+        rewind.restore_last_good(self)
 
-    def _forget_future(self) -> None:
-        self.history.truncate(self.step)
-        self.keyframes = {s: k for s, k in self.keyframes.items() if s <= self.step}
-        self.events = [e for e in self.events if e[0] <= self.step]
+    def fork(self) -> Trainer:
+        """An independent copy giving the very numbers this one would (``rewind.fork``)."""
+        return rewind.fork(self)
+
+    def before_last_update(self) -> Trainer:
+        """A fork just before the last step's update (``rewind.before_last_update``)."""
+        return rewind.before_last_update(self)

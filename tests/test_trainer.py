@@ -154,7 +154,7 @@ def test_history_memory_stays_bounded_at_10000_steps():
     assert len(tr.history) == 10_001
     assert len(tr.keyframes) <= tr.max_keyframes
     keyframe_floats = sum(
-        sum(w.size for w in k["weights"] + k["biases"]) for k in tr.keyframes.values()
+        sum(w.size for w in k.weights + k.biases) for k in tr.keyframes.values()
     )
     assert keyframe_floats * 8 < 2_000_000  # under 2 MB of keyframes
     assert tr.keyframe_interval <= 10_000 // 40  # a rewind replays at most that many steps

@@ -6,7 +6,17 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from tests.app_helpers import bar, bar_error, bar_text, button, diverge, live_metric, live_packet, press, text_of
+from tests.app_helpers import (
+    bar,
+    bar_error,
+    bar_text,
+    button,
+    diverge,
+    live_metric,
+    live_packet,
+    press,
+    text_of,
+)
 
 
 def metric(at, label):

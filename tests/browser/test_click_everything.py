@@ -1,8 +1,9 @@
 """Acceptance, end to end: every page at the default network and at 6 hidden layers of 8,
 Step 10 times and each phase button 5 times with real mouse clicks (some 50 ms apart as a
 student's double click, some waiting for the rerun): every click counts (the stepping bar
-keeps a log of them), no exception, no console error, no page error. Also: what a user sees when the app does crash (a plain sentence), and why a
-page's own address logs two 404s that the app cannot prevent.
+keeps a log of them), no exception, no console error, no page error. Also: what a user
+sees when the app does crash (a plain sentence), and why a page's own address logs two
+404s that the app cannot prevent.
 
 The Step-through page used to crash here from the 3rd Step (its sample box's labels changed
 with each batch and the browser sent the old label back; see ui/choices.py): AppTest

@@ -72,7 +72,7 @@ def bar_enabled(at, label: str) -> bool:
         return not s["busy"] and s["next_phase"] == kind
     if kind in ("step", "epoch"):
         return not s["busy"]
-    return s["undo"] if kind == "undo" else not s["playing"]
+    return s[kind] if kind in ("undo", "redo") else not s["playing"]
 
 
 def press(at, kind: str, arg=None, run: bool = True) -> AppTest:

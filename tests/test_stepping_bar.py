@@ -3,6 +3,7 @@ server together; anything else in the log is ignored, never a crash."""
 
 import json
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -120,3 +121,45 @@ def test_a_log_that_is_not_one_changes_nothing(at, value):
                                       json_value=json.dumps({"log": value})))
     at._run(states)
     assert not at.exception and at.session_state["trainer"].step == 0
+
+
+def test_redo_takes_back_each_undo_of_a_step_bit_for_bit(at):
+    for _ in range(4):
+        press(at, "step")
+    tr = at.session_state["trainer"]
+    at4 = [w.copy() for w in tr.net.weights]
+    assert not bar(at)["state"]["redo"]
+    press(at, "undo")
+    press(at, "undo")
+    assert tr.step == 2 and bar(at)["state"]["redo"]
+    press(at, "redo")
+    press(at, "redo")
+    assert tr.step == 4 and all(
+        np.array_equal(a, b) for a, b in zip(tr.net.weights, at4, strict=True))
+    assert not bar(at)["state"]["redo"]
+    press(at, "undo")
+    press(at, "step")  # a new step from step 3: the recorded step 4 is gone
+    assert not bar(at)["state"]["redo"]
+
+
+def test_redo_brings_back_the_run_undo_replaced_by_the_one_before(at):
+    for _ in range(3):
+        press(at, "step")
+    at.number_input(key="w_layers").set_value(3).run()  # a new network: step 0
+    for _ in range(2):
+        press(at, "step")
+    newer = at.session_state["trainer"]
+    weights = [w.copy() for w in newer.net.weights]
+    press(at, "undo")
+    press(at, "undo")
+    press(at, "undo")  # step 2 → 0 of the new network, then the run before it
+    older = at.session_state["trainer"]
+    assert older is not newer and older.step == 3 and len(older.net.weights) == 3
+    press(at, "redo")  # the newer run again, as Undo left it (at step 0)
+    again = at.session_state["trainer"]
+    assert again is newer and again.step == 0 and len(again.net.weights) == 4
+    press(at, "redo")
+    press(at, "redo")
+    assert again.step == 2 and all(
+        np.array_equal(a, b) for a, b in zip(again.net.weights, weights, strict=True))
+    assert at.session_state["config"].hidden == (4, 4, 4)

@@ -28,6 +28,7 @@ PAGE_STATE = "page_state"  # each page's own view state (never the run): a dict 
 WARNINGS = "warnings"  # problems shown until dismissed
 LOCK = "run_lock"  # see run_lock()
 PREVIOUS = "previous_runs"  # runs replaced by a new network, data, Reset or a file
+NEXT = "next_runs"  # runs Undo replaced by the one before them, which Redo brings back
 
 
 @dataclass
@@ -370,14 +371,30 @@ def restart_with_current_settings() -> None:
 MAX_PREVIOUS = 3  # runs replaced (new network or data, Reset, a file) that Undo brings back
 
 
+def _run(why: str, tr: bc.Trainer | None = None) -> dict:
+    """The run on screen, whole: its settings, data, trainer (every weight, the optimizer
+    state, the step, its history and log); ``tr``: a copy when it is changed in place."""
+    return {"why": why, "config": config(), "data": st.session_state[DATA],
+            "trainer": tr or trainer(), "custom_meta": st.session_state.get(CUSTOM_META)}
+
+
+def _bring_back(run: dict) -> None:
+    st.session_state[CONFIG], st.session_state[DATA] = run["config"], run["data"]
+    st.session_state[TRAINER] = run["trainer"]
+    if run["custom_meta"] is not None:
+        st.session_state[CUSTOM_META] = run["custom_meta"]
+    set_playing(False)
+    live().reseed_widgets = True  # the sidebar shows that run's settings
+    live().app_rerun = True
+
+
 def keep_previous_run(why: str, tr: bc.Trainer | None = None) -> None:
     """Keep the run about to be replaced (``tr``: a copy when it is changed in place), so
-    Undo can bring it back exactly: its settings, data, trainer (every weight, the
-    optimizer state, the step, its history and log)."""
+    Undo can bring it back exactly. A new change: nothing left to redo."""
     runs = st.session_state.setdefault(PREVIOUS, [])
-    runs.append({"why": why, "config": config(), "data": st.session_state[DATA],
-                 "trainer": tr or trainer(), "custom_meta": st.session_state.get(CUSTOM_META)})
+    runs.append(_run(why, tr))
     del runs[:-MAX_PREVIOUS]
+    st.session_state[NEXT] = []
 
 
 def previous_run() -> str | None:
@@ -386,17 +403,39 @@ def previous_run() -> str | None:
     return runs[-1]["why"] if runs else None
 
 
+def _untouched(tr: bc.Trainer) -> tuple:
+    """What tells that a run Undo brought back has not been trained or changed since."""
+    return id(tr), tr.step, tr.phase_index, len(tr.events), tr.history.last_step
+
+
 def back_to_previous_run() -> None:
-    """Undo of a change that replaced the run: the run before it, as it was."""
+    """Undo of a change that replaced the run: the run before it, as it was (the run on
+    screen is kept for Redo)."""
     run = st.session_state[PREVIOUS].pop()
-    st.session_state[CONFIG], st.session_state[DATA] = run["config"], run["data"]
-    st.session_state[TRAINER] = run["trainer"]
-    if run["custom_meta"] is not None:
-        st.session_state[CUSTOM_META] = run["custom_meta"]
-    set_playing(False)
-    live().reseed_widgets = True  # the sidebar shows that run's settings
-    live().app_rerun = True
-    set_notice(f"Undo: the run before '{run['why']}' is back, at step {run['trainer'].step}.")
+    st.session_state.setdefault(NEXT, []).append(_run(run["why"]))
+    _bring_back(run)
+    st.session_state[NEXT][-1]["over"] = _untouched(run["trainer"])
+    set_notice(f"Undo: the run before '{run['why']}' is back, at step {run['trainer'].step}. "
+               "Redo brings the other one back.")
+
+
+def next_run() -> str | None:
+    """What Redo brings back: the run Undo replaced, while the one it brought back is as
+    it was (trained or changed since, Redo walks that run's own steps instead)."""
+    runs = st.session_state.get(NEXT) or []
+    if runs and runs[-1]["over"] == _untouched(trainer()):
+        return runs[-1]["why"]
+    return None
+
+
+def forward_to_next_run() -> None:
+    """Redo of an Undo that brought back an earlier run: the later run, as it was."""
+    run = st.session_state[NEXT].pop()
+    runs = st.session_state.setdefault(PREVIOUS, [])
+    runs.append(_run(run["why"]))
+    del runs[:-MAX_PREVIOUS]
+    _bring_back(run)
+    set_notice(f"Redo: the run after '{run['why']}' is back, at step {run['trainer'].step}.")
 
 
 def feature_names() -> list[str]:

@@ -66,6 +66,7 @@ function enabled(s, kind) {
   if (PHASES.includes(kind)) return !s.busy && s.next_phase === kind;
   if (kind === "step" || kind === "epoch") return !s.busy;
   if (kind === "undo") return s.undo;
+  if (kind === "redo") return s.redo;
   if (kind === "reset" || kind === "goto") return !s.playing;
   return false;
 }
@@ -83,13 +84,16 @@ function predict(B, s, kind, arg) {
     p.next_phase = PHASES[p.phase_index];
     if (done) p.step = p.last_step = s.step + 1;
     p.undo = true;
+    p.redo = false;  // a phase run drops the recorded future
   } else if (kind === "goto") {
     p.step = arg;
     p.phase_index = 0;
     p.next_phase = "forward";
-  } else if (kind === "undo") {
+    p.redo = arg < s.last_step;
+  } else if (kind === "undo" || kind === "redo") {
     p.phase_index = 0;
     p.next_phase = "forward";
+    p.redo = true;  // an Undo can be taken back; whether a Redo can, the server says
   }
   return p;
 }

@@ -39,6 +39,8 @@ BUTTONS = (
     ("undo", "Undo", "Back to the start of this step, or one step back (a change by hand "
      "first); after divergence, back to the last good step; at step 0, the run before a new "
      "network, data set or Reset."),
+    ("redo", "Redo", "Take the last Undo back: one recorded step forward, or the run Undo "
+     "replaced by the one before it."),
     ("reset", "Reset", "Same seed, same initial weights again."),
 )
 LABELS = {kind: label for kind, label, _ in BUTTONS}
@@ -51,6 +53,7 @@ def bar_state(tr: bc.Trainer, playing: bool, message: dict | None) -> dict:
             "busy": playing or tr.diverged is not None, "playing": playing,
             "undo": not playing and (tr.diverged is not None or tr.can_undo()
                                      or session.previous_run() is not None),
+            "redo": not playing and actions.can_redo(tr),
             "message": message}
 
 
@@ -177,6 +180,11 @@ def _undo(_arg) -> None:
         actions.undo()
 
 
+def _redo(_arg) -> None:
+    if not session.playing():
+        actions.redo()
+
+
 def _reset(_arg) -> None:
     if not session.playing():
         actions.reset()
@@ -189,4 +197,4 @@ def _goto(step) -> None:
 
 
 ACTIONS = {**{p: _phase(p) for p in bc.PHASES}, "step": _step, "epoch": _epoch,
-           "undo": _undo, "reset": _reset, "goto": _goto}
+           "undo": _undo, "redo": _redo, "reset": _reset, "goto": _goto}

@@ -57,12 +57,31 @@ QUIET_MS = 700  # the page is settled when nothing changed for this long (and, o
 # Every change to the page after a click: any DOM mutation (text, attributes, elements; our
 # live view also bumps data-frames on every canvas repaint), except Streamlit's own
 # script-state test hook. The last one is when the page settled: every element final.
+# While a rerun runs, Streamlit marks the elements it has not redrawn yet as stale
+# (data-stale and a class): they fade only after 0.5 s of it ("opacity 1s ease-in 0.5s",
+# measured), so a stale mark shorter than that changes nothing on screen; a longer one
+# counts from when the fade began.
 SETTLE_JS = r"""
 () => {
-  const M = window.__settle = {last: performance.now(), n: 0, what: []};
+  const M = window.__settle = {last: performance.now(), n: 0, what: [], stale: new Map()};
+  const FADE_MS = 500;
+  const staleMark = (r) => r.type === 'attributes' && r.target.classList &&
+      r.target.classList.contains('stElementContainer') &&
+      (r.attributeName === 'data-stale' || r.attributeName === 'class');
   new MutationObserver((records) => {
     for (const r of records) {
       if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') continue;
+      if (staleMark(r)) {
+        if (r.attributeName !== 'data-stale') continue;
+        const now = performance.now();
+        if (r.target.getAttribute('data-stale') === 'true') {
+          M.stale.set(r.target, now);
+          continue;
+        }
+        const since = M.stale.get(r.target);
+        M.stale.delete(r.target);
+        if (since === undefined || now - since < FADE_MS) continue;
+      }
       M.last = performance.now();
       M.n += 1;
       if (M.what.length < 400) M.what.push([M.last, r.type, r.attributeName || '',

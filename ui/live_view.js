@@ -819,9 +819,10 @@ function renderTip(S) {
 }
 
 // ---- playing --------------------------------------------------------------------------
-function setPlayButton(S) {
-  S.play.textContent = S.playing ? "Pause" : "Play";
-  S.play.disabled = !S.playing && !!S.scene && !S.scene.can_play;
+function setPlayButton(S) {  // only what differs: a rerun changes nothing it need not
+  const text = S.playing ? "Pause" : "Play", off = !S.playing && !!S.scene && !S.scene.can_play;
+  if (S.play.textContent !== text) S.play.textContent = text;
+  if (S.play.disabled !== off) S.play.disabled = off;
 }
 
 function start(S) {

@@ -63,7 +63,8 @@ QUIET_MS = 700  # the page is settled when nothing changed for this long (and, o
 # counts from when the fade began.
 SETTLE_JS = r"""
 () => {
-  const M = window.__settle = {last: performance.now(), n: 0, what: [], stale: new Map()};
+  const M = window.__settle = {last: performance.now(), shown: performance.now(), n: 0,
+                               what: [], stale: new Map()};
   const FADE_MS = 500;
   const staleMark = (r) => r.type === 'attributes' && r.target.classList &&
       r.target.classList.contains('stElementContainer') &&
@@ -84,6 +85,10 @@ SETTLE_JS = r"""
       }
       M.last = performance.now();
       M.n += 1;
+      const seq = M.n;  // when this change is on screen: the first task after its frame
+      requestAnimationFrame(() => setTimeout(() => {
+        if (M.n === seq) M.shown = performance.now();
+      }, 0));
       if (M.what.length < 400) M.what.push([M.last, r.type, r.attributeName || '',
           (r.target.className && r.target.className.baseVal === undefined
            ? String(r.target.className) : r.target.nodeName).slice(0, 60)]);
@@ -199,15 +204,17 @@ def progress(page, which: str) -> int:
 
 
 def settle(page, which: str, t0: float, timeout_s: float = 20) -> float:
-    """Milliseconds from ``t0`` (performance.now()) to the page's last change, once it has
-    been quiet for QUIET_MS (ours: with the script finished)."""
+    """Milliseconds from ``t0`` (performance.now()) until the page's last change is on
+    screen (the first task after the frame that shows it), once the page has been quiet
+    for QUIET_MS (ours: with the script finished too)."""
     idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         page.wait_for_timeout(50)
-        now, last = page.evaluate("() => [performance.now(), window.__settle.last]")
+        now, last, shown = page.evaluate(
+            "() => [performance.now(), window.__settle.last, window.__settle.shown]")
         if now - last >= QUIET_MS and (which == "tfp" or page.locator(idle).count()):
-            return last - t0
+            return shown - t0
     raise TimeoutError("the page never settled")
 
 
@@ -359,9 +366,9 @@ def main() -> None:
               f"ours/TFP {o['ups'] / t['ups']:.2f}")
         print(f"    Step → redrawn    TFP {t['step']:5.0f} ms  ours {o['step']:5.0f} ms  "
               f"ours/TFP {o['step'] / t['step']:.2f}")
-        print(f"    Step → page settled: ours {o['settled']:.0f} ms vs TFP's Step → redrawn "
-              f"{t['step']:.0f} ms: {o['settled'] / t['step']:.2f}  (target <= 1.0); "
-              f"TFP settled {t['settled']:.0f} ms")
+        print(f"    Step → page settled (last change on screen)  TFP {t['settled']:5.0f} ms  "
+              f"ours {o['settled']:5.0f} ms  ours/TFP {o['settled'] / t['settled']:.2f}; "
+              f"ours settled / TFP redrawn {o['settled'] / t['step']:.2f}  (target <= 1.0)")
         print(f"    {BURST} Step clicks {BURST_GAP_MS} ms apart → page settled: TFP "
               f"{t['burst']:.0f} ms, ours {o['burst']:.0f} ms: {o['burst'] / t['burst']:.2f}"
               "  (target <= 1.5)")

@@ -377,7 +377,7 @@ function appendLoss(S, p) {
   // While playing: the frame's point joins the curve; past 800 points every other one
   // goes (each point left is an exact recorded value).
   const d = S.lossData;
-  if (!d || !p || p[0] <= (d.x.length ? d.x[d.x.length - 1] : -1)) return;
+  if (!d || !p || p[0] <= (d.x.length ? d.x[d.x.length - 1] : -1)) return false;
   d.x.push(p[0]);
   d.train.push(p[1] ?? NaN);
   d.test.push(p[2] ?? NaN);
@@ -389,6 +389,7 @@ function appendLoss(S, p) {
     }
   }
   fitLossRanges(S);
+  return true;
 }
 
 function strokeSeries(ctx, xs, ys, X, Y) {
@@ -979,8 +980,11 @@ function previewOnClick(S, detail) {
     ? S.previews[PREVIEW_KINDS[detail.kind]] : null;
   S.previews = {}; // one click, one preview: the next one waits for the server
   if (!frame) return;
+  mark("preview");
   show(S, frame);
-  appendLoss(S, frame.loss);
+  if (S.loss) S.loss.current = frame.step;  // the loss chart's marker of the step shown
+  if (!appendLoss(S, frame.loss)) paintLoss(S);
+  mark("preview-shown");
 }
 
 function mark(what) {

@@ -13,7 +13,7 @@
 // live view shows the matching pictures (the "bp:click" event). Clicks beyond that show
 // what is certain (the phase that comes next, the step number) until the server answers.
 
-const LOG = { id: Math.random().toString(36).slice(2, 10), seq: 0, items: [] };
+const LOG = { id: Math.random().toString(36).slice(2, 10), seq: 0, items: [], pending: false };
 const PHASES = ["forward", "backward", "update"];
 const MAX_ITEMS = 500;  // a page that cannot reach its server stops queueing here
 
@@ -108,7 +108,15 @@ function click(B, kind, arg) {
   LOG.items.push([++LOG.seq, kind, arg]);
   show(B, predict(B, s, kind, arg));
   window.dispatchEvent(new CustomEvent("bp:click", { detail: { kind, fresh } }));
-  B.send("log", { id: LOG.id, items: LOG.items });
+  // Sent once the picture of the click is on screen: Streamlit's own re-render for the
+  // rerun then never delays that frame (the log only grows: a later send carries it all).
+  if (!LOG.pending) {
+    LOG.pending = true;
+    requestAnimationFrame(() => setTimeout(() => {
+      LOG.pending = false;
+      B.send("log", { id: LOG.id, items: LOG.items });
+    }, 0));
+  }
 }
 
 // ---- painting ----------------------------------------------------------------------------

@@ -402,84 +402,73 @@ class Trainer:
 
     def set_hyperparams(self, **values: float) -> None:
         """Change optimizer settings such as ``lr``; state (velocity, m, v) is kept."""
-        values = check("hyperparams", values, self.shape())
-        self.optimizer.set_hyperparams(**values)
-        self._log_event("hyperparams", values)
+        self.apply_change("hyperparams", values)
 
     def set_optimizer(self, name: str, **hyperparams: float) -> None:
         """Switch optimizer; the new one starts with empty state."""
-        payload = check("optimizer", {"name": name, **hyperparams}, self.shape())
-        self._apply_event("optimizer", payload)
-        self._log_event("optimizer", payload)
+        self.apply_change("optimizer", {"name": name, **hyperparams})
 
     def set_regularization(self, name: str, rate: float) -> None:
-        payload = check("regularization", {"name": name, "rate": rate}, self.shape())
-        self.regularization = check_regularization(payload["name"], payload["rate"])
-        self.reg_rate = payload["rate"]
-        self._log_event("regularization", payload)
-        if self.next_phase == "update":
-            # Gradients already shown used the old penalty; recompute them so that this
-            # step is exactly what a replay (which applies the change first) computes.
-            with np.errstate(all="ignore"):
-                self._backward(record=True)
+        self.apply_change("regularization", {"name": name, "rate": rate})
 
     def set_schedule(self, schedule: Schedule) -> None:
         """Change the learning-rate schedule (it scales the ``lr`` setting per update)."""
-        payload = check("schedule", schedule.to_dict(), self.shape())
-        self.schedule = Schedule.from_dict(payload)
-        self._log_event("schedule", payload)
+        self.apply_change("schedule", schedule.to_dict())
 
     # --- changes by hand: a parameter's value, a frozen parameter, the data ------------
     def set_param(self, layer: int, kind: str, index, value: float) -> None:
         """Set one weight (index (i, j)) or bias (index (j,)) to ``value``: a logged event,
         so rewinds, links and session files replay it. In the middle of a step, the
         phases already run are run again with the new value (as a replay would)."""
-        payload = check("edit", {"layer": layer, "kind": kind, "index": index,
-                                 "value": value}, self.shape())
-        self._log_event("edit", payload)
-        self._apply_event("edit", payload)
-        self._after_param_change()
+        self.apply_change("edit", {"layer": layer, "kind": kind, "index": index, "value": value})
 
     def set_frozen(self, layer: int, kind: str, index, frozen: bool = True) -> None:
         """Freeze one parameter (its gradient is still computed and shown, but updates
         leave it and its optimizer state as they are), or thaw it."""
-        payload = check("freeze", {"layer": layer, "kind": kind, "index": index,
-                                   "frozen": bool(frozen)}, self.shape())
-        self._log_event("freeze", payload)
-        self._apply_event("freeze", payload)
+        self.apply_change("freeze", {"layer": layer, "kind": kind, "index": index,
+                               "frozen": bool(frozen)})
 
     def is_frozen(self, layer: int, kind: str, index) -> bool:
         key = param_key(self.net.layer_sizes, layer, kind, index)
         return (kind, key["layer"], *key["index"]) in self.frozen
 
-    def _after_param_change(self) -> None:
-        """Phases already run in this step are run again, and the step's record too."""
-        phases = self.phase_index
-        with np.errstate(all="ignore"):
-            if phases >= 1:
-                self._forward(record=True)
-            if phases == 2 and self.diverged is None:
-                self._backward(record=True)
-        self._record_again()
-
     def add_sample(self, x, y, raw=None) -> None:
         """A training sample more (network inputs ``x``, target row ``y``, drawn at
         ``raw`` = (x₁, x₂) when the data has a plane): a logged data event. Training goes
         on from here with a fresh pass over the data (a step in progress starts again)."""
-        self._change_data({"op": "add", "x": np.ravel(x).tolist(), "y": np.ravel(y).tolist(),
-                           "raw": None if raw is None else np.ravel(raw).tolist()})
+        self.apply_change("data", {"op": "add", "x": np.ravel(x).tolist(),
+                             "y": np.ravel(y).tolist(),
+                             "raw": None if raw is None else np.ravel(raw).tolist()})
 
     def remove_sample(self, index: int) -> None:
         """Remove training sample ``index`` (a logged data event; see ``add_sample``)."""
-        self._change_data({"op": "remove", "index": index})
+        self.apply_change("data", {"op": "remove", "index": index})
 
-    def _change_data(self, payload: dict) -> None:
-        payload = check("data", payload, self.shape())
-        self._log_event("data", payload)
-        self.phase_index = 0  # the step in progress was on the old data: start it again
-        self.cache = self.grads = self.batch_idx = self.batch_loss = None
-        self._apply_event("data", payload)
-        self._record_again()
+    def apply_change(self, kind: str, payload: dict) -> None:
+        """Make one change of a kind of ``backprop_core.changes.KINDS`` to this run: the
+        one way every setter, a link's log and a click take. Checked whole before any of it
+        is used, logged at this step, applied, and then what it changes in the step in
+        progress is brought in line with what a replay (which applies it first) computes."""
+        payload = dict(check(kind, payload, self.shape()))
+        self._log_event(kind, payload)
+        self._apply_event(kind, payload)
+        with np.errstate(all="ignore"):
+            self._after_change(kind)
+
+    def _after_change(self, kind: str) -> None:
+        if kind == "regularization" and self.next_phase == "update":
+            self._backward(record=True)  # the gradients shown used the old penalty
+        elif kind == "edit":  # the phases already run in this step, with the new value
+            phases = self.phase_index
+            if phases >= 1:
+                self._forward(record=True)
+            if phases == 2 and self.diverged is None:
+                self._backward(record=True)
+            self._record_again()
+        elif kind == "data":  # the step in progress was on the old data: start it again
+            self.phase_index = 0
+            self.cache = self.grads = self.batch_idx = self.batch_loss = None
+            self._record_again()
 
     def _record_again(self) -> None:
         """The current step's record for what changed at it (losses, accuracy, norms)."""
@@ -520,27 +509,6 @@ class Trainer:
             self.perm, self.batch_index = self._new_order(), 0
         else:
             raise ValueError(f"unknown event {kind!r}")
-
-    def apply_change(self, kind: str, payload: dict) -> None:
-        """Make one change of a log's kind (``backprop_core.changes.KINDS``) the way a click
-        makes it, so it is checked and logged the same (a link's log is replayed so)."""
-        payload = dict(check(kind, payload, self.shape()))  # whole, before any is used
-        if kind == "hyperparams":
-            self.set_hyperparams(**payload)
-        elif kind == "optimizer":
-            self.set_optimizer(payload.pop("name", None), **payload)
-        elif kind == "regularization":
-            self.set_regularization(payload.get("name"), payload.get("rate"))
-        elif kind == "schedule":
-            self.set_schedule(Schedule.from_dict(payload))
-        elif kind == "edit":
-            self.set_param(payload.get("layer"), payload.get("kind"), payload.get("index"),
-                           payload.get("value"))
-        elif kind == "freeze":
-            self.set_frozen(payload.get("layer"), payload.get("kind"), payload.get("index"),
-                            payload.get("frozen"))
-        else:
-            self._change_data(payload)
 
     def _events_span(self, step: int) -> tuple[int, int]:
         """[start, end) of the log's entries made at ``step``. The log is in step order:

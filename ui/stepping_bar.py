@@ -57,12 +57,15 @@ def bar_state(tr: bc.Trainer, playing: bool, message: dict | None) -> dict:
             "message": message}
 
 
-def status(tr: bc.Trainer, playing: bool, phases_text: bool) -> dict | None:
-    """The line under the buttons: divergence, Play's progress, or what the last phase
-    did (``phases_text``)."""
+def status(tr: bc.Trainer, playing: bool, phases_text: bool,
+           live_play: bool = True) -> dict | None:
+    """The line under the buttons: divergence, the Playground's Play and its progress
+    (``live_play``), or what the last phase did (``phases_text``)."""
     if tr.diverged is not None:
         return {"kind": "error", "text": tr.diverged.message + " Press Undo to go back to it."}
     live = session.live()
+    if not live_play:
+        playing = False
     if playing and live.target is not None:
         what = "Opening the link" if live.target_what == "link" else "Finishing the epoch"
         return {"kind": "text", "text": f"**{what}**: training up to step {live.target:,}, "
@@ -100,7 +103,7 @@ def stepping_bar(tr: bc.Trainer, playing: bool, live: bool = False,
     phases_text = phase_text and shown("phases")
     kinds = [b for b in BUTTONS if shown("phases") or b[0] not in bc.PHASES]
     data = {"buttons": [{"kind": k, "label": label, "help": text} for k, label, text in kinds],
-            "state": bar_state(tr, playing, status(tr, playing, phases_text)),
+            "state": bar_state(tr, playing, status(tr, playing, phases_text, live)),
             "after": {} if playing else after_states(tr, phases_text),
             "applied": dict(_applied()), "show_history": history and shown("history"),
             "history_label": HISTORY_LABEL}

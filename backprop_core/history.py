@@ -243,6 +243,19 @@ class History:
         for values in self.columns.values():
             del values[keep:]
 
+    def cut(self, last_step: int) -> dict[str, list]:
+        """``truncate``, handing back the records it forgets (``paste`` puts them back)."""
+        keep = bisect_right(self.columns["step"], last_step)
+        tail = {c: list(values[keep:]) for c, values in self.columns.items()}
+        self.truncate(last_step)
+        return tail
+
+    def paste(self, tail: dict[str, list]) -> None:
+        """Put back what ``cut`` handed back, when nothing was recorded since."""
+        for c, rows in tail.items():
+            for row in rows:
+                self.columns[c].append(row)
+
     def copy(self) -> History:
         return History({k: v.copy() for k, v in self.columns.items()}, self.stride)
 

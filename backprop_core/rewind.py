@@ -338,6 +338,16 @@ class Keyframes(Mapping[int, Snapshot]):
         """Forget the keyframes after ``step``."""
         self._by_step = {s: k for s, k in self._by_step.items() if s <= step}
 
+    def cut(self, step: int) -> list[Snapshot]:
+        """``truncate``, handing back the keyframes it forgets (``paste`` puts them back)."""
+        later = [k for s, k in self._by_step.items() if s > step]
+        self.truncate(step)
+        return later
+
+    def paste(self, snaps: list[Snapshot]) -> None:
+        """Put back what ``cut`` handed back, when nothing was added since."""
+        self._by_step.update((snap.step, snap) for snap in snaps)
+
     def copy(self) -> Keyframes:
         """An independent set (the snapshots themselves are shared: never changed)."""
         return Keyframes(self.interval, self.max_count, self._by_step.values())
@@ -389,21 +399,65 @@ def can_undo(tr: Trainer) -> bool:
 def undo(tr: Trainer) -> None:
     """Back to the start of the current step, or one step back at a step boundary; there,
     a change by hand made after the step (an edit, a freeze, a point) is undone first,
-    one at a time."""
+    one at a time (and kept for ``redo``)."""
     change = undoable_change(tr)
     if change is not None:
-        forget_future(tr)
-        del tr.events[change]
+        future = _cut_future(tr)  # trained with the change: gone with it, back with Redo
+        event = tr.events.pop(change)
         goto(tr, tr.step)
         tr._record_again()
+        tr.undone.append((event, future, _where(tr)))
+        del tr.undone[:-MAX_UNDONE]
         return
     goto(tr, tr.step if tr.phase_index else max(tr.step - 1, 0))
+
+
+MAX_UNDONE = 20  # changes by hand taken back that Redo can make again
+
+
+def _where(tr: Trainer) -> tuple[int, int, int, int]:
+    """What tells that a run is still as an Undo left it (a phase run, a change made or a
+    step gone to since, and what Undo took back is no longer what comes next)."""
+    return tr.step, tr.phase_index, len(tr.events), tr.history.last_step
+
+
+def _cut_future(tr: Trainer) -> tuple:
+    """``forget_future``, keeping what it drops: the records, keyframes and changes after
+    the current step."""
+    events = [e for e in tr.events if e[0] > tr.step]
+    tr.events = [e for e in tr.events if e[0] <= tr.step]
+    return tr.history.cut(tr.step), tr.keyframes.cut(tr.step), events
+
+
+def _redoable(tr: Trainer) -> bool:
+    return bool(tr.undone) and tr.undone[-1][2] == _where(tr)
+
+
+def can_redo(tr: Trainer) -> bool:
+    """Whether ``redo`` goes anywhere: a change by hand Undo just took back, or a
+    recorded step ahead (kept until a phase runs from an earlier one)."""
+    return _redoable(tr) or tr.step < tr.history.last_step
+
+
+def redo(tr: Trainer) -> None:
+    """Take the last Undo back: the change by hand it took back, made again at the same
+    place of the log, with the steps recorded after it (bit for bit the run before the
+    Undo); else one recorded step forward."""
+    if _redoable(tr):
+        (_, kind, payload), (records, keyframes, events), _ = tr.undone.pop()
+        tr.apply_change(kind, copy.deepcopy(payload))
+        tr.history.paste(records)
+        tr.keyframes.paste(keyframes)
+        tr.events.extend(events)
+    elif tr.step < tr.history.last_step:
+        goto(tr, tr.step + 1)
 
 
 def reset(tr: Trainer) -> None:
     """The initial network again (same seed, same weights), with the history cleared."""
     goto(tr, 0)
     forget_future(tr)
+    tr.undone.clear()
 
 
 def rewind_to(tr: Trainer, step: int) -> None:
@@ -438,6 +492,7 @@ def fork(tr: Trainer) -> Trainer:
     other.history = tr.history.copy()
     other.keyframes = tr.keyframes.copy()
     other.events = list(tr.events)
+    other.undone = list(tr.undone)
     other.frozen = set(tr.frozen)
     return other
 

@@ -201,6 +201,7 @@ class Trainer:
         self.diverged: Divergence | None = None
         self._grad_norms = self._grad_w_norms = None  # ‖(∂C/∂W, ∂C/∂b)‖, ‖∂C/∂W‖ per layer
         self.events: list[tuple[int, str, dict]] = []
+        self.undone: list[tuple] = []  # changes by hand Undo took back, for Redo (rewind)
         self._base_key, self._base = None, 1.0  # _loss_base's cache, keyed by the log
         self.history = History()
         with np.errstate(all="ignore"):  # absurd settings show up as divergence, not warnings
@@ -541,6 +542,14 @@ class Trainer:
     def undo(self) -> None:
         """Back over a change by hand, a phase or a step (``rewind.undo``)."""
         rewind.undo(self)
+
+    def can_redo(self) -> bool:
+        """Whether ``redo`` goes anywhere (``rewind.can_redo``)."""
+        return rewind.can_redo(self)
+
+    def redo(self) -> None:
+        """Take the last Undo back: a change by hand, or a recorded step (``rewind.redo``)."""
+        rewind.redo(self)
 
     def reset(self) -> None:
         """The initial network again, with the history cleared (``rewind.reset``)."""

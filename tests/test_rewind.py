@@ -234,3 +234,64 @@ def test_undo_takes_back_a_change_by_hand_then_steps():
     assert tr.step == 3
     tr.reset()
     assert tr.step == 0 and not tr.can_undo() and tr.history.last_step == 0
+
+
+def state(tr):
+    """Everything a step depends on and shows, to compare runs bit for bit."""
+    snap = Snapshot.of(tr)
+    return (params(tr), tr.step, tr.phase_index, list(tr.events), tr.history.to_dict(),
+            sorted(tr.keyframes), snap.optimizer_state, snap.rng, snap.perm.tobytes(),
+            sorted(tr.frozen), tr.X.tobytes())
+
+
+def same_state(a, b):
+    (pa, *rest_a), (pb, *rest_b) = a, b
+    same_arrays(pa, pb)
+    assert repr(rest_a) == repr(rest_b)
+
+
+def test_redo_takes_back_each_undo_of_changes_by_hand_and_steps_bit_for_bit():
+    _, tr = bc.build(CONFIG)
+    tr.run_steps(5)
+    tr.set_param(0, "weights", (0, 1), 0.5)
+    tr.set_frozen(1, "biases", (0,), True)
+    x, y = point_sample(CONFIG, (0.3, -0.2), 1)
+    tr.add_sample(x, y, (0.3, -0.2))
+    tr.run_steps(2)
+    tr.set_param(1, "weights", (1, 0), -0.25)
+    states = [state(tr)]
+    while tr.can_undo():  # every change and every step back to the start
+        tr.undo()
+        states.append(state(tr))
+    assert tr.step == 0 and len(states) == 1 + 1 + 7 + 3
+    for expected in reversed(states[:-1]):
+        assert tr.can_redo()
+        tr.redo()
+        same_state(state(tr), expected)
+    assert not tr.can_redo()
+    tr.run_steps(3)  # and the run goes on exactly as it would have
+    _, again = bc.build(CONFIG)
+    again.run_steps(5)
+    again.set_param(0, "weights", (0, 1), 0.5)
+    again.set_frozen(1, "biases", (0,), True)
+    again.add_sample(x, y, (0.3, -0.2))
+    again.run_steps(2)
+    again.set_param(1, "weights", (1, 0), -0.25)
+    again.run_steps(3)
+    same_state(state(tr), state(again))
+
+
+def test_a_new_change_after_undo_leaves_nothing_to_redo():
+    _, tr = bc.build(CONFIG)
+    tr.run_steps(3)
+    tr.set_param(0, "weights", (0, 0), 0.5)
+    tr.undo()
+    assert tr.can_redo()
+    tr.set_param(0, "weights", (0, 0), -0.5)  # another branch
+    assert not tr.can_redo()
+    tr.undo()
+    tr.redo()  # the new change, not the one taken back before it
+    assert tr.events[-1][2]["value"] == -0.5 and not tr.can_redo()
+    tr.undo()
+    tr.run_phase()  # a phase run: what Undo took back is not what comes next
+    assert not tr.can_redo()

@@ -75,20 +75,21 @@ def undo() -> None:
 
 @session.exclusive
 def redo() -> None:
-    """Undo taken back: the run Undo replaced by an earlier one, or one recorded step
-    forward (the steps Undo went back over stay recorded until a phase runs)."""
+    """Undo taken back: the run Undo replaced by an earlier one, the change by hand it
+    took back, or one recorded step forward (the steps Undo went back over stay recorded
+    until a phase runs)."""
     tr = session.trainer()
     if session.next_run() is not None:
         session.forward_to_next_run()
         return
-    if tr.step < tr.history.last_step:
-        tr.goto(tr.step + 1)
+    if tr.can_redo():
+        tr.redo()
         after_rewind()
     session.set_playing(False)
 
 
 def can_redo(tr: bc.Trainer) -> bool:
-    return session.next_run() is not None or tr.step < tr.history.last_step
+    return session.next_run() is not None or tr.can_redo()
 
 
 @session.exclusive

@@ -15,6 +15,7 @@ from ui.charts import chart
 from ui.gradcheck_view import gradient_check_section
 from ui.inspect import Snapshot
 from ui.latex import num, value
+from ui.stepping_bar import stepping_bar
 from viz.numbers import sig
 from viz.surface import surface_figure
 
@@ -44,16 +45,19 @@ def _reset() -> None:
     state()["trainer"].reset()
 
 
+# The lesson's own network has a stepping bar of its own: every click counts here too.
+BUTTONS = (("step", "Step", "One epoch: all 10 samples, one gradient-descent update."),
+           ("steps", "100 steps", "A hundred epochs at once.", 100),
+           ("reset", "Reset", "The lesson's network as it started."))
+ACTIONS = {"step": lambda _arg: _step(1), "steps": lambda _arg: _step(100),
+           "reset": lambda _arg: _reset()}
+
+
 def controls(tr: bc.Trainer) -> None:
-    cols = st.columns([1, 1, 1, 3], vertical_alignment="center")
-    cols[0].button("Step", key="b_lesson_step", on_click=_step, args=(1,), width="stretch",
-                   help="One epoch: all 10 samples, one gradient-descent update.")
-    cols[1].button("100 steps", key="b_lesson_100", on_click=_step, args=(100,),
-                   width="stretch")
-    cols[2].button("Reset", key="b_lesson_reset", on_click=_reset, width="stretch")
+    stepping_bar(tr, playing=False, target="lesson", buttons=BUTTONS, actions=ACTIONS)
     rec = tr.history[tr.step]
-    cols[3].markdown(f"**Epoch {tr.step}** · cost C = {rec.train_loss:.5g} · "
-                     f"{rec.train_accuracy:.0%} of samples on the right side of 0.5")
+    st.markdown(f"**Epoch {tr.step}** · cost C = {rec.train_loss:.5g} · "
+                f"{rec.train_accuracy:.0%} of samples on the right side of 0.5")
 
 
 def data_table(tr: bc.Trainer) -> None:

@@ -5,10 +5,6 @@ import json
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from ui.stepping_bar import BUTTONS
-
-BAR_KINDS = {label: kind for kind, label, _ in BUTTONS}
-
 APP = "../app.py"  # AppTest resolves it from this file's folder
 
 
@@ -67,10 +63,11 @@ def bar_error(at) -> str:
 
 def bar_enabled(at, label: str) -> bool:
     """Whether the bar draws the button ``label`` enabled (ui/stepping_bar.js's rule)."""
-    s, kind = bar(at)["state"], BAR_KINDS[label]
+    data = bar(at)
+    s, kind = data["state"], next(b["kind"] for b in data["buttons"] if b["label"] == label)
     if kind in ("forward", "backward", "update"):
         return not s["busy"] and s["next_phase"] == kind
-    if kind in ("step", "epoch"):
+    if kind in ("step", "steps", "epoch"):
         return not s["busy"]
     return s[kind] if kind in ("undo", "redo") else not s["playing"]
 
@@ -79,8 +76,10 @@ def press(at, kind: str, arg=None, run: bool = True) -> AppTest:
     """What a click on the stepping bar sends, as the browser sends it: the page's log of
     clicks grown by one entry (those the server has applied are dropped), with every other
     widget's value. ``run=False`` only queues it (quick clicks while the server is busy)."""
-    log = at.__dict__.setdefault("_bp_log", {"id": "apptest", "seq": 0, "items": []})
-    done = bar(at)["applied"].get(log["id"], 0)
+    data = bar(at)  # each bar (the run's, the Lesson's network's) keeps a log of its own
+    logs = at.__dict__.setdefault("_bp_logs", {})
+    log = logs.setdefault(data["target"], {"id": "apptest", "seq": 0, "items": []})
+    done = data["applied"].get(log["id"], 0)
     log["seq"] += 1
     log["items"] = [i for i in log["items"] if i[0] > done] + [[log["seq"], kind, arg]]
     if not run:
@@ -110,8 +109,8 @@ class BarButton:
     """A stepping-bar button, used as a Streamlit button is in tests:
     ``button(at, "Step").click().run()``, ``.disabled``."""
 
-    def __init__(self, at, label: str):
-        self.at, self.label = at, label
+    def __init__(self, at, label: str, kind: str, arg=None):
+        self.at, self.label, self.kind, self.arg = at, label, kind, arg
 
     @property
     def disabled(self) -> bool:
@@ -121,15 +120,17 @@ class BarButton:
         return self
 
     def run(self) -> AppTest:
-        return press(self.at, BAR_KINDS[self.label])
+        return press(self.at, self.kind, self.arg)
 
 
 def button(at, label: str):
-    """The button labelled ``label``: the stepping bar's where the page has one, else a
-    Streamlit button."""
-    if label in BAR_KINDS and any(c.proto.component_name.endswith("backprop_stepping_bar")
-                                  for c in at.get("bidi_component")):
-        return BarButton(at, label)
+    """The button labelled ``label``: the stepping bar's where the page's bar has it, else
+    a Streamlit button."""
+    bars = [c for c in at.get("bidi_component")
+            if c.proto.component_name.endswith("backprop_stepping_bar")]
+    for b in json.loads(bars[0].proto.json)["buttons"] if bars else ():
+        if b["label"] == label:
+            return BarButton(at, label, b["kind"], b["arg"])
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r}; have {[b.label for b in at.button]}"
     return matches[0]

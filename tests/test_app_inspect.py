@@ -222,7 +222,7 @@ def test_lesson_shows_the_cost_over_w_kj_and_b_j_with_the_next_step(at):
     import json
 
     on_page(at, "app_pages/lesson.py")
-    next(b for b in at.button if b.label == "100 steps").click().run()
+    button(at, "100 steps").click().run()
     tr = at.session_state["lesson"]["trainer"]
     k = at.selectbox(key="w_lesson_k").value
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from tests.app_helpers import bar, bar_text, component, press, started_app
+from tests.app_helpers import bar, bar_text, component, on_page, press, started_app
 from ui.stepping_bar import ACTIONS, MAX_ITEMS, _entries
 
 
@@ -163,3 +163,16 @@ def test_redo_brings_back_the_run_undo_replaced_by_the_one_before(at):
     assert again.step == 2 and all(
         np.array_equal(a, b) for a, b in zip(again.net.weights, weights, strict=True))
     assert at.session_state["config"].hidden == (4, 4, 4)
+
+
+def test_the_lessons_own_network_has_a_bar_and_a_log_of_its_own(at):
+    press(at, "step")  # the run's bar, on the Playground
+    on_page(at, "app_pages/lesson.py")
+    lesson = at.session_state["lesson"]["trainer"]
+    press(at, "step", run=False)
+    press(at, "steps", 100, run=False)
+    press(at, "step")  # three quick clicks: 1 + 100 + 1 epochs
+    assert lesson.step == 102 and at.session_state["trainer"].step == 1
+    assert bar(at)["target"] == "lesson" and bar(at)["state"]["step"] == 102
+    press(at, "reset")
+    assert lesson.step == 0 and at.session_state["trainer"].step == 1

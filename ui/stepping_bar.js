@@ -13,7 +13,15 @@
 // live view shows the matching pictures (the "bp:click" event). Clicks beyond that show
 // what is certain (the phase that comes next, the step number) until the server answers.
 
-const LOG = { id: Math.random().toString(36).slice(2, 10), seq: 0, items: [], pending: false };
+const LOGS = {};  // by target: the run's bar, the Lesson's own network's...
+
+function logOf(target) {
+  if (!LOGS[target]) {
+    LOGS[target] = { id: Math.random().toString(36).slice(2, 10), seq: 0, items: [],
+                     pending: false };
+  }
+  return LOGS[target];
+}
 const PHASES = ["forward", "backward", "update"];
 const MAX_ITEMS = 500;  // a page that cannot reach its server stops queueing here
 
@@ -54,7 +62,7 @@ function makeButtons(B, buttons) {
     btn.textContent = b.label;
     btn.title = b.help || "";
     btn.dataset.kind = b.kind;
-    btn.addEventListener("click", () => click(B, b.kind, null));
+    btn.addEventListener("click", () => click(B, b.kind, b.arg ?? null));
     B.byKind[b.kind] = btn;
     if (b.kind === "update") el("span", "bp-bar-gap", B.buttons);
     if (b.kind === "epoch") el("span", "bp-bar-gap", B.buttons);
@@ -64,7 +72,7 @@ function makeButtons(B, buttons) {
 // ---- what a click does before the server answers -----------------------------------------
 function enabled(s, kind) {
   if (PHASES.includes(kind)) return !s.busy && s.next_phase === kind;
-  if (kind === "step" || kind === "epoch") return !s.busy;
+  if (kind === "step" || kind === "steps" || kind === "epoch") return !s.busy;
   if (kind === "undo") return s.undo;
   if (kind === "redo") return s.redo;
   if (kind === "reset" || kind === "goto") return !s.playing;
@@ -78,11 +86,12 @@ function predict(B, s, kind, arg) {
   const known = s === B.data.state ? after[PHASES.includes(kind) ? "phase" : kind] : null;
   if (known) return known;
   const p = { ...s, pending: true, message: null };
-  if (PHASES.includes(kind) || kind === "step") {
-    const done = kind === "step" || s.phase_index === 2;
+  if (PHASES.includes(kind) || kind === "step" || kind === "steps") {
+    const done = kind !== "forward" && kind !== "backward" && (kind !== "update" ||
+                                                               s.phase_index === 2);
     p.phase_index = done ? 0 : s.phase_index + 1;
     p.next_phase = PHASES[p.phase_index];
-    if (done) p.step = p.last_step = s.step + 1;
+    if (done) p.step = p.last_step = s.step + (kind === "steps" ? arg : 1);
     p.undo = true;
     p.redo = false;  // a phase run drops the recorded future
   } else if (kind === "goto") {
@@ -100,6 +109,7 @@ function predict(B, s, kind, arg) {
 
 function click(B, kind, arg) {
   const s = B.shown;
+  const LOG = B.log;
   if (!s || !enabled(s, kind) || LOG.items.length >= MAX_ITEMS) {
     if (kind === "goto") showHistory(B, s ? s.step : 0);
     return;
@@ -143,7 +153,7 @@ function show(B, s) {
     const primary = PHASES.includes(kind) && enabled(s, kind);
     if (btn.classList.contains("bp-primary") !== primary) btn.classList.toggle("bp-primary");
   }
-  const queued = LOG.items.length;
+  const queued = B.log.items.length;
   const msg = s.message || (s.pending ? { kind: "text", text: `Working on ${queued} ` +
                                           `click${queued === 1 ? "" : "s"}…` } : null);
   const html = msg ? markdown(msg.text) : "";
@@ -162,6 +172,7 @@ function show(B, s) {
 
 function update(B, data) {
   B.data = data;
+  const LOG = B.log = logOf(data.target);
   makeButtons(B, data.buttons);
   const done = (data.applied || {})[LOG.id] || 0;
   LOG.items = LOG.items.filter((item) => item[0] > done);

@@ -96,26 +96,41 @@ def after_states(tr: bc.Trainer, phases_text: bool) -> dict:
 
 
 def stepping_bar(tr: bc.Trainer, playing: bool, live: bool = False,
-                 history: bool = False, phase_text: bool = False) -> None:
+                 history: bool = False, phase_text: bool = False, target: str = "run",
+                 buttons: tuple | None = None, actions: dict | None = None) -> None:
     """The bar for ``tr``, with divergence or Play's progress under it. ``live``: on the
     Playground (a long Epoch plays in slices); ``history``: with the history slider;
-    ``phase_text``: with what the last phase did."""
+    ``phase_text``: with what the last phase did. Another ``target`` (e.g. the Lesson's
+    own network) brings its own ``buttons`` ((kind, label, help[, arg]) each) and
+    ``actions`` (kind -> function of the entry's arg), and a click log of its own."""
     phases_text = phase_text and shown("phases")
-    kinds = [b for b in BUTTONS if shown("phases") or b[0] not in bc.PHASES]
-    data = {"buttons": [{"kind": k, "label": label, "help": text} for k, label, text in kinds],
+    if buttons is None:
+        buttons = tuple(b for b in BUTTONS if shown("phases") or b[0] not in bc.PHASES)
+    data = {"target": target,
+            "buttons": [{"kind": b[0], "label": b[1], "help": b[2],
+                         "arg": b[3] if len(b) > 3 else None} for b in buttons],
             "state": bar_state(tr, playing, status(tr, playing, phases_text, live)),
             "after": {} if playing else after_states(tr, phases_text),
-            "applied": dict(_applied()), "show_history": history and shown("history"),
+            "applied": dict(_applied(target)), "show_history": history and shown("history"),
             "history_label": HISTORY_LABEL}
-    component("stepping_bar")(key=KEY, data=data, on_log_change=partial(apply_log, live))
+    table = ACTIONS if actions is None else actions
+    component("stepping_bar")(key=_key(target), data=data,
+                              on_log_change=partial(apply_log, live, target, table))
 
 
-def _applied() -> OrderedDict:
-    return st.session_state.setdefault(APPLIED, OrderedDict())
+def _key(target: str) -> str:
+    return KEY if target == "run" else f"{KEY}_{target}"
 
 
-def _entries(value) -> tuple[str, list] | None:
-    """(log id, entries) of a log as the browser sent it; None if it is not one."""
+def _applied(target: str = "run") -> OrderedDict:
+    """{page's log id: last seq applied} for the bar of ``target``."""
+    return st.session_state.setdefault(APPLIED, {}).setdefault(target, OrderedDict())
+
+
+def _entries(value, kinds=None) -> tuple[str, list] | None:
+    """(log id, entries) of a log as the browser sent it, its entries of ``kinds``
+    (default: the run's bar's); None if it is not one."""
+    kinds = ACTIONS if kinds is None else kinds
     if not isinstance(value, dict) or not isinstance(value.get("id"), str):
         return None
     items = value.get("items")
@@ -124,30 +139,31 @@ def _entries(value) -> tuple[str, list] | None:
     out = []
     for item in items[:MAX_ITEMS]:
         if (isinstance(item, list) and len(item) == 3 and type(item[0]) is int
-                and item[1] in ACTIONS and (item[2] is None or type(item[2]) is int)):
+                and item[1] in kinds and (item[2] is None or type(item[2]) is int)):
             out.append(item)
     return value["id"], out
 
 
 @session.exclusive
-def apply_log(live: bool = False) -> None:
+def apply_log(live: bool = False, target: str = "run", actions: dict | None = None) -> None:
     """Apply, in order, the clicks of the browser's log this session has not applied
     (``live``: on the Playground, where a long Epoch plays in slices)."""
-    state = st.session_state.get(KEY)
+    actions = ACTIONS if actions is None else actions
+    state = st.session_state.get(_key(target))
     try:
         value = state["log"] if state is not None else None
     except (KeyError, TypeError):
         value = None
-    read = _entries(value)
+    read = _entries(value, actions)
     if read is None:
         return
     log_id, items = read
-    applied = _applied()
+    applied = _applied(target)
     done = applied.get(log_id, 0)
     for seq, kind, arg in items:
         if seq <= done:
             continue
-        ACTIONS[kind](live if kind == "epoch" else arg)
+        actions[kind](live if kind == "epoch" else arg)
         done = seq
     applied[log_id] = done
     applied.move_to_end(log_id)

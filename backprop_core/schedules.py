@@ -68,6 +68,22 @@ class Schedule:
             return base * (f + (1 - f) * min(t, self.warmup_steps) / self.warmup_steps)
         return base
 
+    def samples(self, base: float, horizon: int, per_step: int = 200) -> tuple[list, list]:
+        """Updates 0 … ``horizon`` and their rates ÷ ``base``, for a chart over steps:
+        every update up to ``per_step``, then one every t / ``per_step`` updates (a chart
+        of any width up to t shows no corner between them), and both sides of every
+        jump of a step decay (its stairs stay square)."""
+        steps, t = set(), 0
+        while t <= horizon:
+            steps.add(t)
+            t += max(1, t // per_step)
+        steps.add(horizon)
+        if self.name == "step" and horizon // self.step_size <= 4 * per_step:
+            for jump in range(self.step_size, horizon + 1, self.step_size):
+                steps.update((jump - 1, jump))
+        xs = sorted(steps)
+        return xs, [self.lr(base, t) / base for t in xs]
+
     def params(self) -> dict:
         """The parameters this schedule uses (for labels, links and logs)."""
         used = {"constant": (), "step": ("step_size", "gamma"), "exponential": ("gamma",),

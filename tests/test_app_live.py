@@ -188,8 +188,15 @@ def test_play_until_stops_on_the_step_that_reaches_it(at, kind, widget, value):
 
 def test_the_loss_chart_carries_the_schedule_the_browser_draws(at):
     at.selectbox(key="w_schedule").set_value("cosine").run()
-    header, _ = live_packet(at)
-    schedule = header["loss"]["schedule"]
-    assert schedule["name"] == "cosine" and schedule["base"] == 0.03
+    header, arrays = live_packet(at)
+    assert header["loss"]["schedule"] is True
     names = [t["name"] for t in header["loss"]["figure"]["data"]]
     assert "learning rate ÷ rate set" in names
+    # The rates themselves, computed by the engine's schedule (the browser only draws
+    # them): every update at first, then sparser, far past the steps so far.
+    tr = at.session_state["trainer"]
+    steps, factors = arrays["schedule_x"], arrays["schedule_y"]
+    assert tr.schedule.name == "cosine" and steps[0] == 0 and steps[-1] >= 100 * 1000
+    assert list(steps[:200]) == list(range(200)) and np.all(np.diff(steps) > 0)
+    expected = [tr.schedule.lr(tr.optimizer.lr, int(t)) / tr.optimizer.lr for t in steps]
+    np.testing.assert_allclose(factors, expected, rtol=1e-6, atol=1e-7)

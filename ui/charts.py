@@ -1,4 +1,5 @@
-"""Drawing a figure on a page: the same chart everywhere, 1.5× for a projector."""
+"""Drawing a figure on a page: the same chart everywhere, ``PRESENTER_SCALE``× for a
+projector."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from viz.curves import compare_figure
+from viz.projector import PRESENTER_SCALE
 from viz.user_text import chart_text
 
 from . import session
@@ -20,11 +21,13 @@ PANELS = {
     "view": "Edge and view toggles",
 }
 MAX_SNAPSHOTS = 4
-# 1.5× everything Streamlit sizes in rem (text, buttons, metrics, widgets), and the page's
-# wide margins handed to the charts.
-PRESENTER_CSS = """<style>
-html { font-size: 24px; }
-[data-testid="stMainBlockContainer"] { padding: 3.9rem 1rem 1rem 1rem !important; max-width: none; }
+BROWSER_REM = 16  # px: a page's rem where nothing sets it
+# PRESENTER_SCALE × everything Streamlit sizes in rem (text, buttons, metrics, widgets),
+# and the page's wide margins handed to the charts.
+PRESENTER_CSS = f"""<style>
+html {{ font-size: {round(BROWSER_REM * PRESENTER_SCALE)}px; }}
+[data-testid="stMainBlockContainer"] {{ padding: 3.9rem 1rem 1rem 1rem !important;
+                                        max-width: none; }}
 </style>"""
 
 

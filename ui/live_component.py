@@ -2,8 +2,13 @@
 three charts, which paints compact frames (``ui.live_packet``) at the browser's frame rate.
 
 Streamlit sends a component's JavaScript with every rerun, so the component itself is a
-few lines that import ``live_view.js`` once from the app's static files (``./static``,
-served at ``/app/static``; no CDN), next to the plotly.js that ships in the plotly package.
+few lines that import the view once from the app's static files (``./static``, served at
+``/app/static``; no CDN), next to the plotly.js that ships in the plotly package.
+
+The view is the ES modules of ``ui/live/`` (``main.js`` the entry, one job a module). They
+are served from ``static/live-<hash of them all>/``: a deploy with other modules imports
+them from another folder, so a browser never mixes a cached old module with new ones. The
+stepping bar is one script, ``ui/stepping_bar.js``, versioned by a query string.
 """
 
 from __future__ import annotations
@@ -20,16 +25,29 @@ import streamlit as st
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "static"
 HERE = Path(__file__).parent
+LIVE = HERE / "live"  # the live view's modules (and its CSS)
 KEY = "live_view"
 EVENTS = ("play", "pause", "want", "clicked", "added", "scene")
+KEEP_LIVE = 4  # static/live-* copies kept: a replica of an older deploy may serve one
+SCRIPTS = ("stepping_bar",)  # ui/<name>.js, each one component
 
 
-SCRIPTS = ("live_view", "stepping_bar")  # ui/<name>.js, each one component
+def live_files() -> list[Path]:
+    """The live view's files, in a fixed order."""
+    return sorted(p for p in LIVE.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def live_version() -> str:
+    """``live-<hash>``: the folder of static/ that holds this checkout's ``ui/live``."""
+    h = hashlib.blake2b(digest_size=6)
+    for path in live_files():
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"live-{h.hexdigest()}"
 
 
 def ensure_static_files() -> None:
-    """Copy plotly.js and the components' scripts into ./static when missing or out of date
-    (runs on every full rerun, so it only compares sizes and times)."""
+    """Copy plotly.js, the stepping bar and the live view's modules into ./static when
+    missing or out of date (runs on every full rerun, so it mostly compares)."""
     STATIC.mkdir(exist_ok=True)
     sources = [(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
                 STATIC / "plotly.min.js")]
@@ -43,17 +61,65 @@ def ensure_static_files() -> None:
             part = target.with_name(f".{target.name}.{os.getpid()}.part")
             shutil.copyfile(source, part)
             os.replace(part, target)
+    ensure_live_copy()
 
 
-def _loader(name: str) -> str:
-    """The component's own script: import ui/<name>.js once (versioned by its content)."""
-    version = hashlib.blake2b((HERE / f"{name}.js").read_bytes(), digest_size=6).hexdigest()
-    return (f'const url = new URL("app/static/{name}.js?v={version}", '
-            "document.baseURI).href;\n"
+def ensure_live_copy() -> Path:
+    """static/live-<hash>/ holding ``ui/live`` as it is now, made whole in a folder of
+    this process's own and renamed into place (a folder that exists is never written:
+    its name says what is in it). Older copies beyond the newest ``KEEP_LIVE`` go."""
+    version = live_version()
+    target = STATIC / version
+    if not target.is_dir():
+        part = STATIC / f".{version}.{os.getpid()}.part"
+        shutil.rmtree(part, ignore_errors=True)
+        part.mkdir()
+        for path in live_files():
+            shutil.copyfile(path, part / path.name)
+        try:
+            os.rename(part, target)
+        except OSError:  # another replica was first: its copy is the same
+            shutil.rmtree(part, ignore_errors=True)
+        _prune_live(keep=target)
+    else:
+        os.utime(target)  # in use: the newest, whatever other deploys copy after it
+    return target
+
+
+def _prune_live(keep: Path) -> None:
+    """Remove all but the newest ``KEEP_LIVE`` static/live-* copies (by when they were
+    made; ``keep`` always stays). Another process may be pruning too: what is gone is
+    gone."""
+    copies = []
+    for path in STATIC.glob("live-*"):
+        try:
+            copies.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    copies.sort(reverse=True)
+    for _, path in copies[KEEP_LIVE:]:
+        if path != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _importer(path: str) -> str:
+    """A component's own script: import ``app/static/<path>`` once, run its default."""
+    return (f'const url = new URL("app/static/{path}", document.baseURI).href;\n'
             "export default async function (component) {\n"
             "  const view = await import(url);\n"
             "  return view.default(component);\n"
             "}\n")
+
+
+def _live_loader() -> str:
+    """The live view's: ui/live/main.js, from the copy named by the modules' content."""
+    return _importer(f"{live_version()}/main.js")
+
+
+def _loader(name: str) -> str:
+    """A one-script component's: ui/<name>.js, versioned by its content."""
+    version = hashlib.blake2b((HERE / f"{name}.js").read_bytes(), digest_size=6).hexdigest()
+    return _importer(f"{name}.js?v={version}")
 
 
 _COMPONENTS = {
@@ -61,10 +127,13 @@ _COMPONENTS = {
         f"backprop_{name}", js=_loader(name), css=(HERE / f"{name}.css").read_text(),
         isolate_styles=False,  # Plotly puts its CSS in the document head
     ) for name in SCRIPTS}
+_COMPONENTS["live_view"] = st.components.v2.component(
+    "backprop_live_view", js=_live_loader(), css=(LIVE / "live_view.css").read_text(),
+    isolate_styles=False)
 
 
 def component(name: str):
-    """The registered component for ui/<name>.js."""
+    """The registered component: "live_view", or a script's name of SCRIPTS."""
     return _COMPONENTS[name]
 
 

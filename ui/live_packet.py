@@ -7,8 +7,10 @@ test can build packets without a page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -16,6 +18,7 @@ import numpy as np
 
 import backprop_core as bc
 from backprop_core import budget
+from backprop_core.schedules import Schedule
 from backprop_core.stopping import StopCondition
 from viz import live_frames as lf
 from viz.legend import legend
@@ -236,10 +239,13 @@ def apply_event(tr: bc.Trainer, event) -> None:
 
 
 FONT, HEIGHTS = 12, {"network": 580, "boundary": 340, "loss": 230}
+# Presenting, the charts shrink to fit the screen below the metrics row, the diagram never
+# below this share of its usual height (a smaller screen scrolls instead).
+MIN_FIT = 0.85
 
 
 def sizes(presenter: bool) -> tuple[int, dict[str, int]]:
-    """Chart font size and heights in px: 1.5× for a projector."""
+    """Chart font size and heights in px: PRESENTER_SCALE times larger for a projector."""
     scale = PRESENTER_SCALE if presenter else 1.0
     return round(FONT * scale), {k: round(h * scale) for k, h in HEIGHTS.items()}
 
@@ -264,6 +270,7 @@ def scene(inp: LiveInput) -> dict:
         else lf.PALETTE_DIVERGING,
         "thumb_palettes": lf.thumb_palettes(tr.net.activation_names, tr.net.layer_sizes),
         "metrics": metric_labels(tr), "presenter": inp.presenter, "heights": heights,
+        "fit_min": round(MIN_FIT * HEIGHTS["network"]) if inp.presenter else None,
         "legend": legend(data.task, inp.edge_mode, tr.net.activation_names, n_out,
                          frozen=bool(tr.frozen)),
         "selected": inp.selected_text, "can_play": tr.diverged is None,
@@ -273,11 +280,22 @@ def scene(inp: LiveInput) -> dict:
 
 def loss(inp: LiveInput) -> tuple[dict, dict[str, np.ndarray]]:
     tr, (font, heights) = inp.trainer, sizes(inp.presenter)
-    schedule = None if tr.schedule.name == "constant" else {
-        **tr.schedule.to_dict(), "base": tr.optimizer.lr}
+    schedule = None if tr.schedule.factor_free() else _samples(
+        tr.schedule, tr.optimizer.lr, schedule_horizon(tr.history.columns["step"][-1]))
     return lf.loss_scene(tr.history.columns, inp.data.task, inp.log_scale,
                          height=heights["loss"], font_size=font, current_step=tr.step,
                          schedule=schedule)
+
+
+@functools.lru_cache(maxsize=8)
+def _samples(schedule: Schedule, base: float, horizon: int) -> tuple[list, list]:
+    return schedule.samples(base, horizon)
+
+
+def schedule_horizon(last_step: int) -> int:
+    """How far the schedule's line is sent: a hundred times past the steps so far (a power
+    of ten, at least 10⁵), as Play stretches the step axis before the next pause."""
+    return 10 ** max(5, math.ceil(math.log10(max(last_step, 1))) + 2)
 
 
 def digest(obj, arrays: dict[str, np.ndarray] | None = None) -> str:

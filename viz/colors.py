@@ -37,6 +37,9 @@ TEST_SYMBOL = "diamond"  # test points: another shape, not a heavier ring
 POINT_MIDDLE_HEX = "#8a9096"
 POINT_SCALE = [[0.0, NEGATIVE_HEX], [0.5, POINT_MIDDLE_HEX], [1.0, POSITIVE_HEX]]
 BATCH_HEX = "#d62728"  # rings around the mini-batch's points (and a selected weight)
+LABEL_HEX = "#333"  # the diagram's input names and bias labels (and a frozen label's box)
+LABEL_BACKGROUND = "rgba(255, 255, 255, 0.92)"  # behind a bias label: edges run under it
+FROZEN_HEX = "#222"  # a frozen weight's dashed line over its coloured one
 
 
 def rgb_of(hex_colour: str) -> np.ndarray:

@@ -64,6 +64,10 @@ TEST_LINE = {"color": "#888", "width": 2, "dash": "dot"}
 ACCURACY_LINE = {"color": "#0877bd", "width": 1.5}
 CURRENT_LINE = {"color": "#d62728", "dash": "dash", "width": 1.5}
 SCHEDULE_LINE = {"color": "#7b3fa0", "dash": "dash", "width": 1.5}  # the lr schedule
+HOVER_LINE = {"color": "#555", "dash": "dot", "width": 1}  # the step under the pointer
+# What each curve is called (legend and hover).
+NAMES = {"train": "train loss", "test": "test loss", "acc": "train accuracy",
+         "schedule": "learning rate ÷ rate set"}
 
 
 def loss_layout(task: str, log_scale: bool, height: int, font_size: int) -> dict:
@@ -91,14 +95,14 @@ def loss_figure(history_columns: dict, task: str, log_scale: bool = False,
     series = loss_series(history_columns)
     x = series["step"]
     traces = [{"type": "scatter", "mode": "lines", "x": x, "y": series["train_loss"],
-               "name": "train loss", "line": TRAIN_LINE}]
+               "name": NAMES["train"], "line": TRAIN_LINE}]
     if any(v is not None for v in history_columns["test_loss"]):
         traces.append({"type": "scatter", "mode": "lines", "x": x, "y": series["test_loss"],
-                       "name": "test loss", "line": TEST_LINE})
+                       "name": NAMES["test"], "line": TEST_LINE})
     layout = loss_layout(task, log_scale, height, font_size)
     if task != "regression":
         traces.append({"type": "scatter", "mode": "lines", "x": x, "yaxis": "y2",
-                       "y": series["train_accuracy"], "name": "train accuracy",
+                       "y": series["train_accuracy"], "name": NAMES["acc"],
                        "line": ACCURACY_LINE})
     if current_step is not None and current_step != history_columns["step"][-1]:
         layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper",

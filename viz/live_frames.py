@@ -19,27 +19,30 @@ from backprop_core.activations import label
 from backprop_core.explain import param_name
 
 from .boundary import BATCH_MARKER, boundary_figure
-from .colors import (
-    BATCH_HEX,
-    CLASS_RGB,
-    NEGATIVE_HEX,
-    NEUTRAL,
-    POSITIVE_HEX,
-    diverging_rgb,
-    faded,
-)
+from .colors import CLASS_RGB, NEUTRAL, diverging_rgb, faded
 from .curves import (
     ACCURACY_LINE,
     CURRENT_LINE,
+    HOVER_LINE,
+    NAMES,
     SCHEDULE_LINE,
     TEST_LINE,
     TRAIN_LINE,
     loss_layout,
     loss_series,
 )
-from .network import NODE, _layer_titles, _node_shapes, hover_points, node_positions
+from .network import (
+    NODE,
+    _layer_titles,
+    _node_shapes,
+    axes,
+    hover_points,
+    input_names,
+    label_font,
+    node_positions,
+    style,
+)
 from .network import thumb_values as _thumb_values
-from .user_text import LABEL_CHARS, chart_text
 
 THUMB_STRIDE = 5  # thumbnails use every 5th grid point: 20×20 of the 100×100 grid
 # 64 shades for 29-pixel thumbnails look the same as 256 and cost a third fewer bytes.
@@ -205,19 +208,13 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
     names, hover markers) and the geometry the browser draws edges, thumbnails and bias
     labels with (data coordinates)."""
     pos = node_positions(net.layer_sizes)
-    names = {"type": "scatter", "mode": "text", "name": "inputs",
-             "x": [float(x - NODE / 2 - 0.1) for x, _ in pos[0]],
-             "y": [float(y) for _, y in pos[0]],
-             "text": [chart_text(t, LABEL_CHARS) for t in feature_labels],
-             "textposition": "middle left", "hoverinfo": "skip", "showlegend": False,
-             "textfont": {"size": font_size - 2, "color": "#333"}}
-    rows = max(net.layer_sizes)
+    x, y, text = input_names(pos, feature_labels)
+    names = {"type": "scatter", "mode": "text", "name": "inputs", "x": x, "y": y,
+             "text": text, "textposition": "middle left", "hoverinfo": "skip",
+             "showlegend": False, "textfont": label_font(font_size)}
     layout = {
         "height": height, "meta": "network", "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "xaxis": {"visible": False, "range": [-1.4, float(pos[-1][0, 0]) + 0.7],
-                  "fixedrange": True},
-        "yaxis": {"visible": False, "range": [-(rows / 2) - 0.3, rows / 2 + 0.9],
-                  "scaleanchor": "x", "scaleratio": 1, "fixedrange": True},
+        **axes(pos, net.layer_sizes),
         "plot_bgcolor": TRANSPARENT, "paper_bgcolor": TRANSPARENT,
         "hovermode": "closest", "dragmode": False,
         "shapes": _node_shapes(pos, None, selected),
@@ -227,9 +224,8 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
         "sizes": list(net.layer_sizes), "node": NODE,
         "nodes": np.concatenate(pos).round(6).tolist(),
         "activations": [label(a) for a in net.activation_names],
-        "labels": list(feature_labels), "font": font_size,
-        "colours": {"positive": POSITIVE_HEX, "negative": NEGATIVE_HEX},
-        "names": param_names(net),
+        "labels": list(feature_labels), "font": font_size, "label_font": label_font(font_size),
+        "names": param_names(net), **style(),
     }
     return {"figure": {"data": [names, *_hover_markers(net, pos)], "layout": layout},
             "geometry": geometry}
@@ -253,25 +249,27 @@ def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None
     n_classes = Y_train.shape[1] if task == "multiclass" else 1
     return {"figure": fig, "extent": [float(v) for v in extent],
             "palettes": boundary_palettes(n_classes).reshape(2, -1).tolist(),
-            "batch": BATCH_HEX}
+            "batch": {"color": BATCH_MARKER["color"], "width": BATCH_MARKER["line"]["width"],
+                      "radius": BATCH_MARKER["size"] / 2}}
 
 
 def loss_scene(history_columns: dict, task: str, log_scale: bool, height: int,
                font_size: int, current_step: int,
-               schedule: dict | None = None) -> tuple[dict, dict[str, np.ndarray]]:
+               schedule: tuple[list, list] | None = None) -> tuple[dict, dict[str, np.ndarray]]:
     """The loss chart's frame (axes, legend; the browser sets the ranges and draws the
     curves on a canvas) and its data: ``loss_x`` (n,) steps, ``loss_y`` (3, n) train loss,
     test loss and train accuracy at them (NaN where there is none), as ``loss_series``.
 
-    ``schedule`` (a learning-rate schedule's ``to_dict()`` plus ``base``, the rate set):
-    the browser draws its rate ÷ the rate set over the whole step axis, on the right axis
-    (the closed forms of ``backprop_core.schedules``)."""
+    ``schedule``: updates and their learning rates ÷ the rate set
+    (``backprop_core.schedules.Schedule.samples``), sent as ``schedule_x`` and
+    ``schedule_y``; the browser draws them on the right axis, as far as the step axis
+    goes (the future included)."""
     series = loss_series(history_columns)
     has_test = any(v is not None for v in history_columns["test_loss"])
-    legend = [("train loss", TRAIN_LINE, "y", True), ("test loss", TEST_LINE, "y", has_test),
-              ("train accuracy", ACCURACY_LINE, "y2", task != "regression"),
-              ("learning rate ÷ rate set", SCHEDULE_LINE, "y2", schedule is not None)]
-    traces = [{"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": name,
+    legend = [("train", TRAIN_LINE, "y", True), ("test", TEST_LINE, "y", has_test),
+              ("acc", ACCURACY_LINE, "y2", task != "regression"),
+              ("schedule", SCHEDULE_LINE, "y2", schedule is not None)]
+    traces = [{"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": NAMES[name],
                "line": line, "yaxis": axis, "hoverinfo": "skip"}
               for name, line, axis, shown in legend if shown]
     layout = loss_layout(task, log_scale, height, font_size)
@@ -291,10 +289,14 @@ def loss_scene(history_columns: dict, task: str, log_scale: bool, height: int,
     meta = {"figure": {"data": traces, "layout": layout}, "log": bool(log_scale),
             "current": None if current_step == last else int(current_step),
             "lines": {"train": TRAIN_LINE, "test": TEST_LINE, "acc": ACCURACY_LINE,
-                      "current": CURRENT_LINE},
-            "has_test": has_test, "has_acc": task != "regression",
-            "schedule": schedule, "schedule_line": SCHEDULE_LINE}
+                      "current": CURRENT_LINE, "hover": HOVER_LINE, "schedule": SCHEDULE_LINE},
+            "names": NAMES, "has_test": has_test, "has_acc": task != "regression",
+            "schedule": schedule is not None}
     rows = [[np.nan if v is None else v for v in series[name]]
             for name in ("train_loss", "test_loss", "train_accuracy")]
-    return meta, {"loss_x": np.asarray(series["step"], dtype=np.float64),
-                  "loss_y": np.asarray(rows, dtype=np.float64)}
+    arrays = {"loss_x": np.asarray(series["step"], dtype=np.float64),
+              "loss_y": np.asarray(rows, dtype=np.float64)}
+    if schedule is not None:
+        arrays["schedule_x"] = np.asarray(schedule[0], dtype=np.int32)
+        arrays["schedule_y"] = np.asarray(schedule[1], dtype=np.float32)
+    return meta, arrays

@@ -17,7 +17,15 @@ import numpy as np
 from backprop_core.activations import label
 from backprop_core.explain import param_name
 
-from .colors import NEGATIVE_HEX, POSITIVE_HEX, class_ramp, diverging_rgb
+from .colors import (
+    FROZEN_HEX,
+    LABEL_BACKGROUND,
+    LABEL_HEX,
+    NEGATIVE_HEX,
+    POSITIVE_HEX,
+    class_ramp,
+    diverging_rgb,
+)
 from .images import png_data_uri
 from .numbers import sig
 from .user_text import LABEL_CHARS, chart_text, hover_text
@@ -25,7 +33,34 @@ from .user_text import LABEL_CHARS, chart_text, hover_text
 MAX_GAP, MIN_GAP = 2.4, 1.35  # horizontal distance between layer columns, in neuron spacings
 ASPECT = 1.35  # width / height of the box the diagram should fill
 NODE = 0.72  # neuron square side, in neuron spacings
+LABEL_DROP = 0.12  # a bias label's centre below its neuron's square, in neuron spacings
 WIDTH_BUCKETS = 5
+# An edge of bucket ``level`` (|value| / largest |value| in fifths): its width and opacity.
+EDGE_WIDTHS = [round(0.6 + 1.6 * level, 6) for level in range(WIDTH_BUCKETS)]
+EDGE_ALPHAS = [round(0.35 + 0.13 * level, 6) for level in range(WIDTH_BUCKETS)]
+TIP_DIGITS, LABEL_DIGITS = 4, 2  # significant digits in a hover, in a bias label
+# Hover texts ({name} a parameter's name, {value}/{grad}/{update} its numbers): the
+# step-through diagram fills them here, the live view in the browser (``TIPS`` travels in
+# its scene, with what only the live view adds: which batch a gradient is of, and so on).
+TIPS = {
+    "weight": ["<b>{name}</b>: w = {value}", "∂C/∂w = {grad}", "Δw = {update}"],
+    "neuron": ["<b>layer {layer} neuron {unit}</b> ({activation})", "bias {name} = {value}",
+               "δ summed = ∂C/∂b = {grad}", "Δb = {update}"],
+    "input": "<b>input {label}</b>",
+    "optimizer": "<br>optimizer: {slots}",
+    "slot": "{slot} {value}",
+}
+LIVE_TIPS = {
+    "grad_of": {"next": "(step {next}'s batch: a preview at these weights)",
+                "pending": "(step {next}'s batch, not applied yet)",
+                "last": "(step {step}'s batch)"},
+    "update_of": "(step {step}'s update)",
+    "frozen": "<br><i>frozen: its gradient is never applied</i>",
+    "input_name": '<span class="bp-name">{label}</span>',
+}
+# A bias label under a neuron, by what the edges show; a frozen one says so.
+LABEL_PREFIX = {"weights": "b ", "gradients": "δ ", "updates": "Δb "}
+LABEL_FROZEN = " (frozen)"
 MODES = {
     "weights": ("w", "weight"),
     "gradients": ("∂C/∂w", "gradient ∂C/∂w"),
@@ -69,7 +104,27 @@ def node_positions(layer_sizes: list[int], gap: float | None = None) -> list[np.
 
 
 def fmt(v: float) -> str:
-    return sig(v)
+    return sig(v, TIP_DIGITS)
+
+
+def axes(pos: list[np.ndarray], layer_sizes: list[int]) -> dict:
+    """The diagram's x and y axes (data coordinates: one neuron spacing is 1)."""
+    rows = max(layer_sizes)
+    return {"xaxis": {"visible": False, "range": [-1.4, float(pos[-1][0, 0]) + 0.7],
+                      "fixedrange": True},
+            "yaxis": {"visible": False, "range": [-(rows / 2) - 0.3, rows / 2 + 0.9],
+                      "scaleanchor": "x", "scaleratio": 1, "fixedrange": True}}
+
+
+def style() -> dict:
+    """How the live view paints edges and labels (the figure here draws them alike)."""
+    return {"edge_widths": EDGE_WIDTHS, "edge_alphas": EDGE_ALPHAS,
+            "colours": {"positive": POSITIVE_HEX, "negative": NEGATIVE_HEX,
+                        "frozen": FROZEN_HEX, "label": LABEL_HEX,
+                        "label_background": LABEL_BACKGROUND},
+            "digits": {"tip": TIP_DIGITS, "label": LABEL_DIGITS},
+            "tips": {**TIPS, **LIVE_TIPS}, "label_prefix": LABEL_PREFIX,
+            "label_frozen": LABEL_FROZEN, "label_drop": LABEL_DROP}
 
 
 def thumb_values(a: np.ndarray, activation: str | None) -> np.ndarray:
@@ -108,8 +163,8 @@ def _edge_traces(net, pos, values: list[np.ndarray]) -> list[dict]:
             "type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
             "showlegend": False,
             "line": {"color": POSITIVE_HEX if positive else NEGATIVE_HEX,
-                     "width": 0.6 + 1.6 * level},
-            "opacity": 0.35 + 0.13 * level,
+                     "width": EDGE_WIDTHS[level]},
+            "opacity": EDGE_ALPHAS[level],
         })
     return traces
 
@@ -117,8 +172,9 @@ def _edge_traces(net, pos, values: list[np.ndarray]) -> list[dict]:
 def _state_text(opt_state, kind: str, layer: int, idx) -> str:
     if not opt_state:
         return ""
-    parts = [f"{slot} {fmt(float(v[kind][layer][idx]))}" for slot, v in opt_state.items()]
-    return "<br>optimizer: " + ", ".join(parts)
+    parts = [TIPS["slot"].format(slot=slot, value=fmt(float(v[kind][layer][idx])))
+             for slot, v in opt_state.items()]
+    return TIPS["optimizer"].format(slots=", ".join(parts))
 
 
 @functools.lru_cache(maxsize=32)
@@ -159,11 +215,12 @@ def _edge_hover_trace(net, pos, data: DiagramData) -> dict:
             xs.append(float(points[edge, 0]))
             ys.append(float(points[edge, 1]))
             edge += 1
-            lines = [f"<b>{param_name(layer, i, j)}</b>: w = {fmt(W[i, j])}"]
+            value, grad, update = TIPS["weight"]
+            lines = [value.format(name=param_name(layer, i, j), value=fmt(W[i, j]))]
             if data.grads is not None:
-                lines.append(f"∂C/∂w = {fmt(data.grads.weights[layer][i, j])}")
+                lines.append(grad.format(grad=fmt(data.grads.weights[layer][i, j])))
             if data.update is not None:
-                lines.append(f"Δw = {fmt(data.update.weights[layer][i, j])}")
+                lines.append(update.format(update=fmt(data.update.weights[layer][i, j])))
             label = "<br>".join(lines) + _state_text(data.opt_state, "weights", layer, (i, j))
             text.append(label)
             custom.append([layer, i, j])
@@ -180,15 +237,16 @@ def _node_hover_trace(net, pos, data: DiagramData) -> dict:
             ys.append(y)
             custom.append([layer, j, -1])
             if layer == 0:
-                text.append(f"<b>input {hover_text(data.feature_labels[j])}</b>")
+                text.append(TIPS["input"].format(label=hover_text(data.feature_labels[j])))
                 continue
             k = layer - 1
-            lines = [f"<b>layer {layer} neuron {j}</b> ({label(net.activation_names[k])})",
-                     f"bias {param_name(k, None, j)} = {fmt(net.biases[k][j])}"]
+            title, value, grad, update = TIPS["neuron"]
+            lines = [title.format(layer=layer, unit=j, activation=label(net.activation_names[k])),
+                     value.format(name=param_name(k, None, j), value=fmt(net.biases[k][j]))]
             if data.grads is not None:
-                lines.append(f"δ summed = ∂C/∂b = {fmt(data.grads.biases[k][j])}")
+                lines.append(grad.format(grad=fmt(data.grads.biases[k][j])))
             if data.update is not None:
-                lines.append(f"Δb = {fmt(data.update.biases[k][j])}")
+                lines.append(update.format(update=fmt(data.update.biases[k][j])))
             text.append("<br>".join(lines) + _state_text(data.opt_state, "biases", k, j))
     return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "text": text,
             "customdata": custom, "hoverinfo": "text", "showlegend": False, "name": "neurons",
@@ -197,29 +255,24 @@ def _node_hover_trace(net, pos, data: DiagramData) -> dict:
 
 def _labels_trace(net, pos, mode: str, data: DiagramData) -> dict:
     """Bias (or ∂C/∂b) under every neuron, feature names left of the inputs."""
-    xs, ys, text = [], [], []
+    xs, ys, text = input_names(pos, data.feature_labels)
     show_delta = mode == "gradients" and data.grads is not None
     show_update = mode == "updates" and data.update is not None
-    for layer, p in enumerate(pos):
+    for layer, p in enumerate(pos[1:], start=1):
         for j, (x, y) in enumerate(p):
-            if layer == 0:
-                xs.append(x - NODE / 2 - 0.1)
-                ys.append(y)
-                text.append(chart_text(data.feature_labels[j], LABEL_CHARS))
-                continue
             if show_delta:
-                prefix, value = "δ ", data.grads.biases[layer - 1][j]
+                shown, value = "gradients", data.grads.biases[layer - 1][j]
             elif show_update:
-                prefix, value = "Δb ", data.update.biases[layer - 1][j]
+                shown, value = "updates", data.update.biases[layer - 1][j]
             else:
-                prefix, value = "b ", net.biases[layer - 1][j]
+                shown, value = "weights", net.biases[layer - 1][j]
             xs.append(x)
-            ys.append(y - NODE / 2 - 0.12)
-            text.append(prefix + f"{value:.2g}")
+            ys.append(y - NODE / 2 - LABEL_DROP)
+            text.append(LABEL_PREFIX[shown] + sig(value, LABEL_DIGITS))
     positions = ["middle left" if x < NODE else "middle center" for x in xs]
     return {"type": "scatter", "mode": "text", "x": xs, "y": ys, "text": text,
             "textposition": positions, "hoverinfo": "skip", "showlegend": False,
-            "textfont": {"size": data.font_size - 2, "color": "#333"}}
+            "textfont": label_font(data.font_size)}
 
 
 def _layer_titles(net, pos, font_size: int) -> list[dict]:
@@ -229,6 +282,17 @@ def _layer_titles(net, pos, font_size: int) -> list[dict]:
     names.append(f"Output<br>{label(net.activation_names[-1])}")
     return [{"x": p[0, 0], "y": top, "text": name, "showarrow": False, "xref": "x",
              "yref": "y", "font": {"size": font_size}} for p, name in zip(pos, names, strict=True)]
+
+
+def label_font(font_size: int) -> dict:
+    """The font of the input names and bias labels (a little smaller than the titles)."""
+    return {"size": font_size - 2, "color": LABEL_HEX}
+
+
+def input_names(pos: list[np.ndarray], feature_labels: list[str]) -> tuple[list, list, list]:
+    """Where each input's name stands, left of its box (x, y, text)."""
+    return ([float(x - NODE / 2 - 0.1) for x, _ in pos[0]], [float(y) for _, y in pos[0]],
+            [chart_text(t, LABEL_CHARS) for t in feature_labels])
 
 
 THUMB_PX = 40  # pixels per neuron spacing in the composite thumbnail image
@@ -296,14 +360,9 @@ def network_figure(net, data: DiagramData, mode: str = "weights", height: int = 
     traces = _edge_traces(net, pos, _edge_values(net, mode, data))
     traces += [_labels_trace(net, pos, mode, data), _edge_hover_trace(net, pos, data),
                _node_hover_trace(net, pos, data)]
-    rows = max(net.layer_sizes)
     layout = {
         "height": height, "meta": "network",
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "xaxis": {"visible": False, "range": [-1.4, float(pos[-1][0, 0]) + 0.7],
-                  "fixedrange": True},
-        "yaxis": {"visible": False, "range": [-(rows / 2) - 0.3, rows / 2 + 0.9],
-                  "scaleanchor": "x", "scaleratio": 1, "fixedrange": True},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, **axes(pos, net.layer_sizes),
         "plot_bgcolor": "white", "paper_bgcolor": "white",
         "hovermode": "closest", "dragmode": False,
         "shapes": _node_shapes(pos, data.highlight_layer, data.selected),

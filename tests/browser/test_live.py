@@ -10,6 +10,8 @@ import random
 import pytest
 from PIL import Image
 
+from ui.live_component import live_version
+
 from .helpers import (
     format_errors,
     go_to_page,
@@ -110,10 +112,11 @@ def test_numbers_are_written_as_python_writes_them(page, app_server):
               123456.0, 99999.5, 1e16, 5e-324, 0.5, 2.5, 1234.5, float("nan"), float("inf"),
               float("-inf")]
     values += [rng.uniform(-1, 1) * 10 ** rng.randint(-12, 12) for _ in range(400)]
-    got = page.evaluate("""async (values) => {
-        const m = await import(new URL('app/static/live_view.js', document.baseURI).href);
+    got = page.evaluate("""async ([values, folder]) => {
+        const m = await import(new URL('app/static/' + folder + '/numbers.js',
+                                       document.baseURI).href);
         return values.map(v => [m.fmtG(v, 4), m.fmtG(v, 2)]);
-    }""", [v if math.isfinite(v) else str(v) for v in values])
+    }""", [[v if math.isfinite(v) else str(v) for v in values], live_version()])
     for v, (four, two) in zip(values, got, strict=True):
         if not math.isfinite(v):
             continue  # JSON cannot carry them; the formatter's branches for them are trivial

@@ -17,7 +17,10 @@ export function previewOnClick(S, detail) {
   if (!frame) return;
   mark("preview");
   show(S, frame);
-  if (S.loss) S.loss.current = frame.step;  // the loss chart's marker of the step shown
+  if (S.loss) {  // the loss chart marks the step shown unless it is the last recorded
+    const d = S.lossData, last = d && d.x.length ? d.x[d.x.length - 1] : -1;
+    S.loss.current = frame.step >= last ? null : frame.step;
+  }
   if (!appendLoss(S, frame.loss)) paintLoss(S);
   mark("preview-shown");
 }

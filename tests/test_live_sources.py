@@ -93,9 +93,12 @@ def test_the_scene_carries_the_diagrams_style_as_the_figure_draws_it():
 
 def test_the_boundary_rings_are_the_legends_marker():
     X, Y = np.zeros((4, 2)), np.array([[0.0], [1], [0], [1]])
-    ring = lf.boundary_scene([-1, 1, -1, 1], "binary", X, Y)["batch"]
+    scene = lf.boundary_scene([-1, 1, -1, 1], "binary", X, Y)
+    ring = scene["batch"]
     assert ring == {"color": BATCH_MARKER["color"], "width": BATCH_MARKER["line"]["width"],
-                    "radius": BATCH_MARKER["size"] / 2}
+                    "radius": BATCH_MARKER["size"] / 2, "legend": ring["legend"]}
+    legend = scene["figure"]["data"][ring["legend"]]  # hidden until a frame rings a batch
+    assert legend["marker"] == BATCH_MARKER and legend["visible"] is False
 
 
 def test_presenter_sizes_come_from_one_scale():

@@ -260,8 +260,7 @@ def scene(inp: LiveInput) -> dict:
     boundary = lf.boundary_scene(g.extent, data.task, g.to_2d(data.X_train), data.Y_train,
                                  X_test, data.Y_test if inp.show_test else None,
                                  height=heights["boundary"], font_size=font,
-                                 axis_titles=g.titles,
-                                 mid_step=tr.phase_index != 0 and tr.batch_idx is not None)
+                                 axis_titles=g.titles)
     n_out = tr.net.layer_sizes[-1]
     return {
         "network": net, "boundary": boundary, "mode": inp.edge_mode,

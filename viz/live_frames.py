@@ -233,24 +233,25 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
 
 def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None,
                    height: int = 340, font_size: int = 12,
-                   axis_titles: tuple[str, str] = ("x₁", "x₂"), mid_step: bool = False) -> dict:
+                   axis_titles: tuple[str, str] = ("x₁", "x₂")) -> dict:
     """The boundary plot without its picture: axes, data points and legend. The browser
     paints the output (a frame's ``grid``) on a canvas under the plot area, and the
-    mini-batch's rings (``mid_step``: a legend entry for them) on one above it, in
-    ``palettes`` (``boundary_palettes``, one per kind of picture) and ``batch`` colours."""
+    mini-batch's rings on one above it, in ``palettes`` (``boundary_palettes``, one per
+    kind of picture) and ``batch`` colours; the rings' legend entry (trace ``legend``) is
+    hidden here and shown by the frames that ring a batch, so that no phase needs a scene
+    of its own."""
     fig = boundary_figure(None, extent, task, X_train, Y_train, X_test, Y_test,
                           height=height, font_size=font_size, axis_titles=axis_titles)
-    if mid_step:
-        fig["data"].append({"type": "scatter", "mode": "markers", "name": "mini-batch",
-                            "x": [None], "y": [None], "hoverinfo": "skip",
-                            "marker": BATCH_MARKER})
+    fig["data"].append({"type": "scatter", "mode": "markers", "name": "mini-batch",
+                        "x": [None], "y": [None], "hoverinfo": "skip", "visible": False,
+                        "marker": BATCH_MARKER})
     fig["layout"]["plot_bgcolor"] = TRANSPARENT
     fig["layout"]["paper_bgcolor"] = TRANSPARENT
     n_classes = Y_train.shape[1] if task == "multiclass" else 1
     return {"figure": fig, "extent": [float(v) for v in extent],
             "palettes": boundary_palettes(n_classes).reshape(2, -1).tolist(),
             "batch": {"color": BATCH_MARKER["color"], "width": BATCH_MARKER["line"]["width"],
-                      "radius": BATCH_MARKER["size"] / 2}}
+                      "radius": BATCH_MARKER["size"] / 2, "legend": len(fig["data"]) - 1}}
 
 
 def loss_scene(history_columns: dict, task: str, log_scale: bool, height: int,

@@ -60,3 +60,32 @@ def test_quick_clicks_each_count_and_undo_redo_walk_the_log(page, app_server, ar
     quick(page, "redo")
     assert step_value(page) == 0 and len(weights(page)) != len(at11)
     assert page.console_errors == [], format_errors(page.console_errors)
+
+
+# Everything the Playground shows of the run: the live view's canvases, text and the bar.
+SHOWN_JS = """() => ({
+    canvases: [...document.querySelectorAll('.bp-live canvas')].map(c => c.toDataURL()),
+    view: document.querySelector('.bp-live').innerText,
+    bar: document.querySelector('.bp-bar').innerText,
+    slider: [document.querySelector('.bp-history-slider').value,
+             document.querySelector('.bp-history-slider').max],
+    buttons: [...document.querySelectorAll('.bp-bar button')].map(b => b.disabled),
+})"""
+
+
+def test_a_click_shows_at_once_what_its_rerun_then_brings(page, app_server):
+    """The page the moment a Step or phase is clicked (the engine's preview) is the page
+    once the server has run it: every canvas pixel, text, button and the slider."""
+    open_app(page, app_server, charts=3)
+    quick(page, "step", "step")
+    for kind in ("step", "forward", "backward", "update", "step"):
+        at_once = page.evaluate(
+            f"() => {{ document.querySelector('.bp-bar-{kind}').click(); return ({SHOWN_JS})(); }}")
+        page.wait_for_timeout(300)
+        wait_for_idle(page)
+        wait_for_render(page)
+        page.wait_for_timeout(300)
+        settled = page.evaluate(SHOWN_JS)
+        for what in at_once:
+            assert at_once[what] == settled[what], (kind, what)
+    assert step_value(page) == 5

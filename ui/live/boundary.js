@@ -14,6 +14,7 @@ export function paintBoundary(S, f) {
   im.ctx.putImageData(im.data, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(im.canvas, X(xmin), Y(ymax), X(xmax) - X(xmin), Y(ymin) - Y(ymax));
+  showBatchLegend(S, gd, !!f.batch);
   if (f.batch) {
     const ring = S.scene.boundary.batch;
     over.strokeStyle = ring.color;
@@ -24,4 +25,13 @@ export function paintBoundary(S, f) {
       over.stroke();
     }
   }
+}
+
+// The rings' legend entry is in every scene, hidden: a frame that rings a mini-batch shows
+// it. (A scene of its own per phase made each phase's rerun redraw the plot after the
+// click's preview had already shown the phase.)
+function showBatchLegend(S, gd, on) {
+  if (S.batchLegend === on || !gd.data || !gd.data[S.scene.boundary.batch.legend]) return;
+  S.batchLegend = on;
+  window.Plotly.restyle(gd, { visible: on }, [S.scene.boundary.batch.legend]);
 }

@@ -34,6 +34,7 @@ export async function applyScene(S, scene, P) {
     P.react(S.gd.boundary, scene.boundary.figure.data,
             sized(scene.boundary.figure.layout, S, "boundary"), config(S, "boundary")),
   ]);
+  S.batchLegend = false;  // as the scene has it: the frames show it while they ring a batch
   bindEvents(S);
 }
 

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.explain import param_name
-from backprop_core.health import (
+from backprop_core.analyses.explain import param_name
+from backprop_core.training.health import (
     NORMS,
     gradient_flags,
     gradient_norms,

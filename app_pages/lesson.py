@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core import paths as sp
-from backprop_core import surface as sf
-from backprop_core.explain import param_name, param_symbol
-from backprop_core.mistakes import ArticleNet
+from backprop_core.analyses import paths as sp
+from backprop_core.analyses import surface as sf
+from backprop_core.analyses.explain import param_name, param_symbol
+from backprop_core.analyses.mistakes import ArticleNet
 from ui import session
 from ui.charts import chart
 from ui.gradcheck_view import gradient_check_section

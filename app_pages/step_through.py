@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.explain import backprop_terms, breakdown, single_sample_walk
+from backprop_core.analyses.explain import backprop_terms, breakdown, single_sample_walk
 from ui import inspect, session, stepping
 from ui.charts import chart
 from ui.compgraph_view import graph_walk

@@ -9,22 +9,22 @@ Pure NumPy: nothing here imports Streamlit, Plotly or any I/O library.
     bc.SGD(lr=0.1).step(net, grads)
 """
 
-from .activations import ACTIVATIONS, Activation, get_activation
-from .config import OUTPUT_PAIRINGS, RunConfig, build
-from .datasets import DATASETS, Dataset, dataset_extent, make_dataset
-from .features import DEFAULT_FEATURES, FEATURES, apply_features
-from .gradcheck import ParamCheck, grad_check
-from .grid import Grid, evaluate_grid
-from .history import History, StepRecord
-from .initializers import INITIALIZERS
-from .losses import LOSSES, loss_value, per_sample_cost
-from .network import ForwardCache, Gradients, Network
-from .optimizers import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, Update, make_optimizer
-from .presets import PRESETS, Preset, get_preset
-from .regularization import REGULARIZERS, penalty
-from .rewind import Keyframes, Snapshot
-from .serialize import StateError, trainer_from_dict, trainer_to_dict
-from .trainer import PHASES, Divergence, Trainer, TrainerDiverged
+from .analyses.gradcheck import ParamCheck, grad_check
+from .analyses.grid import Grid, evaluate_grid
+from .data.datasets import DATASETS, Dataset, dataset_extent, make_dataset
+from .data.features import DEFAULT_FEATURES, FEATURES, apply_features
+from .network.activations import ACTIVATIONS, Activation, get_activation
+from .network.initializers import INITIALIZERS
+from .network.losses import LOSSES, loss_value, per_sample_cost
+from .network.network import ForwardCache, Gradients, Network
+from .network.optimizers import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, Update, make_optimizer
+from .network.regularization import REGULARIZERS, penalty
+from .policy.config import OUTPUT_PAIRINGS, RunConfig, build
+from .policy.presets import PRESETS, Preset, get_preset
+from .training.history import History, StepRecord
+from .training.rewind import Keyframes, Snapshot
+from .training.serialize import StateError, trainer_from_dict, trainer_to_dict
+from .training.trainer import PHASES, Divergence, Trainer, TrainerDiverged
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation",

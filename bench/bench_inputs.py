@@ -27,9 +27,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import backprop_core as bc  # noqa: E402
-from backprop_core import budget  # noqa: E402
-from backprop_core.offered import MAX_DATA_ROWS  # noqa: E402
-from backprop_core.serialize import MAX_EVENTS, MAX_REPLAY_S  # noqa: E402
+from backprop_core.policy import budget  # noqa: E402
+from backprop_core.policy.offered import MAX_DATA_ROWS  # noqa: E402
+from backprop_core.training.serialize import MAX_EVENTS, MAX_REPLAY_S  # noqa: E402
 from data_io import csv_data, session_file, share  # noqa: E402
 from data_io.link_open import LINK_BUDGET_S  # noqa: E402
 from ui import live_packet  # noqa: E402
@@ -151,7 +151,7 @@ def data_events() -> None:
     rng = np.random.default_rng(0)
     while len(tr.X) < MAX_DATA_ROWS:
         raw = rng.uniform(-5, 5, size=2)
-        tr.add_sample(*bc.config.point_sample(c, raw, float(rng.integers(0, 2))), raw)
+        tr.add_sample(*bc.policy.config.point_sample(c, raw, float(rng.integers(0, 2))), raw)
     tr.run_steps(25)
     saved = _file(c, tr)
     raw = json.dumps(saved).encode()

@@ -18,8 +18,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import backprop_core as bc  # noqa: E402
-from backprop_core import paths as sp  # noqa: E402
-from backprop_core import surface as sf  # noqa: E402
+from backprop_core.analyses import paths as sp  # noqa: E402
+from backprop_core.analyses import surface as sf  # noqa: E402
 
 TARGET_S = 1.0
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_core.datasets import Dataset
-from backprop_core.offered import MAX_DATA_COLUMNS, MAX_DATA_ROWS
+from backprop_core.data.datasets import Dataset
+from backprop_core.policy.offered import MAX_DATA_COLUMNS, MAX_DATA_ROWS
 
 LIMITS: dict[str, int] = {
     "max_bytes": 5_000_000,

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from backprop_core.activations import LEAKY_SLOPE
-from backprop_core.history import History
-from backprop_core.network import Network
+from backprop_core.network.activations import LEAKY_SLOPE
+from backprop_core.network.network import Network
+from backprop_core.training.history import History
 
 TASKS = ("binary", "multiclass", "regression")
 SCALAR_COLUMNS = ("step", "epoch", "batch_loss", "train_loss", "test_loss",
@@ -113,7 +113,7 @@ def weights_json(net: Network, *, feature_names: Sequence[str] | None = None,
 
 # --------------------------------------------------------------------------- NumPy script
 
-# Source of each activation, the same operations as backprop_core.activations, so the
+# Source of each activation, the same operations as backprop_core.network.activations, so the
 # script's outputs match net.forward bit for bit.
 _ACTIVATION_CODE = {
     "sigmoid": '''def sigmoid(z):
@@ -134,7 +134,7 @@ _ACTIVATION_CODE = {
     return e / e.sum(axis=1, keepdims=True)''',
 }
 
-# The playground's input features from raw points X2 (n, 2), as in backprop_core.features.
+# The playground's input features from raw points X2 (n, 2), as in backprop_core.data.features.
 FEATURE_CODE = {
     "x1": "X2[:, 0]",
     "x2": "X2[:, 1]",

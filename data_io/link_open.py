@@ -4,7 +4,7 @@ the server-time budget. Every cut is said in ``warnings``; the run is exact up t
 from __future__ import annotations
 
 import backprop_core as bc
-from backprop_core.budget import affordable_steps, trainer_step_seconds
+from backprop_core.policy.budget import affordable_steps, trainer_step_seconds
 
 from . import share
 
@@ -22,7 +22,7 @@ def without_upload(c: bc.RunConfig) -> bc.RunConfig:
 def checked_log(decoded: share.Decoded, c: bc.RunConfig, tr: bc.Trainer,
                 warnings: list[str]) -> tuple[list, int, int]:
     """The link's log as the trainer's changes, each checked against ``tr`` (the run just
-    built) and the offered values (``backprop_core.changes``, as a session file's):
+    built) and the offered values (``backprop_core.training.changes``, as a session file's):
     (changes, step, phases of the next step) up to the first entry that does not fit;
     that one is named in ``warnings`` and the run opens just before it."""
     events, stop = share.trainer_events(decoded.events, c, tr.shape())

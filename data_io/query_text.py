@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from backprop_core.quote import quote
+from backprop_core.policy.quote import quote
 
 
 class Bad(Exception):

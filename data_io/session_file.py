@@ -4,7 +4,7 @@
 or raises ``ValueError`` naming the field. Nothing is installed by this module; a caller
 that gets the result may install it whole, and one that gets the error keeps its run.
 Checked: JSON and its nesting, the engine state (``trainer_from_dict``, with its bounds on
-size and replay), settings a widget can show (``backprop_core.offered``), settings that
+size and replay), settings a widget can show (``backprop_core.policy.offered``), settings that
 match the saved trainer, and the description of uploaded data.
 """
 
@@ -17,15 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 
 import backprop_core as bc
-from backprop_core.config import (
+from backprop_core.policy.config import (
     OUTPUT_PAIRINGS,
     inputs,
     make_data,
     with_trainer_settings,
 )
-from backprop_core.offered import SCHEDULE_FIELDS, problems
-from backprop_core.quote import quote
-from backprop_core.serialize import FORMAT
+from backprop_core.policy.offered import SCHEDULE_FIELDS, problems
+from backprop_core.policy.quote import quote
+from backprop_core.training.serialize import FORMAT
 
 MAX_TEXT = 200  # characters of a file name, column or class name kept from a file
 

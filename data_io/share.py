@@ -24,7 +24,20 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlencode
 
-from backprop_core.config import (
+from backprop_core.data.datasets import (
+    DATASETS,
+    MAX_NOISE,
+    MAX_SAMPLES,
+    MIN_SAMPLES,
+    MULTI_CLASS_RANGE,
+    TASKS,
+)
+from backprop_core.data.features import FEATURES
+from backprop_core.network.initializers import INITIALIZERS
+from backprop_core.network.optimizers import OPTIMIZERS
+from backprop_core.network.regularization import REGULARIZERS
+from backprop_core.network.schedules import SCHEDULES
+from backprop_core.policy.config import (
     CUSTOM,
     HIDDEN_ACTIVATIONS,
     MAX_EXTRA_POINTS,
@@ -33,20 +46,7 @@ from backprop_core.config import (
     TASK_PAIRINGS,
     RunConfig,
 )
-from backprop_core.datasets import (
-    DATASETS,
-    MAX_NOISE,
-    MAX_SAMPLES,
-    MIN_SAMPLES,
-    MULTI_CLASS_RANGE,
-    TASKS,
-)
-from backprop_core.features import FEATURES
-from backprop_core.initializers import INITIALIZERS
-from backprop_core.offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, OFFERED, offered, snap
-from backprop_core.optimizers import OPTIMIZERS
-from backprop_core.regularization import REGULARIZERS
-from backprop_core.schedules import SCHEDULES
+from backprop_core.policy.offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, OFFERED, offered, snap
 
 from .query_text import Bad, format_value, parse_choice, parse_float, parse_int, parse_list, show
 from .share_log import (

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backprop_core.changes import Shape, check
-from backprop_core.config import label_of, point_sample
-from backprop_core.offered import SCHEDULE_FIELDS
-from backprop_core.optimizers import OPTIMIZERS
-from backprop_core.regularization import REGULARIZERS
-from backprop_core.schedules import SCHEDULES
+from backprop_core.network.optimizers import OPTIMIZERS
+from backprop_core.network.regularization import REGULARIZERS
+from backprop_core.network.schedules import SCHEDULES
+from backprop_core.policy.config import label_of, point_sample
+from backprop_core.policy.offered import SCHEDULE_FIELDS
+from backprop_core.training.changes import Shape, check
 
 from .query_text import Bad, format_value, parse_choice, parse_float, parse_int, show
 
@@ -123,7 +123,7 @@ def _parse_schedule(text: str) -> dict:
 
 def parse_event(text: str) -> tuple[int, str, dict]:
     """One entry as written (its values are checked with the run's, by
-    ``backprop_core.changes``, once the run is built: see ``trainer_events``)."""
+    ``backprop_core.training.changes``, once the run is built: see ``trainer_events``)."""
     parts = text.split(":")
     if len(parts) != 3 or parts[1] not in EVENT_KINDS:
         raise Bad(f"{show(text)} is not step:kind:settings")
@@ -212,7 +212,7 @@ def trainer_event(event, config) -> tuple[int, str, dict]:
 
 def trainer_events(events, config, shape: Shape) -> tuple[list, Stop | None]:
     """A link's parsed entries as the trainer's log, each checked against the run and the
-    offered values by ``backprop_core.changes`` (as a session file's are): all of them, or
+    offered values by ``backprop_core.training.changes`` (as a session file's are): all of them, or
     those before the first that does not fit (and a Stop naming it)."""
     out = []
     for k, event in enumerate(events):

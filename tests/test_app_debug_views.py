@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from backprop_core.compgraph import build_graph, focus
-from backprop_core.distributions import replay_distributions
+from backprop_core.analyses.compgraph import build_graph, focus
+from backprop_core.analyses.distributions import replay_distributions
 from tests.app_helpers import click, on_page
 from tests.test_choices import send_label
 from ui.compgraph_view import walk_label, walk_order

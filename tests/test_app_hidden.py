@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
-from backprop_core.config import inputs
-from backprop_core.confusion import confusion_matrix
-from backprop_core.hidden import PER_GAP, grid_lines, principal_axes
+from backprop_core.analyses.confusion import confusion_matrix
+from backprop_core.analyses.hidden import PER_GAP, grid_lines, principal_axes
+from backprop_core.policy.config import inputs
 from tests.app_helpers import APP, bar_error, button, click
 from viz.hidden import polylines
 

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
-from backprop_core.offered import OFFERED, Choices
+from backprop_core.policy.offered import OFFERED, Choices
 from data_io import share
 from tests.app_helpers import APP, button, live_packet, text_of
 

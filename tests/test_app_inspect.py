@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from backprop_core.explain import breakdown, param_name
+from backprop_core.analyses.explain import breakdown, param_name
 from tests.app_helpers import bar_error, button, click, diverge, on_page
 from ui.inspect import snapshot
 

@@ -70,7 +70,7 @@ def test_a_point_drawn_at_step_0_can_be_undone():
     c = bc.RunConfig()
     _, tr = bc.build(c)
     assert not tr.can_undo()
-    tr.add_sample(*bc.config.point_sample(c, (1.0, 1.0), 1.0), (1.0, 1.0))
+    tr.add_sample(*bc.policy.config.point_sample(c, (1.0, 1.0), 1.0), (1.0, 1.0))
     assert tr.can_undo() and len(tr.X) == 126
     tr.undo()
     assert len(tr.X) == 125 and not tr.can_undo()

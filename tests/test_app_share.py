@@ -180,7 +180,7 @@ def test_a_link_replays_settings_changed_mid_run_and_a_step_left_mid_way(at):
     tr = trainer(at)
     assert len(tr.events) >= 3
     # What the Share link button encodes (ui/share_io.share_url): step 0's settings + log.
-    params = share.encode(bc.config.with_start_settings(at.session_state["config"], tr),
+    params = share.encode(bc.policy.config.with_start_settings(at.session_state["config"], tr),
                           step=tr.step, events=tuple(tr.events), phase=tr.phase_index)
     app = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():

@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from backprop_core import paths as sp
-from backprop_core import surface as sf
+from backprop_core.analyses import paths as sp
+from backprop_core.analyses import surface as sf
 from tests.app_helpers import bar_error, click, diverge
 
 PAGE = "app_pages/loss_surface.py"

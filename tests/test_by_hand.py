@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.config import label_of, point_sample
-from backprop_core.schedules import Schedule
+from backprop_core.network.schedules import Schedule
+from backprop_core.policy.config import label_of, point_sample
 from data_io import share
 
 # What torch.optim.lr_scheduler printed (torch 2.13.0, CPU): the lr of updates 0..11 for
@@ -297,7 +297,7 @@ def test_session_file_with_changes_by_hand_loads_with_its_settings():
     from data_io import session_file
 
     c, tr = _run_with_everything("adam")
-    c = c.with_(**{f: v for f, v in bc.config.with_trainer_settings(c, tr).to_dict().items()
+    c = c.with_(**{f: v for f, v in bc.policy.config.with_trainer_settings(c, tr).to_dict().items()
                    if f.startswith("sched") or f == "schedule"})
     raw = json.dumps(bc.trainer_to_dict(tr, extra={"config": c.to_dict()})).encode()
     loaded = session_file.read(raw)
@@ -398,7 +398,7 @@ def test_any_mix_of_changes_replays_bit_for_bit():
 
 
 def test_the_trainer_and_the_file_reader_name_parameters_by_one_rule():
-    from backprop_core.changes import param_key
+    from backprop_core.training.changes import param_key
 
     _, tr = bc.build(bc.RunConfig())
     assert param_key(tr.net.layer_sizes, np.int64(1), "weights", (np.int64(2), 3)) == {

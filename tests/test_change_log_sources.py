@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backprop_core as bc
-from backprop_core.changes import check
-from backprop_core.offered import OFFERED
+from backprop_core.policy.offered import OFFERED
+from backprop_core.training.changes import check
 from data_io import session_file, share
 from data_io.share_log import format_event, trainer_event
 
@@ -109,7 +109,7 @@ def file_with(log):
     events = []
     for step, kind, payload in log:
         if kind == "point":
-            x = bc.config.inputs(CONFIG, np.array([payload["raw"]]))[0].tolist()
+            x = bc.policy.config.inputs(CONFIG, np.array([payload["raw"]]))[0].tolist()
             payload, kind = {"op": "add", "x": x, "y": [payload["label"]],
                              "raw": payload["raw"]}, "data"
         elif kind == "remove":
@@ -128,7 +128,7 @@ def test_a_log_gives_one_run_or_one_refusal_from_every_source(log):
     if ui_stop is None:
         assert all(np.array_equal(a, b) for a, b in zip(params(ui), params(link), strict=True))
         saved = json.loads(json.dumps(bc.trainer_to_dict(ui, extra={
-            "config": bc.config.with_trainer_settings(CONFIG, ui).to_dict()})))
+            "config": bc.policy.config.with_trainer_settings(CONFIG, ui).to_dict()})))
         loaded = session_file.read(json.dumps(saved).encode()).trainer
         assert loaded.events == ui.events
         assert all(np.array_equal(a, b) for a, b in zip(params(ui), params(loaded),

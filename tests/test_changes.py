@@ -1,4 +1,4 @@
-"""One check per kind of logged change (backprop_core/changes.py), whatever the source: the
+"""One check per kind of logged change (backprop_core/training/changes.py), whatever the source: the
 trainer's own methods, a share link, a session file. The cases the issue found (links and
 files that raised, stalled or changed a run silently) each have a test here."""
 
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.changes import ChangeError, Shape, check, check_log
-from backprop_core.offered import MAX_DATA_ROWS, MAX_EDIT
+from backprop_core.policy.offered import MAX_DATA_ROWS, MAX_EDIT
+from backprop_core.training.changes import ChangeError, Shape, check, check_log
 from data_io import session_file, share
 
 
@@ -158,7 +158,7 @@ def saved_run(config=None, steps=10, change=None):
     if change:
         change(tr)
     tr.run_steps(steps - 2)
-    c = bc.config.with_trainer_settings(c, tr)
+    c = bc.policy.config.with_trainer_settings(c, tr)
     return json.loads(json.dumps(bc.trainer_to_dict(tr, extra={"config": c.to_dict()})))
 
 
@@ -184,7 +184,7 @@ def test_a_huge_batch_size_in_a_file_is_refused():
 def test_drawn_points_in_a_file_must_be_what_a_click_makes():
     c = bc.RunConfig()
     saved = saved_run(c, change=lambda tr: tr.add_sample(
-        *bc.config.point_sample(c, (1.0, 2.0), 1.0), (1.0, 2.0)))
+        *bc.policy.config.point_sample(c, (1.0, 2.0), 1.0), (1.0, 2.0)))
     load(saved)
     for field, value, message in (("y", [0.5], "target"), ("x", [9.0, 9.0], "features"),
                                   ("raw", [50.0, 0.0], "plane")):
@@ -231,7 +231,7 @@ def test_an_edit_at_the_box_limit_saves_and_steps_on():
 def test_data_after_many_events_is_built_once():
     """45,000 points drawn then rewound: the data at a keyframe is one gather, not one
     copy of the training set per event."""
-    from backprop_core.by_hand import data_after, data_op
+    from backprop_core.training.by_hand import data_after, data_op
 
     rng = np.random.default_rng(0)
     base = (rng.normal(size=(125, 2)), rng.normal(size=(125, 1)), rng.normal(size=(125, 2)))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.compgraph import build_graph, focus, recompute
+from backprop_core.analyses.compgraph import build_graph, focus, recompute
 from ui.compgraph_latex import backward_latex, forward_latex
 from ui.latex import num, value
 from viz.compgraph import compgraph_figure, node_name, positions

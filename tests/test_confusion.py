@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.confusion import accuracy, classes, confusion_matrix, row_shares
-from backprop_core.trainer import accuracy as trainer_accuracy
+from backprop_core.analyses.confusion import accuracy, classes, confusion_matrix, row_shares
+from backprop_core.training.trainer import accuracy as trainer_accuracy
 from viz.confusion import accuracy_figure, confusion_figure
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.history import History, StepRecord
+from backprop_core.training.history import History, StepRecord
 from data_io.exports import FEATURE_CODE, history_csv, numpy_script, weights_json
 
 

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backprop_core as bc
-from backprop_core.config import HIDDEN_ACTIVATIONS, TASK_PAIRINGS
-from backprop_core.datasets import DATASETS, MULTI_CLASS_RANGE, TASKS
-from backprop_core.offered import OFFERED, Choices, offered
+from backprop_core.data.datasets import DATASETS, MULTI_CLASS_RANGE, TASKS
+from backprop_core.policy.config import HIDDEN_ACTIVATIONS, TASK_PAIRINGS
+from backprop_core.policy.offered import OFFERED, Choices, offered
 from data_io import share
 from data_io.csv_data import parse_csv, to_custom_data, to_dataset
 from data_io.share import KEYS, MAX_SEED, Decoded, decode, encode, to_query_string

@@ -1,4 +1,4 @@
-"""Tests for backprop_core.datasets: generators, splits, validation and presets."""
+"""Tests for backprop_core.data.datasets: generators, splits, validation and presets."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_core.datasets import (
+from backprop_core.data.datasets import (
     DATASETS,
     Dataset,
     DatasetSpec,
     dataset_extent,
     make_dataset,
 )
-from backprop_core.presets import PRESETS, Preset, get_preset
+from backprop_core.policy.presets import PRESETS, Preset, get_preset
 
 ALL_NAMES = sorted(DATASETS)
 BINARY = [n for n in ALL_NAMES if DATASETS[n].task == "binary"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.distributions import (
+from backprop_core.analyses.distributions import (
     KINDS,
     PERCENTILES,
     measure,

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.explain import backprop_terms, breakdown, dC_dy, single_sample_walk
-from backprop_core.health import gradient_flags, unit_flags, update_ratios
-from backprop_core.mistakes import ArticleNet, gradients_with_double_sigmoid
+from backprop_core.analyses.explain import backprop_terms, breakdown, dC_dy, single_sample_walk
+from backprop_core.analyses.mistakes import ArticleNet, gradients_with_double_sigmoid
+from backprop_core.training.health import gradient_flags, unit_flags, update_ratios
 
 CASES = [
     (["tanh", "relu", "sigmoid"], "bce", 1),
@@ -117,10 +117,10 @@ def test_a_parameter_is_spelled_one_way_everywhere():
     """One spelling, from ``param_name``: the diagram's hover, the live view's tooltips,
     the gradient check, the loss surface's parameter list, the computation graph and the
     chain rule's formula (before: W[3,0], W[0→0], w0→0, "weight 3→0", w_kj)."""
-    from backprop_core import surface as sf
-    from backprop_core.compgraph import build_graph
-    from backprop_core.explain import param_name
-    from backprop_core.gradcheck import grad_check
+    from backprop_core.analyses import surface as sf
+    from backprop_core.analyses.compgraph import build_graph
+    from backprop_core.analyses.explain import param_name
+    from backprop_core.analyses.gradcheck import grad_check
     from ui.latex import breakdown_latex
     from viz.compgraph import node_name, short_label
     from viz.live_frames import network_scene
@@ -188,7 +188,7 @@ def test_negative_numbers_are_numbers_with_parentheses_only_after_an_operator():
     assert value(-2.5e-7) == r"{-2.5\times 10^{-7}}"
     y_k, f_prime, dc_dy = np.array([-8.0, 3.0, -0.5]), np.array([0.5, -0.25, 1.0]), \
         np.array([0.25, 0.5, 1.0])
-    b = bc.explain.Breakdown(0, "W", 1, 0, y_k, f_prime, dc_dy, f_prime * dc_dy,
+    b = bc.analyses.explain.Breakdown(0, "W", 1, 0, y_k, f_prime, dc_dy, f_prime * dc_dy,
                              y_k * f_prime * dc_dy, penalty=-0.01, fused=None)
     text = breakdown_latex(b, b.total)
     lines = text.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r"\\ ")
@@ -197,7 +197,7 @@ def test_negative_numbers_are_numbers_with_parentheses_only_after_an_operator():
     assert lines[3] == r"&\quad + \dots\ (1\text{ more})"
     assert lines[4] == r"&\quad + ({-0.01})_{\text{penalty}}"
     assert lines[5] == r"&= {-1.885} \qquad \text{(engine: }{-1.885}\text{)}"
-    b = bc.explain.Breakdown(0, "W", 1, 0, y_k, f_prime, dc_dy, f_prime * dc_dy,
+    b = bc.analyses.explain.Breakdown(0, "W", 1, 0, y_k, f_prime, dc_dy, f_prime * dc_dy,
                              y_k * f_prime * dc_dy, penalty=0.0, fused=None)
     assert breakdown_latex(b, b.total, shown=3).split(r"\\ ")[3] == \
         r"&\quad + 3\cdot ({-0.25})\cdot 0.5"  # after · : in parentheses
@@ -237,7 +237,7 @@ def test_the_computation_graph_writes_a_result_as_a_number():
     """The graph walk on Step-through: "x₀ = -2.545", not "x₀ = (-2.545)"."""
     import re
 
-    from backprop_core.compgraph import build_graph
+    from backprop_core.analyses.compgraph import build_graph
     from ui.compgraph_latex import backward_latex, forward_latex
 
     net = bc.Network([2, 3, 1], ["tanh", "sigmoid"], seed=3)

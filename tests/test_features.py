@@ -1,4 +1,4 @@
-"""Tests for backprop_core.features: the feature table and apply_features."""
+"""Tests for backprop_core.data.features: the feature table and apply_features."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from backprop_core.features import DEFAULT_FEATURES, FEATURES, Feature, apply_features
+from backprop_core.data.features import DEFAULT_FEATURES, FEATURES, Feature, apply_features
 
 IDS = ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"]
 

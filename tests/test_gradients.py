@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import backprop_core as bc
-from backprop_core.gradcheck import grad_check, worst
+from backprop_core.analyses.gradcheck import grad_check, worst
 
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 # (output activation, loss): MSE with every output activation (softmax included, which
@@ -133,7 +133,7 @@ def test_incompatible_output_and_loss_are_refused():
 
 
 def test_no_vanishing_flag_next_to_an_exploding_layer():
-    from backprop_core.health import gradient_flags
+    from backprop_core.training.health import gradient_flags
 
     kinds = [(f.kind, f.layer) for f in gradient_flags((82.0, 1e6))]
     assert kinds == [("exploding", 1)]
@@ -141,7 +141,7 @@ def test_no_vanishing_flag_next_to_an_exploding_layer():
 
 
 def test_the_gradient_check_reports_a_stencil_across_a_relu_kink_as_not_comparable():
-    from backprop_core.gradcheck import grad_check, worst
+    from backprop_core.analyses.gradcheck import grad_check, worst
 
     net = bc.Network([1, 1, 1], activations=["relu", "linear"], seed=0)
     net.weights[0][:] = 1.0
@@ -168,7 +168,7 @@ def _check(rel: float, kink: bool = False) -> bc.ParamCheck:
 ])
 def test_gradient_check_verdict_counts_correct_suspect_wrong_and_kinks(rels, kinks, counts,
                                                                        outcome):
-    from backprop_core.gradcheck import CORRECT_BELOW, WRONG_FROM, verdict
+    from backprop_core.analyses.gradcheck import CORRECT_BELOW, WRONG_FROM, verdict
 
     checks = [_check(r) for r in rels] + [_check(0.5, kink=True)] * kinks
     v = verdict(checks)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.config import apply_live_settings, needs_rebuild
+from backprop_core.policy.config import apply_live_settings, needs_rebuild
 
 
 def test_grid_matches_the_network_point_by_point():
@@ -76,7 +76,7 @@ def test_live_settings_do_not_reset_but_architecture_does():
 
 
 def test_planes_map_points_to_inputs_and_back():
-    from backprop_core.plane import pca, plane_extent, two_features
+    from backprop_core.analyses.plane import pca, plane_extent, two_features
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 4)) @ rng.normal(size=(4, 4))
     names = ["a", "b", "c", "d"]
@@ -98,7 +98,7 @@ def test_planes_map_points_to_inputs_and_back():
 
 
 def test_grid_through_a_plane_matches_the_network():
-    from backprop_core.plane import pca
+    from backprop_core.analyses.plane import pca
     rng = np.random.default_rng(1)
     X = rng.normal(size=(30, 5))
     net = bc.Network([5, 6, 2], ["tanh", "softmax"], seed=0)
@@ -110,7 +110,7 @@ def test_grid_through_a_plane_matches_the_network():
 
 
 def test_custom_config_needs_data_and_uses_raw_columns():
-    from backprop_core.datasets import Dataset
+    from backprop_core.data.datasets import Dataset
     rng = np.random.default_rng(2)
     X = rng.normal(size=(40, 3))
     y = (X[:, 0] > 0).astype(float)[:, None]

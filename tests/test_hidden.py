@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.config import inputs
-from backprop_core.hidden import (
+from backprop_core.analyses.hidden import (
     N_LINES,
     PER_GAP,
     grid_lines,
@@ -14,6 +13,7 @@ from backprop_core.hidden import (
     neuron_axes,
     principal_axes,
 )
+from backprop_core.policy.config import inputs
 from viz.hidden import hidden_figure, input_figure, polylines
 
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backprop_core as bc
-from backprop_core.health import gradient_norms, layer_norms, update_ratios
-from backprop_core.history import PerLayer
+from backprop_core.training.health import gradient_norms, layer_norms, update_ratios
+from backprop_core.training.history import PerLayer
 
 
 def norm(arrays) -> tuple[float, ...]:

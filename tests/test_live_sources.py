@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_core.schedules import SCHEDULES, Schedule
+from backprop_core.network.schedules import SCHEDULES, Schedule
 from ui import live_component as lc
 from ui import live_packet
 from viz import live_frames as lf
@@ -46,7 +46,7 @@ def test_every_module_is_reached_from_main_and_every_import_is_there():
     r"rgba?\(",
     r"PRESENTER_SCALE|MIN_FIT|0\.85",  # viz/projector.py, ui/live_packet.py
     r"WIDTH_BUCKETS|\b0\.35\b|\b1\.6\b",  # edge buckets: viz/network.py
-    r"gamma|step_size|t_max|eta_min|warmup|Math\.cos",  # backprop_core/schedules.py
+    r"gamma|step_size|t_max|eta_min|warmup|Math\.cos",  # backprop_core/network/schedules.py
     r"∂C/∂|optimizer:|frozen:|\bbias\b|neuron \$",  # hover words: viz/network.py TIPS
     r"train loss|test loss|train accuracy",  # the curves' names: viz/curves.py
     r"Open Sans",  # the figure's own font
@@ -65,7 +65,7 @@ def test_python_keeps_each_colour_in_one_place():
 
 
 def _scene(net_sizes=(2, 3, 1)):
-    from backprop_core.network import Network
+    from backprop_core.network.network import Network
     net = Network(list(net_sizes), ["tanh"] * (len(net_sizes) - 2) + ["sigmoid"], seed=0)
     return net, lf.network_scene(net, ["x₁", "x₂"], height=400)
 

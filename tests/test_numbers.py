@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backprop_core as bc
-from backprop_core.compgraph import build_graph
+from backprop_core.analyses.compgraph import build_graph
 from viz.numbers import sig
 
 NEGATIVE_ZERO = re.compile(r"(?<![\w.])[-−]0(?![\w.])")  # "-0" standing alone

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.activations import ACTIVATIONS
-from backprop_core.losses import LOSSES
+from backprop_core.network.activations import ACTIVATIONS
+from backprop_core.network.losses import LOSSES
 
 Z = np.array([[-1e4, -750.0, -40.0, -1e-300, 0.0, 1e-300, 40.0, 750.0, 1e4]])
 
@@ -20,7 +20,7 @@ def test_activations_and_derivatives_at_huge_z(name):
 
 
 def test_sigmoid_is_exact_in_both_tails():
-    from backprop_core.activations import sigmoid
+    from backprop_core.network.activations import sigmoid
     with np.errstate(over="raise", invalid="raise"):
         s = sigmoid(np.array([-1e4, -40.0, 0.0, 40.0, 1e4]))
     assert s[0] == 0.0 and s[-1] == 1.0 and s[2] == 0.5
@@ -51,7 +51,7 @@ def test_losses_and_deltas_at_huge_logits(loss):
 
 
 def test_bce_from_logits_is_exact_where_clipping_would_lie():
-    from backprop_core.losses import bce_cost_from_logits
+    from backprop_core.network.losses import bce_cost_from_logits
     # A confidently wrong output: z = -1e4 with target 1 costs exactly 1e4 (+ log1p(e^-1e4)).
     assert bce_cost_from_logits(np.array([[-1e4]]), np.array([[1.0]]))[0] == 1e4
     assert bce_cost_from_logits(np.array([[0.0]]), np.array([[1.0]]))[0] == pytest.approx(
@@ -59,7 +59,7 @@ def test_bce_from_logits_is_exact_where_clipping_would_lie():
 
 
 def test_relu_derivative_is_zero_at_zero():
-    from backprop_core.activations import leaky_relu_prime, relu_prime
+    from backprop_core.network.activations import leaky_relu_prime, relu_prime
     z = np.array([[0.0, -0.0, 1e-300]])
     assert relu_prime(z, z).tolist() == [[0.0, 0.0, 1.0]]
     assert leaky_relu_prime(z, z).tolist() == [[0.01, 0.01, 1.0]]

@@ -1,4 +1,4 @@
-"""Snapshots, keyframes and rewinds (backprop_core.rewind): a snapshot's JSON reads back to
+"""Snapshots, keyframes and rewinds (backprop_core.training.rewind): a snapshot's JSON reads back to
 the very same state, a restored snapshot trains on bit for bit, keyframes thin out on a
 doubling grid, and going to any step after thinning equals a straight run."""
 
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
-from backprop_core.config import point_sample
-from backprop_core.rewind import Keyframes, Snapshot
-from backprop_core.schedules import Schedule
+from backprop_core.network.schedules import Schedule
+from backprop_core.policy.config import point_sample
+from backprop_core.training.rewind import Keyframes, Snapshot
 
 CONFIG = bc.RunConfig(dataset="xor", optimizer="adam", lr=0.03, batch_size=7, noise=0.1)
 

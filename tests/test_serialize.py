@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backprop_core as bc
-from backprop_core.config import HIDDEN_ACTIVATIONS
+from backprop_core.policy.config import HIDDEN_ACTIVATIONS
 
 
 def make(**changes):
@@ -305,7 +305,7 @@ def test_a_file_saved_before_weights_only_norms_loads_with_them_absent(saved):
         assert list(rec.grad_norms or []) == (saved["history"]["grad_norms"][k] or [])
     tr.run_steps(2)
     assert tr.history[tr.step].grad_w_norms is not None
-    from backprop_core.health import update_ratios
+    from backprop_core.training.health import update_ratios
     assert update_ratios(tr.history, "weights")[n - 1] is None  # absent, not a number
     assert update_ratios(tr.history, "weights")[-1] is not None
 

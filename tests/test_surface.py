@@ -1,4 +1,4 @@
-"""The loss surface engine (backprop_core.surface) and its figure (viz.surface).
+"""The loss surface engine (backprop_core.analyses.surface) and its figure (viz.surface).
 
 Every grid point is checked against the engine's own per-network cost (``Network.forward``
 then ``loss_value`` + ``penalty``, one weight setting at a time), to 1e-12 relative.
@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backprop_core as bc
-from backprop_core import paths as sp
-from backprop_core import surface as sf
+from backprop_core.analyses import paths as sp
+from backprop_core.analyses import surface as sf
 from viz.surface import surface_figure
 
 

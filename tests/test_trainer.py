@@ -288,7 +288,7 @@ def test_before_last_update_holds_the_gradient_the_last_update_applied(optimizer
 
 
 def test_a_long_run_thins_its_old_history_and_still_goes_to_any_step_exactly(monkeypatch):
-    from backprop_core import history as hist
+    from backprop_core.training import history as hist
 
     monkeypatch.setattr(hist, "RECENT", 50)
     monkeypatch.setattr(hist, "MAX_RECORDS", 120)

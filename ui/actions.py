@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 import backprop_core as bc
-from backprop_core import budget
-from backprop_core.config import point_sample, with_trainer_settings
+from backprop_core.policy import budget
+from backprop_core.policy.config import point_sample, with_trainer_settings
 
 from . import session
 from .live_component import event

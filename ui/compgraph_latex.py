@@ -4,7 +4,7 @@ general form first, then the numbers."""
 
 from __future__ import annotations
 
-from backprop_core.compgraph import Graph, Node
+from backprop_core.analyses.compgraph import Graph, Node
 
 from .latex import num, value
 

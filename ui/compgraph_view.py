@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from backprop_core.compgraph import FOCI, Graph, build_graph, focus
+from backprop_core.analyses.compgraph import FOCI, Graph, build_graph, focus
 from viz.compgraph import TEXT_LIMIT, compgraph_figure, node_name
 from viz.numbers import sig
 

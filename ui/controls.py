@@ -6,17 +6,17 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.activations import label as activation_label
-from backprop_core.config import (
+from backprop_core.data.datasets import DATASETS
+from backprop_core.data.features import FEATURES
+from backprop_core.network.activations import label as activation_label
+from backprop_core.network.schedules import LABELS as SCHEDULE_LABELS
+from backprop_core.network.schedules import SCHEDULES
+from backprop_core.policy.config import (
     CUSTOM,
     HIDDEN_ACTIVATIONS,
     TASK_PAIRINGS,
 )
-from backprop_core.datasets import DATASETS
-from backprop_core.features import FEATURES
-from backprop_core.offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, OFFERED, SCHEDULE_FIELDS
-from backprop_core.schedules import LABELS as SCHEDULE_LABELS
-from backprop_core.schedules import SCHEDULES
+from backprop_core.policy.offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, OFFERED, SCHEDULE_FIELDS
 
 from . import session, share_io
 from .choices import choose
@@ -155,7 +155,7 @@ def network_controls(task: str) -> dict:
             cols[1].selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"w_act_{i}",
                               format_func=activation_label)
         acts.append(ss.w_act_all if same else ss[f"w_act_{i}"])
-    auto = bc.config.AUTO_PAIRING[task]
+    auto = bc.policy.config.AUTO_PAIRING[task]
     valid = list(TASK_PAIRINGS[task])
     if ss.w_output not in ["auto", *valid]:
         ss.w_output = "auto"

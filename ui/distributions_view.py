@@ -8,8 +8,8 @@ import hashlib
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core import distributions as dist_core
-from backprop_core.distributions import KINDS, MAX_SAMPLES, WINDOW
+from backprop_core.analyses import distributions as dist_core
+from backprop_core.analyses.distributions import KINDS, MAX_SAMPLES, WINDOW
 from viz.distributions import distribution_figure
 
 from .charts import chart

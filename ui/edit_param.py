@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.changes import ChangeError, check
-from backprop_core.explain import param_name
-from backprop_core.offered import MAX_EDIT
+from backprop_core.analyses.explain import param_name
+from backprop_core.policy.offered import MAX_EDIT
+from backprop_core.training.changes import ChangeError, check
 
 from . import session
 

@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.gradcheck import CORRECT_BELOW, WRONG_FROM, verdict, worst
-from backprop_core.losses import reduction_scale
-from backprop_core.mistakes import gradients_with_double_sigmoid
+from backprop_core.analyses.gradcheck import CORRECT_BELOW, WRONG_FROM, verdict, worst
+from backprop_core.analyses.mistakes import gradients_with_double_sigmoid
+from backprop_core.network.losses import reduction_scale
 from viz.numbers import sig
 
 from . import session

@@ -14,12 +14,9 @@ import numpy as np
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.budget import trainer_step_seconds
-from backprop_core.config import inputs
-from backprop_core.confusion import confusion_matrix
-from backprop_core.datasets import dataset_extent
-from backprop_core.grid import grid_points
-from backprop_core.hidden import (
+from backprop_core.analyses.confusion import confusion_matrix
+from backprop_core.analyses.grid import grid_points
+from backprop_core.analyses.hidden import (
     N_LINES,
     PER_GAP,
     HiddenSpace,
@@ -28,6 +25,9 @@ from backprop_core.hidden import (
     neuron_axes,
     principal_axes,
 )
+from backprop_core.data.datasets import dataset_extent
+from backprop_core.policy.budget import trainer_step_seconds
+from backprop_core.policy.config import inputs
 from viz.boundary import boundary_figure
 from viz.confusion import accuracy_figure, confusion_figure
 from viz.hidden import hidden_figure, input_figure

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.explain import Breakdown, param_name, param_symbol
+from backprop_core.analyses.explain import Breakdown, param_name, param_symbol
 from viz.numbers import sig
 
 TERMS_PER_LINE = 2  # ∂C/∂y's written-out terms (each under a brace with its m)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.explain import param_name
-from backprop_core.stopping import STOPS, StopCondition
+from backprop_core.analyses.explain import param_name
+from backprop_core.training.stopping import STOPS, StopCondition
 
 from . import actions, fairness, live_packet, session, share_io
 from .classroom import shown

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import backprop_core as bc
-from backprop_core import budget
-from backprop_core.schedules import Schedule
-from backprop_core.stopping import StopCondition
+from backprop_core.network.schedules import Schedule
+from backprop_core.policy import budget
+from backprop_core.training.stopping import StopCondition
 from viz import live_frames as lf
 from viz.legend import legend
 from viz.projector import PRESENTER_SCALE

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 import backprop_core as bc
-from backprop_core.datasets import dataset_extent
-from backprop_core.plane import Plane, pca, plane_extent, two_features
+from backprop_core.analyses.plane import Plane, pca, plane_extent, two_features
+from backprop_core.data.datasets import dataset_extent
 
 
 @dataclass

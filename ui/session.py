@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.config import apply_live_settings, needs_rebuild, with_trainer_settings
-from backprop_core.stopping import StopCondition
+from backprop_core.policy.config import apply_live_settings, needs_rebuild, with_trainer_settings
+from backprop_core.training.stopping import StopCondition
 from data_io import link_open, session_file, share
 
 # Session keys, one per concept.
@@ -451,7 +451,7 @@ def custom_meta() -> dict | None:
 
 def use_custom_data(data: bc.Dataset, meta: dict, task: str) -> None:
     """Train on uploaded data from now on (a new run, announced)."""
-    c = config().with_(dataset=bc.config.CUSTOM, custom_task=task, output="auto")
+    c = config().with_(dataset=bc.policy.config.CUSTOM, custom_task=task, output="auto")
     keep_previous_run(f"uploaded {meta['file']}")
     _rebuild(c, data)
     st.session_state[CUSTOM_META] = meta

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.config import with_start_settings
+from backprop_core.policy.config import with_start_settings
 from data_io import exports, share
 
 from . import session

@@ -16,9 +16,9 @@ import numpy as np
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core import paths as sp
-from backprop_core import surface as sf
-from backprop_core.offered import LEARNING_RATES
+from backprop_core.analyses import paths as sp
+from backprop_core.analyses import surface as sf
+from backprop_core.policy.offered import LEARNING_RATES
 
 from . import session
 from .choices import choose_many

@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop_core as bc
-from backprop_core.features import FEATURES
-from backprop_core.offered import MAX_HIDDEN_LAYERS
+from backprop_core.data.features import FEATURES
+from backprop_core.policy.offered import MAX_HIDDEN_LAYERS
 
 
 def seed_widgets(c: bc.RunConfig, only_missing: bool = False) -> None:

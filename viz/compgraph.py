@@ -6,7 +6,7 @@ owns a block of rows (one per incoming weight, one for its bias) and its z and a
 the block's centre, so a neuron's terms read as one group. Nodes the walk has reached are
 coloured by their value (forward) or gradient (backward); the others stay grey.
 
-With a focus (``keep``, from ``backprop_core.compgraph.focus``) only the kept nodes are
+With a focus (``keep``, from ``backprop_core.analyses.compgraph.focus``) only the kept nodes are
 drawn, closed up: empty columns dropped, each column's nodes spread over the height in
 the order they have in the whole graph.
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.compgraph import Graph, Node
-from backprop_core.explain import param_name, param_symbol
+from backprop_core.analyses.compgraph import Graph, Node
+from backprop_core.analyses.explain import param_name, param_symbol
 
 from .gradients import DIVERGING
 from .numbers import sig

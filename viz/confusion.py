@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.confusion import accuracy, row_shares
+from backprop_core.analyses.confusion import accuracy, row_shares
 
 from .curves import CURRENT_LINE, MAX_POINTS
 from .user_text import short_labels  # class names may come from an uploaded file

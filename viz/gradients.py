@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.explain import param_name
+from backprop_core.analyses.explain import param_name
 
 from .curves import log_axis, step_axis
 

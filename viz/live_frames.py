@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.activations import label
-from backprop_core.explain import param_name
+from backprop_core.analyses.explain import param_name
+from backprop_core.network.activations import label
 
 from .boundary import BATCH_MARKER, boundary_figure
 from .colors import CLASS_RGB, NEUTRAL, diverging_rgb, faded
@@ -159,7 +159,7 @@ def frozen_indices(net, frozen) -> list[int]:
 
 
 def param_names(net) -> list[str]:
-    """Every parameter's name (``backprop_core.explain.param_name``) in ``param_rows``'
+    """Every parameter's name (``backprop_core.analyses.explain.param_name``) in ``param_rows``'
     order, for the browser's tooltips."""
     weights = [param_name(layer, k, j) for layer, W in enumerate(net.weights)
                for k, j in np.ndindex(W.shape)]
@@ -262,7 +262,7 @@ def loss_scene(history_columns: dict, task: str, log_scale: bool, height: int,
     test loss and train accuracy at them (NaN where there is none), as ``loss_series``.
 
     ``schedule``: updates and their learning rates ÷ the rate set
-    (``backprop_core.schedules.Schedule.samples``), sent as ``schedule_x`` and
+    (``backprop_core.network.schedules.Schedule.samples``), sent as ``schedule_x`` and
     ``schedule_y``; the browser draws them on the right axis, as far as the step axis
     goes (the future included)."""
     series = loss_series(history_columns)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_core.activations import label
-from backprop_core.explain import param_name
+from backprop_core.analyses.explain import param_name
+from backprop_core.network.activations import label
 
 from .colors import (
     FROZEN_HEX,

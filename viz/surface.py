@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.paths import ProjectedPath
-from backprop_core.surface import ParamPlane, Surface
+from backprop_core.analyses.paths import ProjectedPath
+from backprop_core.analyses.surface import ParamPlane, Surface
 
 # Low cost light, high cost dark: the paths, drawn in strong colours, stay readable on it.
 COST_SCALE = [[0.0, "#fbfcfd"], [0.25, "#dfe9f0"], [0.5, "#a9c4d8"], [0.75, "#6a93b5"],

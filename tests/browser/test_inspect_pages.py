@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_core.explain import param_name
+from backprop_core.analyses.explain import param_name
 
 from .helpers import format_errors, go_to_page, open_app, open_link, wait_for_idle
 from .test_playground import click, step_value

@@ -12,16 +12,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .activations import ACTIVATIONS
+from ..network.activations import ACTIVATIONS
+from ..network.initializers import INITIALIZERS
+from ..network.losses import LOSSES, REDUCTIONS
+from ..network.network import Network
+from ..network.optimizers import OPTIMIZERS
+from ..policy.offered import MAX_DATA_COLUMNS, MAX_DATA_ROWS
+from ..policy.quote import quote
 from .changes import ChangeError, Shape, check_log
 from .history import COLUMNS, OPTIONAL_COLUMNS, History
-from .initializers import INITIALIZERS
 from .json_fields import StateError, choice, field, is_number, read_array, to_list
-from .losses import LOSSES, REDUCTIONS
-from .network import Network
-from .offered import MAX_DATA_COLUMNS, MAX_DATA_ROWS
-from .optimizers import OPTIMIZERS
-from .quote import quote
 from .rewind import Keyframes, Snapshot
 from .trainer import PHASES, TASKS, Trainer
 
@@ -158,7 +158,7 @@ def trainer_from_dict(data: Any, offered: bool = False) -> Trainer:
 
     A pure function: it builds a new trainer and never changes ``data``. With ``offered``
     (the app's session files) the run must be one the app offers: every logged change a
-    value its widgets show (``backprop_core.changes``), at most MAX_DATA_ROWS samples.
+    value its widgets show (``backprop_core.training.changes``), at most MAX_DATA_ROWS samples.
     """
     if not isinstance(data, dict):
         raise StateError("state: expected an object")
@@ -279,7 +279,7 @@ def _check_replay(trainer: Trainer, keyframe_steps: list[int], last: int,
     """Going to a step replays from the keyframe before it, and makes the log's changes on
     the way (and reads the whole log for the data at the keyframe): refuse a file whose
     longest replay would cost more than MAX_REPLAY_S (estimated)."""
-    from .budget import log_seconds, trainer_step_seconds
+    from ..policy.budget import log_seconds, trainer_step_seconds
 
     gap = max(b - a for a, b in zip(keyframe_steps, [*keyframe_steps[1:], last], strict=True))
     # Steps trained after loading add keyframes every keyframe_interval steps: bound it too.
@@ -317,7 +317,7 @@ def _check_data_size(d: dict) -> None:
 
 def _read_events(events, trainer: Trainer, first: str, last_step: int,
                  offered: bool) -> tuple[list, list[int]]:
-    """The log, every entry checked by ``backprop_core.changes`` (the rules the trainer's
+    """The log, every entry checked by ``backprop_core.training.changes`` (the rules the trainer's
     own changes follow) from step 0's optimizer on; and the training-set sizes after 0, 1,
     2, ... data events (what a snapshot's ``n_data`` refers to)."""
     if len(events) > MAX_EVENTS:

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..network.optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from ..network.regularization import REGULARIZERS
+from ..network.schedules import Schedule
+from ..policy.quote import quote
 from .by_hand import data_after
 from .changes import ChangeError, param_key
 from .json_fields import StateError, choice, field, is_number, read_array, to_list
-from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
-from .quote import quote
-from .regularization import REGULARIZERS
-from .schedules import Schedule
 
 if TYPE_CHECKING:
     from .trainer import Trainer

@@ -4,7 +4,7 @@ A *step* is one mini-batch: its forward pass, its backward pass, and one optimiz
 Running the three phases one by one is exactly the same code as ``finish_step()``, so the
 numbers agree bit for bit.
 
-Rewind works by keyframes plus replay (``backprop_core.rewind``): a keyframe is a snapshot
+Rewind works by keyframes plus replay (``backprop_core.training.rewind``): a keyframe is a snapshot
 of the state taken every ``keyframe_interval`` steps, and going to a step restores the one
 before it and replays the steps in between, with the changes this trainer logged.
 """
@@ -17,16 +17,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..network.losses import get_loss, per_sample_cost, reduction_scale
+from ..network.network import ForwardCache, Gradients, Network
+from ..network.optimizers import SGD, Optimizer, Update, make_optimizer
+from ..network.regularization import check_regularization, penalty
+from ..network.schedules import Schedule
 from . import rewind
 from .by_hand import data_op, frozen_masks
 from .changes import Shape, check, param_key
 from .history import History, StepRecord
-from .losses import get_loss, per_sample_cost, reduction_scale
-from .network import ForwardCache, Gradients, Network
-from .optimizers import SGD, Optimizer, Update, make_optimizer
-from .regularization import check_regularization, penalty
 from .rewind import Keyframes, Snapshot
-from .schedules import Schedule
 
 PHASES = ("forward", "backward", "update")
 BLOWUP = 1e6  # a training loss this many times its initial value (or its value after a
@@ -398,7 +398,7 @@ class Trainer:
 
     # --- settings that change without resetting -----------------------------------------
     def shape(self) -> Shape:
-        """What a change to this run is checked against (``backprop_core.changes``)."""
+        """What a change to this run is checked against (``backprop_core.training.changes``)."""
         return Shape.of(self)
 
     def set_hyperparams(self, **values: float) -> None:
@@ -446,7 +446,7 @@ class Trainer:
         self.apply_change("data", {"op": "remove", "index": index})
 
     def apply_change(self, kind: str, payload: dict) -> None:
-        """Make one change of a kind of ``backprop_core.changes.KINDS`` to this run: the
+        """Make one change of a kind of ``backprop_core.training.changes.KINDS`` to this run: the
         one way every setter, a link's log and a click take. Checked whole before any of it
         is used, logged at this step, applied, and then what it changes in the step in
         progress is brought in line with what a replay (which applies it first) computes."""
@@ -530,7 +530,7 @@ class Trainer:
                                                             self.grads.biases)
         self.history.insert(self._record(self.grads, self.last_update))
 
-    # --- rewind: the work is in backprop_core.rewind ------------------------------------
+    # --- rewind: the work is in backprop_core.training.rewind ------------------------------------
     def goto(self, step: int) -> None:
         """Restore the exact state after ``step`` finished steps (``rewind.goto``)."""
         rewind.goto(self, step)

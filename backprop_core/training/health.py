@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..network.network import ForwardCache, Network
 from .history import History
-from .network import ForwardCache, Network
 
 VANISHING_RATIO = 1e-3  # a layer's gradient norm this far below the largest layer's
 EXPLODING_NORM = 1e3

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import get_loss, reduction_scale
-from .network import ForwardCache, Gradients, Network
-from .regularization import penalty_grads
+from ..network.losses import get_loss, reduction_scale
+from ..network.network import ForwardCache, Gradients, Network
+from ..network.regularization import penalty_grads
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import ForwardCache, Gradients, Network
-from .trainer import Trainer
+from ..network.network import ForwardCache, Gradients, Network
+from ..training.trainer import Trainer
 
 # TensorBoard's compressed-histogram basis points: the normal CDF at -∞, ±1.5σ, ±1σ, ±0.5σ
 # and 0, so on a Gaussian the bands would be exactly ±σ wide.

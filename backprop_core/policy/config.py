@@ -10,13 +10,13 @@ from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
-from .datasets import DATASETS, Dataset, check_dataset_args, make_dataset
-from .features import FEATURES, apply_features
-from .network import Network
+from ..data.datasets import DATASETS, Dataset, check_dataset_args, make_dataset
+from ..data.features import FEATURES, apply_features
+from ..network.network import Network
+from ..network.optimizers import make_optimizer
+from ..network.schedules import SCHEDULES, Schedule
+from ..training.trainer import Trainer
 from .offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_POINT_COORD, SCHEDULE_FIELDS
-from .optimizers import make_optimizer
-from .schedules import SCHEDULES, Schedule
-from .trainer import Trainer
 
 # Output activation and loss, paired so that the output delta is the simple, exact y - t.
 OUTPUT_PAIRINGS: dict[str, tuple[str, str]] = {
@@ -78,7 +78,7 @@ class RunConfig:
     regularization: str = "none"
     reg_rate: float = 0.0
     reduction: str = "mean"
-    # Learning-rate schedule (backprop_core.schedules): it scales ``lr`` per update.
+    # Learning-rate schedule (backprop_core.network.schedules): it scales ``lr`` per update.
     schedule: str = "constant"
     sched_step: int = 100  # step decay: every this many updates...
     sched_gamma: float = 0.5  # ...times this (exponential: every update)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import sigmoid
-from .network import ForwardCache, Gradients, Network
+from ..network.activations import sigmoid
+from ..network.network import ForwardCache, Gradients, Network
 
 
 def double_sigmoid_prime(a: np.ndarray) -> np.ndarray:

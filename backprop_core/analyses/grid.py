@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import apply_features
-from .network import Network
+from ..data.features import apply_features
+from ..network.network import Network
 from .plane import Plane
 
 

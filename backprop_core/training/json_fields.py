@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .quote import quote
+from ..policy.quote import quote
 
 
 class StateError(ValueError):

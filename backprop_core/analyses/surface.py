@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import Activation
+from ..network.activations import Activation
+from ..network.losses import per_sample_cost, reduction_scale
+from ..network.network import Network
+from ..network.regularization import check_regularization
+from ..training.trainer import Trainer
 from .explain import param_name
-from .losses import per_sample_cost, reduction_scale
-from .network import Network
-from .regularization import check_regularization
-from .trainer import Trainer
 
 # A chunk's largest array: 256K float64 = 2 MB, so a layer's z and a stay in cache (on
 # the 6×8 bench 16 MB chunks took 125 ms for 41×41, 2 MB chunks 70 ms).

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
-from .losses import get_loss, per_sample_cost, reduction_scale
-from .network import ForwardCache, Gradients, Network
+from ..network.activations import get_activation
+from ..network.losses import get_loss, per_sample_cost, reduction_scale
+from ..network.network import ForwardCache, Gradients, Network
 
 LEAVES = ("input", "weight", "bias")
 LAYER_KINDS = ("weight", "product", "bias", "z", "a")  # the nodes a weight layer computes

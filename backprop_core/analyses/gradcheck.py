@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..network.losses import per_sample_cost, reduction_scale
+from ..network.network import Gradients, Network
+from ..network.regularization import penalty
 from .explain import param_name
-from .losses import per_sample_cost, reduction_scale
-from .network import Gradients, Network
-from .regularization import penalty
 
 # Backprop itself runs in float64: where terms cancel, its gradient carries an absolute
 # rounding error of a few 1e-16·|C| (seen: 4e-15 on a gradient of 5e-15 with C = 3.3).

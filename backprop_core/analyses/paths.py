@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..training.trainer import Trainer
 from .surface import CostFunction, ParamPlane, param_vector
-from .trainer import Trainer
 
 MAX_PATH_POINTS = 300
 MAX_REPLAY = 3000  # steps replayed (about) at most to recover the training path

@@ -1,13 +1,13 @@
 """Changes by hand to a run, as rules for making them: the masks a freeze gives the
 optimizer, and what a data event does to the training set. (Whether a change can be made
-at all is ``backprop_core.changes``: one check per kind, for every source.)
+at all is ``backprop_core.training.changes``: one check per kind, for every source.)
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .network import Network
+from ..network.network import Network
 
 
 def frozen_masks(net: Network, frozen) -> dict[str, list[np.ndarray | None]] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network
+from ..network.network import Network
 
 N_LINES = 31  # lines each way (odd: one runs through the centre of the box)
 # Samples per gap between two lines (241 a line, crossings shared): a tanh layer of a

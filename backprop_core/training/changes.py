@@ -10,7 +10,7 @@ same way, tracking what the entries themselves change (the optimizer, the number
 training samples), so a log is accepted only if every entry will replay.
 
 ``offered=True`` (links, session files) also asks that every value be one a widget offers
-(``backprop_core.offered``): a run that only the widgets could have made is one the widgets
+(``backprop_core.policy.offered``): a run that only the widgets could have made is one the widgets
 can show again, step after step. The trainer's own methods check with ``offered=False``
 (an engine user may set any rate), but with the same rules otherwise.
 """
@@ -21,11 +21,18 @@ import math
 from dataclasses import dataclass, replace
 from numbers import Integral
 
-from .offered import MAX_DATA_ROWS, MAX_EDIT, MAX_POINT_COORD, OFFERED, SCHEDULE_FIELDS, offered
-from .optimizers import OPTIMIZERS, make_optimizer
-from .quote import quote
-from .regularization import REGULARIZERS, check_regularization
-from .schedules import Schedule
+from ..network.optimizers import OPTIMIZERS, make_optimizer
+from ..network.regularization import REGULARIZERS, check_regularization
+from ..network.schedules import Schedule
+from ..policy.offered import (
+    MAX_DATA_ROWS,
+    MAX_EDIT,
+    MAX_POINT_COORD,
+    OFFERED,
+    SCHEDULE_FIELDS,
+    offered,
+)
+from ..policy.quote import quote
 
 PARAM_KINDS = ("weights", "biases")
 # Settings of each optimizer and what a widget offers of them (eps has no widget: any

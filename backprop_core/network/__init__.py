@@ -1,0 +1,2 @@
+"""The network and its maths: activations, losses, layers, initialisers, penalties, optimizers,
+schedules."""

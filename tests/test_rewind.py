@@ -295,3 +295,20 @@ def test_a_new_change_after_undo_leaves_nothing_to_redo():
     tr.undo()
     tr.run_phase()  # a phase run: what Undo took back is not what comes next
     assert not tr.can_redo()
+
+
+def test_what_redo_keeps_is_bounded(monkeypatch):
+    from backprop_core.training import rewind
+
+    monkeypatch.setattr(rewind, "MAX_UNDONE_RECORDS", 25)
+    _, tr = bc.build(CONFIG)
+    for value in (0.1, 0.2, 0.3):  # three edits at step 0, each followed by 10 steps
+        tr.set_param(0, "weights", (0, 0), value)
+        tr.run_steps(10)
+        tr.goto(0)
+        tr.undo()  # takes the edit back, with the 10 steps recorded after it
+        assert tr.can_redo()
+    kept = [len(future[0]["step"]) for _, future, _ in tr.undone]
+    assert kept == [10, 10] and sum(kept) <= 25  # the oldest went first
+    tr.redo()
+    assert tr.history.last_step == 10 and tr.events[-1][2]["value"] == 0.3

@@ -408,11 +408,15 @@ def undo(tr: Trainer) -> None:
         tr._record_again()
         tr.undone.append((event, future, _where(tr)))
         del tr.undone[:-MAX_UNDONE]
+        while len(tr.undone) > 1 and sum(len(f[0]["step"]) for _, f, _ in tr.undone) > \
+                MAX_UNDONE_RECORDS:  # the oldest go first: memory stays bounded
+            del tr.undone[0]
         return
     goto(tr, tr.step if tr.phase_index else max(tr.step - 1, 0))
 
 
-MAX_UNDONE = 20  # changes by hand taken back that Redo can make again
+MAX_UNDONE = 20  # changes by hand taken back that Redo can make again...
+MAX_UNDONE_RECORDS = 40_000  # ...and the recorded steps kept with them (one history's worth)
 
 
 def _where(tr: Trainer) -> tuple[int, int, int, int]:

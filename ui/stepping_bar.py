@@ -1,6 +1,7 @@
-"""The stepping bar every page shares: phase buttons, Step, Epoch, Undo, Reset, what the last
-phase did and (on the Playground) the history slider, as one component
-(``ui/stepping_bar.js``) that keeps every click.
+"""The stepping bar every page shares: phase buttons, Step, Epoch, Undo, Redo, Reset, what
+the last phase did and (on the Playground) the history slider, as one component
+(``ui/stepping_bar.js``) that keeps every click. The Lesson's own network has a bar of its
+own (another ``target``, its own buttons and log).
 
 Clicks are a log kept in the browser, ``{"id": page, "items": [[seq, kind, arg], ...]}``,
 sent whole as the component's state; :func:`apply_log` applies, in order, the entries this
@@ -24,7 +25,7 @@ from .live_component import component
 from .texts import phase_message
 
 KEY = "stepping_bar"
-APPLIED = "stepping_bar_applied"  # {page's log id: last seq applied}, newest last
+APPLIED = "stepping_bar_applied"  # {target: {page's log id: last seq applied}}, newest last
 MAX_LOGS = 8  # pages (tabs, reloads) whose progress a session remembers
 MAX_ITEMS = 500  # entries read from one log (the page stops queueing there too)
 HISTORY_LABEL = "History: go back or forward to any step. Step"
@@ -39,11 +40,10 @@ BUTTONS = (
     ("undo", "Undo", "Back to the start of this step, or one step back (a change by hand "
      "first); after divergence, back to the last good step; at step 0, the run before a new "
      "network, data set or Reset."),
-    ("redo", "Redo", "Take the last Undo back: one recorded step forward, or the run Undo "
-     "replaced by the one before it."),
+    ("redo", "Redo", "Take the last Undo back: a change by hand made again, one recorded "
+     "step forward, or the run Undo replaced by the one before it."),
     ("reset", "Reset", "Same seed, same initial weights again."),
 )
-LABELS = {kind: label for kind, label, _ in BUTTONS}
 
 
 def bar_state(tr: bc.Trainer, playing: bool, message: dict | None) -> dict:

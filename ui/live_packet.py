@@ -145,23 +145,19 @@ def next_batch_gradient(tr: bc.Trainer) -> bc.Gradients | None:
 
 
 def previews(inp: LiveInput) -> dict[str, Frame]:
-    """What the next phase and the next Step will show, computed on forks of the trainer
+    """What the next phase and the next Step will show, computed on a fork of the trainer
     (the same engine, the same numbers): the browser shows them the moment the button is
     clicked, and the rerun that really runs the phase brings the identical state."""
-    tr, out = inp.trainer, {}
-    if tr.diverged is not None:
-        return out
-    with np.errstate(all="ignore"):
-        fork = tr.fork()
-        fork.run_phase()
-        if fork.diverged is not None:
-            return out
-        out["phase"] = out["step"] = capture(inp, exact=True, tr=fork)
-        if fork.phase_index != 0:  # the step goes on: finish it on the same fork
-            fork.finish_step()
-            out.pop("step")
-            if fork.diverged is None:
-                out["step"] = capture(inp, exact=True, tr=fork)
+    out: dict[str, Frame] = {}
+
+    def see(kind: str, fork: bc.Trainer) -> None:
+        if kind == "step" and "phase" in out and fork.step == out["phase"].meta["step"] \
+                and fork.phase_index == 0:
+            out["step"] = out["phase"]  # the phase was the step's Update: one frame
+        else:
+            out[kind] = capture(inp, exact=True, tr=fork)
+
+    inp.trainer.ahead(see)
     return out
 
 

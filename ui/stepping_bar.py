@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from functools import partial
 
-import numpy as np
 import streamlit as st
 
 import backprop_core as bc
@@ -77,21 +76,11 @@ def status(tr: bc.Trainer, playing: bool, phases_text: bool,
 
 
 def after_states(tr: bc.Trainer, phases_text: bool) -> dict:
-    """The bar after the next phase and after the next Step, run on a copy of the trainer
+    """The bar after the next phase and after the next Step, run on a fork of the trainer
     (the same engine: the click's rerun brings these very states)."""
     out: dict = {}
-    if tr.diverged is not None:
-        return out
-    with np.errstate(all="ignore"):
-        fork = tr.fork()
-        fork.run_phase()
-        if fork.diverged is not None:
-            return out
-        out["phase"] = bar_state(fork, False, status(fork, False, phases_text))
-        if fork.phase_index != 0:
-            fork.finish_step()
-        if fork.diverged is None:
-            out["step"] = bar_state(fork, False, status(fork, False, phases_text))
+    tr.ahead(lambda kind, fork: out.__setitem__(
+        kind, bar_state(fork, False, status(fork, False, phases_text))))
     return out
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -499,6 +499,25 @@ def fork(tr: Trainer) -> Trainer:
     other.undone = list(tr.undone)
     other.frozen = set(tr.frozen)
     return other
+
+
+def ahead(tr: Trainer, see: Callable[[str, Trainer], None]) -> None:
+    """What the next phase and the next Step lead to, on one fork of ``tr``: ``see`` is
+    called with ("phase", fork) after the next phase and ("step", fork) once that step is
+    finished (the same state when the phase was its Update); nothing past a divergence."""
+    if tr.diverged is not None:
+        return
+    with np.errstate(all="ignore"):
+        other = fork(tr)
+        other.run_phase()
+        if other.diverged is not None:
+            return
+        see("phase", other)
+        if other.phase_index != 0:  # the step goes on: finish it on the same fork
+            other.finish_step()
+            if other.diverged is not None:
+                return
+        see("step", other)
 
 
 def before_last_update(tr: Trainer) -> Trainer:

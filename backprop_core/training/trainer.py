@@ -567,6 +567,10 @@ class Trainer:
         """An independent copy giving the very numbers this one would (``rewind.fork``)."""
         return rewind.fork(self)
 
+    def ahead(self, see) -> None:
+        """The states after the next phase and the next Step, on a fork (``rewind.ahead``)."""
+        rewind.ahead(self, see)
+
     def before_last_update(self) -> Trainer:
         """A fork just before the last step's update (``rewind.before_last_update``)."""
         return rewind.before_last_update(self)

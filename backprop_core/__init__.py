@@ -22,8 +22,9 @@ from .network.regularization import REGULARIZERS, penalty
 from .policy.config import OUTPUT_PAIRINGS, RunConfig, build
 from .policy.presets import PRESETS, Preset, get_preset
 from .training.history import History, StepRecord
-from .training.rewind import Keyframes, Snapshot
+from .training.keyframes import Keyframes
 from .training.serialize import StateError, trainer_from_dict, trainer_to_dict
+from .training.snapshot import Snapshot
 from .training.trainer import PHASES, Divergence, Trainer, TrainerDiverged
 
 __all__ = [

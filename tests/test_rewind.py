@@ -11,7 +11,8 @@ import pytest
 import backprop_core as bc
 from backprop_core.network.schedules import Schedule
 from backprop_core.policy.config import point_sample
-from backprop_core.training.rewind import Keyframes, Snapshot
+from backprop_core.training.keyframes import Keyframes
+from backprop_core.training.snapshot import Snapshot
 
 CONFIG = bc.RunConfig(dataset="xor", optimizer="adam", lr=0.03, batch_size=7, noise=0.1)
 

@@ -22,7 +22,8 @@ from ..policy.quote import quote
 from .changes import ChangeError, Shape, check_log
 from .history import COLUMNS, OPTIONAL_COLUMNS, History
 from .json_fields import StateError, choice, field, is_number, read_array, to_list
-from .rewind import Keyframes, Snapshot
+from .keyframes import Keyframes
+from .snapshot import Snapshot
 from .trainer import PHASES, TASKS, Trainer
 
 FORMAT = "backprop-playground/trainer"

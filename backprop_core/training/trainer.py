@@ -26,7 +26,8 @@ from . import rewind
 from .by_hand import data_op, frozen_masks
 from .changes import Shape, check, param_key
 from .history import History, StepRecord
-from .rewind import Keyframes, Snapshot
+from .keyframes import Keyframes
+from .snapshot import Snapshot
 
 PHASES = ("forward", "backward", "update")
 BLOWUP = 1e6  # a training loss this many times its initial value (or its value after a

@@ -16,6 +16,19 @@ def started_app() -> AppTest:
     return app
 
 
+def opened(params: dict, runs: int = 30) -> AppTest:
+    """The app opened at an address with ``params`` (a link, a reload), run until the
+    link's replay has arrived (each run trains a slice of it)."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update(params)
+    app.run()
+    for _ in range(runs):
+        if not app.session_state["playing"]:
+            break
+        app.run()
+    return app
+
+
 def diverge(at, epochs: int = 20) -> None:
     """Drive the Playground's widgets into a run that diverges: regression data, six sigmoid
     layers, learning rate 10, then epochs until the trainer reports divergence."""

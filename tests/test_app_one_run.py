@@ -6,7 +6,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
-from tests.app_helpers import APP, button
+from tests.app_helpers import APP, button, opened
 
 
 def trainer(at) -> bc.Trainer:
@@ -96,13 +96,7 @@ def test_the_address_bar_is_the_run_and_a_reload_replays_it(at):
     assert params["step"] == "4" and params["ph"] == "1" and "hp:lr=0.3" in params["ev"]
     shown = state_of(trainer(at))
 
-    reloaded = AppTest.from_file(APP, default_timeout=60)
-    reloaded.query_params.update(params)
-    reloaded.run()
-    for _ in range(20):
-        if not reloaded.session_state["playing"]:
-            break
-        reloaded.run()
+    reloaded = opened(params)
     assert not reloaded.exception
     assert same(state_of(reloaded.session_state["trainer"]), shown)
     assert reloaded.session_state["config"].lr == 0.3

@@ -7,11 +7,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
 from data_io import session_file
-from tests.app_helpers import APP, button, click, started_app
+from tests.app_helpers import button, click, opened, started_app
 from tests.test_app_one_run import same, state_of
 
 ACTIONS = ("Step", "phase", "lr", "Undo", "edit", "freeze", "momentum")
@@ -62,15 +61,9 @@ def test_a_run_made_in_the_ui_is_the_same_from_the_address_bar_and_a_file(action
     link = at.session_state["results"]["share_link"]
     shared = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
     for params in (address, shared):  # the address bar reloaded; the share link opened
-        opened = AppTest.from_file(APP, default_timeout=60)
-        opened.query_params.update(params)
-        opened.run()
-        for _ in range(30):
-            if not opened.session_state["playing"]:
-                break
-            opened.run()
-        assert not opened.exception and not opened.warning, [w.value for w in opened.warning]
-        again = opened.session_state["trainer"]
+        app = opened(params)
+        assert not app.exception and not app.warning, [w.value for w in app.warning]
+        again = app.session_state["trainer"]
         assert same(state_of(again)[:-1] + (0,), shown), actions
         assert again.events == log
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
 from data_io import share
-from tests.app_helpers import click
+from tests.app_helpers import click, opened
 
 APP = "../app.py"
 
@@ -182,14 +182,7 @@ def test_a_link_replays_settings_changed_mid_run_and_a_step_left_mid_way(at):
     # What the Share link button encodes (ui/share_io.share_url): step 0's settings + log.
     params = share.encode(bc.policy.config.with_start_settings(at.session_state["config"], tr),
                           step=tr.step, events=tuple(tr.events), phase=tr.phase_index)
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    for _ in range(10):
-        if not app.session_state["playing"]:
-            break
-        app.run()
+    app = opened(params, runs=10)
     other = trainer(app)
     assert not app.exception and other.step == tr.step and other.phase_index == 1
     assert all(np.array_equal(a, b) for a, b in zip(params_of(other), params_of(tr),

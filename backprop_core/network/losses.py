@@ -40,7 +40,7 @@ def bce_cost_from_logits(z: np.ndarray, t: np.ndarray) -> np.ndarray:
 
     softplus(z) = max(z, 0) + log1p(e^-|z|) never exponentiates a positive number.
     """
-    return np.sum(np.maximum(z, 0.0) - t * z + np.log1p(np.exp(-np.abs(z))), axis=1)
+    return (np.maximum(z, 0.0) - t * z + np.log1p(np.exp(-np.abs(z)))).sum(axis=1)
 
 
 def bce_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -110,18 +110,23 @@ class Network:
         arch = "-".join(str(s) for s in self.layer_sizes)
         return f"Network({arch}, {'/'.join(self.activation_names)})"
 
-    def forward(self, X: np.ndarray) -> ForwardCache:
-        """Run X (n, layer_sizes[0]) through the network, keeping every z and a."""
+    def forward(self, X: np.ndarray, keep: bool = True) -> ForwardCache:
+        """Run X (n, layer_sizes[0]) through the network, keeping every z and a; with
+        ``keep=False`` only the output layer's (what a loss needs: ``z[-1]``, ``a[-1]``),
+        the same numbers without holding every layer's."""
         a = np.asarray(X, dtype=np.float64)
         if a.ndim != 2 or a.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"X must have shape (n, {self.layer_sizes[0]}), got {a.shape}")
         zs, activations = [], [a]
+        z = a
         for W, b, act in zip(self.weights, self.biases, self.acts, strict=True):
-            z = a @ W + b
+            z = a @ W
+            z += b  # in place: the same sum as a @ W + b, one array fewer
             a = act.f(z)
-            zs.append(z)
-            activations.append(a)
-        return ForwardCache(zs, activations)
+            if keep:
+                zs.append(z)
+                activations.append(a)
+        return ForwardCache(zs, activations) if keep else ForwardCache([z], [X, a])
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.forward(X).output

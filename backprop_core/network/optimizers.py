@@ -94,8 +94,14 @@ class Optimizer:
             ("weights", net.weights, grads.weights, out.weights),
             ("biases", net.biases, grads.biases, out.biases),
         ):
+            if frozen is None:  # the usual case, without a mask to look up per parameter
+                for i, (p, g) in enumerate(zip(params, gs, strict=True)):
+                    delta = self._delta(kind, i, g, rate)
+                    p += delta
+                    deltas.append(delta)
+                continue
             for i, (p, g) in enumerate(zip(params, gs, strict=True)):
-                mask = None if frozen is None else frozen[kind][i]
+                mask = frozen[kind][i]
                 kept = self._slot_values(kind, i, mask)
                 delta = self._delta(kind, i, g, rate)
                 if mask is not None:

@@ -93,6 +93,10 @@ class PerLayer:
         return numbers
 
     def append(self, row) -> None:
+        if row is not None and len(row) == self.width:  # every step's case, kept quick
+            self._values.extend(row)
+            self._present.append(True)
+            return
         numbers = self._numbers(row)  # first: it may set the width and fill earlier rows
         self._values += numbers
         self._present.append(row is not None)

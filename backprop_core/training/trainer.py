@@ -95,10 +95,10 @@ def accuracy(output: np.ndarray, Y: np.ndarray, task: str) -> float | None:
 def _layer_norms(weights, biases) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """(‖(W_i, b_i)‖ per layer, ‖W_i‖ per layer): a hot path, one dot product per array
     (the first is the second's sum of squares plus the bias's)."""
-    dot = np.dot
-    squares = [dot(W.ravel(), W.ravel()) for W in weights]
-    with_b = [w + dot(b, b) for w, b in zip(squares, biases, strict=True)]
-    return tuple(map(math.sqrt, with_b)), tuple(map(math.sqrt, squares))
+    vdot, sqrt = np.vdot, math.sqrt  # vdot: the same sum as dot of the raveled arrays
+    squares = [vdot(W, W) for W in weights]
+    with_b = [w + vdot(b, b) for w, b in zip(squares, biases, strict=True)]
+    return tuple(map(sqrt, with_b)), tuple(map(sqrt, squares))
 
 
 def _first_bad(norms) -> int | None:
@@ -183,8 +183,10 @@ class Trainer:
 
     def _set_data(self, X: np.ndarray, Y: np.ndarray, X_raw: np.ndarray | None) -> None:
         self.X, self.Y, self.X_raw = X, Y, X_raw
-        # Evaluate train and test in one forward pass over both.
-        self._X_eval = self.X if self.X_test is None else np.vstack([self.X, self.X_test])
+        # Evaluate train and test in one forward pass over both, one cost over both.
+        test = self.X_test is None
+        self._X_eval = self.X if test else np.vstack([self.X, self.X_test])
+        self._Y_eval = self.Y if test else np.vstack([self.Y, self.Y_test])
 
     def _start(self) -> None:
         self.frozen: set[tuple] = set()  # (kind, layer, *index) of parameters not trained
@@ -264,7 +266,7 @@ class Trainer:
         self.phase_index = 1
         if record:
             costs = per_sample_cost(self.cache.output, Yb, self.loss, self.cache.z[-1])
-            self.batch_loss = float(np.sum(costs) * reduction_scale(self.reduction, len(costs)))
+            self.batch_loss = float(costs.sum() * reduction_scale(self.reduction, len(costs)))
             if not math.isfinite(self.batch_loss):
                 norms = [float(np.sum(np.abs(z))) for z in self.cache.z]
                 self._diverge("forward", _first_bad(norms), "pre-activation z")
@@ -348,10 +350,16 @@ class Trainer:
 
     # --- whole steps --------------------------------------------------------------------
     def finish_step(self) -> None:
-        """Run the remaining phases of the current step (all three at a step boundary)."""
+        """Run the remaining phases of the current step (all three at a step boundary):
+        ``run_phase`` until the step is done, its checks made once (Play's hot path)."""
         self.run_phase()
-        while self.phase_index != 0 and self.diverged is None:
-            self.run_phase()
+        if self.phase_index == 0 or self.diverged is not None:
+            return
+        with np.errstate(all="ignore"):
+            if self.phase_index == 1:
+                self._backward(record=True)
+            if self.diverged is None:
+                self._update(record=True)
 
     def run_steps(self, n: int) -> None:
         for _ in range(int(n)):
@@ -367,16 +375,19 @@ class Trainer:
 
     # --- bookkeeping --------------------------------------------------------------------
     def evaluate(self) -> dict[str, float | None]:
-        """Data loss and accuracy on the train and test sets, and the current penalty."""
-        out = self.net.forward(self._X_eval)
+        """Data loss and accuracy on the train and test sets, and the current penalty.
+        (Every step runs this: one forward pass and one cost over train and test
+        together, each set's sum taken from its rows: the very numbers of one per set.)"""
+        out = self.net.forward(self._X_eval, keep=False)
+        costs = per_sample_cost(out.output, self._Y_eval, self.loss, out.z[-1])
         n = len(self.X)
         result = {}
         for name, sl, Y in (("train", slice(0, n), self.Y), ("test", slice(n, None), self.Y_test)):
             if Y is None:
                 result[f"{name}_loss"] = result[f"{name}_accuracy"] = None
                 continue
-            costs = per_sample_cost(out.output[sl], Y, self.loss, out.z[-1][sl])
-            result[f"{name}_loss"] = float(np.sum(costs) * reduction_scale(self.reduction, len(Y)))
+            result[f"{name}_loss"] = float(costs[sl].sum() *
+                                           reduction_scale(self.reduction, len(Y)))
             result[f"{name}_accuracy"] = accuracy(out.output[sl], Y, self.task)
         result["penalty"] = float(penalty(self.net.weights, self.regularization, self.reg_rate))
         return result

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..network.activations import Activation
 from ..network.losses import per_sample_cost, reduction_scale
-from ..network.network import Network
+from ..network.network import Layout, Network
 from ..network.regularization import check_regularization
 from ..training.trainer import Trainer
 from .explain import param_name
@@ -38,29 +38,17 @@ MAX_WORK = 1.5e9  # multiply-adds one surface may cost (~1-2 s); finer grids are
 # --- the parameter vector -----------------------------------------------------------------
 def param_slices(layer_sizes) -> list[tuple[slice, slice]]:
     """Where each layer sits in θ: (slice of W[i] raveled row-major, slice of b[i])."""
-    out, at = [], 0
-    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=True):
-        w = slice(at, at + n_in * n_out)
-        b = slice(w.stop, w.stop + n_out)
-        out.append((w, b))
-        at = b.stop
-    return out
+    return Layout(layer_sizes).slices
 
 
 def param_vector(net: Network) -> np.ndarray:
     """θ (P,): a copy of every weight and bias, in ``param_slices`` order."""
-    return np.concatenate([np.concatenate([W.ravel(), b])
-                           for W, b in zip(net.weights, net.biases, strict=True)])
+    return net.theta.copy()
 
 
 def unpack(theta: np.ndarray, layer_sizes) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """θ (P,) -> (weights [(n_in, n_out)], biases [(n_out,)]), copies."""
-    sizes = list(layer_sizes)
-    weights, biases = [], []
-    for (ws, bs), n_in, n_out in zip(param_slices(sizes), sizes[:-1], sizes[1:], strict=True):
-        weights.append(theta[ws].reshape(n_in, n_out).copy())
-        biases.append(theta[bs].copy())
-    return weights, biases
+    return Layout(layer_sizes).views(np.array(theta, dtype=np.float64))
 
 
 def param_labels(layer_sizes) -> list[str]:

@@ -13,6 +13,7 @@ Notation (batch-first, layer i = 0 .. L-1 counts weight layers):
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,47 @@ from .activations import Activation, get_activation
 from .initializers import get_initializer
 from .losses import get_loss, reduction_scale
 from .regularization import penalty_grads
+
+
+class Layout:
+    """Where every parameter sits in one vector θ (P,), layer by layer: W[0] row-major
+    (W[0][k, j] at k·n_out + j), then b[0], then W[1], b[1], ... The network's parameters,
+    its gradients and its updates each live in one such vector, so what runs over all of
+    them (an SGD update, the per-layer norms) is one array operation, not one per array."""
+
+    def __init__(self, layer_sizes):
+        sizes = [int(s) for s in layer_sizes]
+        self.slices: list[tuple[slice, slice]] = []  # (W[i] raveled, b[i]) per layer
+        self.shapes: list[tuple[tuple[int, int], tuple[int]]] = []
+        at = 0
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+            w = slice(at, at + n_in * n_out)
+            b = slice(w.stop, w.stop + n_out)
+            self.slices.append((w, b))
+            self.shapes.append(((n_in, n_out), (n_out,)))
+            at = b.stop
+        self.size = at
+        # Where each array starts (W[0], b[0], W[1], ...), for per-array sums (reduceat).
+        self.starts = np.array([sl.start for pair in self.slices for sl in pair])
+
+    def views(self, theta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(weights [(n_in, n_out)], biases [(n_out,)]) as views of θ: writing to them
+        writes θ."""
+        weights = [theta[w].reshape(shape) for (w, _), (shape, _) in
+                   zip(self.slices, self.shapes, strict=True)]
+        return weights, [theta[b] for _, b in self.slices]
+
+    def flatten(self, weights, biases) -> np.ndarray:
+        """θ (P,) of separate arrays (a copy)."""
+        return np.concatenate([a.ravel() for W, b in zip(weights, biases, strict=True)
+                               for a in (W, b)])
+
+    def norms(self, theta: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """(‖(W_i, b_i)‖ per layer, ‖W_i‖ per layer) of θ: a hot path (every step takes
+        three), two array operations for all layers."""
+        squares = np.add.reduceat(theta * theta, self.starts)
+        w = squares[0::2]
+        return tuple(np.sqrt(w + squares[1::2]).tolist()), tuple(np.sqrt(w).tolist())
 
 
 @dataclass
@@ -55,6 +97,7 @@ class Gradients:
     biases: list[np.ndarray]
     deltas: list[np.ndarray]
     penalty_weights: list[np.ndarray] | None = None
+    theta: np.ndarray | None = None  # all of them in one vector (``Layout``), when made so
 
 
 class Network:
@@ -90,12 +133,24 @@ class Network:
         self.init = init
         init_fn = get_initializer(init)
         rng = rng if rng is not None else np.random.default_rng(seed)
-        self.weights: list[np.ndarray] = []
-        self.biases: list[np.ndarray] = []
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-            W, b = init_fn(rng, fan_in, fan_out)
-            self.weights.append(np.ascontiguousarray(W, dtype=np.float64))
-            self.biases.append(np.ascontiguousarray(b, dtype=np.float64))
+        # Every parameter lives in one vector θ; weights and biases are views of it.
+        self.layout = Layout(sizes)
+        self.theta = np.empty(self.layout.size)
+        self.weights, self.biases = self.layout.views(self.theta)
+        for W, b, fan_in, fan_out in zip(self.weights, self.biases, sizes[:-1], sizes[1:],
+                                         strict=True):
+            W[...], b[...] = init_fn(rng, fan_in, fan_out)
+
+    def __deepcopy__(self, memo) -> Network:
+        """A copy with its own θ, its weights and biases views of it (a plain deep copy
+        would copy each view apart from θ)."""
+        new = copy.copy(self)
+        new.layer_sizes, new.activation_names = list(self.layer_sizes), list(self.activation_names)
+        new.acts = list(self.acts)
+        new.theta = self.theta.copy()
+        new.weights, new.biases = self.layout.views(new.theta)
+        memo[id(self)] = new
+        return new
 
     @property
     def n_layers(self) -> int:
@@ -160,19 +215,20 @@ class Network:
         delta = self.output_delta(cache, Y, loss, reduction)
         L = self.n_layers
         deltas: list[np.ndarray] = [None] * L  # type: ignore[list-item]
-        grad_W: list[np.ndarray] = [None] * L  # type: ignore[list-item]
-        grad_b: list[np.ndarray] = [None] * L  # type: ignore[list-item]
+        theta = np.empty(self.layout.size)  # the gradients in one vector, like the params
+        grad_W, grad_b = self.layout.views(theta)
         for i in range(L - 1, -1, -1):
             deltas[i] = delta
-            grad_W[i] = cache.a[i].T @ delta
-            grad_b[i] = delta.sum(axis=0)
+            np.matmul(cache.a[i].T, delta, out=grad_W[i])
+            delta.sum(axis=0, out=grad_b[i])
             if i > 0:
                 # ∂C/∂a[i] = delta @ W[i].T, then through layer i-1's activation.
                 delta = self.acts[i - 1].vjp(cache.z[i - 1], cache.a[i], delta @ self.weights[i].T)
         pen = penalty_grads(self.weights, regularization, reg_rate)
         if pen is not None:
-            grad_W = [g + p for g, p in zip(grad_W, pen, strict=True)]
-        return Gradients(grad_W, grad_b, deltas, pen)
+            for g, p in zip(grad_W, pen, strict=True):
+                g += p
+        return Gradients(grad_W, grad_b, deltas, pen, theta)
 
     def copy_params(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         return [W.copy() for W in self.weights], [b.copy() for b in self.biases]

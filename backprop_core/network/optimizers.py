@@ -22,6 +22,7 @@ class Update:
 
     weights: list[np.ndarray]
     biases: list[np.ndarray]
+    theta: np.ndarray | None = None  # all of them in one vector (``Layout``), when made so
 
 
 def _zeros_like_params(net: Network) -> dict[str, list[np.ndarray]]:
@@ -89,6 +90,12 @@ class Optimizer:
         self._ensure_state(net)
         self.t += 1
         rate = self.lr if lr is None else float(lr)
+        if frozen is None and grads.theta is not None and self.slots == ():
+            # Stateless (SGD) on gradients in one vector: one update of θ, the very sums
+            # of the loop below.
+            theta = self._delta("theta", 0, grads.theta, rate)
+            net.theta += theta
+            return Update(*net.layout.views(theta), theta)
         out = Update([], [])
         for kind, params, gs, deltas in (
             ("weights", net.weights, grads.weights, out.weights),

@@ -3,12 +3,11 @@ saturated sigmoid/tanh units. Thresholds are rules of thumb, stated in each mess
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..network.network import ForwardCache, Network
+from ..network.network import ForwardCache, Layout, Network
 from .history import History
 
 VANISHING_RATIO = 1e-3  # a layer's gradient norm this far below the largest layer's
@@ -60,11 +59,11 @@ def update_ratios(history: History, of: str = "params") -> list[tuple[float, ...
 def layer_norms(weights: list[np.ndarray], biases: list[np.ndarray] | None = None
                 ) -> tuple[float, ...]:
     """‖W_i‖ per layer (arrays (n_in, n_out)), or ‖(W_i, b_i)‖ with ``biases`` (n_out,):
-    the sums of squares the trainer records, in its order."""
-    squares = [np.dot(W.ravel(), W.ravel()) for W in weights]
-    if biases is not None:
-        squares = [s + np.dot(b, b) for s, b in zip(squares, biases, strict=True)]
-    return tuple(math.sqrt(s) for s in squares)
+    the trainer's own sums of squares (``Layout.norms``), so the very numbers it records."""
+    layout = Layout([weights[0].shape[0], *(W.shape[1] for W in weights)])
+    zeros = [np.zeros(W.shape[1]) for W in weights]  # no part of ‖W_i‖
+    with_b, alone = layout.norms(layout.flatten(weights, zeros if biases is None else biases))
+    return alone if biases is None else with_b
 
 
 def gradient_flags(grad_norms: tuple[float, ...] | None, label: str = "‖∂C/∂W‖"

@@ -92,13 +92,14 @@ def accuracy(output: np.ndarray, Y: np.ndarray, task: str) -> float | None:
     return None
 
 
-def _layer_norms(weights, biases) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """(‖(W_i, b_i)‖ per layer, ‖W_i‖ per layer): a hot path, one dot product per array
-    (the first is the second's sum of squares plus the bias's)."""
-    vdot, sqrt = np.vdot, math.sqrt  # vdot: the same sum as dot of the raveled arrays
-    squares = [vdot(W, W) for W in weights]
-    with_b = [w + vdot(b, b) for w, b in zip(squares, biases, strict=True)]
-    return tuple(map(sqrt, with_b)), tuple(map(sqrt, squares))
+def _layer_norms(net: Network, params) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(‖(W_i, b_i)‖ per layer, ‖W_i‖ per layer) of ``params`` (the network, its
+    gradients or an update): always from θ in one vector, so the numbers never depend on
+    whether the arrays were made in one (``Layout.norms``)."""
+    theta = params.theta
+    if theta is None:
+        theta = net.layout.flatten(params.weights, params.biases)
+    return net.layout.norms(theta)
 
 
 def _first_bad(norms) -> int | None:
@@ -278,8 +279,7 @@ class Trainer:
         )
         self.phase_index = 2
         if record:
-            self._grad_norms, self._grad_w_norms = _layer_norms(self.grads.weights,
-                                                                self.grads.biases)
+            self._grad_norms, self._grad_w_norms = _layer_norms(self.net, self.grads)
             if _first_bad(self._grad_norms) is not None:
                 self._diverge("backward", _first_bad(self._grad_norms), "gradient")
 
@@ -393,8 +393,8 @@ class Trainer:
         return result
 
     def _record(self, grads: Gradients | None, update: Update | None) -> StepRecord:
-        updates = _layer_norms(update.weights, update.biases) if update else (None, None)
-        weights = _layer_norms(self.net.weights, self.net.biases)
+        updates = _layer_norms(self.net, update) if update else (None, None)
+        weights = _layer_norms(self.net, self.net)
         return StepRecord(
             step=self.step,
             epoch=self.epoch,
@@ -538,8 +538,7 @@ class Trainer:
     def _record_replayed(self) -> None:
         """Record the current step again from what a replay left (its gradients and
         update): a step that thinning had dropped from a long run's history."""
-        self._grad_norms, self._grad_w_norms = _layer_norms(self.grads.weights,
-                                                            self.grads.biases)
+        self._grad_norms, self._grad_w_norms = _layer_norms(self.net, self.grads)
         self.history.insert(self._record(self.grads, self.last_update))
 
     # --- rewind: the work is in backprop_core.training.rewind ------------------------------------

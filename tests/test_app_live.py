@@ -200,3 +200,22 @@ def test_the_loss_chart_carries_the_schedule_the_browser_draws(at):
     assert list(steps[:200]) == list(range(200)) and np.all(np.diff(steps) > 0)
     expected = [tr.schedule.lr(tr.optimizer.lr, int(t)) / tr.optimizer.lr for t in steps]
     np.testing.assert_allclose(factors, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_one_epoch_per_frame_plays_whole_epochs_like_tf_playground(at):
+    """Speed "1 epoch": each frame ends where an epoch does (from a Step in, the first
+    frame finishes that epoch), each the state a fresh run has there."""
+    at.select_slider(key="w_speed").set_value("epoch").run()
+    button(at, "Step").click().run()
+    at.session_state["live"].play_id = 9
+    at.session_state["playing"] = True
+    at.run()
+    header, arrays = live_packet(at)
+    tr = at.session_state["trainer"]
+    steps = [f["step"] for f in header["frames"]]
+    assert len(steps) >= 2 and "1 epoch per frame" in bar_text(at)
+    assert steps == [tr.n_batches * (k + 1) for k in range(len(steps))]
+    data, fresh = bc.build(at.session_state["config"])
+    fresh.run_steps(steps[-1])
+    rows = lf.param_rows(fresh.net, fresh.grads, fresh.last_update).astype(np.float32)
+    assert np.array_equal(arrays["params"][-1], rows)

@@ -24,14 +24,16 @@ from .stepping import gradient_choice
 from .stepping_bar import stepping_bar
 from .texts import plain
 
-SPEEDS = [1, 2, 5, 10, 20, 30, 50, 100, 200]
 COLOUR_NAMES = ["orange", "blue", "green", "purple", "red", "brown", "pink", "grey", "olive",
                 "cyan"]
 
 
 def speed_control(view: session.View) -> None:
     view.steps_per_frame = st.select_slider(
-        "Speed (steps per frame)", SPEEDS, key="w_speed", value=view.steps_per_frame)
+        "Speed (per frame)", live_packet.SPEEDS, key="w_speed", value=view.steps_per_frame,
+        format_func=live_packet.speed_label,
+        help="Steps trained between two pictures while playing; 1 epoch: every batch of "
+             "the training set, as TF Playground plays.")
 
 
 def view_controls(view: session.View) -> None:

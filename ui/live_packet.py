@@ -57,7 +57,7 @@ class LiveInput:
     discretize: bool
     log_scale: bool
     presenter: bool
-    steps_per_frame: int
+    steps_per_frame: int | str  # a speed of SPEEDS
     selected_text: str
     gradient_of: str = "last"  # between steps, paused: "next" shows the next batch's
     problems: list = field(default_factory=list)  # a link's changes that could not be made
@@ -161,6 +161,20 @@ def previews(inp: LiveInput) -> dict[str, Frame]:
     return out
 
 
+EPOCH = "epoch"  # a speed: one epoch per frame (TF Playground's Play), whatever its steps
+SPEEDS = (1, 2, 5, 10, 20, 30, 50, 100, 200, EPOCH)  # steps per frame, or EPOCH
+
+
+def speed_label(speed: int | str) -> str:
+    """How a speed reads: '30 steps', '1 epoch'."""
+    return "1 epoch" if speed == EPOCH else f"{speed} step{'s' if speed != 1 else ''}"
+
+
+def frame_steps(tr: bc.Trainer, speed: int | str) -> int:
+    """Steps the next frame trains at ``speed``: EPOCH runs to the end of the epoch."""
+    return tr.n_batches - tr.batch_index if speed == EPOCH else int(speed)
+
+
 CATCH_UP_FRAME_S = 0.02  # playing up to a link's step: about this much training a frame
 
 
@@ -177,12 +191,13 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
     Each frame is made in its turn (``fairness.frame_turn``): the budget counts this
     session's own CPU time, and a busy server sends a batch after ``MAX_WAIT_S`` at most."""
     tr, start, frames, work = inp.trainer, time.perf_counter(), [], 0.0
-    spf = inp.steps_per_frame
+    catch_up = 0
     if until is not None:
         per_step = budget.trainer_step_seconds(tr)
-        spf = max(spf, budget.affordable_steps(CATCH_UP_FRAME_S, per_step))
+        catch_up = budget.affordable_steps(CATCH_UP_FRAME_S, per_step)
     with np.errstate(all="ignore"):
         for _ in range(max(1, min(int(n), MAX_FRAMES))):
+            spf = max(frame_steps(tr, inp.steps_per_frame), catch_up)
             steps = spf if until is None else min(spf, until - tr.step)
             if events:
                 steps = min(steps, events[0][0] - tr.step)

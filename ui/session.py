@@ -40,7 +40,7 @@ class View:
     show_test: bool = True
     discretize: bool = False
     log_scale: bool = False
-    steps_per_frame: int = 30
+    steps_per_frame: int | str = 30  # a speed of live_packet.SPEEDS: steps, or "epoch"
     presenter: bool = False
     hidden_panels: set = field(default_factory=set)
     draw_label: float | None = None  # a click on the boundary plot adds a point of this label

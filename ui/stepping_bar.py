@@ -18,7 +18,7 @@ import streamlit as st
 
 import backprop_core as bc
 
-from . import actions, session
+from . import actions, live_packet, session
 from .classroom import shown
 from .live_component import component
 from .texts import phase_message
@@ -70,8 +70,9 @@ def status(tr: bc.Trainer, playing: bool, phases_text: bool,
         return {"kind": "text", "text": f"**{what}**: training up to step {live.target:,}, "
                 "in slices (other users wait for none of it). Pause stops where it is."}
     if playing:
-        return {"kind": "text", "text": f"**Playing**: {session.view().steps_per_frame} "
-                "steps per frame. Pause to step one phase at a time."}
+        speed = live_packet.speed_label(session.view().steps_per_frame)
+        return {"kind": "text", "text": f"**Playing**: {speed} per frame. Pause to step one "
+                "phase at a time."}
     return {"kind": "text", "text": phase_message(tr)} if phases_text else None
 
 

@@ -26,7 +26,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     e^z / (1 + e^z), whose exponent is then never positive.
     """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    d = 1.0 + e
+    return np.where(z >= 0, 1.0 / d, e / d)
 
 
 def sigmoid_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:

@@ -220,7 +220,7 @@ class Network:
         for i in range(L - 1, -1, -1):
             deltas[i] = delta
             np.matmul(cache.a[i].T, delta, out=grad_W[i])
-            delta.sum(axis=0, out=grad_b[i])
+            np.add.reduce(delta, axis=0, out=grad_b[i])  # delta.sum(axis=0), without its wrapper
             if i > 0:
                 # ∂C/∂a[i] = delta @ W[i].T, then through layer i-1's activation.
                 delta = self.acts[i - 1].vjp(cache.z[i - 1], cache.a[i], delta @ self.weights[i].T)

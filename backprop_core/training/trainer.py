@@ -83,13 +83,20 @@ def infer_task(loss: str, Y: np.ndarray) -> str:
     return "regression"
 
 
-def accuracy(output: np.ndarray, Y: np.ndarray, task: str) -> float | None:
-    """Fraction classified right: output > 0.5 for binary, arg-max for multi-class."""
+def correct(output: np.ndarray, Y: np.ndarray, task: str) -> np.ndarray | None:
+    """Which outputs are classified right (bool): output > 0.5 for binary, per output;
+    arg-max for multi-class, per sample; None for regression."""
     if task == "binary":
-        return float(np.count_nonzero((output > 0.5) == (Y > 0.5)) / output.size)
+        return (output > 0.5) == (Y > 0.5)
     if task == "multiclass":
-        return float(np.count_nonzero(output.argmax(axis=1) == Y.argmax(axis=1)) / len(output))
+        return output.argmax(axis=1) == Y.argmax(axis=1)
     return None
+
+
+def accuracy(output: np.ndarray, Y: np.ndarray, task: str) -> float | None:
+    """Fraction classified right (``correct``)."""
+    right = correct(output, Y, task)
+    return None if right is None else float(np.count_nonzero(right) / right.size)
 
 
 def _layer_norms(net: Network, params) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -380,6 +387,7 @@ class Trainer:
         together, each set's sum taken from its rows: the very numbers of one per set.)"""
         out = self.net.forward(self._X_eval, keep=False)
         costs = per_sample_cost(out.output, self._Y_eval, self.loss, out.z[-1])
+        right = correct(out.output, self._Y_eval, self.task)
         n = len(self.X)
         result = {}
         for name, sl, Y in (("train", slice(0, n), self.Y), ("test", slice(n, None), self.Y_test)):
@@ -388,7 +396,8 @@ class Trainer:
                 continue
             result[f"{name}_loss"] = float(costs[sl].sum() *
                                            reduction_scale(self.reduction, len(Y)))
-            result[f"{name}_accuracy"] = accuracy(out.output[sl], Y, self.task)
+            result[f"{name}_accuracy"] = (None if right is None else
+                                          float(np.count_nonzero(right[sl]) / right[sl].size))
         result["penalty"] = float(penalty(self.net.weights, self.regularization, self.reg_rate))
         return result
 

@@ -219,3 +219,22 @@ def test_one_epoch_per_frame_plays_whole_epochs_like_tf_playground(at):
     fresh.run_steps(steps[-1])
     rows = lf.param_rows(fresh.net, fresh.grads, fresh.last_update).astype(np.float32)
     assert np.array_equal(arrays["params"][-1], rows)
+
+
+@pytest.mark.parametrize("speed", [30, "epoch"])
+def test_plays_first_frame_is_in_the_paused_packet_and_play_brings_the_same(at, speed):
+    """Play shows its first frame at the click: the paused packet carries it (made on a
+    fork), and it is the very frame the server's Play then sends first."""
+    at.select_slider(key="w_speed").set_value(speed).run()
+    header, arrays = live_packet(at)
+    k = header["previews"]["play"]
+    preview, preview_meta = frame(arrays, k), header["frames"][k]
+    tr = at.session_state["trainer"]
+    assert tr.step == 0 and header["frames"][k]["step"] == (
+        30 if speed == 30 else tr.n_batches)
+    at.session_state["live"].play_id = 5
+    at.session_state["playing"] = True
+    at.run()
+    header, arrays = live_packet(at)
+    assert header["frames"][0] == preview_meta
+    assert same_frame(frame(arrays, 0), preview)

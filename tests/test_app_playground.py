@@ -46,11 +46,11 @@ def test_page_loads_with_all_three_charts(at):
     assert len(neurons["x"]) == 11
     hover = next(t for t in net["data"] if t.get("name") == "weights")
     assert len(hover["x"]) == 2 * 4 + 4 * 4 + 4 * 1  # one hover point per edge
-    # The frame on screen (then what the next phase and the next Step will show): the
-    # output over the plane, 20×20 thumbnails of all 11 neurons, and every parameter's
-    # value (exact, float64), no gradient or update yet.
-    assert header["previews"] == {"phase": 1, "step": 2}
-    assert arrays["grid"].shape == (3, 100, 100) and arrays["thumbs"].shape == (3, 11, 20, 20)
+    # The frame on screen (then what the next phase, the next Step and Play's first frame
+    # will show): the output over the plane, 20×20 thumbnails of all 11 neurons, and every
+    # parameter's value (exact, float64), no gradient or update yet.
+    assert header["previews"] == {"phase": 1, "step": 2, "play": 3}
+    assert arrays["grid"].shape == (4, 100, 100) and arrays["thumbs"].shape == (4, 11, 20, 20)
     tr = trainer(at)
     values = np.concatenate([w.ravel() for w in tr.net.weights + tr.net.biases])
     assert np.array_equal(arrays["params"][0, 0], values)

@@ -117,20 +117,25 @@ def live_charts() -> None:
             draw_live_charts()
 
 
+FIRST_BUDGET_S = 0.03  # Play's first packet: a few frames, soon (the browser is waiting)
+
+
 def draw_live_charts() -> None:
     live = session.live()
-    if live.app_rerun:
-        live.app_rerun = False
-        st.rerun(scope="app")
     tr = session.trainer()
     playing = session.playing() and tr.diverged is None
+    app_rerun, live.app_rerun = live.app_rerun, False
+    if app_rerun and not playing:
+        st.rerun(scope="app")
     sent = live_packet.Sent(live.scene_sent, live.loss_sent)
     events = list(live.events)
     inp = live_input()
     packet, _ = live_packet.build(inp, playing, live.play_id, live.want, sent,
                                   send_loss=not playing or live.loss_sent is None,
                                   until=live.target, events=events,
-                                  target_what=live.target_what)
+                                  target_what=live.target_what,
+                                  budget_s=FIRST_BUDGET_S if app_rerun
+                                  else live_packet.FRAME_BUDGET_S)
     live.events = tuple(events)  # what is left of a link's settings log
     if inp.stopped:  # Play until...: reached
         session.set_notice(inp.stopped)
@@ -143,6 +148,8 @@ def draw_live_charts() -> None:
         st.rerun(scope="app")
     live.scene_sent, live.loss_sent = sent.scene, sent.loss
     live_view(packet, actions.LIVE_EVENTS)
+    if app_rerun:  # Play's first frames are on their way: now the buttons (disabled)
+        st.rerun(scope="app")
     arrived = live.target is not None and tr.step >= live.target and not live.events
     if playing and arrived:
         session.arrived_at_link_step()

@@ -158,7 +158,29 @@ def previews(inp: LiveInput) -> dict[str, Frame]:
             out[kind] = capture(inp, exact=True, tr=fork)
 
     inp.trainer.ahead(see)
+    play = play_preview(inp)
+    if play is not None:
+        out["play"] = play
     return out
+
+
+PLAY_PREVIEW_S = 0.02  # the first Play frame is made ahead when it costs at most this
+
+
+def play_preview(inp: LiveInput) -> Frame | None:
+    """The first frame Play will show, made on a fork while paused (when quick enough):
+    the browser shows it the moment Play is clicked, and the server's Play brings the
+    identical frame first (which the browser, already showing it, skips)."""
+    tr = inp.trainer
+    if tr.diverged is not None or tr.phase_index != 0:
+        return None
+    steps = frame_steps(tr, inp.steps_per_frame)
+    if steps * budget.trainer_step_seconds(tr) > PLAY_PREVIEW_S:
+        return None
+    fork = tr.fork()
+    with np.errstate(all="ignore"):
+        run_steps(inp, steps, watch=False, tr=fork)
+    return capture(inp, exact=False, tr=fork) if fork.diverged is None else None
 
 
 EPOCH = "epoch"  # a speed: one epoch per frame (TF Playground's Play), whatever its steps
@@ -227,9 +249,10 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
     return frames
 
 
-def run_steps(inp: LiveInput, n: int, watch: bool) -> None:
-    """``n`` steps, or fewer when the stop condition is reached (checked after each)."""
-    tr, stop = inp.trainer, inp.stop
+def run_steps(inp: LiveInput, n: int, watch: bool, tr: bc.Trainer | None = None) -> None:
+    """``n`` steps of ``tr`` (default: the session's trainer), or fewer when the stop
+    condition is reached (checked after each)."""
+    tr, stop = tr or inp.trainer, inp.stop
     if not (watch and stop.active):
         tr.run_steps(n)
         return
@@ -326,9 +349,11 @@ class Sent:
 
 def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
           send_loss: bool = True, until: int | None = None,
-          events: list | None = None, target_what: str = "link") -> tuple[bytes, list[Frame]]:
+          events: list | None = None, target_what: str = "link",
+          budget_s: float = FRAME_BUDGET_S) -> tuple[bytes, list[Frame]]:
     """The packet (bytes for the browser) and the frames in it. Updates ``sent``.
-    ``until``: playing up to that step (a share link's), shown as progress."""
+    ``until``: playing up to that step (a share link's), shown as progress; ``budget_s``:
+    the time its frames may take (Play's first packet takes little: it is awaited)."""
     tr = inp.trainer
     header: dict = {"v": 1, "playing": playing, "play_id": play_id,
                     "spf": inp.steps_per_frame, "frames": [],
@@ -346,7 +371,7 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
         if header["loss_id"] != sent.loss:
             header["loss"], sent.loss = meta, header["loss_id"]
             arrays.update(series)
-    frames = (play_frames(inp, want, until=until, events=events) if playing else
+    frames = (play_frames(inp, want, budget_s, until=until, events=events) if playing else
               [capture(inp, exact=True)])
     if not playing:
         ahead = previews(inp)

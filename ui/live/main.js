@@ -72,7 +72,7 @@ async function handle(S, u8, P) {
   }
   stopped(S);
   const p = h.previews || {};
-  S.previews = { phase: frames[p.phase], step: frames[p.step] };
+  S.previews = { phase: frames[p.phase], step: frames[p.step], play: frames[p.play] };
   // The state a click's preview already shows comes back from its rerun: nothing moves.
   if (frames.length && (h.scene || !sameFrame(S.shown, frames[0]))) {
     show(S, frames[0]);

@@ -15,6 +15,8 @@ export function setPlayButton(S) {  // only what differs: a rerun changes nothin
 
 export function start(S) {
   if (S.scene && !S.scene.can_play) return;
+  const first = S.previews && S.previews.play;  // Play's first frame, made while paused
+  S.previews = {};
   S.playId = Date.now() % 2147483647;
   S.playing = true;
   S.pausing = false;
@@ -24,6 +26,11 @@ export function start(S) {
   S.reqT = performance.now();
   setPlayButton(S);
   S.setTriggerValue("play", { id: S.playId });
+  if (first) {  // on screen at once; the server's Play brings it again, and it is skipped
+    show(S, first);
+    appendLoss(S, first.loss);
+    S.lastShownT = performance.now();
+  }
   loop(S);
 }
 
@@ -98,7 +105,8 @@ export function received(S, h, frames) {
   if (S.inflight) S.rtt = S.rtt ? 0.7 * S.rtt + 0.3 * (now - S.reqT) : now - S.reqT;
   S.inflight = false;
   S.arrivals.push([now, frames.length]);
-  S.queue.push(...frames);
+  const last = S.queue.length ? S.queue[S.queue.length - 1] : S.shown;
+  S.queue.push(...frames.filter((f) => !last || f.step > last.step));  // not twice
   if (!S.shown && S.queue.length) show(S, S.queue.shift());
 }
 

@@ -77,8 +77,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
     Subtracting each row's maximum leaves the result unchanged and keeps every exponent
     ≤ 0, so nothing overflows even at |z| = 1e4.
     """
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def softmax_vjp(z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
@@ -87,7 +87,7 @@ def softmax_vjp(z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
     The Jacobian ∂a_i/∂z_j = a_i(δ_ij - a_j) is not diagonal, so the chain rule needs a
     vector-Jacobian product: grad_z = a ⊙ (grad_a - Σ_i grad_a_i a_i).
     """
-    return a * (grad_a - np.sum(grad_a * a, axis=1, keepdims=True))
+    return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
 
 
 @dataclass(frozen=True)

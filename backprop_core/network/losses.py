@@ -1,6 +1,7 @@
 """Loss functions: per-sample cost, its gradient, and the fused output deltas.
 
-Shapes: outputs ``y``, logits ``z`` and targets ``t`` are (n_samples, n_outputs).
+Shapes: outputs ``y``, logits ``z`` and targets ``t`` are (n_samples, n_outputs) (or
+stacks (k, n_samples, n_outputs) of k networks' outputs: every sum runs over the last axis).
 The cost of a batch is the per-sample cost C_s reduced over samples:
 ``reduction="sum"`` adds them (what both seed programs do), ``"mean"`` averages them.
 """
@@ -21,7 +22,7 @@ REDUCTIONS = ("mean", "sum")
 
 def mse_cost(y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Per-sample C_s = ½ Σ_j (t_j - y_j)², as in the article. Returns (n_samples,)."""
-    return 0.5 * np.sum((t - y) ** 2, axis=1)
+    return 0.5 * np.sum((t - y) ** 2, axis=-1)
 
 
 def mse_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -32,7 +33,7 @@ def mse_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:
 def bce_cost(y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Per-sample -Σ_j [t log y + (1-t) log(1-y)] from probabilities, logs clipped."""
     y = np.clip(y, PROB_EPS, 1.0 - PROB_EPS)
-    return -np.sum(t * np.log(y) + (1.0 - t) * np.log1p(-y), axis=1)
+    return -np.sum(t * np.log(y) + (1.0 - t) * np.log1p(-y), axis=-1)
 
 
 def bce_cost_from_logits(z: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -40,7 +41,7 @@ def bce_cost_from_logits(z: np.ndarray, t: np.ndarray) -> np.ndarray:
 
     softplus(z) = max(z, 0) + log1p(e^-|z|) never exponentiates a positive number.
     """
-    return (np.maximum(z, 0.0) - t * z + np.log1p(np.exp(-np.abs(z)))).sum(axis=1)
+    return (np.maximum(z, 0.0) - t * z + np.log1p(np.exp(-np.abs(z)))).sum(axis=-1)
 
 
 def bce_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -51,14 +52,14 @@ def bce_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 def cross_entropy_cost(y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Per-sample -Σ_j t_j log y_j from probabilities, logs clipped."""
-    return -np.sum(t * np.log(np.clip(y, PROB_EPS, 1.0)), axis=1)
+    return -np.sum(t * np.log(np.clip(y, PROB_EPS, 1.0)), axis=-1)
 
 
 def cross_entropy_cost_from_logits(z: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The same cost from logits: -Σ_j t_j (z_j - logsumexp(z)), max-subtracted."""
-    m = z.max(axis=1, keepdims=True)
-    log_sum = m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True))
-    return -np.sum(t * (z - log_sum), axis=1)
+    m = z.max(axis=-1, keepdims=True)
+    log_sum = m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
+    return -np.sum(t * (z - log_sum), axis=-1)
 
 
 def cross_entropy_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -73,7 +74,7 @@ def sigmoid_bce_delta(y: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 def softmax_ce_delta(y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """∂C_s/∂z for softmax + cross-entropy: y·Σt - t (= y - t for one-hot targets)."""
-    return y * np.sum(t, axis=1, keepdims=True) - t
+    return y * np.sum(t, axis=-1, keepdims=True) - t
 
 
 @dataclass(frozen=True)

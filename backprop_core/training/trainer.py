@@ -25,11 +25,14 @@ from ..network.schedules import Schedule
 from . import rewind
 from .by_hand import data_op, frozen_masks
 from .changes import Shape, check, param_key
+from .evaluation import evaluate_many
 from .history import History, StepRecord
 from .keyframes import Keyframes
 from .snapshot import Snapshot
 
 PHASES = ("forward", "backward", "update")
+CHUNK_STEPS = 32  # run_steps evaluates up to this many steps' states together...
+CHUNK_FLOATS = 1 << 15  # ...while a stacked layer (steps × samples × units) fits this
 BLOWUP = 1e6  # a training loss this many times its initial value (or its value after a
 # change by hand) counts as divergence
 HEALTHY_RISE = 2.0  # a loss above this many times the best so far has left its normal range
@@ -89,7 +92,7 @@ def correct(output: np.ndarray, Y: np.ndarray, task: str) -> np.ndarray | None:
     if task == "binary":
         return (output > 0.5) == (Y > 0.5)
     if task == "multiclass":
-        return output.argmax(axis=1) == Y.argmax(axis=1)
+        return output.argmax(axis=-1) == Y.argmax(axis=-1)
     return None
 
 
@@ -295,6 +298,12 @@ class Trainer:
         return self.schedule.lr(self.optimizer.lr, self.step)
 
     def _update(self, record: bool) -> None:
+        self._apply_update()
+        if record:
+            self._commit(self._record(self.grads, self.last_update))
+
+    def _apply_update(self) -> None:
+        """The optimizer's step, then the step and batch counters (a new order per epoch)."""
         lr = None if self.schedule.name == "constant" else self.current_lr()
         self.last_update = self.optimizer.step(self.net, self.grads, lr=lr,
                                                frozen=frozen_masks(self.net, self.frozen))
@@ -304,9 +313,10 @@ class Trainer:
         if self.batch_index == self.n_batches:
             self.epoch, self.batch_index = self.epoch + 1, 0
             self.perm = self._new_order()
-        if not record:
-            return
-        rec = self._record(self.grads, self.last_update)
+
+    def _commit(self, rec: StepRecord, keyframe: Snapshot | None = None) -> bool:
+        """Keep a finished step's record (and its keyframe when one is due: ``keyframe``,
+        or the state now), unless it diverged: then say where, and keep nothing."""
         bad = _first_bad(rec.weight_norms)
         losses = (rec.train_loss, rec.test_loss or 0.0, rec.penalty)
         finite = all(map(math.isfinite, losses))
@@ -318,10 +328,11 @@ class Trainer:
             quantity = ("weights" if bad is not None else
                         "output (loss on the data)" if not finite else "loss")
             self._diverge("update", bad, quantity)
-            return
+            return False
         self.history.append(rec)
-        if self.keyframes.due(self.step):
-            self.keyframes.add(Snapshot.of(self))
+        if self.keyframes.due(rec.step):
+            self.keyframes.add(keyframe or Snapshot.of(self))
+        return True
 
     def _loss_base(self) -> float:
         """What a blow-up is measured against: the training loss at the start, or just
@@ -369,10 +380,64 @@ class Trainer:
                 self._update(record=True)
 
     def run_steps(self, n: int) -> None:
-        for _ in range(int(n)):
-            if self.diverged is not None:
-                return
-            self.finish_step()
+        """``n`` steps (fewer at divergence): in chunks whose evaluations run together
+        (``_run_chunk``) where they can, else one at a time; the same numbers either way."""
+        n = int(n)
+        while n > 0 and self.diverged is None:
+            k = self._chunk_size(n)
+            if k > 1 and self._run_chunk(k):
+                n -= k
+            else:
+                self.finish_step()
+                n -= 1
+
+    def _chunk_size(self, n: int) -> int:
+        """Steps the next chunk may hold: at a step boundary at the end of the recorded
+        run, up to CHUNK_STEPS while their stacked layers stay under CHUNK_FLOATS numbers
+        (past that a chunk saves nothing: the arithmetic outweighs the calls)."""
+        if self.phase_index != 0 or self.step != self.history.last_step:
+            return 1
+        widest = len(self._X_eval) * max(self.net.layer_sizes)
+        return min(n, CHUNK_STEPS, CHUNK_FLOATS // widest)
+
+    def _run_chunk(self, k: int) -> bool:
+        """k steps whose records wait for one evaluation of all k states together
+        (``evaluation.evaluate_many``: the very numbers ``evaluate`` gives each). A step
+        that diverges, or a record that does not pass ``_commit``, sends the chunk back
+        to where it began: False, and the caller runs those steps one at a time, which
+        stops at the same place with the same message."""
+        start, keyframes = Snapshot.of(self), {}
+        thetas = np.empty((k, self.net.layout.size))
+        records = []
+        with np.errstate(all="ignore"):
+            for j in range(k):
+                self._forward(record=True)
+                if self.diverged is None:
+                    self._backward(record=True)
+                if self.diverged is not None:
+                    break
+                self._apply_update()
+                thetas[j] = self.net.theta
+                records.append(self._record(self.grads, self.last_update, evaluated=False))
+                if self.keyframes.due(self.step):
+                    keyframes[self.step] = Snapshot.of(self)
+            if self.diverged is None:
+                for rec, values in zip(records, self._evaluate_many(thetas), strict=True):
+                    rec.train_loss, rec.test_loss, rec.train_accuracy, rec.test_accuracy = \
+                        values
+                    if not self._commit(rec, keyframes.get(rec.step)):
+                        break
+        if self.diverged is None:
+            return True
+        # Back to the start: the history kept this chunk's good records, the keyframes
+        # none of its keyframes; both forget them (the caller runs the steps again).
+        self.diverged = None
+        self.history.truncate(start.step)
+        self.keyframes.truncate(start.step)
+        start.restore_into(self)
+        self.cache = self.grads = self.last_update = self.batch_idx = self.batch_loss = None
+        self.phase_index = 0
+        return False
 
     def run_epoch(self) -> None:
         """Finish the current step, then run until the next epoch starts."""
@@ -382,33 +447,35 @@ class Trainer:
 
     # --- bookkeeping --------------------------------------------------------------------
     def evaluate(self) -> dict[str, float | None]:
-        """Data loss and accuracy on the train and test sets, and the current penalty.
-        (Every step runs this: one forward pass and one cost over train and test
-        together, each set's sum taken from its rows: the very numbers of one per set.)"""
-        out = self.net.forward(self._X_eval, keep=False)
-        costs = per_sample_cost(out.output, self._Y_eval, self.loss, out.z[-1])
-        right = correct(out.output, self._Y_eval, self.task)
-        n = len(self.X)
-        result = {}
-        for name, sl, Y in (("train", slice(0, n), self.Y), ("test", slice(n, None), self.Y_test)):
-            if Y is None:
-                result[f"{name}_loss"] = result[f"{name}_accuracy"] = None
-                continue
-            result[f"{name}_loss"] = float(costs[sl].sum() *
-                                           reduction_scale(self.reduction, len(Y)))
-            result[f"{name}_accuracy"] = (None if right is None else
-                                          float(np.count_nonzero(right[sl]) / right[sl].size))
-        result["penalty"] = float(penalty(self.net.weights, self.regularization, self.reg_rate))
-        return result
+        """Data loss and accuracy on the train and test sets, and the current penalty
+        (``evaluation.evaluate_many`` of this one network)."""
+        return self._evaluated(self._evaluate_many(self.net.theta[None])[0])
 
-    def _record(self, grads: Gradients | None, update: Update | None) -> StepRecord:
+    def _evaluate_many(self, thetas: np.ndarray) -> list[tuple]:
+        return evaluate_many(self.net, thetas, self._X_eval, self._Y_eval, len(self.X),
+                             self.loss, self.reduction,
+                             lambda output, Y: correct(output, Y, self.task))
+
+    def _evaluated(self, values: tuple, weights=None) -> dict[str, float | None]:
+        """``evaluate``'s dict from one result of ``evaluate_many`` and the penalty of
+        ``weights`` (default: the network's)."""
+        weights = self.net.weights if weights is None else weights
+        return {"train_loss": values[0], "test_loss": values[1],
+                "train_accuracy": values[2], "test_accuracy": values[3],
+                "penalty": float(penalty(weights, self.regularization, self.reg_rate))}
+
+    def _record(self, grads: Gradients | None, update: Update | None,
+                evaluated: bool = True) -> StepRecord:
+        """The record of the state now; ``evaluated=False`` leaves its losses and
+        accuracies None, for an evaluation to come (``_run_chunk``)."""
         updates = _layer_norms(self.net, update) if update else (None, None)
         weights = _layer_norms(self.net, self.net)
+        values = self.evaluate() if evaluated else self._evaluated((None,) * 4)
         return StepRecord(
             step=self.step,
             epoch=self.epoch,
             batch_loss=self.batch_loss if grads is not None else None,
-            **self.evaluate(),
+            **values,
             grad_norms=self._grad_norms if grads else None,
             update_norms=updates[0],
             weight_norms=weights[0],

@@ -115,11 +115,7 @@ def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
                    "“weights and biases” to see them).")
 
 
-def main() -> None:
-    start = stepping.inspection_start("Gradients")
-    if start is None:
-        return
-    tr, snap = start
+def page(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
     st.caption(f"Showing {snap.label}, for the {len(snap.batch_idx)} samples of the batch.")
     st.markdown("#### Per layer")
     layer = matrices(tr, snap)
@@ -144,4 +140,4 @@ def main() -> None:
     gradient_check_section(tr, snap)
 
 
-main()
+stepping.inspection_page("Gradients", page)

@@ -15,6 +15,7 @@ from ui.charts import chart
 from ui.gradcheck_view import gradient_check_section
 from ui.inspect import Snapshot
 from ui.latex import num, value
+from ui.stepping import in_fragment
 from ui.stepping_bar import stepping_bar
 from viz.numbers import sig
 from viz.surface import surface_figure
@@ -284,6 +285,11 @@ def main() -> None:
         "The seed article's network: 5 binary inputs, 10 sigmoid hidden neurons, 1 sigmoid "
         "output, cost ½·Σ(t − y)² summed over its 10 samples, plain gradient descent with "
         "η = 0.1 on the whole batch. Step it and watch every number below change.")
+    in_fragment(stepped)
+
+
+def stepped() -> None:
+    """Everything its Step changes: one fragment, which a Step reruns alone."""
     tr = state()["trainer"]
     controls(tr)
     data_table(tr)

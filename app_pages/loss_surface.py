@@ -7,6 +7,7 @@ import streamlit as st
 import backprop_core as bc
 from ui import session, surface_view
 from ui.charts import chart
+from ui.stepping import in_fragment
 from ui.stepping_bar import stepping_bar
 from viz.surface import PATH_NAMES, surface_figure
 
@@ -65,18 +66,28 @@ def draw(tr: bc.Trainer, settings: surface_view.Settings) -> None:
     st.caption(grid_caption(result))
 
 
+def stepped(settings: surface_view.Settings | None) -> None:
+    """What a Step changes (a fragment: a Step reruns only it, not the sidebar)."""
+    tr = session.trainer()
+    stepping_bar(tr, playing=False)  # step here and watch the path grow
+    if tr.diverged is not None:  # the bar says so
+        return
+    if settings is None:  # Undo took back a divergence: the settings need the whole page
+        st.rerun(scope="app")
+    draw(tr, settings)
+
+
 def main() -> None:
     session.set_playing(False)  # Play lives on the Playground: leaving it pauses
     st.markdown("## Loss surface")
     st.markdown(INTRO)
     tr = session.trainer()
-    stepping_bar(tr, playing=False)  # step here and watch the path grow
-    if tr.diverged is not None:  # the bar says so
-        return
-    with st.sidebar:  # the settings beside the page, so the chart gets its whole width
-        st.markdown("#### Surface settings")
-        settings = surface_view.controls(tr)
-    draw(tr, settings)
+    settings = None
+    if tr.diverged is None:
+        with st.sidebar:  # the settings beside the page, so the chart gets its whole width
+            st.markdown("#### Surface settings")
+            settings = surface_view.controls(tr)
+    in_fragment(stepped, settings)
 
 
 main()

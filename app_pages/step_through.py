@@ -149,11 +149,7 @@ def walk_section(tr: bc.Trainer) -> None:
                        f"cost C_s = {walk.cost:.6g}.")
 
 
-def main() -> None:
-    start = stepping.inspection_start("Step-through: the chain rule with numbers")
-    if start is None:
-        return
-    tr, snap = start
+def page(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
     st.caption(f"Showing {snap.label}. Click a weight in the Playground's diagram to select "
                "it here.")
     chain_rule_section(tr, snap)
@@ -165,4 +161,4 @@ def main() -> None:
     graph_walk(snap)
 
 
-main()
+stepping.inspection_page("Step-through: the chain rule with numbers", page)

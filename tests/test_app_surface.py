@@ -228,3 +228,48 @@ def test_stepping_on_the_page_grows_the_runs_path(at):
     assert at.session_state["trainer"].step == 4
     after = next(t for n, t in traces(figure(at)).items() if n and "run" in n)
     assert len(after["x"]) == before + 2
+
+
+def test_forward_and_backward_reuse_the_result_and_update_computes_anew(at):
+    """Issue 19: Forward and Backward move no weight, so the page's numbers stay and are not
+    computed again; they are exactly what a fresh computation at that phase gives."""
+    from ui import surface_view
+
+    steps_on_playground(at, 2)
+    on_surface(at)
+    state = at.session_state["page_state"]["surface"]
+    before, spec = state["cache"][1], figure(at)
+    click(at, "Forward")
+    click(at, "Backward")
+    tr = at.session_state["trainer"]
+    assert tr.phase_index == 2
+    assert state["cache"][1] is before and figure(at)["data"] == spec["data"]
+    fresh = surface_view.compute(tr, surface_view.Settings(), [])
+    np.testing.assert_array_equal(fresh.surface.cost, before.surface.cost)
+    for mine, theirs in zip(before.paths, fresh.paths, strict=True):
+        np.testing.assert_array_equal(mine.coords, theirs.coords)
+        np.testing.assert_array_equal(mine.cost, theirs.cost)
+    click(at, "Update")  # the weights moved: the plane through them too
+    after = state["cache"][1]
+    assert after is not before and tr.step == 3
+    assert not np.array_equal(after.surface.cost, before.surface.cost)
+
+
+def test_the_grid_is_kept_while_its_plane_and_box_stay(at):
+    """Paths' settings change the paths, not the grid: it is not evaluated again; a Step
+    moves the plane (it goes through the current weights): a new grid, the engine's."""
+    steps_on_playground(at, 2)
+    on_surface(at)
+    state = at.session_state["page_state"]["surface"]
+    grid = state["grid"][1]
+    at.select_slider(key="w_surface_steps").set_value(10).run()
+    at.checkbox(key="w_surface_training").uncheck().run()
+    assert state["cache"][1].surface is grid and state["grid"][1] is grid
+    assert len(traces(figure(at), "scatter")["SGD"]["customdata"]) == 11  # paths redone
+    click(at, "Step")
+    tr = at.session_state["trainer"]
+    assert state["grid"][1] is not grid
+    plane = sf.random_plane(tr.net, np.random.default_rng(0))
+    want = sf.evaluate_surface(sf.CostFunction.of(tr), plane, sf.square_extent(1.0), 41)
+    np.testing.assert_array_equal(np.array(figure(at)["data"][0]["z"], dtype=float),
+                                  want.cost)

@@ -387,3 +387,32 @@ def test_surface_figure_in_3d_with_log_scale_and_overflow_gaps():
     assert fig["layout"]["scene"]["zaxis"]["title"]["text"] == "log₁₀ cost"
     with pytest.raises(ValueError, match="kind"):
         surface_figure(surface, plane, paths, kind="wireframe")
+
+
+def test_a_kept_grid_is_used_only_for_the_same_plane_box_resolution_and_cost():
+    """ui.surface_view.grid: the last grid again when nothing it depends on changed; any
+    change (the origin by one ulp, the box, the resolution, the penalty) evaluates anew."""
+    import dataclasses
+
+    import backprop_core as bc
+    from ui import surface_view
+
+    net = bc.Network([2, 3, 1], activations=["tanh", "sigmoid"], seed=1)
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    tr = bc.Trainer(net, X, (X[:, :1] > 0).astype(float), loss="bce")
+    cost = sf.CostFunction.of(tr)
+    plane = sf.random_plane(net, np.random.default_rng(0))
+    box = sf.square_extent(1.0)
+    kept: dict = {}
+    first, _ = surface_view.grid(cost, plane, box, 11, kept)
+    assert surface_view.grid(cost, plane, box, 11, kept)[0] is first
+    origin = plane.origin.copy()
+    origin[0] = np.nextafter(origin[0], np.inf)
+    others = [(cost, dataclasses.replace(plane, origin=origin), box, 11),
+              (cost, plane, sf.square_extent(0.5), 11), (cost, plane, box, 13),
+              (dataclasses.replace(cost, regularization="l2", reg_rate=0.1), plane, box, 11)]
+    for args in others:
+        got, _ = surface_view.grid(*args, dict(kept))
+        assert got is not first
+        want = sf.evaluate_surface(*args)
+        np.testing.assert_array_equal(got.cost, want.cost)

@@ -36,7 +36,7 @@ from . import fairness, session
 from .charts import chart
 from .live import COLOUR_NAMES
 from .planes import boundary_view
-from .stepping import metrics
+from .stepping import in_fragment, metrics
 from .stepping_bar import stepping_bar
 
 # This page's view state (session.page_state("hidden")):
@@ -287,6 +287,12 @@ def main() -> None:
         "a grid over the inputs; right, where the chosen layer puts them, computed exactly. "
         "Step or press **Play here** and watch the layers pull the classes apart: once the "
         "last hidden layer has untangled them, the output only has to cut straight.")
+    in_fragment(stepped, playing)
+
+
+def stepped(playing: bool) -> None:
+    """The stepping bar and the page below it, one fragment (a Step reruns only it); in it
+    the part that Play here redraws, a fragment of its own."""
     tr = session.trainer()
     stepping_bar(tr, playing=playing)
     if tr.diverged is not None:  # the bar says so

@@ -3,11 +3,14 @@ metrics row, the choice of gradient and the batch they inspect."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import backprop_core as bc
 
-from . import session
+from . import fairness, session, share_io
 from .inspect import GRADIENT_OF, snapshot
 from .live_packet import metric_labels, metric_values
 from .stepping_bar import stepping_bar
@@ -31,17 +34,49 @@ def gradient_choice(tr: bc.Trainer, view: session.View) -> None:
              "there is one: the current step's.")
 
 
-def inspection_start(title: str):
-    """Title, stepping bar and the batch to inspect; None (with the reason shown) when
-    training has diverged and there is nothing sound to inspect."""
+def fragment_rerun() -> bool:
+    """This run is a fragment's alone (a click inside it), not the whole page's."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def in_fragment(body: Callable[..., None], *args) -> None:
+    """Draw ``body(*args)`` as a fragment: a Step (the stepping bar is inside it) or any
+    widget in it reruns only it, as on the Playground, never the app around it (its
+    navigation, the sidebar). A click that changed more than the fragment shows (another
+    run brought back, settings in the sidebar: ``session.live().app_rerun``) reruns the
+    whole page."""
+    st.fragment(session.exclusive(_fragment_body))(body, *args)
+
+
+def _fragment_body(body: Callable[..., None], *args) -> None:
+    with fairness.interactive():  # a click someone waits for: before others' Play frames
+        live = session.live()
+        if live.app_rerun:
+            live.app_rerun = False
+            if fragment_rerun():
+                st.rerun(scope="app")
+        if fragment_rerun():
+            share_io.mirror_url()  # the address bar follows a Step here too
+        body(*args)
+
+
+def inspection_page(title: str, body: Callable[[bc.Trainer, object], None]) -> None:
+    """Title, then in one fragment the stepping bar, the metrics, the choice of gradient
+    and ``body(trainer, snapshot)`` of the batch to inspect; no body (the reason shown by
+    the bar) when training has diverged and there is nothing sound to inspect."""
     # Play lives on the Playground: leaving it pauses (on the step the trainer holds).
     session.set_playing(False)
     st.markdown(f"## {title}")
+    in_fragment(_inspection, body)
+
+
+def _inspection(body: Callable[[bc.Trainer, object], None]) -> None:
     tr = session.trainer()
     stepping_bar(tr, playing=False)  # says so when training diverged
     metrics(tr)
     if tr.diverged is not None:
-        return None
+        return
     view = session.view()
     gradient_choice(tr, view)
-    return tr, snapshot(tr, view.gradient_of)
+    body(tr, snapshot(tr, view.gradient_of))

@@ -24,6 +24,7 @@ from . import session
 from .choices import choose_many
 
 SAVED_KEY, CACHE_KEY = "saved", "cache"  # in session.page_state("surface")
+GRID_KEY = "grid"  # the last grid evaluated: (grid_key, Surface, seconds)
 MAX_SAVED = 6
 RESOLUTIONS = (21, 31, 41, 51, 61, 71, 81)
 SPANS = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -134,8 +135,39 @@ def make_plane(tr: bc.Trainer, s: Settings, points: list[SavedPoint],
     return sf.three_point_plane([p.params for p in chosen], [p.label for p in chosen])
 
 
-def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
-    """Plane, paths projected onto it, markers, then the cost over the grid."""
+def grid_key(cost: sf.CostFunction, plane: sf.ParamPlane,
+             extent: tuple[float, float, float, float], resolution: int) -> tuple:
+    """Everything the grid's numbers depend on: the cost (architecture, data, loss,
+    penalty), the plane's origin and directions, the box and the resolution."""
+    h = hashlib.blake2b(digest_size=16)
+    for array in (plane.origin, plane.basis, cost.X, cost.Y):
+        a = np.ascontiguousarray(array)
+        h.update(repr((a.dtype.str, a.shape)).encode() + a.tobytes())
+    return (h.hexdigest(), cost.layer_sizes, tuple(a.name for a in cost.acts), cost.loss,
+            cost.reduction, cost.regularization, cost.reg_rate,
+            tuple(float(v) for v in extent), int(resolution))
+
+
+def grid(cost: sf.CostFunction, plane: sf.ParamPlane, extent: tuple[float, float, float, float],
+         resolution: int, kept: dict | None = None) -> tuple[sf.Surface, float]:
+    """The cost over the grid and the seconds its evaluation took: the one in ``kept``
+    (a dict holding the last grid) when its plane, box, resolution and cost are these,
+    else evaluated (and kept there)."""
+    key = grid_key(cost, plane, extent, resolution)
+    if kept is not None and kept.get(GRID_KEY) is not None and kept[GRID_KEY][0] == key:
+        return kept[GRID_KEY][1], kept[GRID_KEY][2]
+    started = time.perf_counter()
+    surface = sf.evaluate_surface(cost, plane, extent, resolution)
+    seconds = time.perf_counter() - started
+    if kept is not None:
+        kept[GRID_KEY] = (key, surface, seconds)
+    return surface, seconds
+
+
+def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint],
+            kept: dict | None = None) -> Result:
+    """Plane, paths projected onto it, markers, then the cost over the grid (the last one
+    again, from ``kept``, when its plane and box have not moved)."""
     cost = sf.CostFunction.of(tr)
     run = sp.training_path(tr) if s.show_training or s.directions == "path" else None
     plane = make_plane(tr, s, points, run)
@@ -155,10 +187,8 @@ def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
     labelled = [(label, c) for (label, _), c in zip(marks, coords, strict=True)]
     extent = choose_extent(s, coords, projected, plane, run)
     resolution = sf.affordable_resolution(cost, s.resolution)
-    started = time.perf_counter()
-    surface = sf.evaluate_surface(cost, plane, extent, resolution)
-    return Result(plane, surface, projected, labelled, point_costs, s.resolution,
-                  time.perf_counter() - started)
+    surface, seconds = grid(cost, plane, extent, resolution, kept)
+    return Result(plane, surface, projected, labelled, point_costs, s.resolution, seconds)
 
 
 def choose_extent(s: Settings, marks: np.ndarray, paths: list[sp.ProjectedPath],
@@ -176,12 +206,13 @@ def choose_extent(s: Settings, marks: np.ndarray, paths: list[sp.ProjectedPath],
 
 def cache_key(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> tuple:
     """What the result depends on: the run (its weights, step, cost, settings log), the
-    settings, and the saved points used."""
+    settings, and the saved points used. Not the phase: Forward and Backward move no
+    weight, and the paths start from the step's beginning (Update moves the weights)."""
     digest = hashlib.blake2b(sf.param_vector(tr.net).tobytes(), digest_size=16).hexdigest()
     used = tuple(points[i].label for i in s.points if i < len(points)) \
         if s.directions == "points" else ()
     computed = replace(s, kind="contour", log=False)  # how it is shown costs nothing
-    return (id(tr), tr.step, tr.phase_index, digest, tr.loss, tr.reduction,
+    return (id(tr), tr.step, digest, tr.loss, tr.reduction,
             tr.regularization, tr.reg_rate, len(tr.events), len(tr.X), computed, used)
 
 
@@ -194,7 +225,7 @@ def result(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
         return cached[1]
     with st.spinner(f"Evaluating the cost on {s.resolution}×{s.resolution} points and "
                     "replaying the paths…"):
-        value = compute(tr, s, points)
+        value = compute(tr, s, points, session.page_state("surface"))
     session.page_state("surface")[CACHE_KEY] = (key, value)
     return value
 
@@ -229,8 +260,8 @@ def point_controls(tr: bc.Trainer, points: list[SavedPoint]) -> tuple[int, ...]:
     """Save / clear buttons and the choice of three saved points (pills: whole labels
     in a narrow column, wrapping)."""
     st.button("Save weights", key="b_surface_save", on_click=save_point, args=(tr,),
-              width="stretch", help=f"Keep the weights of step {tr.step} as a point (the "
-              f"last {MAX_SAVED} are kept). Step on the Playground, save again.")
+              width="stretch", help=f"Keep the weights on screen as a point, named by their "
+              f"step (the last {MAX_SAVED} are kept). Step, save again.")
     st.button("Clear saved", key="b_surface_clear", on_click=clear_points,
               disabled=not points, width="stretch")
     # Chosen by id, not index: a seventh point drops the first and shifts every index.

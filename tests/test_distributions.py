@@ -1,6 +1,5 @@
 """Distributions over time: percentile bands per layer, replayed exactly on forks."""
 
-import math
 
 import numpy as np
 import pytest
@@ -15,6 +14,7 @@ from backprop_core.analyses.distributions import (
     replay_steps,
     sampled_steps,
 )
+from backprop_core.training.health import layer_norms
 from viz.distributions import distribution_figure
 
 
@@ -25,8 +25,7 @@ def make(**changes) -> bc.Trainer:
 
 def norms(grads: bc.Gradients) -> tuple[float, ...]:
     """‖(∂C/∂W, ∂C/∂b)‖ per layer, computed as the trainer records them."""
-    return tuple(math.sqrt(np.dot(W.ravel(), W.ravel()) + np.dot(b, b))
-                 for W, b in zip(grads.weights, grads.biases, strict=True))
+    return layer_norms(grads.weights, grads.biases)
 
 
 def state_of(tr: bc.Trainer):

@@ -2,46 +2,74 @@
 
 Serves TF Playground (built, from ``../shared/anchors/tf-playground/``) and runs
 ``streamlit run app.py``; then, for ``--rounds`` rounds, opens each app fresh at
-1600×1000, in alternating order so that machine drift hits both, and measures:
+1600×1000, in alternating order so that machine drift hits both, and measures (rows):
 
-- Play: displayed frames/s (changes of the step counter on screen, polled every animation
+- play: displayed frames/s (changes of the step counter on screen, polled every animation
   frame: TFP's ``#iter-number``, our Step metric; each of our frames repaints the boundary,
-  the diagram and the metrics together), and weight updates/s (TFP: 25 per epoch, its
-  frame; ours: the Step metric's rise);
-- Step: click → counter changed, charts redrawn, our script finished, two animation frames;
+  the diagram and the metrics together), and weight updates/s (TFP: its counter counts
+  epochs, one per frame: floor(training points / batch size) updates each, 25 at its
+  defaults, 250 at batch size 1; ours: the Step metric's rise, one update a step);
+- first: Play → first frame: from the Play click (the click event's time stamp) to the
+  step counter's first change, plus one animation frame (the frame that shows it is on
+  screen); ``--first-clicks`` Play clicks per app and round (each paused again);
+- step: click → counter changed, charts redrawn, our script finished, two animation frames;
+  then → page settled (the last DOM change on screen, SETTLE_JS);
+- bursts: ten quick Step clicks (ours also the phase buttons and Undo) → page settled;
+- pages (ours): on every page (Playground, Gradients, Step-through, Hidden space, Loss
+  surface, Lesson; reached through the sidebar's links) a click on the page's Step
+  (``.bp-bar-step``, the stepping bar) → page idle (its last DOM change on screen, the
+  script finished), beside TFP's Step → redrawn from the same round;
 - ours only: bytes received on the websocket per displayed frame while playing.
 
-Two scenarios: both at their defaults, and a 6×8 tanh network on 500 spiral points (TFP:
-``#dataset=spiral&networkShape=8,8,8,8,8,8``). Prints every measurement, the medians and
-the ours/TFP ratios. No timing here is asserted anywhere: this is a report.
+Three scenarios: both at their defaults; a 6×8 tanh network on 500 spiral points (TFP:
+``#dataset=spiral&networkShape=8,8,8,8,8,8``); batch size 1 on a 4×8 ReLU network, 500
+points (TFP: ``#batchSize=1&networkShape=8,8,8,8&activation=relu``; rows play and first
+only), where ours plays at its "1 epoch" per frame speed when it has one (TFP's unit), else
+at its fastest steps per frame. Prints every measurement, the medians and the ours/TFP
+ratios. No timing here is asserted anywhere: this is a report.
 
-    python bench/bench_vs_tfp.py              # 3 rounds, 6 s of Play, 10 Step clicks
+    python bench/bench_vs_tfp.py              # 3 rounds, all rows (about 15 minutes)
+    python bench/bench_vs_tfp.py --rounds 1 --only pages --scenario defaults
+    python bench/bench_vs_tfp.py --rounds 1 --only play,first --scenario "batch size 1"
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import re
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CHROMIUM_ARGS, ROOT, free_port, start_server  # noqa: E402
+from common import CHROMIUM_ARGS, IDLE, ROOT, free_port, start_server  # noqa: E402
 
 TFP_DIR = ROOT.parent / "shared" / "anchors" / "tf-playground"
 VIEWPORT = {"width": 1600, "height": 1000}
-TFP_UPDATES_PER_EPOCH = 25  # 250 training points (500 at 50 %), batch size 10
+TFP_POINTS = 500  # TFP's NUM_SAMPLES_CLASSIFY: every classification data set
+ROWS = ("play", "first", "step", "bursts", "pages")
 SCENARIOS = {
-    "defaults": {"tfp": "index.html", "ours": ""},
+    "defaults": {"tfp": "index.html", "ours": "", "rows": ROWS},
     "6x8 tanh, 500 spiral points": {"tfp": "index.html#dataset=spiral&networkShape=8,8,8,8,8,8",
-                                   "ours": "?ds=spiral&n=500&h=8,8,8,8,8,8"},
+                                   "ours": "?ds=spiral&n=500&h=8,8,8,8,8,8", "rows": ROWS},
+    # TFP's defaults otherwise: 500 circle points, 50 % training, noise 0, lr 0.03 (ours too).
+    "batch size 1, 4x8 ReLU, 500 points": {
+        "tfp": "index.html#batchSize=1&networkShape=8,8,8,8&activation=relu",
+        "ours": "?h=8,8,8,8&act=relu,relu,relu,relu&batch=1&n=500", "rows": ("play", "first"),
+        "speed": "epoch"},
 }
+# Our pages, by their sidebar links' text, in the order they are measured.
+PAGES = ("Playground", "Gradients", "Step-through", "Hidden space", "Loss surface", "Lesson")
+NAV = "[data-testid='stSidebarNavLink']"
+LOST_S = 15  # a page click that neither changed the page nor ended a script run by then
+SPEED = "[data-testid='stSlider']:has(input[aria-label^='Speed']) input[type='range']"
 APPS = {
     "tfp": {"counter": "#iter-number", "play": "#play-pause-button",
             "step": "#next-step-button"},
@@ -64,14 +92,17 @@ QUIET_MS = 700  # the page is settled when nothing changed for this long (and, o
 SETTLE_JS = r"""
 () => {
   const M = window.__settle = {last: performance.now(), shown: performance.now(), n: 0,
-                               what: [], stale: new Map()};
+                               what: [], stale: new Map(), runs: 0, ran: null};
   const FADE_MS = 500;
   const staleMark = (r) => r.type === 'attributes' && r.target.classList &&
       r.target.classList.contains('stElementContainer') &&
       (r.attributeName === 'data-stale' || r.attributeName === 'class');
   new MutationObserver((records) => {
     for (const r of records) {
-      if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') continue;
+      if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
+        if (r.oldValue === 'running') { M.runs += 1; M.ran = performance.now(); }
+        continue;  // a script run ended (ours): counted, not a change on screen
+      }
       if (staleMark(r)) {
         if (r.attributeName !== 'data-stale') continue;
         const now = performance.now();
@@ -94,7 +125,7 @@ SETTLE_JS = r"""
            ? String(r.target.className) : r.target.nodeName).slice(0, 60)]);
     }
   }).observe(document, {subtree: true, childList: true, attributes: true,
-                        characterData: true});
+                        characterData: true, attributeOldValue: true});
 }
 """
 
@@ -148,6 +179,46 @@ async ([selector, label, ours, timeoutMs]) => {
 }
 """
 
+
+# Play → first frame: from the Play click (its event's time stamp, on performance.now()'s
+# clock) to the first animation frame in which the step counter shows a new value, plus
+# one animation frame more (the frame showing it has been presented).
+FIRST_JS = r"""
+() => {
+  const F = window.__first = {t0: null, ms: null};
+  const C = window.__counter, v0 = C.read();
+  document.addEventListener('click', (e) => { F.t0 = e.timeStamp; },
+                            {capture: true, once: true});
+  const tick = () => {
+    if (F.t0 !== null && C.read() !== v0) {
+      requestAnimationFrame(() => { F.ms = performance.now() - F.t0; });
+      return;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+"""
+
+# A click on the page's Step (the stepping bar's): when, and how many changes the page had
+# seen before it (SETTLE_JS counts them).
+PAGE_STEP_JS = r"""
+(selector) => {
+  const btn = document.querySelector(selector);
+  if (!btn) return {err: 'no Step button'};
+  if (btn.disabled) return {err: 'Step is disabled'};
+  const n0 = window.__settle.n, runs0 = window.__settle.runs, t0 = performance.now();
+  btn.click();
+  return {t0, n0, runs0};
+}
+"""
+
+# What the stepping bars on the page show (for a click that did nothing).
+BAR_JS = r"""
+() => [...document.querySelectorAll('.bp-bar')].map(b => ({
+  step: b.querySelector('.bp-bar-step')?.disabled ? 'disabled' : 'enabled',
+  shown: !!b.offsetParent, message: b.querySelector('.bp-bar-message')?.textContent}))
+"""
 
 def wait_http(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
@@ -268,51 +339,281 @@ class Wire:
             payload.encode())
 
 
-def measure(browser, which: str, url: str, args) -> dict:
+def tfp_updates_per_epoch(tfp_url: str) -> int:
+    """TFP's weight updates per epoch (its counter's unit): it updates after every
+    batchSize-th training point, and drops the remainder."""
+    state = dict(kv.split("=", 1) for kv in urlparse(tfp_url).fragment.split("&") if "=" in kv)
+    batch = int(state.get("batchSize", 10))
+    train = TFP_POINTS * int(state.get("percTrainData", 50)) // 100
+    return train // batch
+
+
+def speed_label(page) -> str | None:
+    box = page.locator(SPEED)
+    return box.first.get_attribute("aria-valuetext") if box.count() else None
+
+
+def set_speed(page, want: str) -> str:
+    """Our Play speed: the option whose label contains ``want`` (e.g. "epoch"), through the
+    speed slider's keys; without one, the fastest steps per frame. Returns what was set."""
+    box = page.locator(SPEED)
+    if not box.count():
+        return "unknown (no speed slider found)"
+    box = box.first
+
+    def press(key: str) -> str:
+        box.press(key)
+        page.wait_for_timeout(300)
+        page.wait_for_selector(IDLE, timeout=30000)
+        return box.get_attribute("aria-valuetext") or ""
+
+    box.focus()
+    label = press("End")
+    if want in label:
+        return label
+    press("Home")
+    for _ in range(int(box.get_attribute("max")) - int(box.get_attribute("min"))):
+        label = box.get_attribute("aria-valuetext") or ""
+        if want in label:
+            return label
+        label = press("ArrowRight")
+    if want in label:
+        return label
+    return f"{press('End')} (no '{want}' option: the fastest)"
+
+
+def quiet(page, which: str) -> None:
+    """Wait until the app is at rest (ours: the script finished; after a pause, its rerun)."""
+    page.wait_for_timeout(1500)
+    if which == "ours":
+        page.wait_for_selector(IDLE, timeout=60000)
+        page.wait_for_timeout(500)
+
+
+def play_click(page, which: str) -> float | None:
+    """Click Play; milliseconds to the first new frame on screen (None: none in 30 s)."""
+    page.evaluate(FIRST_JS)
+    page.click(APPS[which]["play"])
+    try:
+        page.wait_for_function("() => window.__first.ms !== null", timeout=30000)
+    except Exception:  # noqa: BLE001 - a report: say it, go on
+        return None
+    return page.evaluate("() => window.__first.ms")
+
+
+def page_step(page, name: str) -> int | None:
+    """The step (epochs on the Lesson: its own network) the page shows, if it says."""
+    if name == "Lesson":
+        m = re.search(r"Epoch ([\d,]+) ·", page.evaluate("() => document.body.innerText"))
+        return counter_value(m.group(1)) if m else None
+    step = parse_qs(urlparse(page.url).query).get("step")
+    return int(step[0]) if step else 0
+
+
+def goto_page(page, name: str) -> None:
+    link = page.locator(NAV).filter(has_text=re.compile(f"^{re.escape(name)}$")).first
+    link.click()
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=120000)
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           ".every(g => g.querySelector('.main-svg'))", timeout=60000)
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(IDLE, timeout=60000)
+
+
+def pages_steps(page, clicks: int) -> dict:
+    """Ours: on every page, ``clicks`` clicks on its Step (one at a time, each once the page
+    is quiet) → page idle: once the click has changed the page and a script run has ended
+    since, the last change on screen (``settle``). {page: {"ms": [...], "run": [ms to the
+    end of the last script run], "moved": [steps the page's step moved], "err": None or
+    why the page could not be measured}}."""
+    out = {}
+    for name in PAGES:
+        r = out[name] = {"ms": [], "run": [], "moved": [], "lost": [], "err": None}
+        try:
+            goto_page(page, name)
+        except Exception as exc:  # noqa: BLE001 - a report: say it, go on
+            r["err"] = f"could not open the page: {str(exc).splitlines()[0]}"
+            continue
+        for k in range(clicks):
+            page.wait_for_timeout(QUIET_MS)
+            page.wait_for_selector(IDLE, timeout=60000)
+            before = page_step(page, name)
+            c = page.evaluate(PAGE_STEP_JS, APPS["ours"]["step"])
+            if "err" in c:
+                r["err"] = c["err"]
+                break
+            try:  # the click's effect: a change on the page and a script run that ended
+                page.wait_for_function("([n0, runs0]) => window.__settle.n > n0 && "
+                                       "window.__settle.runs > runs0", arg=[c["n0"], c["runs0"]],
+                                       timeout=LOST_S * 1000)
+            except Exception:  # noqa: BLE001 - a report: say it, go on with the next click
+                r["lost"].append(f"click {k + 1}: the page changed "
+                                 f"{page.evaluate('() => window.__settle.n') - c['n0']} times, "
+                                 f"{page.evaluate('() => window.__settle.runs') - c['runs0']} "
+                                 f"script runs ended in {LOST_S} s; step {before} → "
+                                 f"{page_step(page, name)}; the bar: {page.evaluate(BAR_JS)}")
+                continue
+            try:
+                ms = settle(page, "ours", c["t0"], timeout_s=60)
+            except TimeoutError as exc:
+                r["err"] = str(exc)
+                break
+            after = page_step(page, name)
+            r["ms"].append(ms)
+            r["run"].append(page.evaluate("() => window.__settle.ran") - c["t0"])
+            r["moved"].append(None if before is None or after is None else after - before)
+    return out
+
+
+def measure(browser, which: str, url: str, args, scenario: dict) -> dict:
+    rows = [r for r in scenario["rows"] if r in args.only]
     context, page = open_app(browser, which, url)
     wire = Wire(page) if which == "ours" else None
+    out = {"first": [], "step_ms": [], "settled": [], "speed": None}
     try:
         sel = APPS[which]
-        page.click(sel["play"])
-        page.wait_for_timeout(args.warmup * 1000)
-        s0, b0 = page.evaluate(SNAP_JS), wire.bytes if wire else 0
-        page.wait_for_timeout(args.play_secs * 1000)
-        s1, b1 = page.evaluate(SNAP_JS), wire.bytes if wire else 0
-        page.click(sel["play"])  # pause
-        dt = (s1["t"] - s0["t"]) / 1000
-        frames = s1["n"] - s0["n"]
-        rise = counter_value(s1["v"]) - counter_value(s0["v"])
-        updates = rise * (TFP_UPDATES_PER_EPOCH if which == "tfp" else 1)
-        page.wait_for_timeout(1500)
-        if which == "ours":
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
-            page.wait_for_timeout(500)
+        if which == "ours" and ("play" in rows or "first" in rows):
+            out["speed"] = (set_speed(page, scenario["speed"]) if scenario.get("speed")
+                            else speed_label(page))
+            if scenario.get("speed"):
+                quiet(page, which)
+        if "play" in rows:
+            out["first"].append(play_click(page, which))
+            page.wait_for_timeout(args.warmup * 1000)
+            s0, b0 = page.evaluate(SNAP_JS), wire.bytes if wire else 0
+            page.wait_for_timeout(args.play_secs * 1000)
+            s1, b1 = page.evaluate(SNAP_JS), wire.bytes if wire else 0
+            page.click(sel["play"])  # pause
+            dt = (s1["t"] - s0["t"]) / 1000
+            frames = s1["n"] - s0["n"]
+            rise = counter_value(s1["v"]) - counter_value(s0["v"])
+            per = tfp_updates_per_epoch(url) if which == "tfp" else 1
+            out.update(fps=frames / dt, ups=rise * per / dt,
+                       bytes_per_frame=(b1 - b0) / frames if wire and frames else None)
+            quiet(page, which)
+        if "first" in rows:
+            for _ in range(args.first_clicks - ("play" in rows)):
+                out["first"].append(play_click(page, which))
+                page.wait_for_timeout(300)
+                page.click(sel["play"])  # pause
+                quiet(page, which)
         page.evaluate(SETTLE_JS)
-        steps, settled = [], []
-        for _ in range(args.clicks):
-            page.wait_for_timeout(QUIET_MS)
-            r = page.evaluate(CLICK_JS, [sel["step"], "Step", which == "ours", 10000])
-            if "ms" in r:
-                steps.append(r["ms"])
-                settled.append(settle(page, which, r["t0"]))
-        return {"fps": frames / dt, "ups": updates / dt, "step_ms": steps, "settled": settled,
-                "bursts": bursts(page, which),
-                "bytes_per_frame": (b1 - b0) / frames if wire and frames else None}
+        # TFP's Step → redrawn is also what our pages are measured against.
+        if "step" in rows or ("pages" in rows and which == "tfp"):
+            for _ in range(args.clicks):
+                page.wait_for_timeout(QUIET_MS)
+                r = page.evaluate(CLICK_JS, [sel["step"], "Step", which == "ours", 10000])
+                if "ms" in r:
+                    out["step_ms"].append(r["ms"])
+                    out["settled"].append(settle(page, which, r["t0"]))
+        if "bursts" in rows:
+            out["bursts"] = bursts(page, which)
+        if "pages" in rows and which == "ours":
+            out["pages"] = pages_steps(page, args.page_clicks)
+        return out
     finally:
         context.close()
 
 
+def med_or_nan(values) -> float:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
+
+
 def fmt_row(name: str, r: dict) -> str:
+    lines = []
+    if "fps" in r:
+        extra = (f", {r['bytes_per_frame'] / 1000:.1f} kB/frame"
+                 if r.get("bytes_per_frame") is not None else "")
+        lines.append(f"{r['fps']:5.1f} frames/s, {r['ups']:6.0f} updates/s{extra}")
+    if r["first"]:
+        lines.append("Play → first frame " + ", ".join(
+            "none" if v is None else f"{v:.0f}" for v in r["first"]) + " ms")
+    if r["step_ms"]:
+        lines.append(f"Step → redrawn {med_or_nan(r['step_ms']):4.0f} ms, → page settled "
+                     f"{med_or_nan(r['settled']):4.0f} ms")
+    if r.get("speed"):
+        lines.append(f"speed: {r['speed']}")
+    text = f"    {name:5s} " + "; ".join(lines)
+    if "bursts" in r:
+        text += "\n          " + "; ".join(
+            f"{BURST}×{kind}: {b['effects']} effects, settled {b['settled']:.0f} ms"
+            for kind, b in r["bursts"].items())
+    for page_name, p in r.get("pages", {}).items():
+        ms = ", ".join(f"{v:.0f}" for v in p["ms"]) or "-"
+        run = ", ".join(f"{v:.0f}" for v in p["run"]) or "-"
+        err = f"  ({p['err']})" if p["err"] else ""
+        text += (f"\n          {page_name:<13} Step → page idle {ms} ms (script ended {run} ms)"
+                 f", steps moved {p['moved']}{err}")
+        for lost in p["lost"]:
+            text += f"\n            NO EFFECT: {lost}"
+    return text
+
+
+def summary(scenario: str, res: dict, args) -> None:
     med = statistics.median
-    step = med(r["step_ms"]) if r["step_ms"] else float("nan")
-    settled = med(r["settled"]) if r["settled"] else float("nan")
-    extra = (f", {r['bytes_per_frame'] / 1000:.1f} kB/frame"
-             if r.get("bytes_per_frame") is not None else "")
-    burst = "; ".join(f"{BURST}×{kind}: {b['effects']} effects, settled {b['settled']:.0f} ms"
-                      for kind, b in r["bursts"].items())
-    return (f"    {name:5s} {r['fps']:5.1f} frames/s, {r['ups']:6.0f} updates/s, "
-            f"Step → redrawn {step:4.0f} ms, → page settled {settled:4.0f} ms{extra}\n"
-            f"          {burst}")
+    t_runs, o_runs = res["tfp"], res["ours"]
+    print(f"  {scenario}")
+    speeds = sorted({r["speed"] for r in o_runs if r.get("speed")})
+    if speeds:
+        print(f"    ours played at: {' / '.join(speeds)} per frame (TFP: one epoch a frame)")
+    if all("fps" in r for r in t_runs + o_runs) and t_runs and o_runs:
+        t = {k: med(r[k] for r in t_runs) for k in ("fps", "ups")}
+        o = {k: med(r[k] for r in o_runs) for k in ("fps", "ups")}
+        print(f"    Play display      TFP {t['fps']:6.1f} /s  ours {o['fps']:6.1f} /s  "
+              f"ours/TFP {o['fps'] / t['fps']:.2f}  (target >= 0.6)")
+        print(f"    weight updates    TFP {t['ups']:6.0f} /s  ours {o['ups']:6.0f} /s  "
+              f"ours/TFP {o['ups'] / t['ups']:.2f}  (target >= 1.0)")
+    t_first = med_or_nan(x for r in t_runs for x in r["first"])
+    o_first = med_or_nan(x for r in o_runs for x in r["first"])
+    if any(r["first"] for r in t_runs + o_runs):
+        missed = sum(x is None for r in t_runs + o_runs for x in r["first"])
+        print(f"    Play → first frame  TFP {t_first:5.0f} ms  ours {o_first:5.0f} ms  "
+              f"ours/TFP {o_first / t_first:.2f}  (target <= 2.0)"
+              + (f"  [{missed} Play clicks showed no frame in 30 s]" if missed else ""))
+    t_step = med_or_nan(x for r in t_runs for x in r["step_ms"])
+    if any(r["step_ms"] for r in o_runs):
+        o_step = med_or_nan(x for r in o_runs for x in r["step_ms"])
+        t_set = med_or_nan(x for r in t_runs for x in r["settled"])
+        o_set = med_or_nan(x for r in o_runs for x in r["settled"])
+        print(f"    Step → redrawn    TFP {t_step:5.0f} ms  ours {o_step:5.0f} ms  "
+              f"ours/TFP {o_step / t_step:.2f}")
+        print(f"    Step → page settled (last change on screen)  TFP {t_set:5.0f} ms  "
+              f"ours {o_set:5.0f} ms  ours/TFP {o_set / t_set:.2f}; "
+              f"ours settled / TFP redrawn {o_set / t_step:.2f}  (target <= 1.0)")
+    if all("bursts" in r for r in t_runs + o_runs) and t_runs and o_runs:
+        tb = med(r["bursts"]["step"]["settled"] for r in t_runs)
+        ob = med(r["bursts"]["step"]["settled"] for r in o_runs)
+        print(f"    {BURST} Step clicks {BURST_GAP_MS} ms apart → page settled: TFP "
+              f"{tb:.0f} ms, ours {ob:.0f} ms: {ob / tb:.2f}  (target <= 1.5)")
+        for kind in ("step", "phases", "undo"):
+            got = [r["bursts"][kind]["effects"] for r in o_runs]
+            print(f"    ours: {BURST} quick clicks on {kind}: effects per round {got} "
+                  f"(target: exactly {BURST} every time)")
+        tfp_got = [r["bursts"]["step"]["effects"] for r in t_runs]
+        print(f"    TFP: {BURST} quick clicks on step: effects per round {tfp_got}")
+    if any("pages" in r for r in o_runs):
+        print(f"    Step → page idle, ours on every page (the last change on screen, the "
+              f"script run ended), against TFP's Step → redrawn {t_step:.0f} ms "
+              "(target <= 1.5x)")
+        for name in PAGES:
+            runs = [r["pages"][name] for r in o_runs if "pages" in r]
+            ms = [x for p in runs for x in p["ms"]]
+            ran = med_or_nan(x for p in runs for x in p["run"])
+            moved = [x for p in runs for x in p["moved"]]
+            errs = sorted({p["err"] for p in runs if p["err"]})
+            lost = sum(len(p["lost"]) for p in runs)
+            if lost:
+                errs.append(f"{lost} clicks had no effect within {LOST_S} s")
+            m = med_or_nan(ms)
+            note = f"; {'; '.join(errs)}" if errs else ""
+            steps = ("" if all(x == 1 for x in moved) else f"; steps moved per click {moved}")
+            print(f"      {name:<13} {m:6.0f} ms  ours/TFP {m / t_step:5.2f}  "
+                  f"(script ended {ran:.0f} ms; {len(ms)} clicks{steps}{note})")
+    bpf = [r["bytes_per_frame"] for r in o_runs if r.get("bytes_per_frame")]
+    if bpf:
+        print(f"    ours: {med(bpf) / 1000:.1f} kB on the websocket per displayed frame")
 
 
 def main() -> None:
@@ -320,66 +621,57 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--play-secs", type=float, default=6.0)
     ap.add_argument("--warmup", type=float, default=2.0)
-    ap.add_argument("--clicks", type=int, default=10)
+    ap.add_argument("--clicks", type=int, default=6, help="Step clicks per app and round")
+    ap.add_argument("--first-clicks", type=int, default=2,
+                    help="Play clicks timed to the first frame, per app and round")
+    ap.add_argument("--page-clicks", type=int, default=2,
+                    help="Step clicks on each of our pages per round")
+    ap.add_argument("--only", default=",".join(ROWS),
+                    help=f"comma-separated rows to measure, of {','.join(ROWS)}")
+    ap.add_argument("--scenario", action="append", default=[],
+                    help="run only the scenarios whose name contains this (repeatable)")
     args = ap.parse_args()
+    args.only = [r.strip() for r in args.only.split(",") if r.strip()]
+    unknown = set(args.only) - set(ROWS)
+    if unknown:
+        sys.exit(f"unknown rows {sorted(unknown)}; choose from {', '.join(ROWS)}")
+    scenarios = {name: s for name, s in SCENARIOS.items()
+                 if (not args.scenario or any(w in name for w in args.scenario))
+                 and any(r in args.only for r in s["rows"])}
+    if not scenarios:
+        sys.exit(f"no scenario matches; the scenarios: {', '.join(SCENARIOS)}")
     if not (TFP_DIR / "index.html").exists():
         sys.exit(f"TF Playground not found at {TFP_DIR}")
 
     servers, tfp_url, app_url = start_servers()
-    results = {s: {"tfp": [], "ours": []} for s in SCENARIOS}
+    results = {s: {"tfp": [], "ours": []} for s in scenarios}
+    started = time.monotonic()
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for k in range(args.rounds):
-                order = ("tfp", "ours") if k % 2 == 0 else ("ours", "tfp")
-                print(f"round {k + 1} ({' then '.join(order)})", flush=True)
-                for scenario, urls in SCENARIOS.items():
-                    print(f"  {scenario}")
-                    for which in order:
-                        base = tfp_url if which == "tfp" else app_url
-                        r = measure(browser, which, base + urls[which], args)
-                        results[scenario][which].append(r)
-                        print(fmt_row(which, r), flush=True)
-            browser.close()
+            try:
+                for k in range(args.rounds):
+                    order = ("tfp", "ours") if k % 2 == 0 else ("ours", "tfp")
+                    print(f"round {k + 1} ({' then '.join(order)})", flush=True)
+                    for scenario, urls in scenarios.items():
+                        print(f"  {scenario}")
+                        for which in order:
+                            base = tfp_url if which == "tfp" else app_url
+                            r = measure(browser, which, base + urls[which], args, urls)
+                            results[scenario][which].append(r)
+                            print(fmt_row(which, r), flush=True)
+            finally:
+                browser.close()
     finally:
         for s in servers:
             s.terminate()
+        for s in servers:
+            s.wait(timeout=30)
 
-    med = statistics.median
-    print(f"\nMedians over {args.rounds} rounds (1600x1000, headless Chromium, same run)")
+    print(f"\nMedians over {args.rounds} rounds (1600x1000, headless Chromium, same run; "
+          f"{(time.monotonic() - started) / 60:.1f} min)")
     for scenario, res in results.items():
-        row = {}
-        for which in ("tfp", "ours"):
-            runs = res[which]
-            steps = [x for r in runs for x in r["step_ms"]]
-            settled = [x for r in runs for x in r["settled"]]
-            row[which] = {"fps": med(r["fps"] for r in runs), "ups": med(r["ups"] for r in runs),
-                          "step": med(steps) if steps else float("nan"),
-                          "settled": med(settled) if settled else float("nan"),
-                          "burst": med(r["bursts"]["step"]["settled"] for r in runs)}
-        t, o = row["tfp"], row["ours"]
-        bpf = [r["bytes_per_frame"] for r in res["ours"] if r["bytes_per_frame"]]
-        print(f"  {scenario}")
-        print(f"    Play display      TFP {t['fps']:5.1f} /s   ours {o['fps']:5.1f} /s   "
-              f"ours/TFP {o['fps'] / t['fps']:.2f}  (target >= 0.6)")
-        print(f"    weight updates    TFP {t['ups']:5.0f} /s   ours {o['ups']:5.0f} /s   "
-              f"ours/TFP {o['ups'] / t['ups']:.2f}")
-        print(f"    Step → redrawn    TFP {t['step']:5.0f} ms  ours {o['step']:5.0f} ms  "
-              f"ours/TFP {o['step'] / t['step']:.2f}")
-        print(f"    Step → page settled (last change on screen)  TFP {t['settled']:5.0f} ms  "
-              f"ours {o['settled']:5.0f} ms  ours/TFP {o['settled'] / t['settled']:.2f}; "
-              f"ours settled / TFP redrawn {o['settled'] / t['step']:.2f}  (target <= 1.0)")
-        print(f"    {BURST} Step clicks {BURST_GAP_MS} ms apart → page settled: TFP "
-              f"{t['burst']:.0f} ms, ours {o['burst']:.0f} ms: {o['burst'] / t['burst']:.2f}"
-              "  (target <= 1.5)")
-        for kind in ("step", "phases", "undo"):
-            got = [r["bursts"][kind]["effects"] for r in res["ours"]]
-            print(f"    ours: {BURST} quick clicks on {kind}: effects per round {got} "
-                  f"(target: exactly {BURST} every time)")
-        tfp_got = [r["bursts"]["step"]["effects"] for r in res["tfp"]]
-        print(f"    TFP: {BURST} quick clicks on step: effects per round {tfp_got}")
-        if bpf:
-            print(f"    ours: {med(bpf) / 1000:.1f} kB on the websocket per displayed frame")
+        summary(scenario, res, args)
 
 
 if __name__ == "__main__":

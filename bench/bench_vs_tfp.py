@@ -466,51 +466,84 @@ def pages_steps(page, clicks: int) -> dict:
     return out
 
 
+def row_play(page, which: str, url: str, args, out: dict, wire) -> None:
+    """Play for ``args.play_secs`` after ``args.warmup``: frames/s, updates/s (and the
+    Play click's first frame)."""
+    sel = APPS[which]
+    out["first"].append(play_click(page, which))
+    page.wait_for_timeout(args.warmup * 1000)
+    s0, b0 = page.evaluate(SNAP_JS), wire.bytes if wire else 0
+    page.wait_for_timeout(args.play_secs * 1000)
+    s1, b1 = page.evaluate(SNAP_JS), wire.bytes if wire else 0
+    page.click(sel["play"])  # pause
+    quiet(page, which)
+    if s0["v"] is None or s1["v"] is None:
+        shown = page.evaluate("() => document.querySelector(\"[data-testid='stException']\")"
+                              "?.innerText.slice(0, 300)")
+        raise RuntimeError(f"the step counter ({sel['counter']}) was not on the page while "
+                           f"playing" + (f"; the page showed an error: {shown!r}" if shown else ""))
+    dt = (s1["t"] - s0["t"]) / 1000
+    frames = s1["n"] - s0["n"]
+    rise = counter_value(s1["v"]) - counter_value(s0["v"])
+    per = tfp_updates_per_epoch(url) if which == "tfp" else 1
+    out.update(fps=frames / dt, ups=rise * per / dt,
+               bytes_per_frame=(b1 - b0) / frames if wire and frames else None)
+
+
+def row_first(page, which: str, args, out: dict, played: bool) -> None:
+    for _ in range(args.first_clicks - played):
+        out["first"].append(play_click(page, which))
+        page.wait_for_timeout(300)
+        page.click(APPS[which]["play"])  # pause
+        quiet(page, which)
+
+
+def row_step(page, which: str, args, out: dict) -> None:
+    sel = APPS[which]
+    for _ in range(args.clicks):
+        page.wait_for_timeout(QUIET_MS)
+        r = page.evaluate(CLICK_JS, [sel["step"], "Step", which == "ours", 10000])
+        if "ms" in r:
+            out["step_ms"].append(r["ms"])
+            out["settled"].append(settle(page, which, r["t0"]))
+
+
 def measure(browser, which: str, url: str, args, scenario: dict) -> dict:
+    """One app opened fresh, its rows measured in turn; a row that fails is reported in
+    ``errors`` and the others go on."""
     rows = [r for r in scenario["rows"] if r in args.only]
     context, page = open_app(browser, which, url)
     wire = Wire(page) if which == "ours" else None
-    out = {"first": [], "step_ms": [], "settled": [], "speed": None}
+    out = {"first": [], "step_ms": [], "settled": [], "speed": None, "errors": []}
+
+    def attempt(row: str, run) -> None:
+        try:
+            run()
+        except Exception as exc:  # noqa: BLE001 - a report: say it, go on
+            text = str(exc).strip().splitlines()
+            out["errors"].append(f"{row}: {type(exc).__name__}: {text[0] if text else ''}")
+
     try:
-        sel = APPS[which]
         if which == "ours" and ("play" in rows or "first" in rows):
-            out["speed"] = (set_speed(page, scenario["speed"]) if scenario.get("speed")
-                            else speed_label(page))
-            if scenario.get("speed"):
-                quiet(page, which)
+            def speed() -> None:
+                want = scenario.get("speed")
+                out["speed"] = set_speed(page, want) if want else speed_label(page)
+                if want:
+                    quiet(page, which)
+            attempt("speed", speed)
         if "play" in rows:
-            out["first"].append(play_click(page, which))
-            page.wait_for_timeout(args.warmup * 1000)
-            s0, b0 = page.evaluate(SNAP_JS), wire.bytes if wire else 0
-            page.wait_for_timeout(args.play_secs * 1000)
-            s1, b1 = page.evaluate(SNAP_JS), wire.bytes if wire else 0
-            page.click(sel["play"])  # pause
-            dt = (s1["t"] - s0["t"]) / 1000
-            frames = s1["n"] - s0["n"]
-            rise = counter_value(s1["v"]) - counter_value(s0["v"])
-            per = tfp_updates_per_epoch(url) if which == "tfp" else 1
-            out.update(fps=frames / dt, ups=rise * per / dt,
-                       bytes_per_frame=(b1 - b0) / frames if wire and frames else None)
-            quiet(page, which)
+            attempt("play", lambda: row_play(page, which, url, args, out, wire))
         if "first" in rows:
-            for _ in range(args.first_clicks - ("play" in rows)):
-                out["first"].append(play_click(page, which))
-                page.wait_for_timeout(300)
-                page.click(sel["play"])  # pause
-                quiet(page, which)
+            attempt("first", lambda: row_first(page, which, args, out, "play" in rows))
         page.evaluate(SETTLE_JS)
         # TFP's Step → redrawn is also what our pages are measured against.
         if "step" in rows or ("pages" in rows and which == "tfp"):
-            for _ in range(args.clicks):
-                page.wait_for_timeout(QUIET_MS)
-                r = page.evaluate(CLICK_JS, [sel["step"], "Step", which == "ours", 10000])
-                if "ms" in r:
-                    out["step_ms"].append(r["ms"])
-                    out["settled"].append(settle(page, which, r["t0"]))
+            attempt("step", lambda: row_step(page, which, args, out))
         if "bursts" in rows:
-            out["bursts"] = bursts(page, which)
+            attempt("bursts", lambda: out.__setitem__("bursts", bursts(page, which)))
         if "pages" in rows and which == "ours":
-            out["pages"] = pages_steps(page, args.page_clicks)
+            attempt("pages", lambda: out.__setitem__("pages",
+                                                     pages_steps(page, args.page_clicks)))
         return out
     finally:
         context.close()
@@ -540,6 +573,8 @@ def fmt_row(name: str, r: dict) -> str:
         text += "\n          " + "; ".join(
             f"{BURST}×{kind}: {b['effects']} effects, settled {b['settled']:.0f} ms"
             for kind, b in r["bursts"].items())
+    for err in r["errors"]:
+        text += f"\n          FAILED {err}"
     for page_name, p in r.get("pages", {}).items():
         ms = ", ".join(f"{v:.0f}" for v in p["ms"]) or "-"
         run = ", ".join(f"{v:.0f}" for v in p["run"]) or "-"
@@ -551,26 +586,34 @@ def fmt_row(name: str, r: dict) -> str:
     return text
 
 
-def summary(scenario: str, res: dict, args) -> None:
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def summary(scenario: str, res: dict) -> None:
     med = statistics.median
     t_runs, o_runs = res["tfp"], res["ours"]
     print(f"  {scenario}")
     speeds = sorted({r["speed"] for r in o_runs if r.get("speed")})
     if speeds:
         print(f"    ours played at: {' / '.join(speeds)} per frame (TFP: one epoch a frame)")
-    if all("fps" in r for r in t_runs + o_runs) and t_runs and o_runs:
-        t = {k: med(r[k] for r in t_runs) for k in ("fps", "ups")}
-        o = {k: med(r[k] for r in o_runs) for k in ("fps", "ups")}
+    for who, runs in (("TFP", t_runs), ("ours", o_runs)):
+        for i, r in enumerate(runs):
+            for err in r["errors"]:
+                print(f"    {who}, round {i + 1}: FAILED {err}")
+    if any("fps" in r for r in t_runs) and any("fps" in r for r in o_runs):
+        t = {k: med(r[k] for r in t_runs if "fps" in r) for k in ("fps", "ups")}
+        o = {k: med(r[k] for r in o_runs if "fps" in r) for k in ("fps", "ups")}
         print(f"    Play display      TFP {t['fps']:6.1f} /s  ours {o['fps']:6.1f} /s  "
-              f"ours/TFP {o['fps'] / t['fps']:.2f}  (target >= 0.6)")
+              f"ours/TFP {ratio(o['fps'], t['fps']):.2f}  (target >= 0.6)")
         print(f"    weight updates    TFP {t['ups']:6.0f} /s  ours {o['ups']:6.0f} /s  "
-              f"ours/TFP {o['ups'] / t['ups']:.2f}  (target >= 1.0)")
+              f"ours/TFP {ratio(o['ups'], t['ups']):.2f}  (target >= 1.0)")
     t_first = med_or_nan(x for r in t_runs for x in r["first"])
     o_first = med_or_nan(x for r in o_runs for x in r["first"])
     if any(r["first"] for r in t_runs + o_runs):
         missed = sum(x is None for r in t_runs + o_runs for x in r["first"])
         print(f"    Play → first frame  TFP {t_first:5.0f} ms  ours {o_first:5.0f} ms  "
-              f"ours/TFP {o_first / t_first:.2f}  (target <= 2.0)"
+              f"ours/TFP {ratio(o_first, t_first):.2f}  (target <= 2.0)"
               + (f"  [{missed} Play clicks showed no frame in 30 s]" if missed else ""))
     t_step = med_or_nan(x for r in t_runs for x in r["step_ms"])
     if any(r["step_ms"] for r in o_runs):
@@ -578,20 +621,22 @@ def summary(scenario: str, res: dict, args) -> None:
         t_set = med_or_nan(x for r in t_runs for x in r["settled"])
         o_set = med_or_nan(x for r in o_runs for x in r["settled"])
         print(f"    Step → redrawn    TFP {t_step:5.0f} ms  ours {o_step:5.0f} ms  "
-              f"ours/TFP {o_step / t_step:.2f}")
+              f"ours/TFP {ratio(o_step, t_step):.2f}")
         print(f"    Step → page settled (last change on screen)  TFP {t_set:5.0f} ms  "
-              f"ours {o_set:5.0f} ms  ours/TFP {o_set / t_set:.2f}; "
-              f"ours settled / TFP redrawn {o_set / t_step:.2f}  (target <= 1.0)")
-    if all("bursts" in r for r in t_runs + o_runs) and t_runs and o_runs:
-        tb = med(r["bursts"]["step"]["settled"] for r in t_runs)
-        ob = med(r["bursts"]["step"]["settled"] for r in o_runs)
+              f"ours {o_set:5.0f} ms  ours/TFP {ratio(o_set, t_set):.2f}; "
+              f"ours settled / TFP redrawn {ratio(o_set, t_step):.2f}  (target <= 1.0)")
+    if any("bursts" in r for r in t_runs) and any("bursts" in r for r in o_runs):
+        t_bursts = [r for r in t_runs if "bursts" in r]
+        o_bursts = [r for r in o_runs if "bursts" in r]
+        tb = med(r["bursts"]["step"]["settled"] for r in t_bursts)
+        ob = med(r["bursts"]["step"]["settled"] for r in o_bursts)
         print(f"    {BURST} Step clicks {BURST_GAP_MS} ms apart → page settled: TFP "
-              f"{tb:.0f} ms, ours {ob:.0f} ms: {ob / tb:.2f}  (target <= 1.5)")
+              f"{tb:.0f} ms, ours {ob:.0f} ms: {ratio(ob, tb):.2f}  (target <= 1.5)")
         for kind in ("step", "phases", "undo"):
-            got = [r["bursts"][kind]["effects"] for r in o_runs]
+            got = [r["bursts"][kind]["effects"] for r in o_bursts]
             print(f"    ours: {BURST} quick clicks on {kind}: effects per round {got} "
                   f"(target: exactly {BURST} every time)")
-        tfp_got = [r["bursts"]["step"]["effects"] for r in t_runs]
+        tfp_got = [r["bursts"]["step"]["effects"] for r in t_bursts]
         print(f"    TFP: {BURST} quick clicks on step: effects per round {tfp_got}")
     if any("pages" in r for r in o_runs):
         print(f"    Step → page idle, ours on every page (the last change on screen, the "
@@ -609,7 +654,7 @@ def summary(scenario: str, res: dict, args) -> None:
             m = med_or_nan(ms)
             note = f"; {'; '.join(errs)}" if errs else ""
             steps = ("" if all(x == 1 for x in moved) else f"; steps moved per click {moved}")
-            print(f"      {name:<13} {m:6.0f} ms  ours/TFP {m / t_step:5.2f}  "
+            print(f"      {name:<13} {m:6.0f} ms  ours/TFP {ratio(m, t_step):5.2f}  "
                   f"(script ended {ran:.0f} ms; {len(ms)} clicks{steps}{note})")
     bpf = [r["bytes_per_frame"] for r in o_runs if r.get("bytes_per_frame")]
     if bpf:
@@ -671,7 +716,7 @@ def main() -> None:
     print(f"\nMedians over {args.rounds} rounds (1600x1000, headless Chromium, same run; "
           f"{(time.monotonic() - started) / 60:.1f} min)")
     for scenario, res in results.items():
-        summary(scenario, res, args)
+        summary(scenario, res)
 
 
 if __name__ == "__main__":

@@ -164,3 +164,12 @@ def test_the_loader_imports_main_from_the_versioned_folder():
     assert f"app/static/{lc.live_version()}/main.js" in lc._live_loader()
     assert os.path.exists(ROOT / ".gitignore")
     assert "static/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_the_basic_plotly_bundle_is_chosen_only_for_traces_it_draws():
+    from ui.live_component import plotly_bundle
+
+    scatter = {"data": [{"type": "scatter"}, {"x": [1]}], "layout": {}}
+    webgl = {"data": [{"type": "scattergl"}], "layout": {}}
+    assert plotly_bundle([scatter]) == "basic"
+    assert plotly_bundle([scatter, webgl]) == "full"

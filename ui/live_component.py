@@ -32,6 +32,18 @@ KEEP_LIVE = 4  # static/live-* copies kept: a replica of an older deploy may ser
 SCRIPTS = ("stepping_bar",)  # ui/<name>.js, each one component
 
 
+# plotly.js's "basic" bundle (ui/vendor/): the trace types it draws. It loads and runs in
+# a sixth of the full bundle's time, so the live view takes it unless a figure needs more.
+BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
+
+
+def plotly_bundle(figures) -> str:
+    """"basic" when every trace of ``figures`` (Plotly figure dicts) is one the basic
+    bundle draws, else "full"."""
+    types = {trace.get("type", "scatter") for fig in figures for trace in fig["data"]}
+    return "basic" if types <= BASIC_TRACES else "full"
+
+
 def live_files() -> list[Path]:
     """The live view's files, in a fixed order."""
     return sorted(p for p in LIVE.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -50,7 +62,8 @@ def ensure_static_files() -> None:
     missing or out of date (runs on every full rerun, so it mostly compares)."""
     STATIC.mkdir(exist_ok=True)
     sources = [(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-                STATIC / "plotly.min.js")]
+                STATIC / "plotly.min.js"),
+               (HERE / "vendor" / "plotly-basic.min.js", STATIC / "plotly-basic.min.js")]
     sources += [(HERE / f"{name}.js", STATIC / f"{name}.js") for name in SCRIPTS]
     for source, target in sources:
         src = source.stat()

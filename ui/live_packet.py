@@ -26,6 +26,7 @@ from viz.projector import PRESENTER_SCALE
 from viz.wire import pack
 
 from . import fairness
+from .live_component import plotly_bundle
 from .planes import BoundaryGeometry
 
 GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
@@ -308,6 +309,7 @@ def scene(inp: LiveInput) -> dict:
                          frozen=bool(tr.frozen)),
         "selected": inp.selected_text, "can_play": tr.diverged is None,
         "frozen": lf.frozen_indices(tr.net, tr.frozen),
+        "plotly": plotly_bundle([net["figure"], boundary["figure"]]),
     }
 
 

@@ -165,3 +165,36 @@ def test_a_long_link_shows_progress_and_pause_stops_it(page, app_server):
     click(page, "Step")
     assert step_value(page) == stopped + 1
     assert page.console_errors == [], format_errors(page.console_errors)
+
+
+def test_the_live_view_loads_plotlys_basic_bundle_and_the_full_one_only_when_needed(
+        page, app_server, tmp_path):
+    """plotly.js's basic bundle draws the usual view (the full one would take ~1.4 s more
+    to load); an upload of 4,000 rows (WebGL markers, not in it) brings the full one, and
+    every chart is drawn again with it, Play included."""
+    loaded = "() => [window.__bpPlotlyKind, Object.keys(window.__bpPlotly || {}).sort()]"
+    open_app(page, app_server, charts=3)
+    assert page.evaluate(loaded) == ["basic", ["basic"]]
+    csv = tmp_path / "big.csv"
+    rng = random.Random(0)
+    rows = [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(4000)]
+    csv.write_text("a,b,t\n" + "".join(f"{a:.4f},{b:.4f},{int(a * b > 0)}\n" for a, b in rows))
+    page.get_by_text("Your own data (CSV)").click()
+    uploader = page.locator("[data-testid='stFileUploader']", has_text="CSV file")
+    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(csv))
+    page.get_by_role("button", name="Train on this data").click()
+    page.wait_for_function("() => window.__bpPlotlyKind === 'full'", timeout=30000)
+    wait_for_idle(page)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.bp-live .js-plotly-plot')]"
+        ".filter(g => g.querySelector('.main-svg')).length === 3"
+        " && document.querySelector('.bp-boundary').data.some(t => t.type === 'scattergl')"
+        " && document.querySelector('.bp-loss').data.length > 0", timeout=30000)
+    assert page.evaluate(loaded) == ["full", ["basic", "full"]]
+    before = step_value(page)
+    page.locator(".bp-play").click()
+    page.wait_for_function("n => Number(document.querySelector(\".bp-metric-value"
+                           "[data-label='Step']\").textContent.replace(/,/g, '')) > n + 30",
+                           arg=before, timeout=30000)
+    page.locator(".bp-play").click()
+    wait_for_idle(page)

@@ -8,7 +8,7 @@
 import { el } from "./dom.js";
 import { lossHover, lossLeave, applyLoss } from "./loss.js";
 import { pause, received, start, stopped } from "./play.js";
-import { loadPlotly } from "./plotly.js";
+import { loadPlotly, plotlyKind } from "./plotly.js";
 import { listenForClicks } from "./preview.js";
 import { applyScene } from "./scene.js";
 import { refit } from "./layout.js";
@@ -18,6 +18,8 @@ import { mark } from "./trace.js";
 import { splitFrames, unpack } from "./wire.js";
 
 export { fmtG } from "./numbers.js";
+
+loadPlotly();  // as this module loads: the first packet finds Plotly ready or nearly
 
 function mount(parent) {
   const root = el("div", "bp-live", parent);
@@ -54,9 +56,20 @@ function mount(parent) {
   return S;
 }
 
-async function handle(S, u8, P) {
+async function handle(S, u8) {
   const pk = await unpack(u8);
   const h = pk.header;
+  let P = await loadPlotly(S.plotly || "basic");
+  if (h.scene && h.scene.plotly === "full" && plotlyKind() !== "full") {
+    // Figures the basic bundle cannot draw (e.g. WebGL points of a big upload): the
+    // charts it drew go, and the full bundle draws them again.
+    for (const gd of Object.values(S.gd)) P.purge(gd);
+    S.bound = S.lossBound = false;
+    S.lossKey = null;
+    P = await loadPlotly("full");
+    if (!h.loss) S.setTriggerValue("scene", Date.now());  // the loss chart, sent again
+  }
+  if (h.scene) S.plotly = h.scene.plotly;
   if (h.scene) await applyScene(S, h.scene, P);
   if (!S.scene) {
     S.setTriggerValue("scene", Date.now());
@@ -96,7 +109,6 @@ export default function (component) {
   if (!data) return;
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   S.chain = S.chain
-    .then(() => loadPlotly())
-    .then((P) => handle(S, bytes, P))
+    .then(() => handle(S, bytes))
     .catch((e) => console.error("live view:", e));
 }

@@ -68,6 +68,9 @@ function bindEvents(S) {
   for (const name of ["network", "boundary"]) {
     S.gd[name].on("plotly_afterplot", () => S.shown && paint(S, S.shown, name));
   }
+  S.bound = true;
+  if (S.watched) return;  // the rest once per view (the charts may be drawn anew: plotly.js)
+  S.watched = true;
   window.addEventListener("resize", () => refit(S, window.Plotly));
   // Plotly's "responsive" follows the window only: a cell that changes width without it
   // (the sidebar collapsing as presenting starts) resizes its chart too.
@@ -80,5 +83,4 @@ function bindEvents(S) {
     }
   });
   for (const name of ["network", "boundary", "loss"]) watch.observe(S.cells[name]);
-  S.bound = true;
 }

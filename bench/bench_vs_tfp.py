@@ -28,7 +28,7 @@ only), where ours plays at its "1 epoch" per frame speed when it has one (TFP's 
 at its fastest steps per frame. Prints every measurement, the medians and the ours/TFP
 ratios. No timing here is asserted anywhere: this is a report.
 
-    python bench/bench_vs_tfp.py              # 3 rounds, all rows (about 15 minutes)
+    python bench/bench_vs_tfp.py              # 3 rounds, all rows (12-15 minutes)
     python bench/bench_vs_tfp.py --rounds 1 --only pages --scenario defaults
     python bench/bench_vs_tfp.py --rounds 1 --only play,first --scenario "batch size 1"
 """

@@ -31,7 +31,8 @@ from .planes import BoundaryGeometry
 
 GRID = 100  # boundary resolution; thumbnails use every 5th point (20×20)
 MAX_FRAMES = 30  # frames one rerun may carry
-FRAME_BUDGET_S = 0.12  # ...and the time it may spend making them: others wait meanwhile
+FRAME_BUDGET_S = 0.3  # ...and the work they may take: a round trip per packet idles the server,
+# so a packet holds a good share of frames (each made in its turn: others still go first)
 
 
 @dataclass
@@ -165,7 +166,7 @@ def previews(inp: LiveInput) -> dict[str, Frame]:
     return out
 
 
-PLAY_PREVIEW_S = 0.02  # the first Play frame is made ahead when it costs at most this
+PLAY_PREVIEW_S = 0.05  # the first Play frame is made ahead when it costs at most this
 
 
 def play_preview(inp: LiveInput) -> Frame | None:

@@ -26,8 +26,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     e^z / (1 + e^z), whose exponent is then never positive.
     """
     e = np.exp(-np.abs(z))
-    d = 1.0 + e
-    return np.where(z >= 0, 1.0 / d, e / d)
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def sigmoid_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:

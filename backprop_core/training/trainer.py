@@ -271,7 +271,7 @@ class Trainer:
     def _forward(self, record: bool) -> None:
         start = self.batch_index * self.batch_size
         self.batch_idx = self.perm[start : start + self.batch_size]
-        Xb, Yb = self.X[self.batch_idx], self.Y[self.batch_idx]
+        Xb, Yb = self.X.take(self.batch_idx, axis=0), self.Y.take(self.batch_idx, axis=0)
         self.cache = self.net.forward(Xb)
         self.grads = None  # last_update stays: it is still the last update applied
         self.phase_index = 1
@@ -283,7 +283,7 @@ class Trainer:
                 self._diverge("forward", _first_bad(norms), "pre-activation z")
 
     def _backward(self, record: bool) -> None:
-        Yb = self.Y[self.batch_idx]
+        Yb = self.Y.take(self.batch_idx, axis=0)  # the rows X[idx] gives, without its overhead
         self.grads = self.net.backward(
             self.cache, Yb, self.loss, self.reduction, self.regularization, self.reg_rate
         )

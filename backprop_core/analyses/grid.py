@@ -62,6 +62,8 @@ def evaluate_grid(
     R = resolution
     layers = [a.reshape(R, R, -1)]
     for W, b, act in zip(net.weights, net.biases, net.acts, strict=True):
-        a = act.f(a @ W.astype(dtype) + b.astype(dtype))
+        z = a @ W.astype(dtype)
+        z += b.astype(dtype)
+        a = act.f(z, out=z)  # over z, which no one keeps: fewer large temporaries
         layers.append(a.reshape(R, R, -1))
     return Grid(xs, ys, layers)

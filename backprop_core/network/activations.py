@@ -1,6 +1,7 @@
 """Activation functions, each next to its derivative.
 
-Every activation is a pair: ``f(z) -> a`` and ``prime(z, a) -> f'(z)``. The derivative
+Every activation is a pair: ``f(z) -> a`` and ``prime(z, a) -> f'(z)``; ``f(z, out=z)``
+writes a over z, for passes that keep no z (large temporaries cost page faults). The derivative
 receives *both* the pre-activation ``z`` and the activation ``a = f(z)`` and its docstring
 says which one it uses. Passing both makes the seed article's bug (applying σ' to a value
 that is already σ(z)) impossible to write by accident: there is no single-argument
@@ -19,14 +20,22 @@ import numpy as np
 LEAKY_SLOPE = 0.01
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
+def _into(result: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """``result``, written into ``out`` when one is given."""
+    if out is None or out is result:
+        return result
+    out[...] = result
+    return out
+
+
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """σ(z) = 1 / (1 + e^-z), without overflow for any |z|.
 
     e^-z overflows for z ≈ -710, so the negative half uses the equivalent
     e^z / (1 + e^z), whose exponent is then never positive.
     """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return np.divide(np.where(z >= 0, 1.0, e), 1.0 + e, out=out)
 
 
 def sigmoid_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -34,8 +43,8 @@ def sigmoid_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return a * (1.0 - a)
 
 
-def tanh(z: np.ndarray) -> np.ndarray:
-    return np.tanh(z)
+def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.tanh(z, out=out)
 
 
 def tanh_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -43,8 +52,8 @@ def tanh_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return 1.0 - a * a
 
 
-def relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
+def relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.maximum(z, 0.0, out=out)
 
 
 def relu_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -52,8 +61,8 @@ def relu_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return (z > 0).astype(z.dtype)
 
 
-def leaky_relu(z: np.ndarray) -> np.ndarray:
-    return np.where(z > 0, z, LEAKY_SLOPE * z)
+def leaky_relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return _into(np.where(z > 0, z, LEAKY_SLOPE * z), out)
 
 
 def leaky_relu_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -61,8 +70,8 @@ def leaky_relu_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return np.where(z > 0, 1.0, LEAKY_SLOPE)
 
 
-def linear(z: np.ndarray) -> np.ndarray:
-    return z
+def linear(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return _into(z, out)
 
 
 def linear_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -70,14 +79,14 @@ def linear_prime(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return np.ones_like(z)
 
 
-def softmax(z: np.ndarray) -> np.ndarray:
+def softmax(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Row-wise softmax (n_samples, n_classes).
 
     Subtracting each row's maximum leaves the result unchanged and keeps every exponent
     ≤ 0, so nothing overflows even at |z| = 1e4.
     """
     e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    return np.divide(e, e.sum(axis=-1, keepdims=True), out=out)
 
 
 def softmax_vjp(z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:

@@ -173,11 +173,11 @@ class Network:
         if a.ndim != 2 or a.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"X must have shape (n, {self.layer_sizes[0]}), got {a.shape}")
         zs, activations = [], [a]
-        z = a
-        for W, b, act in zip(self.weights, self.biases, self.acts, strict=True):
+        z, last = a, self.n_layers - 1
+        for i, (W, b, act) in enumerate(zip(self.weights, self.biases, self.acts, strict=True)):
             z = a @ W
             z += b  # in place: the same sum as a @ W + b, one array fewer
-            a = act.f(z)
+            a = act.f(z) if keep or i == last else act.f(z, out=z)  # z kept, or not needed
             if keep:
                 zs.append(z)
                 activations.append(a)

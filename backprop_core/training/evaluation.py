@@ -25,14 +25,14 @@ def evaluate_many(net: Network, thetas: np.ndarray, X: np.ndarray, Y: np.ndarray
     (k, P). X (N, n_in), Y (N, n_out): the training set's n_train rows, then the test
     set's (None values when it has none). ``correct(output, Y)`` -> bool per output or
     sample, or None (regression)."""
-    k = len(thetas)
+    k, last = len(thetas), net.n_layers - 1
     a = X
     z = None
-    for ((ws, bs), ((n_in, n_out), _)), act in zip(
-            zip(net.layout.slices, net.layout.shapes, strict=True), net.acts, strict=True):
+    for i, (((ws, bs), ((n_in, n_out), _)), act) in enumerate(zip(
+            zip(net.layout.slices, net.layout.shapes, strict=True), net.acts, strict=True)):
         z = np.matmul(a, thetas[:, ws].reshape(k, n_in, n_out))  # (k, N, n_out)
         z += thetas[:, None, bs]
-        a = act.f(z)
+        a = act.f(z) if i == last else act.f(z, out=z)  # only the logits are kept
     costs = per_sample_cost(a, Y, loss, z)  # (k, N)
     right = correct(a, Y)
     n_test = len(X) - n_train

@@ -222,9 +222,13 @@ def test_one_epoch_per_frame_plays_whole_epochs_like_tf_playground(at):
 
 
 @pytest.mark.parametrize("speed", [30, "epoch"])
-def test_plays_first_frame_is_in_the_paused_packet_and_play_brings_the_same(at, speed):
+def test_plays_first_frame_is_in_the_paused_packet_and_play_brings_the_same(at, speed,
+                                                                            monkeypatch):
     """Play shows its first frame at the click: the paused packet carries it (made on a
     fork), and it is the very frame the server's Play then sends first."""
+    from ui import live_packet as packets
+
+    monkeypatch.setattr(packets, "PLAY_PREVIEW_S", 10.0)  # however busy the machine
     at.select_slider(key="w_speed").set_value(speed).run()
     header, arrays = live_packet(at)
     k = header["previews"]["play"]
@@ -238,3 +242,14 @@ def test_plays_first_frame_is_in_the_paused_packet_and_play_brings_the_same(at, 
     header, arrays = live_packet(at)
     assert header["frames"][0] == preview_meta
     assert same_frame(frame(arrays, 0), preview)
+
+
+def test_plays_first_frame_is_not_made_ahead_when_it_would_take_too_long(at, monkeypatch):
+    """Past its time limit the first Play frame is dropped (the click then waits for the
+    server's): a paused rerun never pays for it beyond that."""
+    from ui import live_packet as packets
+
+    monkeypatch.setattr(packets, "PLAY_PREVIEW_S", 0.0)
+    at.select_slider(key="w_speed").set_value(200).run()
+    header, _ = live_packet(at)
+    assert set(header["previews"]) == {"phase", "step"}

@@ -177,11 +177,16 @@ def play_preview(inp: LiveInput) -> Frame | None:
     if tr.diverged is not None or tr.phase_index != 0:
         return None
     steps = frame_steps(tr, inp.steps_per_frame)
-    if steps * budget.trainer_step_seconds(tr) > PLAY_PREVIEW_S:
+    # The budget's estimate errs high (it bounds work): far past the limit, not tried;
+    # else tried, and dropped at the limit.
+    if steps * budget.trainer_step_seconds(tr) > 4 * PLAY_PREVIEW_S:
         return None
-    fork = tr.fork()
+    fork, deadline = tr.fork(), time.perf_counter() + PLAY_PREVIEW_S
     with np.errstate(all="ignore"):
-        run_steps(inp, steps, watch=False, tr=fork)
+        while fork.step - tr.step < steps and fork.diverged is None:
+            run_steps(inp, min(32, steps - (fork.step - tr.step)), watch=False, tr=fork)
+            if time.perf_counter() > deadline:
+                return None
     return capture(inp, exact=False, tr=fork) if fork.diverged is None else None
 
 

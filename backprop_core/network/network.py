@@ -59,10 +59,16 @@ class Layout:
 
     def norms(self, theta: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:
         """(‖(W_i, b_i)‖ per layer, ‖W_i‖ per layer) of θ: a hot path (every step takes
-        three), two array operations for all layers."""
-        squares = np.add.reduceat(theta * theta, self.starts)
-        w = squares[0::2]
-        return tuple(np.sqrt(w + squares[1::2]).tolist()), tuple(np.sqrt(w).tolist())
+        three), a few array operations for all layers."""
+        return self.norms_of_rows(theta[None])[0]
+
+    def norms_of_rows(self, thetas: np.ndarray) -> list[tuple[tuple[float, ...], ...]]:
+        """``norms`` of each row of ``thetas`` (m, P), in the same operations for all (the
+        same numbers: each row's sums run along it alone)."""
+        squares = np.add.reduceat(thetas * thetas, self.starts, axis=1)
+        w = squares[:, 0::2]
+        with_b, alone = np.sqrt(w + squares[:, 1::2]).tolist(), np.sqrt(w).tolist()
+        return [(tuple(a), tuple(b)) for a, b in zip(with_b, alone, strict=True)]
 
 
 @dataclass

@@ -9,20 +9,39 @@ numbers match PyTorch's to rounding. State (velocity, m, v, t) lines up with the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Gradients, Network
+from .network import Gradients, Layout, Network
 
 
-@dataclass
 class Update:
-    """The change each parameter received, Δ = p_new - p_old (parameter shapes)."""
+    """The change each parameter received, Δ = p_new - p_old (parameter shapes):
+    ``weights`` and ``biases``, and ``theta``, all of them in one vector (``Layout``) when
+    made so; then the arrays are views of it, made when first asked for (a step that
+    nobody inspects needs none)."""
 
-    weights: list[np.ndarray]
-    biases: list[np.ndarray]
-    theta: np.ndarray | None = None  # all of them in one vector (``Layout``), when made so
+    def __init__(self, weights: list[np.ndarray] | None, biases: list[np.ndarray] | None,
+                 theta: np.ndarray | None = None, layout: Layout | None = None):
+        self._weights, self._biases, self.theta, self._layout = weights, biases, theta, layout
+
+    def _views(self) -> None:
+        self._weights, self._biases = self._layout.views(self.theta)
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        if self._weights is None:
+            self._views()
+        return self._weights
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        if self._biases is None:
+            self._views()
+        return self._biases
+
+    def __repr__(self) -> str:
+        return f"Update(weights={self.weights!r}, biases={self.biases!r})"
 
 
 def _zeros_like_params(net: Network) -> dict[str, list[np.ndarray]]:
@@ -95,7 +114,7 @@ class Optimizer:
             # of the loop below.
             theta = self._delta("theta", 0, grads.theta, rate)
             net.theta += theta
-            return Update(*net.layout.views(theta), theta)
+            return Update(None, None, theta, net.layout)
         out = Update([], [])
         for kind, params, gs, deltas in (
             ("weights", net.weights, grads.weights, out.weights),

@@ -406,19 +406,29 @@ class Trainer:
         that diverges, or a record that does not pass ``_commit``, sends the chunk back
         to where it began: False, and the caller runs those steps one at a time, which
         stops at the same place with the same message."""
-        start, keyframes = Snapshot.of(self), {}
-        thetas = np.empty((k, self.net.layout.size))
-        records = []
+        start, keyframes, layout = Snapshot.of(self), {}, self.net.layout
+        thetas = np.empty((k, layout.size))
+        records, three = [], np.empty((3, layout.size))  # gradients, update, weights
         with np.errstate(all="ignore"):
             for j in range(k):
                 self._forward(record=True)
                 if self.diverged is None:
-                    self._backward(record=True)
+                    self._backward(record=False)  # its norms come with the others below
                 if self.diverged is not None:
                     break
                 self._apply_update()
-                thetas[j] = self.net.theta
-                records.append(self._record(self.grads, self.last_update, evaluated=False))
+                thetas[j] = three[2] = self.net.theta
+                three[0] = self.grads.theta
+                update = self.last_update
+                three[1] = (update.theta if update.theta is not None
+                            else layout.flatten(update.weights, update.biases))
+                grads, updates, weights = layout.norms_of_rows(three)
+                if _first_bad(grads[0]) is not None:  # _backward(record=True) stops here
+                    self.diverged = True
+                    break
+                self._grad_norms, self._grad_w_norms = grads
+                records.append(self._record(self.grads, update, evaluated=False,
+                                            norms=(updates, weights)))
                 if self.keyframes.due(self.step):
                     keyframes[self.step] = Snapshot.of(self)
             if self.diverged is None:
@@ -465,11 +475,14 @@ class Trainer:
                 "penalty": float(penalty(weights, self.regularization, self.reg_rate))}
 
     def _record(self, grads: Gradients | None, update: Update | None,
-                evaluated: bool = True) -> StepRecord:
+                evaluated: bool = True, norms: tuple | None = None) -> StepRecord:
         """The record of the state now; ``evaluated=False`` leaves its losses and
-        accuracies None, for an evaluation to come (``_run_chunk``)."""
-        updates = _layer_norms(self.net, update) if update else (None, None)
-        weights = _layer_norms(self.net, self.net)
+        accuracies None, for an evaluation to come, and ``norms`` are the update's and the
+        weights' (``_layer_norms``) when already known (``_run_chunk``)."""
+        if norms is None:
+            norms = (_layer_norms(self.net, update) if update else (None, None),
+                     _layer_norms(self.net, self.net))
+        updates, weights = norms
         values = self.evaluate() if evaluated else self._evaluated((None,) * 4)
         return StepRecord(
             step=self.step,

@@ -160,3 +160,31 @@ def on_page(at, page: str) -> None:
     """Switch to ``page`` (a path under app_pages/) and run it without an exception."""
     at.switch_page(page).run()
     assert not at.exception, at.exception
+
+
+def plots(at) -> list:
+    """The charts (ui/plot_component) as the script last drew them, in page order."""
+    return [c for c in at.get("bidi_component")
+            if c.proto.component_name.endswith("backprop_plot")]
+
+
+def _figure_of(at, chart) -> dict:
+    """The figure ``chart`` shows: the one it was sent, or (sent its digest alone: the
+    same figure as before) the one this session sent it last under that digest."""
+    msg = json.loads(chart.proto.bytes)
+    if "figure" in msg:
+        return msg["figure"]
+    digest, text = at.session_state["plot_sent"][msg["key"]]
+    assert digest == msg["digest"]
+    return json.loads(text)
+
+
+def figures(at) -> list[dict]:
+    """Every chart's figure, in page order (what ``st.plotly_chart``'s spec held)."""
+    return [_figure_of(at, c) for c in plots(at)]
+
+
+def figure(at, key: str) -> dict:
+    """The figure of the chart drawn under ``key``."""
+    (found,) = [c for c in plots(at) if json.loads(c.proto.bytes)["key"] == key]
+    return _figure_of(at, found)

@@ -1,7 +1,6 @@
 """AppTest for the debugging views: optimizer state and distributions over time on the
 Gradients page, one sample's computation graph walked node by node on Step-through."""
 
-import json
 
 import numpy as np
 import pytest
@@ -9,14 +8,15 @@ from streamlit.testing.v1 import AppTest
 
 from backprop_core.analyses.compgraph import build_graph, focus
 from backprop_core.analyses.distributions import replay_distributions
-from tests.app_helpers import click, on_page
+from tests.app_helpers import click, on_page, plots
+from tests.app_helpers import figures as chart_figures
 from tests.test_choices import send_label
 from ui.compgraph_view import walk_label, walk_order
 from ui.inspect import snapshot
 
 
 def figures(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return chart_figures(at)
 
 
 def titled(at, text, exact=False) -> dict:
@@ -43,7 +43,7 @@ def test_sgd_says_it_keeps_no_state_and_adds_no_chart(at):
     click(at, "Step")
     on_page(at, "app_pages/gradients.py")
     assert any("Plain SGD keeps no optimizer state" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 5  # W, ∂C/∂W, ΔW, two health charts
+    assert len(plots(at)) == 5  # W, ∂C/∂W, ΔW, two health charts
 
 
 def test_momentum_velocity_is_the_state_and_the_next_update_is_what_update_applies(at):
@@ -72,7 +72,7 @@ def test_adam_m_v_and_bias_corrected_step_beside_the_gradient(at):
     click(at, "Step")
     click(at, "Step")
     on_page(at, "app_pages/gradients.py")
-    assert len(at.get("plotly_chart")) == 5 + 4  # m, v, the step, the next update
+    assert len(plots(at)) == 5 + 4  # m, v, the step, the next update
     tr = trainer(at)
     opt = tr.optimizer
     m, v = opt.state["m"]["weights"][0], opt.state["v"]["weights"][0]
@@ -130,9 +130,9 @@ def test_distributions_over_time_are_the_replayed_percentiles(at):
     on_page(at, "app_pages/gradients.py")
     click(at, "Epoch")
     click(at, "Epoch")
-    n_charts = len(at.get("plotly_chart"))
+    n_charts = len(plots(at))
     at.toggle(key="w_dist_on").set_value(True).run()
-    assert not at.exception and len(at.get("plotly_chart")) == n_charts + 1
+    assert not at.exception and len(plots(at)) == n_charts + 1
     tr = trainer(at)
     expect = replay_distributions(tr)
     assert expect.steps.tolist() == list(range(1, tr.step + 1))

@@ -3,7 +3,6 @@ charts' data against the engine), stepping and Play here train the session's run
 uploaded data without a 2-D plane shows its points and says why."""
 
 import base64
-import json
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ from backprop_core.analyses.confusion import confusion_matrix
 from backprop_core.analyses.hidden import PER_GAP, grid_lines, principal_axes
 from backprop_core.policy.config import inputs
 from tests.app_helpers import APP, bar_error, button, click
+from tests.app_helpers import figures as chart_figures
 from viz.hidden import polylines
 
 PAGE = "app_pages/hidden_space.py"
@@ -32,7 +32,7 @@ def opened(**params) -> AppTest:
 
 def figures(at) -> dict[str, dict]:
     """The page's Plotly figures by their ``layout.meta`` (or by order)."""
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    specs = chart_figures(at)
     return {s["layout"].get("meta", str(k)): s for k, s in enumerate(specs)}
 
 

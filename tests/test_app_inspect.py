@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from backprop_core.analyses.explain import breakdown, param_name
-from tests.app_helpers import bar_error, button, click, diverge, on_page
+from tests.app_helpers import bar_error, button, click, diverge, figures, on_page, plots
 from ui.inspect import snapshot
 
 
@@ -18,7 +18,7 @@ def test_gradients_page_shows_matrices_table_and_health(at):
     on_page(at, "app_pages/gradients.py")
     assert any(m.label == "Step" and m.value == str(at.session_state["trainer"].step)
                for m in at.metric)
-    assert len(at.get("plotly_chart")) == 5  # W, ∂C/∂W, ΔW heatmaps + two health charts
+    assert len(plots(at)) == 5  # W, ∂C/∂W, ΔW heatmaps + two health charts
     table = at.dataframe[0].value
     assert len(table) == at.session_state["trainer"].net.n_params
     grads = at.session_state["trainer"].grads
@@ -219,13 +219,12 @@ def test_edit_a_weight_from_the_gradients_and_step_through_pages(at):
 
 
 def test_lesson_shows_the_cost_over_w_kj_and_b_j_with_the_next_step(at):
-    import json
 
     on_page(at, "app_pages/lesson.py")
     button(at, "100 steps").click().run()
     tr = at.session_state["lesson"]["trainer"]
     k = at.selectbox(key="w_lesson_k").value
-    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    figs = figures(at)
     (fig,) = [f for f in figs if f["layout"]["title"]["text"].startswith("Cost C over")]
     sub = "₀₁₂₃₄₅₆₇₈₉"[k]  # the network is 5-10-1: k < 10
     assert fig["layout"]["title"]["text"] == f"Cost C over w{sub},₀ of layer 2 and b₀ of layer 2"
@@ -239,9 +238,7 @@ def test_lesson_shows_the_cost_over_w_kj_and_b_j_with_the_next_step(at):
 
 
 def _chart(at, title_start: str) -> dict:
-    import json
-
-    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    figs = figures(at)
     (fig,) = [f for f in figs if f["layout"].get("title", {}).get("text", "")
               .startswith(title_start)]
     return fig

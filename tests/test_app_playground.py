@@ -12,11 +12,13 @@ from tests.app_helpers import (
     bar_text,
     button,
     diverge,
+    figures,
     live_metric,
     live_packet,
     press,
     text_of,
 )
+from tests.app_helpers import figure as chart_figure
 
 
 def metric(at, label):
@@ -226,8 +228,7 @@ def test_compare_runs_overlays_kept_loss_curves(at):
     kept = at.session_state["snapshots"]
     assert [len(s["step"]) for s in kept] == [14, 14]
     assert kept[0]["train_loss"] != kept[1]["train_loss"]
-    chart = json.loads(next(c for c in at.get("plotly_chart")
-                            if "compare" in c.proto.id).proto.spec)
+    chart = chart_figure(at, "compare_chart")
     assert len(chart["data"]) == 3  # two kept runs and the current one
 
 
@@ -379,10 +380,10 @@ def test_presenter_view_scales_every_pages_charts_and_text_by_one_and_a_half(at)
 
     at.switch_page("app_pages/gradients.py").run()
     button(at, "Step").click().run()
-    normal = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    normal = figures(at)
     at.session_state["view"].presenter = True
     at.run()
-    big = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    big = figures(at)
     assert len(big) == len(normal) == 5
     for a, b in zip(normal, big, strict=True):
         assert b["layout"]["height"] == round(1.5 * a["layout"]["height"])

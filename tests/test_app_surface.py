@@ -1,14 +1,14 @@
 """AppTest for the Loss surface page: the figure holds the engine's numbers for the session's
 run, the paths it took, and each choice of plane, view and comparison."""
 
-import json
 
 import numpy as np
 import pytest
 
 from backprop_core.analyses import paths as sp
 from backprop_core.analyses import surface as sf
-from tests.app_helpers import bar_error, click, diverge
+from tests.app_helpers import bar_error, click, diverge, plots
+from tests.app_helpers import figure as chart_figure
 
 PAGE = "app_pages/loss_surface.py"
 
@@ -25,8 +25,8 @@ def steps_on_playground(at, n):
 
 
 def figure(at) -> dict:
-    (chart,) = at.get("plotly_chart")
-    return json.loads(chart.proto.spec)
+    (_,) = plots(at)  # the one chart
+    return chart_figure(at, "surface_chart")
 
 
 def traces(fig, kind=None) -> dict:
@@ -88,7 +88,7 @@ def test_two_parameters_show_their_values_and_the_path_in_them(at):
         assert x == pytest.approx(now[2], abs=1e-12) and y == pytest.approx(now[5], abs=1e-12)
     at.selectbox(key="w_surface_pj").set_value(2).run()
     assert not at.exception and "two different parameters" in at.info[0].value
-    assert not at.get("plotly_chart")
+    assert not plots(at)
 
 
 def test_3d_surface_log_scale_and_redraws_from_the_cache(at):
@@ -157,7 +157,7 @@ def test_plane_through_three_saved_points(at):
     on_surface(at)
     at.radio(key="w_surface_dirs").set_value("points").run()
     assert "Choose three saved points" in at.info[0].value
-    assert not at.get("plotly_chart")
+    assert not plots(at)
     at.button(key="b_surface_save").click().run()  # step 0
     for _ in range(2):
         steps_on_playground(at, 5)
@@ -188,7 +188,7 @@ def test_plane_through_three_saved_points(at):
     at.button_group(key="w_surface_points_4").set_value([0, 1, 3]).run()
     assert traces(figure(at))["points"]["text"] == ["step 0", "step 5", "step 15 (now)"]
     at.button_group(key="w_surface_points_4").set_value([0, 3]).run()
-    assert "Choose three saved points" in at.info[0].value and not at.get("plotly_chart")
+    assert "Choose three saved points" in at.info[0].value and not plots(at)
     at.button(key="b_surface_clear").click().run()
     assert "Choose three saved points" in at.info[0].value
 
@@ -216,7 +216,7 @@ def test_a_diverged_run_is_said_not_drawn(at):
     diverge(at)
     on_surface(at)
     assert "Training diverged" in bar_error(at)
-    assert not at.get("plotly_chart")
+    assert not plots(at)
 
 
 def test_stepping_on_the_page_grows_the_runs_path(at):

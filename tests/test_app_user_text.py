@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import APP, live_packet, on_page
+from tests.app_helpers import APP, figures, live_packet, on_page
 from ui.texts import WORD_JOINER, plain
 from viz.user_text import chart_text, hover_text, short_labels, shorten
 
@@ -75,7 +75,7 @@ def test_names_in_charts_are_text_with_their_quotes(uploaded):
 
 def test_long_class_names_are_short_and_distinct_in_the_confusion_matrix(uploaded):
     on_page(uploaded, "app_pages/hidden_space.py")
-    figs = [json.loads(c.proto.spec) for c in uploaded.get("plotly_chart")]
+    figs = figures(uploaded)
     (confusion,) = [f for f in figs if f["layout"].get("meta") == "confusion"]
     names = confusion["data"][0]["x"]
     assert len(set(names)) == 2 and max(len(html.unescape(n)) for n in names) <= 16

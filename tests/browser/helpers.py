@@ -21,11 +21,12 @@ def wait_for_idle(page: Page, timeout: float = 30000) -> None:
 
 
 # True once lazily loaded element code has arrived (Streamlit shows `stSkeleton` until then),
-# every Plotly chart (st.plotly_chart or the live-charts component) has drawn its SVG
+# every Plotly chart (a page's chart, ui/plot.js's ``.bp-figure``, or the live-charts
+# component's) has drawn its SVG
 # and the web fonts are loaded.
 _RENDERED_JS = """() =>
     !document.querySelector("[data-testid='stSkeleton']")
-    && [...document.querySelectorAll("[data-testid='stPlotlyChart'], .bp-chart")]
+    && [...document.querySelectorAll(".bp-figure, .bp-chart")]
         .every((el) => el.querySelector(".main-svg"))
     && document.fonts.status === "loaded"
 """

@@ -151,7 +151,7 @@ def test_click_a_heatmap_cell_then_edit_it_on_the_gradients_page(page, app_serve
     page.locator("[data-testid='stSidebarNavLink']", has_text="Gradients").click()
     wait_for_idle(page)
     page.get_by_text("Per layer", exact=True).wait_for(timeout=30000)
-    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart = page.locator(".bp-figure").first
     chart.locator(".main-svg").first.wait_for(timeout=30000)
     box = chart.locator(".nsewdrag").first.bounding_box()
     # Layer 1's W: 2 rows (x₁, x₂) × 4 columns; the cell of row 1, column 2.

@@ -103,7 +103,7 @@ def test_spiral_hidden_space_live_play_pause_and_pca(page, app_server, artifacts
     accuracy = chart(page, "accuracy")
     assert [t["name"] for t in accuracy["traces"]] == ["train accuracy", "test accuracy"]
     page.screenshot(path=str(artifacts_dir / "hidden_pca.png"), full_page=True)
-    page.locator("[data-testid='stPlotlyChart']").nth(2).scroll_into_view_if_needed()
+    page.locator(".bp-figure").nth(2).scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts_dir / "hidden_confusion.png"))
     assert step_value(page) == paused  # choosing the axes trains nothing

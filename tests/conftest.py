@@ -55,3 +55,13 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_frames_made_ahead():
+    """AppTest's runs end where they end: no thread goes on making Play's frames after
+    them (ui.play_ahead). Browser tests run the app in its own server, where it is on."""
+    from ui import play_ahead
+
+    play_ahead.ENABLED = False
+    yield

@@ -9,6 +9,8 @@ they rerun the whole page once, since the stepping bar is disabled while playing
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 import backprop_core as bc
@@ -130,12 +132,15 @@ def draw_live_charts() -> None:
     sent = live_packet.Sent(live.scene_sent, live.loss_sent)
     events = list(live.events)
     inp = live_input()
+    plain = playing and live.target is None and not events and not inp.stop.active
+    key = live_packet.ahead_key(inp, live.play_id)
     packet, _ = live_packet.build(inp, playing, live.play_id, live.want, sent,
                                   send_loss=not playing or live.loss_sent is None,
                                   until=live.target, events=events,
                                   target_what=live.target_what,
                                   budget_s=FIRST_BUDGET_S if app_rerun
-                                  else live_packet.FRAME_BUDGET_S)
+                                  else live_packet.FRAME_BUDGET_S,
+                                  ready=live.ahead.take(key, live.want) if plain else None)
     live.events = tuple(events)  # what is left of a link's settings log
     if inp.stopped:  # Play until...: reached
         session.set_notice(inp.stopped)
@@ -148,6 +153,9 @@ def draw_live_charts() -> None:
         st.rerun(scope="app")
     live.scene_sent, live.loss_sent = sent.scene, sent.loss
     live_view(packet, actions.LIVE_EVENTS)
+    if plain and tr.diverged is None:  # the next frames, made while these are on screen
+        live.ahead.start(key, functools.partial(live_packet.next_frame, inp),
+                         session.run_lock())
     if app_rerun:  # Play's first frames are on their way: now the buttons (disabled)
         st.rerun(scope="app")
     arrived = live.target is not None and tr.step >= live.target and not live.events

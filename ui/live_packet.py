@@ -256,6 +256,25 @@ def play_frames(inp: LiveInput, n: int, budget_s: float = FRAME_BUDGET_S,
     return frames
 
 
+def next_frame(inp: LiveInput) -> Frame | None:
+    """One more frame of Play, made in its turn (``play_ahead`` makes frames with it
+    between requests); None once training diverged."""
+    tr = inp.trainer
+    if tr.diverged is not None:
+        return None
+    with np.errstate(all="ignore"), fairness.frame_turn():
+        tr.run_steps(frame_steps(tr, inp.steps_per_frame))
+        return capture(inp, exact=False) if tr.diverged is None else None
+
+
+def ahead_key(inp: LiveInput, play_id: int) -> tuple:
+    """What frames made ahead depend on besides the trainer's state: they are sent only
+    to the same play of the same run, at the same speed, on the same picture."""
+    g = inp.geometry
+    return (id(inp.trainer), play_id, inp.steps_per_frame, inp.discretize,
+            tuple(g.extent), tuple(g.titles), tuple(inp.config.features))
+
+
 def run_steps(inp: LiveInput, n: int, watch: bool, tr: bc.Trainer | None = None) -> None:
     """``n`` steps of ``tr`` (default: the session's trainer), or fewer when the stop
     condition is reached (checked after each)."""
@@ -358,10 +377,12 @@ class Sent:
 def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
           send_loss: bool = True, until: int | None = None,
           events: list | None = None, target_what: str = "link",
-          budget_s: float = FRAME_BUDGET_S) -> tuple[bytes, list[Frame]]:
+          budget_s: float = FRAME_BUDGET_S,
+          ready: list[Frame] | None = None) -> tuple[bytes, list[Frame]]:
     """The packet (bytes for the browser) and the frames in it. Updates ``sent``.
     ``until``: playing up to that step (a share link's), shown as progress; ``budget_s``:
-    the time its frames may take (Play's first packet takes little: it is awaited)."""
+    the time its frames may take (Play's first packet takes little: it is awaited);
+    ``ready``: frames of this Play made ahead (``play_ahead``), sent first."""
     tr = inp.trainer
     header: dict = {"v": 1, "playing": playing, "play_id": play_id,
                     "spf": inp.steps_per_frame, "frames": [],
@@ -379,8 +400,14 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
         if header["loss_id"] != sent.loss:
             header["loss"], sent.loss = meta, header["loss_id"]
             arrays.update(series)
-    frames = (play_frames(inp, want, budget_s, until=until, events=events) if playing else
-              [capture(inp, exact=True)])
+    ready = list(ready or [])
+    if not playing:
+        frames = [capture(inp, exact=True)]
+    elif len(ready) >= want:
+        frames = ready
+    else:
+        frames = ready + play_frames(inp, want - len(ready), budget_s, until=until,
+                                     events=events)
     if not playing:
         ahead = previews(inp)
         header["previews"] = {}

@@ -18,6 +18,8 @@ from backprop_core.policy.config import apply_live_settings, needs_rebuild, with
 from backprop_core.training.stopping import StopCondition
 from data_io import link_open, session_file, share
 
+from .play_ahead import Ahead
+
 # Session keys, one per concept.
 CONFIG, DATA, TRAINER = "config", "dataset", "trainer"
 PLAYING, VIEW, NOTICE = "playing", "view", "notice"
@@ -64,6 +66,7 @@ class Live:
     events: tuple = ()  # the link's settings changes still to make on the way there
     phase: int = 0  # ...and the phases to run of the step after it
     reseed_widgets: bool = False  # settings changed under the widgets: write them all
+    ahead: Ahead = field(default_factory=Ahead)  # Play's frames made between requests
 
 
 
@@ -73,7 +76,10 @@ def run_lock() -> threading.RLock:
     (runner.fastReruns) start a new script thread at once while the one it stops is still
     running until its next Streamlit call: both would change the same trainer (fast Step
     clicks on Step-through or Loss surface left its step and history apart: "history
-    expects step 50, got 51"). Callbacks, the page and fragments take this lock."""
+    expects step 50, got 51"). Callbacks, the page and fragments take this lock.
+    Whatever runs stops Play's frames made ahead first (``ui.play_ahead``: they are made
+    under this lock too); the live view starts them again when it has sent a batch."""
+    live().ahead.stop()
     return st.session_state.setdefault(LOCK, threading.RLock())
 
 

@@ -70,8 +70,8 @@ def typed(obj):
 
 
 def encode(fig: dict) -> bytes:
-    """The figure as JSON bytes, as plotly.js reads it (``plotly.io.json``: NumPy values
-    as numbers, NaN as null)."""
+    """The figure as JSON bytes, as plotly.js reads it (NumPy arrays as typed arrays,
+    ``plotly.io.json`` for the rest: NumPy scalars as numbers, NaN as null)."""
     return to_json_plotly(typed(fig)).encode()
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from backprop_core.training.health import NORMS, gradient_norms
 from tests.app_helpers import click, figure, on_page, plots
 from ui.inspect import snapshot
-from ui.plot_component import SENT, typed
+from ui.plot_component import SENT, encode, typed
 from viz.gradients import clickable, matrix_heatmap, per_layer_lines
 
 DTYPES = {"f8": "float64", "f4": "float32", "i1": "int8", "i2": "int16", "i4": "int32",
@@ -106,3 +106,13 @@ def test_typed_arrays_leave_the_figure_as_it_was():
     assert out["data"][0]["x"]["dtype"] == "i1" and out["data"][0]["y"]["dtype"] == "f4"
     assert out["data"][0]["marker"]["color"]["shape"] == "2, 2"
     assert isinstance(out["layout"]["xaxis"]["range"], np.ndarray)  # as go.Figure: a range
+
+
+def test_numpy_scalars_arrive_as_their_exact_values():
+    """A float32 scalar (a colour scale's cmax) is the double it equals, as go.Figure sent
+    it, not its shortest float32 text (0.7), which is another number."""
+    top = np.float32(0.7)
+    fig = {"data": [{"marker": {"cmin": -top, "cmax": top}, "x": [np.float32(0.1), 2]}]}
+    sent = json.loads(encode(fig))["data"][0]
+    assert sent["marker"]["cmax"] == float(top) == -sent["marker"]["cmin"] != 0.7
+    assert sent["x"] == [float(np.float32(0.1)), 2]

@@ -59,14 +59,18 @@ def sent() -> dict:
 def typed(obj):
     """``obj`` with each NumPy array that is a dict's value as plotly.js's typed array
     spec (``{"dtype", "bdata"}``, base64), as ``go.Figure`` sends it: float32 values stay
-    float32, and a big array is a fraction of its JSON. A copy: ``obj`` is not touched."""
+    float32, and a big array is a fraction of its JSON; NumPy scalars as Python numbers. A
+    copy: ``obj`` is not touched."""
     if isinstance(obj, dict):
         return {k: v if is_skipped_key(k) else
                 to_typed_array_spec(v) if isinstance(v, np.ndarray) else typed(v)
                 for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [typed(v) if isinstance(v, (dict, list, tuple)) else v for v in obj]
-    return obj
+        return [typed(v) if isinstance(v, (dict, list, tuple, np.generic)) else v
+                for v in obj]
+    # A NumPy scalar as the Python number of its exact value: JSON would write a float32
+    # as its shortest float32 text (0.7), which reads back as another double.
+    return obj.item() if isinstance(obj, np.generic) else obj
 
 
 def encode(fig: dict) -> bytes:

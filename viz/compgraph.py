@@ -162,6 +162,9 @@ def compgraph_figure(graph: Graph, selected: int, phase: str, reached: np.ndarra
                                 "cmin": -top, "cmax": top, "line": {"width": 0.5,
                                                                     "color": "#666"},
                                 "colorbar": {"thickness": 10, "tickformat": ".2g",
+                                             # symmetric ticks, 0 exactly (plotly.js's own
+                                             # can land on ±1e-17 and print it)
+                                             "tickvals": [-top, -top / 2, 0.0, top / 2, top],
                                              "title": {"text": what, "side": "right"}}}),
         {"type": "scatter", "mode": "markers", "name": "selected", "hoverinfo": "skip",
          "x": [float(x[selected])], "y": [float(y[selected])], "customdata": [selected],

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import backprop_core as bc
+from backprop_core.training import chunks
 from backprop_core.training import trainer as trainer_module
 from backprop_core.training.history import COLUMNS
 
@@ -45,7 +46,7 @@ def assert_same_run(a, b):
 def test_chunks_give_the_numbers_of_one_step_at_a_time(name):
     c = bc.RunConfig(**CONFIGS[name])
     chunked, single = bc.build(c)[1], bc.build(c)[1]
-    assert chunked._chunk_size(100) > 1  # the chunks are really used
+    assert chunks.chunk_size(chunked, 100) > 1  # the chunks are really used
     for n in (1, 37, 100, 3):  # from the start, from inside an epoch, a phase in between
         chunked.run_steps(n)
         one_at_a_time(single, n)
@@ -94,7 +95,6 @@ def test_evaluate_many_is_each_states_own_evaluate():
         expected.append(tr.evaluate())
     got = tr._evaluate_many(np.array(thetas))
     for values, want in zip(got, expected, strict=True):
-        assert tr._evaluated(values, weights=None)["train_loss"] == want["train_loss"]
         assert values == (want["train_loss"], want["test_loss"], want["train_accuracy"],
                           want["test_accuracy"])
 
@@ -103,4 +103,4 @@ def test_chunks_stay_small_on_big_data():
     """Past CHUNK_FLOATS a stacked layer would outgrow the cache: one step at a time."""
     c = bc.RunConfig(hidden=(8,), activations=("tanh",), n_samples=2000)
     tr = bc.build(c)[1]
-    assert tr._chunk_size(100) == trainer_module.CHUNK_FLOATS // (2000 * 8)
+    assert chunks.chunk_size(tr, 100) == chunks.CHUNK_FLOATS // (2000 * 8)

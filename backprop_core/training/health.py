@@ -3,6 +3,7 @@ saturated sigmoid/tanh units. Thresholds are rules of thumb, stated in each mess
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,11 @@ def update_ratios(history: History, of: str = "params") -> list[tuple[float, ...
         out.append(None if upd is None or w is None else
                    tuple(u / max(n, 1e-300) for u, n in zip(upd, w, strict=True)))
     return out
+
+
+def first_bad(norms) -> int | None:
+    """The first layer whose norm is not finite (None: every one is)."""
+    return next((i for i, v in enumerate(norms) if not math.isfinite(v)), None)
 
 
 def layer_norms(weights: list[np.ndarray], biases: list[np.ndarray] | None = None

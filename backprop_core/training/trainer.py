@@ -22,17 +22,16 @@ from ..network.network import ForwardCache, Gradients, Network
 from ..network.optimizers import SGD, Optimizer, Update, make_optimizer
 from ..network.regularization import check_regularization, penalty
 from ..network.schedules import Schedule
-from . import rewind
+from . import chunks, rewind
 from .by_hand import data_op, frozen_masks
 from .changes import Shape, check, param_key
 from .evaluation import evaluate_many
+from .health import first_bad
 from .history import History, StepRecord
 from .keyframes import Keyframes
 from .snapshot import Snapshot
 
 PHASES = ("forward", "backward", "update")
-CHUNK_STEPS = 32  # run_steps evaluates up to this many steps' states together...
-CHUNK_FLOATS = 1 << 15  # ...while a stacked layer (steps × samples × units) fits this
 BLOWUP = 1e6  # a training loss this many times its initial value (or its value after a
 # change by hand) counts as divergence
 HEALTHY_RISE = 2.0  # a loss above this many times the best so far has left its normal range
@@ -110,10 +109,6 @@ def _layer_norms(net: Network, params) -> tuple[tuple[float, ...], tuple[float, 
     if theta is None:
         theta = net.layout.flatten(params.weights, params.biases)
     return net.layout.norms(theta)
-
-
-def _first_bad(norms) -> int | None:
-    return next((i for i, v in enumerate(norms) if not math.isfinite(v)), None)
 
 
 class Trainer:
@@ -280,7 +275,7 @@ class Trainer:
             self.batch_loss = float(costs.sum() * reduction_scale(self.reduction, len(costs)))
             if not math.isfinite(self.batch_loss):
                 norms = [float(np.sum(np.abs(z))) for z in self.cache.z]
-                self._diverge("forward", _first_bad(norms), "pre-activation z")
+                self._diverge("forward", first_bad(norms), "pre-activation z")
 
     def _backward(self, record: bool) -> None:
         Yb = self.Y.take(self.batch_idx, axis=0)  # the rows X[idx] gives, without its overhead
@@ -290,8 +285,8 @@ class Trainer:
         self.phase_index = 2
         if record:
             self._grad_norms, self._grad_w_norms = _layer_norms(self.net, self.grads)
-            if _first_bad(self._grad_norms) is not None:
-                self._diverge("backward", _first_bad(self._grad_norms), "gradient")
+            if first_bad(self._grad_norms) is not None:
+                self._diverge("backward", first_bad(self._grad_norms), "gradient")
 
     def current_lr(self) -> float:
         """The rate the next update uses: the schedule's, from the ``lr`` setting."""
@@ -317,7 +312,7 @@ class Trainer:
     def _commit(self, rec: StepRecord, keyframe: Snapshot | None = None) -> bool:
         """Keep a finished step's record (and its keyframe when one is due: ``keyframe``,
         or the state now), unless it diverged: then say where, and keep nothing."""
-        bad = _first_bad(rec.weight_norms)
+        bad = first_bad(rec.weight_norms)
         losses = (rec.train_loss, rec.test_loss or 0.0, rec.penalty)
         finite = all(map(math.isfinite, losses))
         # Long before anything overflows, a loss a million times its start says the run
@@ -381,73 +376,16 @@ class Trainer:
 
     def run_steps(self, n: int) -> None:
         """``n`` steps (fewer at divergence): in chunks whose evaluations run together
-        (``_run_chunk``) where they can, else one at a time; the same numbers either way."""
+        (``chunks.run_chunk``) where they can, else one at a time; the same numbers either
+        way."""
         n = int(n)
         while n > 0 and self.diverged is None:
-            k = self._chunk_size(n)
-            if k > 1 and self._run_chunk(k):
+            k = chunks.chunk_size(self, n)
+            if k > 1 and chunks.run_chunk(self, k):
                 n -= k
             else:
                 self.finish_step()
                 n -= 1
-
-    def _chunk_size(self, n: int) -> int:
-        """Steps the next chunk may hold: at a step boundary at the end of the recorded
-        run, up to CHUNK_STEPS while their stacked layers stay under CHUNK_FLOATS numbers
-        (past that a chunk saves nothing: the arithmetic outweighs the calls)."""
-        if self.phase_index != 0 or self.step != self.history.last_step:
-            return 1
-        widest = len(self._X_eval) * max(self.net.layer_sizes)
-        return min(n, CHUNK_STEPS, CHUNK_FLOATS // widest)
-
-    def _run_chunk(self, k: int) -> bool:
-        """k steps whose records wait for one evaluation of all k states together
-        (``evaluation.evaluate_many``: the very numbers ``evaluate`` gives each). A step
-        that diverges, or a record that does not pass ``_commit``, sends the chunk back
-        to where it began: False, and the caller runs those steps one at a time, which
-        stops at the same place with the same message."""
-        start, keyframes, layout = Snapshot.of(self), {}, self.net.layout
-        thetas = np.empty((k, layout.size))
-        records, three = [], np.empty((3, layout.size))  # gradients, update, weights
-        with np.errstate(all="ignore"):
-            for j in range(k):
-                self._forward(record=True)
-                if self.diverged is None:
-                    self._backward(record=False)  # its norms come with the others below
-                if self.diverged is not None:
-                    break
-                self._apply_update()
-                thetas[j] = three[2] = self.net.theta
-                three[0] = self.grads.theta
-                update = self.last_update
-                three[1] = (update.theta if update.theta is not None
-                            else layout.flatten(update.weights, update.biases))
-                grads, updates, weights = layout.norms_of_rows(three)
-                if _first_bad(grads[0]) is not None:  # _backward(record=True) stops here
-                    self.diverged = True
-                    break
-                self._grad_norms, self._grad_w_norms = grads
-                records.append(self._record(self.grads, update, evaluated=False,
-                                            norms=(updates, weights)))
-                if self.keyframes.due(self.step):
-                    keyframes[self.step] = Snapshot.of(self)
-            if self.diverged is None:
-                for rec, values in zip(records, self._evaluate_many(thetas), strict=True):
-                    rec.train_loss, rec.test_loss, rec.train_accuracy, rec.test_accuracy = \
-                        values
-                    if not self._commit(rec, keyframes.get(rec.step)):
-                        break
-        if self.diverged is None:
-            return True
-        # Back to the start: the history kept this chunk's good records, the keyframes
-        # none of its keyframes; both forget them (the caller runs the steps again).
-        self.diverged = None
-        self.history.truncate(start.step)
-        self.keyframes.truncate(start.step)
-        start.restore_into(self)
-        self.cache = self.grads = self.last_update = self.batch_idx = self.batch_loss = None
-        self.phase_index = 0
-        return False
 
     def run_epoch(self) -> None:
         """Finish the current step, then run until the next epoch starts."""
@@ -466,19 +404,19 @@ class Trainer:
                              self.loss, self.reduction,
                              lambda output, Y: correct(output, Y, self.task))
 
-    def _evaluated(self, values: tuple, weights=None) -> dict[str, float | None]:
-        """``evaluate``'s dict from one result of ``evaluate_many`` and the penalty of
-        ``weights`` (default: the network's)."""
-        weights = self.net.weights if weights is None else weights
+    def _evaluated(self, values: tuple) -> dict[str, float | None]:
+        """``evaluate``'s dict from one result of ``evaluate_many`` and the network's
+        penalty now."""
         return {"train_loss": values[0], "test_loss": values[1],
                 "train_accuracy": values[2], "test_accuracy": values[3],
-                "penalty": float(penalty(weights, self.regularization, self.reg_rate))}
+                "penalty": float(penalty(self.net.weights, self.regularization,
+                                         self.reg_rate))}
 
     def _record(self, grads: Gradients | None, update: Update | None,
                 evaluated: bool = True, norms: tuple | None = None) -> StepRecord:
         """The record of the state now; ``evaluated=False`` leaves its losses and
         accuracies None, for an evaluation to come, and ``norms`` are the update's and the
-        weights' (``_layer_norms``) when already known (``_run_chunk``)."""
+        weights' (``_layer_norms``) when already known (``chunks.run_chunk``)."""
         if norms is None:
             norms = (_layer_norms(self.net, update) if update else (None, None),
                      _layer_norms(self.net, self.net))

@@ -142,8 +142,9 @@ function set(obj, name, value) {
   if (obj[name] !== value) obj[name] = value;
 }
 
-function showHistory(B, step) {
-  set(B.historyText, "textContent", `${B.data.history_label} ${step.toLocaleString("en-US")}`);
+function showHistory(B, step, playing = false) {
+  set(B.historyText, "textContent", playing ? B.data.history_playing
+    : `${B.data.history_label} ${step.toLocaleString("en-US")}`);
 }
 
 function show(B, s) {
@@ -165,8 +166,7 @@ function show(B, s) {
     set(B.slider, "max", String(Math.max(s.last_step, 1)));
     set(B.slider, "value", String(s.step));
     set(B.slider, "disabled", s.playing || s.last_step < 1);
-    set(B.history, "title", s.playing ? "Pause to go back or forward to any step." : "");
-    showHistory(B, s.step);
+    showHistory(B, s.step, s.playing);
   }
 }
 

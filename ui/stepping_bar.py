@@ -28,6 +28,8 @@ APPLIED = "stepping_bar_applied"  # {target: {page's log id: last seq applied}},
 MAX_LOGS = 8  # pages (tabs, reloads) whose progress a session remembers
 MAX_ITEMS = 500  # entries read from one log (the page stops queueing there too)
 HISTORY_LABEL = "History: go back or forward to any step. Step"
+# While playing the bar is not redrawn per frame: its step would lag behind the live view.
+HISTORY_PLAYING = "History: Pause to go back or forward to any step."
 
 # (kind, label, help): the buttons in their order; the browser draws them from this.
 BUTTONS = (
@@ -102,7 +104,7 @@ def stepping_bar(tr: bc.Trainer, playing: bool, live: bool = False,
             "state": bar_state(tr, playing, status(tr, playing, phases_text, live)),
             "after": {} if playing else after_states(tr, phases_text),
             "applied": dict(_applied(target)), "show_history": history and shown("history"),
-            "history_label": HISTORY_LABEL}
+            "history_label": HISTORY_LABEL, "history_playing": HISTORY_PLAYING}
     table = ACTIONS if actions is None else actions
     component("stepping_bar")(key=_key(target), data=data,
                               on_log_change=partial(apply_log, live, target, table))

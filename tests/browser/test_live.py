@@ -68,6 +68,9 @@ def test_play_pause_and_step_agree_with_the_trainer(page, browser, app_server, a
     pairs = zip(samples, samples[1:], strict=False)
     assert all(b[0] > a[0] and b[1] > a[1] for a, b in pairs), samples
     page.screenshot(path=str(artifacts_dir / "playing.png"))
+    # The bar is not redrawn per frame: its history names no (lagging) step while playing.
+    assert page.locator(".bp-history-text").first.text_content() == (
+        "History: Pause to go back or forward to any step.")
 
     page.get_by_role("button", name="Pause", exact=True).click()
     shown = step_value(page)  # the frame on screen when Pause was clicked

@@ -15,12 +15,13 @@ from backprop_core.training.health import (
     unit_flags,
     update_ratios,
 )
-from ui import inspect, session, stepping
-from ui.charts import chart, picked_cell
+from ui import inspect, panel, session, stepping
 from ui.distributions_view import distributions_section
 from ui.edit_param import edit_panel
 from ui.gradcheck_view import gradient_check_section
 from ui.optimizer_state import optimizer_state_section
+from ui.page_previews import Previews
+from ui.stepping import lazy_expander
 from viz.gradients import clickable, matrix_heatmap, per_layer_lines
 
 
@@ -37,23 +38,29 @@ def update_title(tr: bc.Trainer, snap: inspect.Snapshot) -> str:
     return f"last update ΔW (step {tr.step})"
 
 
-def matrices(tr: bc.Trainer, snap: inspect.Snapshot) -> int:
+def matrices(ahead: Previews) -> int:
+    tr, snap = ahead.now()
     net = snap.at.net  # the weights the gradient was computed at
     layer = st.selectbox("Weight layer", range(net.n_layers), key="w_grad_layer",
                          format_func=lambda i: layer_name(net, i))
     before = " before that update" if snap.source == "last" else ""
     cols = st.columns(3)
-    for key, M, title, col in (
-            ("hm_w", net.weights[layer], f"W{before} (rows: from, columns: to)", cols[0]),
-            ("hm_g", snap.grads.weights[layer], f"∂C/∂W{before}", cols[1])):
-        cell = picked_cell(clickable(matrix_heatmap(M, title, layer=layer)), key, col)
+    for key, kind, title, col in (
+            ("hm_w", "weights", f"W{before} (rows: from, columns: to)", cols[0]),
+            ("hm_g", "grads", f"∂C/∂W{before}", cols[1])):
+        def make(t, s, kind=kind, title=title):
+            M = s.at.net.weights[layer] if kind == "weights" else s.grads.weights[layer]
+            before = " before that update" if s.source == "last" else ""
+            return clickable(matrix_heatmap(M, title.replace(" before that update", before),
+                                            layer=layer))
+        cell = ahead.chart(key, make, col, pick=True)
         if cell is not None:  # a click on a cell: that weight, for "Edit a weight" below
             session.set_selected(layer, *cell)
-    if tr.last_update is not None:
-        chart(matrix_heatmap(tr.last_update.weights[layer], update_title(tr, snap),
-                             layer=layer), "hm_u", cols[2])
-    else:
-        cols[2].info("No update yet in this step: run Update (or Step) to see ΔW.")
+    ahead.chart("hm_u", lambda t, s: None if t.last_update is None else matrix_heatmap(
+        t.last_update.weights[layer], update_title(t, s), layer=layer), cols[2])
+    ahead.panel("hm_u_none", lambda t, s: [] if t.last_update is not None else [
+        panel.alert("info", "No update yet in this step: run Update (or Step) to see ΔW.")],
+        cols[2])
     return layer
 
 
@@ -80,60 +87,78 @@ def parameter_table(tr: bc.Trainer, snap: inspect.Snapshot) -> pd.DataFrame:
 
 
 NORMS_OF = {"weights": "weights W only", "params": "weights and biases (W, b)"}
+NUMBERS = {c: ".4g" for c in ("value", "gradient", "last update", "velocity", "m", "v")}
 
 
-def health(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
+def parameters(tr: bc.Trainer, snap: inspect.Snapshot) -> list[dict]:
+    parts = []
+    if snap.source == "last":
+        parts.append(panel.caption(
+            "“value” is each parameter before the last update, where its gradient was "
+            "taken: value + last update = the value now. Optimizer state is as now."))
+    return [*parts, panel.table(parameter_table(tr, snap), NUMBERS, height=260,
+                                label="Every parameter")]
+
+
+def flags(tr: bc.Trainer, snap: inspect.Snapshot) -> list[dict]:
     norms = layer_norms(snap.grads.weights)  # flags speak of ‖∂C/∂W‖: the weights alone
-    flags = gradient_flags(norms) + unit_flags(snap.at.net, snap.cache)
-    if flags:
-        for flag in flags:
-            st.warning(flag.message)
-    else:
-        st.success("No vanishing or exploding gradients, dead ReLUs or saturated units in "
-                   "this mini-batch.")
+    found = gradient_flags(norms) + unit_flags(snap.at.net, snap.cache)
+    if not found:
+        return [panel.alert("success", "No vanishing or exploding gradients, dead ReLUs or "
+                            "saturated units in this mini-batch.")]
+    return [panel.alert("warning", flag.message) for flag in found]
+
+
+def older_caption(tr: bc.Trainer, of: str) -> list[dict]:
+    """Steps whose weights-only norms a session file from before them lacks."""
+    steps = tr.history.columns["step"]
+    older = [s for s, g, w in zip(steps, tr.history.columns["grad_norms"],
+                                  tr.history.columns["grad_w_norms"], strict=True)
+             if g is not None and w is None]
+    if of != "weights" or not older:
+        return []
+    return [panel.caption(f"Steps {older[0]:,}–{older[-1]:,} come from a session file saved "
+                          "before weights-only norms were recorded: they are not drawn here "
+                          "(choose “weights and biases” to see them).")]
+
+
+def health(ahead: Previews) -> None:
+    tr, _ = ahead.now()
+    ahead.panel("health_flags", flags)
+    ahead.panel("health_none", lambda t, s: [] if t.step else [
+        panel.alert("info", "Norms over time appear once a step has finished.")])
     if tr.step == 0:
-        st.info("Norms over time appear once a step has finished.")
         return
     of = st.radio("Norms of", list(NORMS_OF), format_func=NORMS_OF.get, horizontal=True,
                   key="w_norms_of", help="Per layer, the norm of the weight matrix alone, or "
                   "of the weights and the biases together (one vector of all of them).")
     labels = NORMS[of]
     cols = st.columns(2)
-    steps = tr.history.columns["step"]
-    chart(per_layer_lines(steps, gradient_norms(tr.history, of),
-                          f"Gradient norm per layer {labels['grad_label']}", "norm"),
-          "health_g", cols[0])
-    chart(per_layer_lines(steps, update_ratios(tr.history, of),
-                          f"Update / weight ratio {labels['ratio_label']}", "ratio"),
-          "health_r", cols[1])
-    older = [s for s, g, w in zip(steps, tr.history.columns["grad_norms"],
-                                  tr.history.columns["grad_w_norms"], strict=True)
-             if g is not None and w is None]
-    if of == "weights" and older:
-        st.caption(f"Steps {older[0]:,}–{older[-1]:,} come from a session file saved before "
-                   "weights-only norms were recorded: they are not drawn here (choose "
-                   "“weights and biases” to see them).")
+    ahead.chart("health_g", lambda t, s: per_layer_lines(
+        t.history.columns["step"], gradient_norms(t.history, of),
+        f"Gradient norm per layer {labels['grad_label']}", "norm"), cols[0])
+    ahead.chart("health_r", lambda t, s: per_layer_lines(
+        t.history.columns["step"], update_ratios(t.history, of),
+        f"Update / weight ratio {labels['ratio_label']}", "ratio"), cols[1])
+    ahead.panel("health_older", lambda t, s: older_caption(t, of))
 
 
-def page(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
-    st.caption(f"Showing {snap.label}, for the {len(snap.batch_idx)} samples of the batch.")
+def page(ahead: Previews) -> None:
+    tr, snap = ahead.now()
+    ahead.panel("g_caption", lambda t, s: [panel.caption(
+        f"Showing {s.label}, for the {len(s.batch_idx)} samples of the batch.")])
     st.markdown("#### Per layer")
-    layer = matrices(tr, snap)
-    with st.expander("Edit a weight by hand (click a cell of W or ∂C/∂W to choose it)"):
-        edit_panel()
+    layer = matrices(ahead)
+    with lazy_expander("Edit a weight by hand (click a cell of W or ∂C/∂W to choose it)",
+                       "x_grad_edit") as is_open:
+        if is_open:
+            edit_panel()
     st.markdown("#### Optimizer state")
     optimizer_state_section(tr, snap, layer)
     st.markdown("#### Every parameter")
-    if snap.source == "last":
-        st.caption("“value” is each parameter before the last update, where its gradient was "
-                   "taken: value + last update = the value now. Optimizer state is as now.")
-    st.dataframe(parameter_table(tr, snap), hide_index=True, height=260,
-                 width="stretch", placeholder="–",  # no update yet: a dash, not "None"
-                 column_config={c: st.column_config.NumberColumn(format="%.4g")
-                                for c in ("value", "gradient", "last update", "velocity",
-                                          "m", "v")})
+    ahead.panel("g_params", parameters)
     st.markdown("#### Gradient health")
-    health(tr, snap)
+    health(ahead)
     st.markdown("#### Distributions over time")
     distributions_section(tr)
     st.markdown("#### Gradient check")

@@ -10,11 +10,11 @@ from backprop_core.analyses import paths as sp
 from backprop_core.analyses import surface as sf
 from backprop_core.analyses.explain import param_name, param_symbol
 from backprop_core.analyses.mistakes import ArticleNet
-from ui import session
-from ui.charts import chart
+from ui import panel, session
 from ui.gradcheck_view import gradient_check_section
 from ui.inspect import Snapshot
 from ui.latex import num, value
+from ui.page_previews import Previews
 from ui.stepping import in_fragment
 from ui.stepping_bar import stepping_bar
 from viz.numbers import sig
@@ -54,69 +54,91 @@ ACTIONS = {"step": lambda _arg: _step(1), "steps": lambda _arg: _step(100),
            "reset": lambda _arg: _reset()}
 
 
-def controls(tr: bc.Trainer) -> None:
-    stepping_bar(tr, playing=False, target="lesson", buttons=BUTTONS, actions=ACTIONS)
+def epoch_line(tr: bc.Trainer) -> list[dict]:
     rec = tr.history[tr.step]
-    st.markdown(f"**Epoch {tr.step}** · cost C = {rec.train_loss:.5g} · "
-                f"{rec.train_accuracy:.0%} of samples on the right side of 0.5")
+    return [panel.markdown(f"**Epoch {tr.step}** · cost C = {rec.train_loss:.5g} · "
+                           f"{rec.train_accuracy:.0%} of samples on the right side of 0.5")]
 
 
-def data_table(tr: bc.Trainer) -> None:
+def data_table(tr: bc.Trainer) -> list[dict]:
     out = tr.net.predict(PRESET.X)[:, 0]
     df = pd.DataFrame(PRESET.X.astype(int), columns=[f"x{i + 1}" for i in range(5)])
     df["target t"] = PRESET.Y[:, 0].astype(int)
     df["output y"] = out
-    st.dataframe(df, hide_index=True, height=220, width="stretch", placeholder="–",
-                 column_config={"output y": st.column_config.NumberColumn(format="%.4f")})
+    return [panel.table(df, {"output y": ".4f"}, height=220, label="The 10 samples")]
 
 
-def derivation(tr: bc.Trainer) -> None:
-    net, X, T = tr.net, PRESET.X, PRESET.Y
-    cache = net.forward(X)
-    grads = net.backward(cache, T, "mse", "sum")
+def gradients(tr: bc.Trainer):
+    """The forward pass and the gradients of the whole batch (the article's sum)."""
+    cache = tr.net.forward(PRESET.X)
+    return cache, tr.net.backward(cache, PRESET.Y, "mse", "sum")
+
+
+def derivation_parts(tr: bc.Trainer, k: int, s: int) -> list[dict]:
+    """The cost, the chain rule for w_kj on sample s, the sum and the update rule."""
+    net, T = tr.net, PRESET.Y
+    cache, grads = gradients(tr)
     y, yk = cache.output[:, 0], cache.a[1]
+    t = T[s, 0]
+    cost = 0.5 * np.sum((T[:, 0] - y) ** 2)
+    d1, d2, d3 = yk[s, k], y[s] * (1 - y[s]), -(t - y[s])
+    per_sample = yk[:, k] * y * (1 - y) * -(T[:, 0] - y)
+    gw = grads.weights[1][k, 0]
+    w, eta = net.weights[1][k, 0], tr.optimizer.lr
+    return [
+        panel.markdown("**The cost.** Half the squared error, summed over the output neurons "
+                       "j (here one) and over the 10 samples:"),
+        panel.latex(rf"C = \tfrac12\sum_s \sum_j (t_j - y_j)^2 = {value(cost)}"),
+        panel.markdown(f"**The chain rule** for the weight from hidden neuron k = {k} to the "
+                       f"output neuron j, written for sample {s}: a change in w_kj changes "
+                       "z_j, which changes y_j, which changes C."),
+        panel.latex(r"\frac{\partial C}{\partial w_{kj}} = \frac{\partial z_j}{\partial w_{kj}}"
+                    r"\,\frac{\partial y_j}{\partial z_j}\,\frac{\partial C}{\partial y_j}"),
+        panel.latex(rf"(1)\ \ \frac{{\partial z_j}}{{\partial w_{{kj}}}} = y_k = {value(d1)}"
+                    rf"\qquad(2)\ \ \frac{{\partial y_j}}{{\partial z_j}} = y_j(1-y_j) = "
+                    rf"{value(y[s])}\,(1-{num(y[s])}) = {value(d2)}"),
+        panel.latex(rf"(3)\ \ \frac{{\partial C}}{{\partial y_j}} = -(t_j - y_j) = -({t:g} - "
+                    rf"{num(y[s])}) = {value(d3)}"),
+        panel.latex(rf"(4)\ \ \frac{{\partial C_s}}{{\partial w_{{kj}}}} = {value(d1)}\cdot"
+                    rf"{num(d2)}\cdot{num(d3)} = {value(d1 * d2 * d3)}\qquad (5)\ \ "
+                    rf"\frac{{\partial C_s}}{{\partial b_j}} = {value(d2)}\cdot{num(d3)} = "
+                    rf"{value(d2 * d3)}"),
+        panel.markdown("Summed over the 10 samples (the article's code sums them too):"),
+        panel.latex(rf"\frac{{\partial C}}{{\partial w_{{kj}}}} = -\sum_s (t_j-y_j)\,"
+                    rf"y_j(1-y_j)\,y_k = {value(per_sample.sum())}\quad(\text{{engine: }}"
+                    rf"{value(gw)})"),
+        panel.markdown("**The update rule.** Gradient descent moves the weight against its "
+                       "gradient:"),
+        panel.latex(rf"w_{{kj}} \leftarrow w_{{kj}} - \eta\,\frac{{\partial C}}"
+                    rf"{{\partial w_{{kj}}}} = {value(w)} - {eta:g}\cdot{num(gw)} = "
+                    rf"{value(w - eta * gw)}"),
+    ]
+
+
+def update_of(tr: bc.Trainer, k: int) -> tuple[float, float, float]:
+    """(w_kj, η, ∂C/∂w_kj) now."""
+    return tr.net.weights[1][k, 0], tr.optimizer.lr, gradients(tr)[1].weights[1][k, 0]
+
+
+def matrix_parts(tr: bc.Trainer) -> list[dict]:
+    delta = gradients(tr)[1].deltas[1][:, 0]
+    shown = ", ".join(value(v) for v in delta[:4])
+    return [panel.latex(rf"\delta = \big[{shown},\ \dots\big]^T,\qquad "
+                        rf"\nabla W_{{ho}} = Y_h^T\,\delta,\qquad "
+                        rf"\delta_h = (\delta\,W_{{ho}}^T)\odot Y_h\odot(1-Y_h),\qquad "
+                        rf"\nabla W_{{ih}} = X^T\delta_h")]
+
+
+def derivation(ahead: Previews) -> None:
     cols = st.columns(2)
     k = cols[0].selectbox("Hidden neuron k", range(10), key="w_lesson_k")
     s = cols[1].selectbox("Sample", range(10), key="w_lesson_s")
-    t = T[s, 0]
-    st.markdown("**The cost.** Half the squared error, summed over the output neurons j "
-                "(here one) and over the 10 samples:")
-    cost = 0.5 * np.sum((T[:, 0] - y) ** 2)
-    st.latex(rf"C = \tfrac12\sum_s \sum_j (t_j - y_j)^2 = {value(cost)}")
-    st.markdown(f"**The chain rule** for the weight from hidden neuron k = {k} to the output "
-                f"neuron j, written for sample {s}: a change in w_kj changes z_j, which "
-                "changes y_j, which changes C.")
-    st.latex(r"\frac{\partial C}{\partial w_{kj}} = \frac{\partial z_j}{\partial w_{kj}}"
-             r"\,\frac{\partial y_j}{\partial z_j}\,\frac{\partial C}{\partial y_j}")
-    d1, d2, d3 = yk[s, k], y[s] * (1 - y[s]), -(t - y[s])
-    st.latex(rf"(1)\ \ \frac{{\partial z_j}}{{\partial w_{{kj}}}} = y_k = {value(d1)}\qquad"
-             rf"(2)\ \ \frac{{\partial y_j}}{{\partial z_j}} = y_j(1-y_j) = {value(y[s])}"
-             rf"\,(1-{num(y[s])}) = {value(d2)}")
-    st.latex(rf"(3)\ \ \frac{{\partial C}}{{\partial y_j}} = -(t_j - y_j) = -({t:g} - "
-             rf"{num(y[s])}) = {value(d3)}")
-    st.latex(rf"(4)\ \ \frac{{\partial C_s}}{{\partial w_{{kj}}}} = {value(d1)}\cdot{num(d2)}"
-             rf"\cdot{num(d3)} = {value(d1 * d2 * d3)}\qquad (5)\ \ \frac{{\partial C_s}}"
-             rf"{{\partial b_j}} = {value(d2)}\cdot{num(d3)} = {value(d2 * d3)}")
-    per_sample = yk[:, k] * y * (1 - y) * -(T[:, 0] - y)
-    gw = grads.weights[1][k, 0]
-    st.markdown("Summed over the 10 samples (the article's code sums them too):")
-    st.latex(rf"\frac{{\partial C}}{{\partial w_{{kj}}}} = -\sum_s (t_j-y_j)\,y_j(1-y_j)\,y_k"
-             rf" = {value(per_sample.sum())}\quad(\text{{engine: }}{value(gw)})")
-    w = net.weights[1][k, 0]
-    eta = tr.optimizer.lr
-    st.markdown("**The update rule.** Gradient descent moves the weight against its gradient:")
-    st.latex(rf"w_{{kj}} \leftarrow w_{{kj}} - \eta\,\frac{{\partial C}}{{\partial w_{{kj}}}}"
-             rf" = {value(w)} - {eta:g}\cdot{num(gw)} = {value(w - eta * gw)}")
-    by_hand(tr, k, w, eta, gw)
+    ahead.panel("lesson_derivation", lambda t: derivation_parts(t, k, s))
+    by_hand(ahead, k)
     st.markdown("**The matrix form** does this for every weight at once. With δ = ∂C/∂z of "
                 "the output for each sample (a column of 10) and Y_h the hidden activations "
                 "(10 samples × 10 neurons):")
-    delta = grads.deltas[1][:, 0]
-    shown = ", ".join(value(v) for v in delta[:4])
-    st.latex(rf"\delta = \big[{shown},\ \dots\big]^T,\qquad "
-             rf"\nabla W_{{ho}} = Y_h^T\,\delta,\qquad "
-             rf"\delta_h = (\delta\,W_{{ho}}^T)\odot Y_h\odot(1-Y_h),\qquad "
-             rf"\nabla W_{{ih}} = X^T\delta_h")
+    ahead.panel("lesson_matrix", matrix_parts)
     st.caption("The hidden layer's δ_h reuses the output δ: that reuse is what makes "
                "backpropagation cheap.")
 
@@ -141,12 +163,18 @@ def by_hand_tolerance(w: float, eta: float, gw: float) -> float:
 
 
 @session.exclusive
-def _set_by_hand(k: int, key: str, target: float, tol: float) -> None:
+def _set_by_hand(k: int, key: str) -> None:
     tr = state()["trainer"]
-    value = float(st.session_state[key])
-    tr.set_param(1, "weights", (k, 0), value)
-    state()["by_hand"] = {"k": k, "value": value, "target": target, "tol": tol,
-                          "step": tr.step, "events": len(tr.events)}
+    typed = st.session_state.get(key)
+    if typed is None:
+        return
+    w, eta, gw = update_of(tr, k)
+    target, tol = w - eta * gw, by_hand_tolerance(w, eta, gw)
+    tr.set_param(1, "weights", (k, 0), float(typed))
+    done = state().get("by_hand") or {}
+    state()["by_hand"] = {"k": k, "value": float(typed), "target": target, "tol": tol,
+                          "step": tr.step, "events": len(tr.events),
+                          "box": done.get("box", 0) + 1}  # a fresh, empty box
 
 
 def by_hand_verdict(value: float, target: float, tol: float) -> str:
@@ -163,28 +191,34 @@ def by_hand_verdict(value: float, target: float, tol: float) -> str:
             "numbers above to 4 digits allows)")
 
 
-def by_hand(tr: bc.Trainer, k: int, w: float, eta: float, gw: float) -> None:
+def by_hand(ahead: Previews, k: int) -> None:
     """The update of one weight done by hand: type the number the rule gives, and the
     engine's own Step is the judge (the same weight, the same gradient). Worked out from
-    the 4-digit numbers shown, an answer is right within what that rounding allows."""
-    target, tol = w - eta * gw, by_hand_tolerance(w, eta, gw)
-    st.markdown(f"**Do it by hand.** Type the new w_kj from the line above (or any value) "
-                f"and set it: the network then has your weight, and the cost is computed "
-                f"with it. Step would set it to {sig(target)}.")
-    key = f"w_lesson_hand_{k}_{tr.step}_{len(tr.events)}"
-    cols = st.columns([2, 1, 3], vertical_alignment="bottom")
-    cols[0].number_input(f"New {param_name(1, k, 0)}", value=float(w), format="%.10g",
-                         step=0.01, key=key)
-    cols[1].button("Set it", key=f"b_lesson_hand_{k}", on_click=_set_by_hand,
-                   args=(k, key, target, tol), width="stretch")
+    the 4-digit numbers shown, an answer is right within what that rounding allows. The
+    box starts empty and stays as typed across Steps (a Step shows its numbers at once)."""
+    tr = state()["trainer"]
+
+    def text(t: bc.Trainer) -> list[dict]:
+        w, eta, gw = update_of(t, k)
+        return [panel.markdown(f"**Do it by hand.** Type the new w_kj from the line above "
+                               f"(or any value) and set it: the network then has your weight, "
+                               f"and the cost is computed with it. Step would set it to "
+                               f"{sig(w - eta * gw)}.")]
+    ahead.panel("lesson_by_hand", text)
     done = state().get("by_hand")
+    key = f"w_lesson_hand_{k}_{(done or {}).get('box', 0)}"
+    cols = st.columns([2, 1, 3], vertical_alignment="bottom")
+    cols[0].number_input(f"New {param_name(1, k, 0)}", value=None, format="%.10g",
+                         step=0.01, key=key, placeholder="w − η·∂C/∂w")
+    cols[1].button("Set it", key=f"b_lesson_hand_{k}", on_click=_set_by_hand,
+                   args=(k, key), width="stretch")
     if done and (done["step"], done["events"]) == (tr.step, len(tr.events)):
         verdict = by_hand_verdict(done["value"], done["target"], done["tol"])
         cols[2].markdown(f"You set {param_name(1, done['k'], 0)} = {done['value']:.10g}: "
                          f"{verdict}. Cost now {tr.history[tr.step].train_loss:.6g}.")
 
 
-def landscape(tr: bc.Trainer, k: int) -> None:
+def landscape(tr: bc.Trainer, k: int) -> dict:
     """The cost as a function of the two parameters the derivation follows (w_kj and b_j,
     all others as they are now), with the path the run took and where the next step goes:
     the gradient step is a move downhill on exactly this surface."""
@@ -202,9 +236,12 @@ def landscape(tr: bc.Trainer, k: int) -> None:
     coords = np.vstack([p.coords for p in paths])
     extent = sf.fit_extent(coords, margin=0.6, least=1.0)
     surface = sf.evaluate_surface(cost, plane, extent, 41)
-    fig = surface_figure(surface, plane, paths, kind="contour", height=430,
-                         title=f"Cost C over {param_name(1, k, 0)} and {param_name(1, None, 0)}")
-    chart(fig, "lesson_landscape")
+    return surface_figure(surface, plane, paths, kind="contour", height=430,
+                          title=f"Cost C over {param_name(1, k, 0)} and "
+                                f"{param_name(1, None, 0)}")
+
+
+def landscape_caption(k: int) -> None:
     st.caption(f"Each contour is one value of C. The black path is every epoch so far seen "
                f"in these two parameters (the others moved too, so it need not follow the "
                f"contours exactly); the short one is where the next Step takes them: "
@@ -289,17 +326,23 @@ def main() -> None:
 
 
 def stepped() -> None:
-    """Everything its Step changes: one fragment, which a Step reruns alone."""
+    """Everything its Step changes: one fragment, which a Step reruns alone; a Step shows
+    its numbers at once (``ui.page_previews``)."""
     tr = state()["trainer"]
-    controls(tr)
-    data_table(tr)
-    st.markdown("### The derivation")
-    derivation(tr)
-    st.markdown("### Downhill, seen on the cost surface")
-    landscape(tr, st.session_state.get("w_lesson_k", 0))
-    st.markdown("### Common mistakes, caught live")
-    mistake_derivative(tr)
-    mistake_bias()
+    with Previews(tr) as ahead:
+        stepping_bar(tr, playing=False, target="lesson", buttons=BUTTONS, actions=ACTIONS)
+        ahead.panel("lesson_epoch", epoch_line)
+        ahead.panel("lesson_data", data_table)
+        st.markdown("### The derivation")
+        derivation(ahead)
+        st.markdown("### Downhill, seen on the cost surface")
+        k = st.session_state.get("w_lesson_k", 0)
+        ahead.chart("lesson_landscape", lambda t: landscape(t, k))
+        landscape_caption(k)
+        st.markdown("### Common mistakes, caught live")
+        mistake_derivative(tr)
+        mistake_bias()
+        ahead.finish()
 
 
 main()

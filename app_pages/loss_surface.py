@@ -5,8 +5,8 @@ import numpy as np
 import streamlit as st
 
 import backprop_core as bc
-from ui import session, surface_view
-from ui.charts import chart
+from ui import panel, session, surface_view
+from ui.page_previews import Previews
 from ui.stepping import in_fragment
 from ui.stepping_bar import stepping_bar
 from viz.surface import PATH_NAMES, surface_figure
@@ -49,32 +49,48 @@ def grid_caption(result: surface_view.Result) -> str:
     return text
 
 
-def draw(tr: bc.Trainer, settings: surface_view.Settings) -> None:
-    points = surface_view.saved(tr.net)
+def outcome(tr: bc.Trainer, settings: surface_view.Settings, run: bc.Trainer,
+            ) -> surface_view.Result | str:
+    """The surface for ``tr`` (``run`` itself, or a fork of it for a preview), or why
+    there is none."""
     try:
-        result = surface_view.result(tr, settings, points)
+        return surface_view.result(tr, settings, surface_view.saved(tr.net),
+                                   run=None if tr is run else run)
     except ValueError as exc:
-        st.info(str(exc))
-        return
-    title = f"Cost over the plane, step {tr.step}"
-    fig = surface_figure(result.surface, result.plane, result.paths, result.points,
-                         result.point_costs, kind=settings.kind, log=settings.log, title=title)
-    chart(fig, "surface_chart")
-    st.caption(cost_caption(tr) + " " + result.plane.description)
+        return str(exc)
+
+
+def figure(tr: bc.Trainer, result, settings: surface_view.Settings) -> dict | None:
+    if isinstance(result, str):
+        return None
+    return surface_figure(result.surface, result.plane, result.paths, result.points,
+                          result.point_costs, kind=settings.kind, log=settings.log,
+                          title=f"Cost over the plane, step {tr.step}")
+
+
+def captions(tr: bc.Trainer, result) -> list[dict]:
+    if isinstance(result, str):
+        return [panel.alert("info", result)]
+    parts = [panel.caption(cost_caption(tr) + " " + result.plane.description)]
     if result.paths:
-        st.caption(path_caption(result))
-    st.caption(grid_caption(result))
+        parts.append(panel.caption(path_caption(result)))
+    parts.append(panel.caption(grid_caption(result)))
+    return parts
 
 
 def stepped(settings: surface_view.Settings | None) -> None:
-    """What a Step changes (a fragment: a Step reruns only it, not the sidebar)."""
+    """What a Step changes (a fragment: a Step reruns only it, not the sidebar). A click
+    shows the next surface at once (``ui.page_previews``)."""
     tr = session.trainer()
-    stepping_bar(tr, playing=False)  # step here and watch the path grow
-    if tr.diverged is not None:  # the bar says so
-        return
-    if settings is None:  # Undo took back a divergence: the settings need the whole page
-        st.rerun(scope="app")
-    draw(tr, settings)
+    with Previews(tr, lambda t: (t, outcome(t, settings, tr))) as ahead:
+        stepping_bar(tr, playing=False)  # step here and watch the path grow
+        if tr.diverged is None and settings is None:
+            st.rerun(scope="app")  # Undo took back a divergence: the settings need the page
+        if tr.diverged is None:  # else the bar says so
+            if figure(*ahead.now(), settings) is not None:
+                ahead.chart("surface_chart", lambda t, r: figure(t, r, settings))
+            ahead.panel("surface_captions", captions)
+        ahead.finish()
 
 
 def main() -> None:

@@ -8,12 +8,13 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.analyses.explain import backprop_terms, breakdown, single_sample_walk
-from ui import inspect, session, stepping
-from ui.charts import chart
+from ui import inspect, panel, session, stepping
 from ui.compgraph_view import graph_walk
 from ui.edit_param import edit_panel
 from ui.latex import breakdown_latex, hidden_latex
+from ui.page_previews import Previews
 from ui.planes import boundary_view
+from ui.stepping import lazy_expander
 from ui.texts import walk_phase
 from viz.boundary import boundary_figure
 from viz.network import DiagramData, network_figure
@@ -37,6 +38,9 @@ def pick_parameter(net: bc.Network) -> tuple[int, int | None, int]:
     return layer, k, j
 
 
+NUMBER_COLUMNS = ("y_k", "f'(z_j)", "∂C/∂y_j", "δ_j = ∂C/∂z_j", "contribution")
+
+
 def contributions_table(b, batch_idx: np.ndarray) -> pd.DataFrame:
     order = b.ranked()
     data = {"sample": batch_idx[order]}
@@ -50,7 +54,7 @@ def contributions_table(b, batch_idx: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def highlight_plot(tr: bc.Trainer, snap: inspect.Snapshot, b) -> None:
+def highlight_plot(tr: bc.Trainer, snap: inspect.Snapshot, b) -> dict:
     data, c, view = session.dataset(), session.config(), session.view()
     top = snap.batch_idx[b.ranked()[:5]]
     bv = boundary_view(tr, data, c, view.plane, view.plane_features, session.feature_names(),
@@ -59,34 +63,58 @@ def highlight_plot(tr: bc.Trainer, snap: inspect.Snapshot, b) -> None:
                           data.Y_train, batch=bv.to_2d(data.X_train[top]), height=300,
                           axis_titles=bv.titles)
     fig["data"][-1]["name"] = "largest contributions"
-    chart(fig, "st_boundary")
+    return fig
 
 
-def chain_rule_section(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
+CONTRIBUTIONS = "**Per-sample contributions** (largest first)"
+
+
+def chain_rule(snap: inspect.Snapshot, layer: int, k: int | None, j: int):
+    """The breakdown of the chosen parameter's gradient and the engine's own number."""
     at = snap.at  # the weights and settings the gradient was computed at
-    layer, k, j = pick_parameter(at.net)
     b = breakdown(at.net, snap.cache, snap.grads, snap.Y, at.loss, at.reduction, layer, j, k,
                   at.regularization, at.reg_rate)
     engine = (snap.grads.weights[layer][k, j] if k is not None else snap.grads.biases[layer][j])
-    st.latex(breakdown_latex(b, engine))
-    st.caption(f"Sum of the breakdown minus the engine's gradient: {b.total - engine:.1e}")
+    return b, engine
+
+
+def chain_rule_parts(snap: inspect.Snapshot, b, engine) -> list[dict]:
+    parts = [panel.latex(breakdown_latex(b, engine)),
+             panel.caption(f"Sum of the breakdown minus the engine's gradient: "
+                           f"{b.total - engine:.1e}")]
     if b.fused:
-        st.caption(f"Output layer with {b.fused}.")
+        parts.append(panel.caption(f"Output layer with {b.fused}."))
+    return parts
+
+
+def where_from(snap: inspect.Snapshot, b, layer: int, j: int) -> list[dict]:
+    """A hidden neuron's ∂C/∂y_j, written out for the largest contribution's sample."""
+    if layer >= snap.at.net.n_layers - 1:
+        return []
+    sample = int(b.ranked()[0])
+    w, delta, terms = backprop_terms(snap.at.net, snap.grads, layer, j, sample)
+    return [panel.markdown(f"**Where ∂C/∂y_j comes from** (hidden neuron j = {j}, for "
+                           f"sample {snap.batch_idx[sample]}, the largest contribution):"),
+            panel.latex(hidden_latex(j, w, delta, terms))]
+
+
+def chain_rule_section(ahead: Previews) -> None:
+    _, snap = ahead.now()
+    layer, k, j = pick_parameter(snap.at.net)
+    memo: dict = {}
+
+    def of(s):  # one breakdown per state, for the blocks below
+        if id(s) not in memo:
+            memo[id(s)] = (s, *chain_rule(s, layer, k, j))
+        return memo[id(s)][1:]
+    ahead.panel("st_chain", lambda t, s: chain_rule_parts(s, *of(s)))
     left, right = st.columns([1.4, 1])
-    with left:
-        st.markdown("**Per-sample contributions** (largest first)")
-        table = contributions_table(b, snap.batch_idx)
-        st.dataframe(table, hide_index=True, height=250, width="stretch", placeholder="–",
-                     column_config={c: st.column_config.NumberColumn(format="%.4g")
-                                    for c in table.columns[1:]})
-    with right:
-        highlight_plot(tr, snap, b)
-    if layer < at.net.n_layers - 1:
-        sample = int(b.ranked()[0])
-        w, delta, terms = backprop_terms(at.net, snap.grads, layer, j, sample)
-        st.markdown(f"**Where ∂C/∂y_j comes from** (hidden neuron j = {j}, for sample "
-                    f"{snap.batch_idx[sample]}, the largest contribution):")
-        st.latex(hidden_latex(j, w, delta, terms))
+    left.markdown(CONTRIBUTIONS)
+    ahead.panel("st_contributions", lambda t, s: [panel.table(
+        contributions_table(of(s)[0], s.batch_idx), {c: ".4g" for c in NUMBER_COLUMNS},
+        height=250, label="Per-sample contributions")], left)
+    ahead.chart("st_boundary", lambda t, s: highlight_plot(t, s, of(s)[0]), right)
+    ahead.panel("st_where", lambda t, s: where_from(s, of(s)[0], layer, j))
 
 
 @session.exclusive
@@ -108,7 +136,8 @@ def walk_diagram_size(layer_sizes: list[int]) -> tuple[bool, int]:
     return True, int(np.clip(70 * max(layer_sizes) + 60, 320, 680))
 
 
-def walk_section(tr: bc.Trainer) -> None:
+def walk_section(ahead: Previews) -> None:
+    tr, _ = ahead.now()
     data = session.dataset()
     state = session.walk()
     n, L = len(tr.X), tr.net.n_layers
@@ -123,42 +152,57 @@ def walk_section(tr: bc.Trainer) -> None:
                   on_click=_walk_next)
         st.button("Restart", key="b_walk_restart", on_click=_walk_restart)
     pos = state["position"]
-    walk = single_sample_walk(tr.net, tr.X[sample], tr.Y[sample], tr.loss)
     forward_done, backward_done = min(pos, L), max(pos - L, 0)
     phase, highlight = walk_phase(pos, L)
-    cols[1].markdown(f"x = {np.round(data.X_train[sample], 3).tolist()}, target "
-                     f"{np.round(walk.target, 3).tolist()}. {phase}")
-    rows = []
-    for i in range(forward_done):
-        for unit in range(tr.net.layer_sizes[i + 1]):
-            d = walk.delta[i][unit] if i >= L - backward_done else np.nan
-            rows.append({"layer": i + 1, "neuron": unit, "z": walk.z[i][unit],
-                         "a": walk.a[i + 1][unit], "δ = ∂C_s/∂z": d})
+    memo: dict = {}
+
+    def walk(t):  # one walk per state, for the blocks below
+        if id(t) not in memo:
+            memo[id(t)] = (t, single_sample_walk(t.net, t.X[sample], t.Y[sample], t.loss))
+        return memo[id(t)][1]
+    ahead.panel("walk_text", lambda t, s: [panel.markdown(
+        f"x = {np.round(data.X_train[sample], 3).tolist()}, target "
+        f"{np.round(walk(t).target, 3).tolist()}. {phase}")], cols[1])
+
+    def rows(t) -> list[dict]:
+        w, out = walk(t), []
+        for i in range(forward_done):
+            for unit in range(t.net.layer_sizes[i + 1]):
+                d = w.delta[i][unit] if i >= L - backward_done else np.nan
+                out.append({"layer": i + 1, "neuron": unit, "z": w.z[i][unit],
+                            "a": w.a[i + 1][unit], "δ = ∂C_s/∂z": d})
+        return out
+
+    def table(t, s) -> list[dict]:
+        parts = []
+        if forward_done:
+            parts.append(panel.table(pd.DataFrame(rows(t)), {c: ".4g" for c in
+                                     ("z", "a", "δ = ∂C_s/∂z")}, height=320,
+                                     label="The walk, layer by layer"))
+        if backward_done == L:
+            parts.append(panel.alert("success", f"Walk complete: δ reached layer 1, next to "
+                                     f"the inputs; this sample's cost C_s = "
+                                     f"{walk(t).cost:.6g}."))
+        return parts
     diagram = DiagramData(feature_labels=session.feature_names(), highlight_layer=highlight)
     wide, height = walk_diagram_size(tr.net.layer_sizes)
     left, right = (st.container(), st.container()) if wide else st.columns([1, 1.2])
-    with left:
-        chart(network_figure(tr.net, diagram, height=height), "walk_net")
-    with right:
-        if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, height=320, placeholder="–",
-                         column_config={c: st.column_config.NumberColumn(format="%.4g")
-                                        for c in ("z", "a", "δ = ∂C_s/∂z")})
-        if backward_done == L:
-            st.success(f"Walk complete: δ reached layer 1, next to the inputs; this sample's "
-                       f"cost C_s = {walk.cost:.6g}.")
+    ahead.chart("walk_net", lambda t, s: network_figure(t.net, diagram, height=height), left)
+    ahead.panel("walk_table", table, right)
 
 
-def page(tr: bc.Trainer, snap: inspect.Snapshot) -> None:
-    st.caption(f"Showing {snap.label}. Click a weight in the Playground's diagram to select "
-               "it here.")
-    chain_rule_section(tr, snap)
-    with st.expander("Edit this parameter by hand (its value now, for the next steps)"):
-        edit_panel()
+def page(ahead: Previews) -> None:
+    ahead.panel("st_caption", lambda t, s: [panel.caption(
+        f"Showing {s.label}. Click a weight in the Playground's diagram to select it here.")])
+    chain_rule_section(ahead)
+    with lazy_expander("Edit this parameter by hand (its value now, for the next steps)",
+                       "x_st_edit") as is_open:
+        if is_open:
+            edit_panel()
     st.markdown("#### One sample, layer by layer")
-    walk_section(tr)
+    walk_section(ahead)
     st.markdown("#### One sample as a computation graph, node by node")
-    graph_walk(snap)
+    graph_walk(ahead)
 
 
 stepping.inspection_page("Step-through: the chain rule with numbers", page)

@@ -88,15 +88,22 @@ QUIET_MS = 700  # the page is settled when nothing changed for this long (and, o
 # While a rerun runs, Streamlit marks the elements it has not redrawn yet as stale
 # (data-stale and a class): they fade only after 0.5 s of it ("opacity 1s ease-in 0.5s",
 # measured), so a stale mark shorter than that changes nothing on screen; a longer one
-# counts from when the fade began.
+# counts from when the fade began. An expander marks its <details> and <summary> stale by
+# their class alone, with the same delayed fade (Streamlit's STALE_STYLES, "opacity 1s
+# ease-in 0.5s", and its border "1s ease-in 0.5s"): a class that is back within 0.5 s
+# changed nothing on screen either.
 SETTLE_JS = r"""
 () => {
   const M = window.__settle = {last: performance.now(), shown: performance.now(), n: 0,
-                               what: [], stale: new Map(), runs: 0, ran: null};
+                               what: [], stale: new Map(), flips: new Map(), runs: 0,
+                               ran: null};
   const FADE_MS = 500;
   const staleMark = (r) => r.type === 'attributes' && r.target.classList &&
       r.target.classList.contains('stElementContainer') &&
       (r.attributeName === 'data-stale' || r.attributeName === 'class');
+  const expanderMark = (r) => r.type === 'attributes' && r.attributeName === 'class' &&
+      (r.target.nodeName === 'DETAILS' || r.target.nodeName === 'SUMMARY') &&
+      r.target.closest('[data-testid="stExpander"]');
   new MutationObserver((records) => {
     for (const r of records) {
       if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
@@ -113,6 +120,16 @@ SETTLE_JS = r"""
         const since = M.stale.get(r.target);
         M.stale.delete(r.target);
         if (since === undefined || now - since < FADE_MS) continue;
+      }
+      if (expanderMark(r)) {
+        const now = performance.now(), flip = M.flips.get(r.target);
+        if (!flip) {
+          M.flips.set(r.target, {since: now, from: r.oldValue});
+          continue;
+        }
+        if (r.target.getAttribute('class') !== flip.from) continue;
+        M.flips.delete(r.target);
+        if (now - flip.since < FADE_MS) continue;
       }
       M.last = performance.now();
       M.n += 1;

@@ -188,3 +188,64 @@ def figure(at, key: str) -> dict:
     """The figure of the chart drawn under ``key``."""
     (found,) = [c for c in plots(at) if json.loads(c.proto.bytes)["key"] == key]
     return _figure_of(at, found)
+
+
+def panels(at) -> dict[str, list[dict]]:
+    """Every panel (ui/panel) as the script last drew it: {key: its parts}, page order."""
+    out = {}
+    for c in at.get("bidi_component"):
+        if c.proto.component_name.endswith("backprop_panel"):
+            msg = json.loads(c.proto.json)
+            if isinstance(msg, str):  # the panel sends its JSON as text: Streamlit quotes it
+                msg = json.loads(msg)
+            out[msg["key"]] = msg["parts"]
+    return out
+
+
+def panel(at, key: str) -> list[dict]:
+    """The parts of the panel drawn under ``key``."""
+    return panels(at)[key]
+
+
+def part_text(part: dict) -> str:
+    """What a part says: its Markdown, its metrics ("label: value"), its LaTeX, or its
+    table's cells (a row a line)."""
+    if "text" in part:
+        return part["text"]
+    if part["t"] == "metrics":
+        return "\n".join(f"{m['label']}: {m['value']}" for m in part["items"])
+    if part["t"] == "latex":
+        return part["tex"]
+    if part["t"] == "table":
+        return "\n".join(" ".join(row) for row in [part["columns"], *part["rows"]])
+    raise ValueError(f"part {part['t']!r}")
+
+
+def panel_text(at, key: str | None = None) -> str:
+    """Every part's text of panel ``key`` (of every panel when None), a part a line."""
+    chosen = panels(at) if key is None else {key: panel(at, key)}
+    return "\n".join(part_text(p) for parts in chosen.values() for p in parts)
+
+
+def panel_table(at, key: str, index: int = 0):
+    """The ``index``-th table of panel ``key`` as a DataFrame of its values (missing: NaN;
+    a number column as numbers)."""
+    import numpy as np
+    import pandas as pd
+
+    tables = [p for p in panel(at, key) if p["t"] == "table"]
+    part = tables[index]
+    data = {c: [np.nan if row[i] is None else row[i] for row in part["keys"]]
+            for i, c in enumerate(part["columns"])}
+    return pd.DataFrame(data)
+
+
+def metric(at, label: str) -> str:
+    """The value an inspection page's metrics row shows under ``label``."""
+    for parts in panels(at).values():
+        for p in parts:
+            if p["t"] == "metrics":
+                for m in p["items"]:
+                    if m["label"] == label:
+                        return m["value"]
+    raise KeyError(label)

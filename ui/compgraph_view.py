@@ -10,11 +10,11 @@ from backprop_core.analyses.compgraph import FOCI, Graph, build_graph, focus
 from viz.compgraph import TEXT_LIMIT, compgraph_figure, node_name
 from viz.numbers import sig
 
-from . import session
-from .charts import chart
+from . import panel, session
 from .choices import choose
 from .compgraph_latex import backward_latex, forward_latex, share
 from .inspect import Snapshot
+from .page_previews import Previews
 
 # Widget keys (Streamlit owns these; the buttons' callbacks move the walk through them).
 # The focus has one key per size: a big network opens on a readable part of its graph
@@ -106,38 +106,58 @@ def _controls(snap: Snapshot, graph_of) -> tuple[Graph, list, int, np.ndarray]:
     return graph, order, position, keep
 
 
-def graph_walk(snap: Snapshot) -> None:
-    at = snap.at  # the weights, loss and reduction the cache and gradients belong to
-    graph, order, position, keep = _controls(snap, lambda s: build_graph(
-        at.net, snap.cache, snap.grads, snap.Y, at.loss, at.reduction, s))
+def graph_walk(ahead: Previews) -> None:
+    """The walk's controls, then its blocks (``ui.page_previews``: a Step shows them at
+    once), each of the snapshot they are drawn for."""
+    _, snap = ahead.now()
+    sample_of: dict = {}
+
+    def graph_of(s: Snapshot, sample: int) -> Graph:  # one graph per snapshot
+        if id(s) not in sample_of:
+            at = s.at  # the weights, loss and reduction the cache and gradients belong to
+            sample_of[id(s)] = (s, build_graph(at.net, s.cache, s.grads, s.Y, at.loss,
+                                               at.reduction, sample))
+        return sample_of[id(s)][1]
+    chosen: list = []
+    graph, order, position, keep = _controls(
+        snap, lambda sample: chosen.append(sample) or graph_of(snap, sample))
+    sample = chosen[0]
     node_id, phase = order[position]
-    node = graph.nodes[node_id]
     mask = reached(order, position, len(graph.nodes))
-    chart(compgraph_figure(graph, node_id, phase, mask, at.net.n_layers, keep=keep),
-          "cg_graph")
-    with st.container(horizontal=True, gap="medium", wrap=True, vertical_alignment="bottom"):
-        st.markdown(f"**{node_name(node, at.net.n_layers)}**, {phase} pass (node "
-                    f"{position + 1} of {len(order)} in this walk); sample "
-                    f"#{snap.batch_idx[graph.sample]}, row {graph.sample + 1} of the batch's "
-                    f"{len(snap.batch_idx)}")
-        st.metric("value", sig(node.value), width="content")
-        st.metric("gradient", sig(node.grad), width="content",
-                  help="∂(this sample's share of the cost)/∂(this node); see below.")
+    n_layers = snap.at.net.n_layers
+    ahead.chart("cg_graph", lambda t, s: compgraph_figure(
+        graph_of(s, sample), node_id, phase, mask, n_layers, keep=keep))
+    ahead.panel("cg_node", lambda t, s: node_parts(s, graph_of(s, sample), node_id, phase,
+                                                   position, len(order)))
+
+
+def node_parts(snap: Snapshot, graph: Graph, node_id: int, phase: str, position: int,
+               steps: int) -> list[dict]:
+    """The walk's node: its name, value and gradient, and its chain-rule step in LaTeX."""
+    node, n_layers = graph.nodes[node_id], snap.at.net.n_layers
+    parts = [panel.markdown(
+        f"**{node_name(node, n_layers)}**, {phase} pass (node {position + 1} of {steps} in "
+        f"this walk); sample #{snap.batch_idx[graph.sample]}, row {graph.sample + 1} of the "
+        f"batch's {len(snap.batch_idx)}"),
+        panel.metrics([{"label": "value", "value": sig(node.value)},
+                       {"label": "gradient", "value": sig(node.grad),
+                        "help": "∂(this sample's share of the cost)/∂(this node); see below."}])]
     if phase == "forward":
-        st.latex(forward_latex(node, graph))
-        st.caption("Its gradient arrives in the backward half of the walk, from the nodes "
-                   "it feeds.")
+        parts += [panel.latex(forward_latex(node, graph)),
+                  panel.caption("Its gradient arrives in the backward half of the walk, from "
+                                "the nodes it feeds.")]
     else:
-        st.latex(backward_latex(node, graph))
-        st.caption("The local chain-rule step: each node it feeds passes back its own "
-                   "gradient times ∂(that node)/∂(this node).")
+        parts += [panel.latex(backward_latex(node, graph)),
+                  panel.caption("The local chain-rule step: each node it feeds passes back "
+                                "its own gradient times ∂(that node)/∂(this node).")]
     n = len(snap.batch_idx)
     how = (f"the mean over the batch's {n} samples" if graph.scale != 1 else
            "the sum over the batch's samples")
-    st.caption(
+    parts.append(panel.caption(
         f"Gradients here are this sample's share of the batch cost C, {how}: the root is "
         f"${share(graph)}$ with $C_s$ = {graph.cost:.6g} its own cost, so every z node's "
         "gradient is exactly the engine's δ for this sample, and a weight's gradients "
         "summed over the batch give the engine's ∂C/∂W (without any L1/L2 penalty, which "
         "belongs to the batch, not to a sample). Values and δ come from the same forward "
-        "and backward pass as the rest of this page.")
+        "and backward pass as the rest of this page."))
+    return parts

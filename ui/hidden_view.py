@@ -8,6 +8,7 @@ every ``REDRAW_S`` while playing, trains a few steps and redraws, each rerun kep
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -32,9 +33,9 @@ from viz.boundary import boundary_figure
 from viz.confusion import accuracy_figure, confusion_figure
 from viz.hidden import hidden_figure, input_figure
 
-from . import fairness, session
-from .charts import chart
+from . import fairness, panel, session
 from .live import COLOUR_NAMES
+from .page_previews import Previews
 from .planes import boundary_view
 from .stepping import in_fragment, metrics
 from .stepping_bar import stepping_bar
@@ -93,18 +94,19 @@ def train_a_little(tr: bc.Trainer) -> None:
         st.rerun(scope="app")
 
 
-def live_part(declared_playing: bool) -> None:
+def live_part(declared_playing: bool, token: str) -> None:
     """The fragment: with ``run_every`` only while playing, which a full run decides, so
-    Play and Pause (buttons in here) rerun the whole page."""
+    Play and Pause (buttons in here) rerun the whole page. ``token``: the stepping bar's
+    (drawn outside this fragment), which this fragment's previews answer to."""
     if _wants_play() != declared_playing:
         st.rerun(scope="app")
     if declared_playing:
         with fairness.frame_turn():  # after others' clicks, one session's frame at a time
             train_a_little(session.trainer())
-            draw()
+            draw(token, playing=True)
     else:
         with fairness.interactive():
-            draw()
+            draw(token)
 
 
 def play_row(tr: bc.Trainer) -> None:
@@ -124,12 +126,20 @@ def play_row(tr: bc.Trainer) -> None:
 
 
 # --- what is drawn ----------------------------------------------------------------------
-def draw() -> None:
+def draw(token: str, playing: bool = False) -> None:
+    """Everything a step changes, as blocks a Step click shows at once (ui.page_previews);
+    none while playing here."""
     tr, data, c = session.trainer(), session.dataset(), session.config()
     play_row(tr)
-    metrics(tr)
-    layer_section(tr, data, c)
-    confusion_section(tr)
+    seen: dict = {}  # hidden spaces by weights: a phase that moves none reuses it
+    choice: list = []  # the axes picked below the metrics, which the context needs
+    with Previews(tr, lambda t: (t, layer_view(t, data, c, choice[0], seen, keep=t is tr)),
+                  token=token) as ahead:
+        ahead.panel("metrics", metrics, of_trainer=True)
+        choice.append(pick_axes(tr.net) if tr.net.n_layers >= 2 else None)
+        layer_section(ahead, data, c, choice[0])
+        confusion_section(ahead)
+        ahead.finish(playing=playing)
 
 
 def input_plane(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig):
@@ -170,45 +180,84 @@ def pick_axes(net: bc.Network) -> tuple[int, str, int, int | None]:
     return layer, axes, i, j
 
 
-def projection(space: HiddenSpace, layer: int, axes: str, i, j) -> Projection:
+def projection(space: HiddenSpace, layer: int, axes: str, i, j, keep: bool = True,
+               ) -> Projection:
+    """The axes to draw ``layer`` on; principal components keep the signs of the ones
+    last kept (``keep``: these are kept in turn)."""
     A = space.points[layer]
     if axes == "neurons":
         return neuron_axes(A.shape[1], i, j)
     shown = _state().setdefault(PCA_SHOWN, {})
     p = principal_axes(A, reference=shown.get(layer))
-    shown[layer] = p.components
+    if keep:
+        shown[layer] = p.components
     return p
 
 
-def layer_section(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig) -> None:
-    net = tr.net
-    if net.n_layers < 2:
-        st.info("This network has no hidden layer: add one on the Playground (sidebar, "
-                "Network) to see the space it maps the data to.")
-        return
-    layer, axes, i, j = pick_axes(net)
+@dataclass
+class LayerView:
+    """What the page draws of one state of the run: the hidden space and its projection
+    (None and why not, when there is none)."""
+
+    space: HiddenSpace | None = None
+    proj: Projection | None = None
+    to_inputs: object = None
+    extent: tuple | None = None
+    why: str | None = None  # a note under the charts (uploaded data: no input grid)
+    problem: str | None = None  # no picture at all, and why
+
+
+def layer_view(tr: bc.Trainer, data: bc.Dataset, c: bc.RunConfig, choice, seen: dict,
+               keep: bool) -> LayerView:
+    """The view of ``tr`` for the axes ``choice`` (``pick_axes``'s, None: no hidden
+    layer). ``keep``: the state shown now, whose principal components the next redraw's
+    signs follow (a preview's follow them too, and keep nothing)."""
+    if choice is None:
+        return LayerView(problem="none")
+    layer, axes, i, j = choice
     to_inputs, extent, why = input_plane(tr, data, c)
-    with np.errstate(all="ignore"):  # a grid point far out may overflow: a gap, not a warning
-        space = hidden_space(net, to_inputs, data.X_train, extent)
+    key = b"".join(w.tobytes() for w in tr.net.weights + tr.net.biases)
+    if key not in seen:
+        with np.errstate(all="ignore"):  # a far grid point may overflow: a gap, no warning
+            seen[key] = hidden_space(tr.net, to_inputs, data.X_train, extent)
+    space = seen[key]
     try:
-        proj = projection(space, layer, axes, i, j)
+        proj = projection(space, layer, axes, i, j, keep)
     except ValueError:
-        st.warning("Some activations are not finite numbers: there is no projection to draw.")
+        return LayerView(problem="not finite")
+    return LayerView(space, proj, to_inputs, extent, why)
+
+
+NO_LAYER = ("This network has no hidden layer: add one on the Playground (sidebar, Network) "
+            "to see the space it maps the data to.")
+NOT_FINITE = "Some activations are not finite numbers: there is no projection to draw."
+
+
+def layer_section(ahead: Previews, data: bc.Dataset, c: bc.RunConfig, choice) -> None:
+    tr, now = ahead.now()
+    if now.problem == "none":
+        st.info(NO_LAYER)
         return
-    lines = None if space.lines is None else proj.coords(space.lines[layer])
-    rng = BOUNDED.get(net.activation_names[layer - 1]) if axes == "neurons" else None
+    layer, axes, i, j = choice
+    ahead.panel("hidden_problem", lambda t, v: [panel.alert("warning", NOT_FINITE)]
+                if v.problem else [])
     left, right = st.columns(2)
-    with left:
-        st.markdown("**Input space** (the network's output behind it)")
-        chart(input_view(tr, data, c, space, to_inputs, extent), "hidden_input")
-    with right:
-        st.markdown(f"**Hidden layer {layer}** as it sees the input space")
-        chart(hidden_figure(proj.coords(space.points[layer]), data.Y_train, data.task, lines,
-                            proj.labels, rng, revision=f"{layer}-{axes}-{i}-{j}"),
-              "hidden_layer")
-    st.caption(caption(proj, layer, net.layer_sizes[layer], len(data.X_train), extent))
-    if why:
-        st.caption(why)
+    left.markdown("**Input space** (the network's output behind it)")
+    ahead.chart("hidden_input", lambda t, v: None if v.problem else
+                input_view(t, data, c, v.space, v.to_inputs, v.extent), left)
+    right.markdown(f"**Hidden layer {layer}** as it sees the input space")
+    rng = BOUNDED.get(tr.net.activation_names[layer - 1]) if axes == "neurons" else None
+
+    def hidden(t, v):
+        if v.problem:
+            return None
+        lines = None if v.space.lines is None else v.proj.coords(v.space.lines[layer])
+        return hidden_figure(v.proj.coords(v.space.points[layer]), data.Y_train, data.task,
+                             lines, v.proj.labels, rng, revision=f"{layer}-{axes}-{i}-{j}")
+    ahead.chart("hidden_layer", hidden, right)
+    ahead.panel("hidden_caption", lambda t, v: [] if v.problem else [
+        panel.caption(caption(v.proj, layer, t.net.layer_sizes[layer], len(data.X_train),
+                              v.extent)), *([panel.caption(v.why)] if v.why else [])])
 
 
 def input_view(tr, data, c, space: HiddenSpace, to_inputs, extent) -> dict:
@@ -254,24 +303,31 @@ def class_names(tr: bc.Trainer) -> list[str]:
             for m in range(k)]
 
 
-def confusion_section(tr: bc.Trainer) -> None:
+def matrices(tr: bc.Trainer) -> dict[str, np.ndarray]:
+    """Train (and test) confusion matrices, in one forward pass as the trainer evaluates
+    them: the same numbers bit for bit, so the accuracy here is the history's."""
+    X = tr.X if tr.X_test is None else np.vstack([tr.X, tr.X_test])
+    with np.errstate(all="ignore"):
+        output = tr.net.forward(X).output
+    n = len(tr.X)
+    out = {"train": confusion_matrix(tr.Y, output[:n], tr.task)}
+    if tr.X_test is not None:
+        out["test"] = confusion_matrix(tr.Y_test, output[n:], tr.task)
+    return out
+
+
+def confusion_section(ahead: Previews) -> None:
+    tr, _ = ahead.now()
     st.markdown("#### Confusion matrix and accuracy")
     if tr.task == "regression":
         st.info("Regression data has no classes, so no confusion matrix or accuracy: the "
                 "Playground's loss curve shows how well it fits.")
         return
-    # Train and test in one forward pass, as the trainer evaluates them: the same numbers
-    # bit for bit, so the accuracy here is the history's.
-    X = tr.X if tr.X_test is None else np.vstack([tr.X, tr.X_test])
-    with np.errstate(all="ignore"):
-        output = tr.net.forward(X).output
-    n = len(tr.X)
-    matrices = {"train": confusion_matrix(tr.Y, output[:n], tr.task)}
-    if tr.X_test is not None:
-        matrices["test"] = confusion_matrix(tr.Y_test, output[n:], tr.task)
+    names = class_names(tr)
     left, right = st.columns([1.3, 1])
-    chart(confusion_figure(matrices, class_names(tr)), "hidden_confusion", left)
-    chart(accuracy_figure(tr.history.columns, tr.step), "hidden_accuracy", right)
+    ahead.chart("hidden_confusion", lambda t, _v: confusion_figure(matrices(t), names), left)
+    ahead.chart("hidden_accuracy", lambda t, _v: accuracy_figure(t.history.columns, t.step),
+                right)
     st.caption("Rows: the true class; columns: the class the network predicts. Each cell "
                "shows its count; its colour, the share of that row.")
 
@@ -294,8 +350,9 @@ def stepped(playing: bool) -> None:
     """The stepping bar and the page below it, one fragment (a Step reruns only it); in it
     the part that Play here redraws, a fragment of its own."""
     tr = session.trainer()
-    stepping_bar(tr, playing=playing)
+    with Previews(tr) as bar:  # the token the inner fragment's previews answer to
+        stepping_bar(tr, playing=playing)
     if tr.diverged is not None:  # the bar says so
         return
     st.fragment(session.exclusive(live_part), run_every=REDRAW_S if playing else None)(
-        playing)
+        playing, bar.token)

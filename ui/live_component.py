@@ -29,7 +29,7 @@ LIVE = HERE / "live"  # the live view's modules (and its CSS)
 KEY = "live_view"
 EVENTS = ("play", "pause", "want", "clicked", "added", "scene")
 KEEP_LIVE = 4  # static/live-* copies kept: a replica of an older deploy may serve one
-SCRIPTS = ("stepping_bar",)  # ui/<name>.js, each one component
+SCRIPTS = ("stepping_bar", "panel", "previews")  # ui/<name>.js, each one component
 
 
 # plotly.js's "basic" bundle (ui/vendor/): the trace types it draws. It loads and runs in
@@ -63,7 +63,8 @@ def ensure_static_files() -> None:
     STATIC.mkdir(exist_ok=True)
     sources = [(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
                 STATIC / "plotly.min.js"),
-               (HERE / "vendor" / "plotly-basic.min.js", STATIC / "plotly-basic.min.js")]
+               (HERE / "vendor" / "plotly-basic.min.js", STATIC / "plotly-basic.min.js"),
+               (HERE / "vendor" / "katex.min.js", STATIC / "katex.min.js")]
     sources += [(HERE / f"{name}.js", STATIC / f"{name}.js") for name in SCRIPTS]
     for source, target in sources:
         src = source.stat()
@@ -137,7 +138,8 @@ def _loader(name: str) -> str:
 
 _COMPONENTS = {
     name: st.components.v2.component(
-        f"backprop_{name}", js=_loader(name), css=(HERE / f"{name}.css").read_text(),
+        f"backprop_{name}", js=_loader(name),
+        css=(HERE / f"{name}.css").read_text() if (HERE / f"{name}.css").exists() else None,
         isolate_styles=False,  # Plotly puts its CSS in the document head
     ) for name in SCRIPTS}
 _COMPONENTS["live_view"] = st.components.v2.component(

@@ -13,6 +13,8 @@
 
 // key -> {digest, text}: the last figure each chart was sent, as the payload's JSON text
 const FIGURES = (window.__bpFigures = window.__bpFigures || new Map());
+// key -> show(msg): a click's preview (ui/previews.js) draws a chart's next figure at once
+const BLOCKS = (window.__bpBlocks = window.__bpBlocks || new Map());
 const decoder = new TextDecoder();
 let LOADER = null;  // ui/live/plotly.js (the live view's loader), once imported
 
@@ -97,7 +99,17 @@ export default function (component) {
   P.setTriggerValue = setTriggerValue;
   if (!data) return;
   const text = decoder.decode(data instanceof Uint8Array ? data : new Uint8Array(data));
-  const msg = JSON.parse(text);
+  receive(P, JSON.parse(text), text);
+}
+
+// A preview's figure (a whole message, parsed): drawn as if the server had sent it, so
+// that the rerun bringing the same digest finds it drawn.
+function preview(P, msg) {
+  if (P.gd.isConnected) receive(P, msg, JSON.stringify(msg));
+}
+
+function receive(P, msg, text) {
+  BLOCKS.set(msg.key, (m) => preview(P, m));
   if (msg.digest === P.drawn && msg.digest === P.latest) return;  // nothing new: no work
   P.latest = msg.digest;
   const now = plotlyNow(msg);

@@ -79,17 +79,31 @@ def encode(fig: dict) -> bytes:
     return to_json_plotly(typed(fig)).encode()
 
 
-def payload(fig: dict, key: str, config: dict | None = None, select: bool = False,
-            ) -> bytes:
-    """What the browser gets for ``fig``: the figure and its digest, or the digest alone
-    when this chart was sent the same figure last time."""
+def _message(fig: dict, key: str, config: dict | None, select: bool,
+             ) -> tuple[str, bytes, bytes]:
+    """(digest, head JSON, figure JSON) of ``fig`` as chart ``key`` shows it."""
     text = encode(fig)
     digest = hashlib.blake2b(text, digest_size=12).hexdigest()
     head = {"key": key, "digest": digest, "bundle": plotly_bundle([fig]), "loader": LOADER,
             "config": {**DEFAULT_CONFIG, **(config or {})}, "select": select}
+    return digest, json.dumps(head, separators=(",", ":")).encode(), text
+
+
+def message(fig: dict, key: str, config: dict | None = None, select: bool = False,
+            ) -> bytes:
+    """The whole message for ``fig`` (with the figure), as a page's preview sends it: the
+    chart it is shown on then holds this digest, which the click's rerun brings again."""
+    _, head_json, text = _message(fig, key, config, select)
+    return head_json[:-1] + b',"figure":' + text + b"}"
+
+
+def payload(fig: dict, key: str, config: dict | None = None, select: bool = False,
+            ) -> bytes:
+    """What the browser gets for ``fig``: the figure and its digest, or the digest alone
+    when this chart was sent the same figure last time."""
+    digest, head_json, text = _message(fig, key, config, select)
     before = sent().get(key)
     sent()[key] = (digest, text)
-    head_json = json.dumps(head, separators=(",", ":")).encode()
     if before is not None and before[0] == digest:
         return head_json
     return head_json[:-1] + b',"figure":' + text + b"}"

@@ -4,23 +4,24 @@ metrics row, the choice of gradient and the batch they inspect."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import backprop_core as bc
 
-from . import fairness, session, share_io
+from . import fairness, panel, session, share_io
 from .inspect import GRADIENT_OF, snapshot
 from .live_packet import metric_labels, metric_values
+from .page_previews import Previews
 from .stepping_bar import stepping_bar
 
 
-def metrics(tr: bc.Trainer) -> None:
-    """The metrics row as Streamlit metrics (the Playground's live view draws its own)."""
-    with st.container(horizontal=True, gap="large", wrap=True):  # whole values, never cut
-        for label, value in zip(metric_labels(tr), metric_values(tr), strict=True):
-            st.metric(label["label"], value, help=label.get("help"), width="content")
+def metrics(tr: bc.Trainer) -> list[dict]:
+    """The metrics row, a panel's part (the Playground's live view draws its own)."""
+    return [panel.metrics([{**label, "value": value} for label, value in
+                           zip(metric_labels(tr), metric_values(tr), strict=True)])]
 
 
 def gradient_choice(tr: bc.Trainer, view: session.View) -> None:
@@ -32,6 +33,15 @@ def gradient_choice(tr: bc.Trainer, view: session.View) -> None:
         help="Between steps: the gradient the last step computed and applied, or the one "
              "the next mini-batch will give at the current weights. In the middle of a step "
              "there is one: the current step's.")
+
+
+@contextmanager
+def lazy_expander(label: str, key: str):
+    """An expander whose body runs only while it is open (yields whether it is): a closed
+    one's widgets, redrawn by every Step, would change the page after the Step's preview."""
+    box = st.expander(label, key=key, on_change="rerun")
+    with box:
+        yield box.open
 
 
 def fragment_rerun() -> bool:
@@ -61,22 +71,26 @@ def _fragment_body(body: Callable[..., None], *args) -> None:
         body(*args)
 
 
-def inspection_page(title: str, body: Callable[[bc.Trainer, object], None]) -> None:
+def inspection_page(title: str, body: Callable[[Previews], None]) -> None:
     """Title, then in one fragment the stepping bar, the metrics, the choice of gradient
-    and ``body(trainer, snapshot)`` of the batch to inspect; no body (the reason shown by
-    the bar) when training has diverged and there is nothing sound to inspect."""
+    and ``body(previews)``, whose blocks take (trainer, snapshot of the batch to inspect)
+    (``ui.page_previews``: a Step shows them at once); no body (the reason shown by the
+    bar) when training has diverged and there is nothing sound to inspect."""
     # Play lives on the Playground: leaving it pauses (on the step the trainer holds).
     session.set_playing(False)
     st.markdown(f"## {title}")
     in_fragment(_inspection, body)
 
 
-def _inspection(body: Callable[[bc.Trainer, object], None]) -> None:
-    tr = session.trainer()
-    stepping_bar(tr, playing=False)  # says so when training diverged
-    metrics(tr)
-    if tr.diverged is not None:
-        return
-    view = session.view()
-    gradient_choice(tr, view)
-    body(tr, snapshot(tr, view.gradient_of))
+def _inspection(body: Callable[[Previews], None]) -> None:
+    tr, view = session.trainer(), session.view()
+    # The choice as its radio holds it now: the blocks above the radio take it too.
+    view.gradient_of = st.session_state.get("w_gradient_of", view.gradient_of)
+    with Previews(tr, lambda t: (t, None if t.diverged is not None
+                                 else snapshot(t, view.gradient_of))) as ahead:
+        stepping_bar(tr, playing=False)  # says so when training diverged
+        ahead.panel("metrics", metrics, of_trainer=True)
+        if tr.diverged is None:
+            gradient_choice(tr, view)
+            body(ahead)
+        ahead.finish()

@@ -10,7 +10,8 @@
 //
 // A click shows its effect at once: the server sends the state after the next phase and
 // after the next Step (data.after, computed by the engine on a copy of the run), and the
-// live view shows the matching pictures (the "bp:click" event). Clicks beyond that show
+// live view (or the page's previews, ui/previews.js, for the token of the same run) shows
+// the matching pictures (the "bp:click" event). Clicks beyond that show
 // what is certain (the phase that comes next, the step number) until the server answers.
 
 const LOGS = {};  // by target: the run's bar, the Lesson's own network's...
@@ -117,7 +118,8 @@ function click(B, kind, arg) {
   const fresh = s === B.data.state;  // nothing queued: the live view's previews are for it
   LOG.items.push([++LOG.seq, kind, arg]);
   show(B, predict(B, s, kind, arg));
-  window.dispatchEvent(new CustomEvent("bp:click", { detail: { kind, fresh } }));
+  window.dispatchEvent(new CustomEvent("bp:click",
+                                       { detail: { kind, fresh, token: B.data.token } }));
   // Sent once the picture of the click is on screen: Streamlit's own re-render for the
   // rerun then never delays that frame (the log only grows: a later send carries it all).
   if (!LOG.pending) {

@@ -18,7 +18,7 @@ import streamlit as st
 
 import backprop_core as bc
 
-from . import actions, live_packet, session
+from . import actions, live_packet, page_previews, session
 from .classroom import shown
 from .live_component import component
 from .texts import phase_message
@@ -104,7 +104,8 @@ def stepping_bar(tr: bc.Trainer, playing: bool, live: bool = False,
             "state": bar_state(tr, playing, status(tr, playing, phases_text, live)),
             "after": {} if playing else after_states(tr, phases_text),
             "applied": dict(_applied(target)), "show_history": history and shown("history"),
-            "history_label": HISTORY_LABEL, "history_playing": HISTORY_PLAYING}
+            "history_label": HISTORY_LABEL, "history_playing": HISTORY_PLAYING,
+            "token": page_previews.token()}  # the page's previews of this very run
     table = ACTIONS if actions is None else actions
     component("stepping_bar")(key=_key(target), data=data,
                               on_log_change=partial(apply_log, live, target, table))

@@ -24,7 +24,9 @@ from . import session
 from .choices import choose_many
 
 SAVED_KEY, CACHE_KEY = "saved", "cache"  # in session.page_state("surface")
-GRID_KEY = "grid"  # the last grid evaluated: (grid_key, Surface, seconds)
+GRID_KEY = "grid"  # the last grids evaluated: {grid_key: (Surface, seconds)}
+# Results and grids kept: the run now, and after its next phase and Step (the previews).
+KEEP = 3
 MAX_SAVED = 6
 RESOLUTIONS = (21, 31, 41, 51, 61, 71, 81)
 SPANS = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -154,14 +156,21 @@ def grid(cost: sf.CostFunction, plane: sf.ParamPlane, extent: tuple[float, float
     (a dict holding the last grid) when its plane, box, resolution and cost are these,
     else evaluated (and kept there)."""
     key = grid_key(cost, plane, extent, resolution)
-    if kept is not None and kept.get(GRID_KEY) is not None and kept[GRID_KEY][0] == key:
-        return kept[GRID_KEY][1], kept[GRID_KEY][2]
+    grids = kept.setdefault(GRID_KEY, {}) if kept is not None else {}
+    if key in grids:
+        return grids[key]
     started = time.perf_counter()
     surface = sf.evaluate_surface(cost, plane, extent, resolution)
-    seconds = time.perf_counter() - started
-    if kept is not None:
-        kept[GRID_KEY] = (key, surface, seconds)
-    return surface, seconds
+    keep(grids, key, (surface, time.perf_counter() - started))
+    return grids[key]
+
+
+def keep(store: dict, key, value) -> None:
+    """``store[key] = value``, the newest last, at most ``KEEP`` entries."""
+    store.pop(key, None)
+    store[key] = value
+    while len(store) > KEEP:
+        del store[next(iter(store))]
 
 
 def compute(tr: bc.Trainer, s: Settings, points: list[SavedPoint],
@@ -204,29 +213,37 @@ def choose_extent(s: Settings, marks: np.ndarray, paths: list[sp.ProjectedPath],
     return sf.square_extent(s.span)
 
 
-def cache_key(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> tuple:
-    """What the result depends on: the run (its weights, step, cost, settings log), the
-    settings, and the saved points used. Not the phase: Forward and Backward move no
-    weight, and the paths start from the step's beginning (Update moves the weights)."""
+def cache_key(tr: bc.Trainer, s: Settings, points: list[SavedPoint], run: int) -> tuple:
+    """What the result depends on: the run (``run`` names it: a fork of it for a preview
+    is the same run; its weights, step, cost, settings log), the settings, and the saved
+    points used. Not the phase: Forward and Backward move no weight, and the paths start
+    from the step's beginning (Update moves the weights)."""
     digest = hashlib.blake2b(sf.param_vector(tr.net).tobytes(), digest_size=16).hexdigest()
     used = tuple(points[i].label for i in s.points if i < len(points)) \
         if s.directions == "points" else ()
     computed = replace(s, kind="contour", log=False)  # how it is shown costs nothing
-    return (id(tr), tr.step, digest, tr.loss, tr.reduction,
+    return (run, tr.step, digest, tr.loss, tr.reduction,
             tr.regularization, tr.reg_rate, len(tr.events), len(tr.X), computed, used)
 
 
-def result(tr: bc.Trainer, s: Settings, points: list[SavedPoint]) -> Result:
-    """The result for these settings: the cached one when nothing changed, else computed
-    (with a spinner: replaying the run and the grid take up to a few seconds)."""
-    key = cache_key(tr, s, points)
-    cached = session.page_state("surface").get(CACHE_KEY)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    with st.spinner(f"Evaluating the cost on {s.resolution}×{s.resolution} points and "
-                    "replaying the paths…"):
-        value = compute(tr, s, points, session.page_state("surface"))
-    session.page_state("surface")[CACHE_KEY] = (key, value)
+def result(tr: bc.Trainer, s: Settings, points: list[SavedPoint],
+           run: bc.Trainer | None = None) -> Result:
+    """The result for these settings: a kept one when nothing changed, else computed (with
+    a spinner: replaying the run and the grid take up to a few seconds). ``run``: the
+    session's trainer when ``tr`` is a fork of it (a preview, computed without a spinner:
+    the page is drawn by then; the click's rerun then finds the very same result)."""
+    state = session.page_state("surface")
+    key = cache_key(tr, s, points, id(run if run is not None else tr))
+    results = state.setdefault(CACHE_KEY, {})
+    if key in results:
+        return results[key]
+    if run is None:
+        with st.spinner(f"Evaluating the cost on {s.resolution}×{s.resolution} points and "
+                        "replaying the paths…"):
+            value = compute(tr, s, points, state)
+    else:
+        value = compute(tr, s, points, state)
+    keep(results, key, value)
     return value
 
 

@@ -43,16 +43,15 @@ def matrices(ahead: Previews) -> int:
     net = snap.at.net  # the weights the gradient was computed at
     layer = st.selectbox("Weight layer", range(net.n_layers), key="w_grad_layer",
                          format_func=lambda i: layer_name(net, i))
-    before = " before that update" if snap.source == "last" else ""
     cols = st.columns(3)
-    for key, kind, title, col in (
-            ("hm_w", "weights", f"W{before} (rows: from, columns: to)", cols[0]),
-            ("hm_g", "grads", f"∂C/∂W{before}", cols[1])):
-        def make(t, s, kind=kind, title=title):
-            M = s.at.net.weights[layer] if kind == "weights" else s.grads.weights[layer]
+    for key, kind, col in (("hm_w", "weights", cols[0]), ("hm_g", "grads", cols[1])):
+        def make(t, s, kind=kind):
             before = " before that update" if s.source == "last" else ""
-            return clickable(matrix_heatmap(M, title.replace(" before that update", before),
-                                            layer=layer))
+            if kind == "weights":
+                M, title = s.at.net.weights[layer], f"W{before} (rows: from, columns: to)"
+            else:
+                M, title = s.grads.weights[layer], f"∂C/∂W{before}"
+            return clickable(matrix_heatmap(M, title, layer=layer))
         cell = ahead.chart(key, make, col, pick=True)
         if cell is not None:  # a click on a cell: that weight, for "Edit a weight" below
             session.set_selected(layer, *cell)

@@ -122,8 +122,7 @@ def payload(parts: list[dict], key: str) -> dict:
 
 def panel(parts: list[dict], key: str, where=st) -> None:
     """Draw ``parts`` under ``key`` in ``where`` (a column, a container, or the page)."""
-    data = json.dumps(payload(parts, key), separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    data = payload(parts, key)  # sent as JSON; no NaN in it (``_cell`` writes none)
     if where is st:
         component("panel")(key=key, data=data)
     else:

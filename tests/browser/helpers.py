@@ -62,14 +62,14 @@ def format_errors(errors: list[str]) -> str:
     return "\n".join(f"  - {e}" for e in errors) or "  (none)"
 
 
+# A metric's value: the Playground's live view's, or an inspection page's panel's.
+METRIC = ".bp-metric-value[data-label='{0}'], .bp-panel-metric-value[data-label='{0}']"
+
+
 def metric_value(page: Page, label: str) -> str:
     """A metric's text: the Playground's live view draws its own metrics row; the other
-    pages use Streamlit's ``st.metric``."""
-    live = page.locator(f".bp-metric-value[data-label='{label}']")
-    if live.count():
-        return live.first.inner_text()
-    metric = page.locator("[data-testid='stMetric']", has_text=label).first
-    return metric.locator("[data-testid='stMetricValue']").inner_text()
+    pages' is a panel (ui/panel.js)."""
+    return page.locator(METRIC.format(label)).first.inner_text()
 
 
 def open_link(page: Page, url: str, step: int, timeout: float = 90000) -> None:

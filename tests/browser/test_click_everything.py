@@ -19,6 +19,7 @@ import pytest
 
 from .conftest import serve_app
 from .helpers import (
+    METRIC,
     format_errors,
     go_to_page,
     metric_value,
@@ -79,9 +80,7 @@ LESSON_EPOCH = re.compile(r"Epoch (\d+) · cost")
 
 def step_count(page) -> int | None:
     """The Step metric, on pages that show one; the Lesson's own network's epoch."""
-    live = page.locator(".bp-metric-value[data-label='Step']")
-    if not live.count() and not page.locator("[data-testid='stMetric']",
-                                             has_text="Step").count():
+    if not page.locator(METRIC.format("Step")).count():
         lesson = page.get_by_text(LESSON_EPOCH)
         return int(LESSON_EPOCH.search(lesson.first.inner_text()).group(1)) \
             if lesson.count() else None

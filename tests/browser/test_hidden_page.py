@@ -72,9 +72,8 @@ def test_spiral_hidden_space_live_play_pause_and_pca(page, app_server, artifacts
     page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=15000)
     # Many redraws while it plays (50 steps each, a few a second).
     page.wait_for_function(
-        """() => Number([...document.querySelectorAll("[data-testid='stMetric']")]
-            .find(m => m.innerText.startsWith('Step'))
-            .querySelector("[data-testid='stMetricValue']").innerText.replace(/,/g, '')) >= 400""",
+        """() => Number(document.querySelector(".bp-panel-metric-value[data-label='Step']")
+            .innerText.replace(/,/g, '')) >= 400""",
         timeout=90000)
     # the picture moved (polled: a redraw may be replacing the chart at any one instant)
     page.wait_for_function(

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 CUT_JS = """() => [...document.querySelectorAll(
         "button, button *, .bp-metric-label, .bp-metric-value, .bp-play, " +
         "[data-testid='stWidgetLabel'] p, [data-testid='stMetricLabel'] *, " +
-        "[data-testid='stMetricValue'] *, [data-testid='stTopNavLink'] *")]
+        "[data-testid='stMetricValue'] *, [data-testid='stTopNavLink'] *, " +
+        ".bp-panel-metric-label, .bp-panel-metric-value")]
     .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1)
     .filter(e => !(e.closest("[data-testid='stSidebar']")?.getBoundingClientRect().width < 1))
     .map(e => `${(e.textContent || '').trim().slice(0, 40)} (${e.scrollWidth}>${e.clientWidth})`)

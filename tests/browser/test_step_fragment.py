@@ -8,7 +8,14 @@ import re
 
 import pytest
 
-from .helpers import format_errors, go_to_page, open_app, wait_for_idle, wait_for_render
+from .helpers import (
+    format_errors,
+    go_to_page,
+    metric_value,
+    open_app,
+    wait_for_idle,
+    wait_for_render,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +34,7 @@ def shown_step(page, title: str) -> int:
     if title == "Lesson":
         text = page.get_by_text(re.compile(r"^Epoch \d+")).first.text_content()
         return int(re.match(r"Epoch (\d+)", text).group(1))
-    metric = page.locator("[data-testid='stMetric']", has_text="Step").first
-    return int(metric.locator("[data-testid='stMetricValue']").text_content().replace(",", ""))
+    return int(metric_value(page, "Step").replace(",", ""))
 
 
 def test_a_step_reruns_only_the_pages_fragment(page, app_server):

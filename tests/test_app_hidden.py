@@ -12,7 +12,7 @@ import backprop_core as bc
 from backprop_core.analyses.confusion import confusion_matrix
 from backprop_core.analyses.hidden import PER_GAP, grid_lines, principal_axes
 from backprop_core.policy.config import inputs
-from tests.app_helpers import APP, bar_error, button, click
+from tests.app_helpers import APP, bar_error, button, click, metric
 from tests.app_helpers import figures as chart_figures
 from viz.hidden import polylines
 
@@ -115,7 +115,7 @@ def test_stepping_bar_and_play_here_train_the_sessions_run():
     assert 1 < step <= 6  # five, unless they take more than the redraw's 40 ms
     assert [b.label for b in at.button if b.label in ("Play here", "Pause")] == ["Pause"]
     assert all(button(at, label).disabled for label in ("Step", "Epoch", "Undo"))
-    assert next(m.value for m in at.metric if m.label == "Step") == str(step)
+    assert metric(at, "Step") == str(step)
     shown_layer(at, 2, lambda A: A[..., [0, 1]])
     click(at, "Pause")
     assert at.session_state["trainer"].step == step

@@ -7,7 +7,18 @@ import numpy as np
 import pytest
 
 from backprop_core.analyses.explain import breakdown, param_name
-from tests.app_helpers import bar_error, button, click, diverge, figures, on_page, plots
+from tests.app_helpers import (
+    bar_error,
+    button,
+    click,
+    diverge,
+    figures,
+    metric,
+    on_page,
+    panel,
+    panel_table,
+    plots,
+)
 from ui.inspect import snapshot
 
 
@@ -16,10 +27,9 @@ def test_gradients_page_shows_matrices_table_and_health(at):
     click(at, "Forward")
     click(at, "Backward")
     on_page(at, "app_pages/gradients.py")
-    assert any(m.label == "Step" and m.value == str(at.session_state["trainer"].step)
-               for m in at.metric)
+    assert metric(at, "Step") == str(at.session_state["trainer"].step)
     assert len(plots(at)) == 5  # W, ∂C/∂W, ΔW heatmaps + two health charts
-    table = at.dataframe[0].value
+    table = panel_table(at, "g_params")
     assert len(table) == at.session_state["trainer"].net.n_params
     grads = at.session_state["trainer"].grads
     first = table[(table.layer == 1) & (table["from"] != "bias")].iloc[0]
@@ -72,7 +82,7 @@ def test_playground_step_number_is_what_step_through_shows(at):
     for _ in range(3):
         click(at, "Step")
     on_page(at, "app_pages/step_through.py")
-    assert next(m.value for m in at.metric if m.label == "Step") == "3"
+    assert metric(at, "Step") == "3"
 
 
 def test_single_sample_walk_reaches_the_input_layer(at):
@@ -112,8 +122,15 @@ def test_pages_handle_a_diverged_run(at):
 
 
 def _table_gradients(at) -> np.ndarray:
-    table = at.dataframe[0].value
+    table = panel_table(at, "g_params")  # the Gradients page's every-parameter table
     return table["gradient"].to_numpy()
+
+
+def _gradients_caption(at) -> str:
+    """What the Gradients page says it shows (a caption above its matrices)."""
+    (part,) = panel(at, "g_caption")
+    assert part["t"] == "caption", part
+    return part["text"]
 
 
 def _flat(grads) -> np.ndarray:
@@ -143,13 +160,14 @@ def test_every_page_offers_the_same_last_step_or_next_batch_choice(at):
 
     on_page(at, "app_pages/gradients.py")
     assert at.radio(key="w_gradient_of").value == "last"
-    assert any("last step's gradient: step 3's mini-batch" in c.value for c in at.caption)
+    assert "last step's gradient: step 3's mini-batch" in _gradients_caption(at)
     np.testing.assert_array_equal(_table_gradients(at), last)
     click(at, "Run gradient check")  # at the weights that gradient was taken at
     assert at.success and at.dataframe[-1].value["relative error"].max() < 1e-7
 
     at.radio(key="w_gradient_of").set_value("next").run()
-    assert any("preview" in c.value and "step 4's mini-batch" in c.value for c in at.caption)
+    caption = _gradients_caption(at)
+    assert "preview" in caption and "step 4's mini-batch" in caption
     np.testing.assert_array_equal(_table_gradients(at), nxt)
 
     on_page(at, "app_pages/step_through.py")  # the choice follows the user to the next page
@@ -175,7 +193,7 @@ def test_mid_step_every_page_shows_the_current_steps_gradient(at):
     click(at, "Backward")
     on_page(at, "app_pages/gradients.py")
     assert at.radio(key="w_gradient_of").disabled
-    assert any("Backward computed for step 2's mini-batch" in c.value for c in at.caption)
+    assert "Backward computed for step 2's mini-batch" in _gradients_caption(at)
     np.testing.assert_array_equal(_table_gradients(at), _flat(at.session_state["trainer"].grads))
 
 
@@ -202,6 +220,8 @@ def test_edit_a_weight_from_the_gradients_and_step_through_pages(at):
         button(at, "Step").click().run()
     on_page(at, "app_pages/gradients.py")
     at.session_state["selected_param"] = (0, 1, 2)
+    assert not [n for n in at.number_input if n.label == "Type a value"]  # closed: not run
+    at.session_state["x_grad_edit"] = True  # open "Edit a weight by hand"
     at.run()
     (box,) = [n for n in at.number_input if n.label == "Type a value"]
     box.set_value(-0.75).run()

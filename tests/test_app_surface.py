@@ -7,8 +7,9 @@ import pytest
 
 from backprop_core.analyses import paths as sp
 from backprop_core.analyses import surface as sf
-from tests.app_helpers import bar_error, click, diverge, plots
+from tests.app_helpers import bar_error, click, diverge, panel, plots
 from tests.app_helpers import figure as chart_figure
+from ui import surface_view
 
 PAGE = "app_pages/loss_surface.py"
 
@@ -31,6 +32,35 @@ def figure(at) -> dict:
 
 def traces(fig, kind=None) -> dict:
     return {t.get("name"): t for t in fig["data"] if kind is None or t["type"] == kind}
+
+
+def captions(at) -> str:
+    """The captions under the chart (ui/panel "surface_captions"), joined."""
+    return " ".join(p["text"] for p in panel(at, "surface_captions") if p["t"] == "caption")
+
+
+def info(at) -> str:
+    """Why the page draws no surface: its info box, all the panel holds then."""
+    (part,) = panel(at, "surface_captions")
+    assert part["t"] == "alert" and part["kind"] == "info", part
+    return part["text"]
+
+
+def kept(at, settings: surface_view.Settings | None = None) -> surface_view.Result:
+    """The result the page keeps for the run as it is now and ``settings`` (default: the
+    page's defaults; the cache also keeps the previews': after the next phase and Step)."""
+    tr = at.session_state["trainer"]
+    key = surface_view.cache_key(tr, settings or surface_view.Settings(), [], id(tr))
+    return at.session_state["page_state"]["surface"]["cache"][key]
+
+
+def kept_grid(at, span: float = 1.0, resolution: int = 41) -> sf.Surface:
+    """The grid kept for the run's weights now: random plane (seed 0), ± ``span``."""
+    tr = at.session_state["trainer"]
+    cost = sf.CostFunction.of(tr)
+    plane = sf.random_plane(tr.net, np.random.default_rng(0))
+    key = surface_view.grid_key(cost, plane, sf.square_extent(span), resolution)
+    return at.session_state["page_state"]["surface"]["grid"][key][0]
 
 
 def test_default_view_is_the_engines_cost_with_the_run_and_three_optimizers(at):
@@ -57,9 +87,8 @@ def test_default_view_is_the_engines_cost_with_the_run_and_three_optimizers(at):
         steps = [row[0] for row in lines[name]["customdata"]]
         assert steps == list(range(3, 54)), name  # 50 steps each from the current step
     assert lines["points"]["text"] == ["now (step 3)"]
-    captions = " ".join(c.value for c in at.caption)
-    assert "data loss (bce) averaged over the 125 training points" in captions
-    assert "Grid 41×41" in captions
+    assert "data loss (bce) averaged over the 125 training points" in captions(at)
+    assert "Grid 41×41" in captions(at)
 
 
 def test_two_parameters_show_their_values_and_the_path_in_them(at):
@@ -87,13 +116,13 @@ def test_two_parameters_show_their_values_and_the_path_in_them(at):
         now = sf.param_vector(fork.net)
         assert x == pytest.approx(now[2], abs=1e-12) and y == pytest.approx(now[5], abs=1e-12)
     at.selectbox(key="w_surface_pj").set_value(2).run()
-    assert not at.exception and "two different parameters" in at.info[0].value
+    assert not at.exception and "two different parameters" in info(at)
     assert not plots(at)
 
 
 def test_3d_surface_log_scale_and_redraws_from_the_cache(at):
     on_surface(at)
-    cached = at.session_state["page_state"]["surface"]["cache"][1]
+    cached = kept(at)
     at.radio(key="w_surface_kind").set_value("surface").run()
     fig = figure(at)
     assert fig["data"][0]["type"] == "surface"
@@ -104,7 +133,7 @@ def test_3d_surface_log_scale_and_redraws_from_the_cache(at):
     assert fig["layout"]["scene"]["zaxis"]["title"]["text"] == "log₁₀ cost"
     np.testing.assert_allclose(np.array(fig["data"][0]["z"], dtype=float),
                                np.log10(cached.surface.cost), rtol=1e-15)
-    assert at.session_state["page_state"]["surface"]["cache"][1] is cached  # only the view changed
+    assert kept(at) is cached  # only the view changed
 
 
 def test_grid_size_paths_off_and_comparison_from_step_zero(at):
@@ -156,7 +185,7 @@ def test_fit_extent_holds_every_path(at):
 def test_plane_through_three_saved_points(at):
     on_surface(at)
     at.radio(key="w_surface_dirs").set_value("points").run()
-    assert "Choose three saved points" in at.info[0].value
+    assert "Choose three saved points" in info(at)
     assert not plots(at)
     at.button(key="b_surface_save").click().run()  # step 0
     for _ in range(2):
@@ -188,15 +217,15 @@ def test_plane_through_three_saved_points(at):
     at.button_group(key="w_surface_points_4").set_value([0, 1, 3]).run()
     assert traces(figure(at))["points"]["text"] == ["step 0", "step 5", "step 15 (now)"]
     at.button_group(key="w_surface_points_4").set_value([0, 3]).run()
-    assert "Choose three saved points" in at.info[0].value and not plots(at)
+    assert "Choose three saved points" in info(at) and not plots(at)
     at.button(key="b_surface_clear").click().run()
-    assert "Choose three saved points" in at.info[0].value
+    assert "Choose three saved points" in info(at)
 
 
 def test_the_runs_own_plane_holds_its_path(at):
     on_surface(at)
     at.radio(key="w_surface_dirs").set_value("path").run()
-    assert "no second direction" in at.info[0].value  # step 0: no path yet
+    assert "no second direction" in info(at)  # step 0: no path yet
     steps_on_playground(at, 30)
     on_surface(at)
     at.radio(key="w_surface_dirs").set_value("path").run()
@@ -233,26 +262,25 @@ def test_stepping_on_the_page_grows_the_runs_path(at):
 def test_forward_and_backward_reuse_the_result_and_update_computes_anew(at):
     """Issue 19: Forward and Backward move no weight, so the page's numbers stay and are not
     computed again; they are exactly what a fresh computation at that phase gives."""
-    from ui import surface_view
-
     steps_on_playground(at, 2)
     on_surface(at)
-    state = at.session_state["page_state"]["surface"]
-    before, spec = state["cache"][1], figure(at)
+    before, spec = kept(at), figure(at)
     click(at, "Forward")
     click(at, "Backward")
     tr = at.session_state["trainer"]
     assert tr.phase_index == 2
-    assert state["cache"][1] is before and figure(at)["data"] == spec["data"]
+    assert kept(at) is before and figure(at)["data"] == spec["data"]
     fresh = surface_view.compute(tr, surface_view.Settings(), [])
     np.testing.assert_array_equal(fresh.surface.cost, before.surface.cost)
     for mine, theirs in zip(before.paths, fresh.paths, strict=True):
         np.testing.assert_array_equal(mine.coords, theirs.coords)
         np.testing.assert_array_equal(mine.cost, theirs.cost)
     click(at, "Update")  # the weights moved: the plane through them too
-    after = state["cache"][1]
+    after = kept(at)
     assert after is not before and tr.step == 3
     assert not np.array_equal(after.surface.cost, before.surface.cost)
+    fresh = surface_view.compute(tr, surface_view.Settings(), [])
+    np.testing.assert_array_equal(after.surface.cost, fresh.surface.cost)
 
 
 def test_the_grid_is_kept_while_its_plane_and_box_stay(at):
@@ -260,15 +288,17 @@ def test_the_grid_is_kept_while_its_plane_and_box_stay(at):
     moves the plane (it goes through the current weights): a new grid, the engine's."""
     steps_on_playground(at, 2)
     on_surface(at)
-    state = at.session_state["page_state"]["surface"]
-    grid = state["grid"][1]
+    grid = kept_grid(at)
+    assert kept(at).surface is grid
     at.select_slider(key="w_surface_steps").set_value(10).run()
     at.checkbox(key="w_surface_training").uncheck().run()
-    assert state["cache"][1].surface is grid and state["grid"][1] is grid
+    paths_changed = surface_view.Settings(compare_steps=10, show_training=False)
+    assert kept(at, paths_changed).surface is grid and kept_grid(at) is grid
     assert len(traces(figure(at), "scatter")["SGD"]["customdata"]) == 11  # paths redone
     click(at, "Step")
     tr = at.session_state["trainer"]
-    assert state["grid"][1] is not grid
+    assert kept_grid(at) is not grid
+    assert kept(at, paths_changed).surface is kept_grid(at)
     plane = sf.random_plane(tr.net, np.random.default_rng(0))
     want = sf.evaluate_surface(sf.CostFunction.of(tr), plane, sf.square_extent(1.0), 41)
     np.testing.assert_array_equal(np.array(figure(at)["data"][0]["z"], dtype=float),

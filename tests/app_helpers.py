@@ -196,8 +196,6 @@ def panels(at) -> dict[str, list[dict]]:
     for c in at.get("bidi_component"):
         if c.proto.component_name.endswith("backprop_panel"):
             msg = json.loads(c.proto.json)
-            if isinstance(msg, str):  # the panel sends its JSON as text: Streamlit quotes it
-                msg = json.loads(msg)
             out[msg["key"]] = msg["parts"]
     return out
 

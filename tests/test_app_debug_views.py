@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from backprop_core.analyses.compgraph import build_graph, focus
 from backprop_core.analyses.distributions import replay_distributions
-from tests.app_helpers import click, on_page, plots
+from tests.app_helpers import click, on_page, panel, part_text, plots
 from tests.app_helpers import figures as chart_figures
 from tests.test_choices import send_label
 from ui.compgraph_view import walk_label, walk_order
@@ -188,8 +188,17 @@ def graph_chart(at) -> dict:
     return titled(at, "Computation graph of one sample")
 
 
+def node_texts(at, kind: str) -> list[str]:
+    """The texts of the walk's node panel ("cg_node") of one kind: "md", "caption",
+    "latex"."""
+    return [part_text(p) for p in panel(at, "cg_node") if p["t"] == kind]
+
+
 def metric(at, label) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """The value the walk's node panel shows under ``label`` ("value", "gradient")."""
+    (value,) = [m["value"] for p in panel(at, "cg_node") if p["t"] == "metrics"
+                for m in p["items"] if m["label"] == label]
+    return value
 
 
 def walk(at):
@@ -207,7 +216,7 @@ def test_computation_graph_walks_forward_then_backward_with_the_engines_numbers(
     assert walk(at).options == labels and len(set(labels)) == len(labels)
     assert walk(at).value == "forward: input x0"
     assert metric(at, "value") == f"{snap.X[0, 0]:.4g}"
-    assert any("this sample's input" in x.value for x in at.latex)
+    assert any("this sample's input" in x for x in node_texts(at, "latex"))
     assert next(b for b in at.button if b.label == "Previous node").disabled
     click(at, "Next node")
     assert walk(at).value == labels[1] == "forward: input x1"
@@ -219,13 +228,13 @@ def test_computation_graph_walks_forward_then_backward_with_the_engines_numbers(
     walk(at).set_value(walk_label(graph, (z.id, "backward"), 3)).run()
     assert metric(at, "gradient") == f"{snap.grads.deltas[0][0, 2]:.4g}"
     assert metric(at, "value") == f"{snap.cache.z[0][0, 2]:.4g}"
-    assert any("f'" in x.value for x in at.latex)
+    assert any("f'" in x for x in node_texts(at, "latex"))
     assert "gradient" in graph_chart(at)["layout"]["title"]["text"]
     walk(at).set_value(labels[-2]).run()
     click(at, "Next node")
     assert next(b for b in at.button if b.label == "Next node").disabled
     assert order[-1] == (0, "backward")  # the walk ends at the first input's gradient
-    assert any("share of the batch cost" in c.value for c in at.caption)
+    assert any("share of the batch cost" in c for c in node_texts(at, "caption"))
 
 
 def test_computation_graph_of_another_sample_and_the_selected_weight(at):
@@ -240,7 +249,7 @@ def test_computation_graph_of_another_sample_and_the_selected_weight(at):
     assert walk(at).value == "forward: input x0"
     tr = trainer(at)
     assert metric(at, "value") == f"{tr.X[tr.batch_idx[4], 0]:.4g}"
-    assert any(f"sample #{tr.batch_idx[4]}, row 5 of" in m.value for m in at.markdown)
+    assert any(f"sample #{tr.batch_idx[4]}, row 5 of" in m for m in node_texts(at, "md"))
     click(at, "The selected weight")
     a_k, delta_j = tr.cache.a[1][4, 3], tr.grads.deltas[1][4, 2]
     assert metric(at, "gradient") == f"{a_k * delta_j:.4g}"

@@ -12,7 +12,7 @@ import backprop_core as bc
 from backprop_core.analyses.confusion import confusion_matrix
 from backprop_core.analyses.hidden import PER_GAP, grid_lines, principal_axes
 from backprop_core.policy.config import inputs
-from tests.app_helpers import APP, bar_error, button, click, metric
+from tests.app_helpers import APP, bar_error, button, click, metric, panel
 from tests.app_helpers import figures as chart_figures
 from viz.hidden import polylines
 
@@ -68,6 +68,11 @@ def shown_layer(at, layer: int, projection) -> None:
         assert np.array_equal(values(trace(plane, name)["x"]), x, equal_nan=True)
 
 
+def captions(at) -> list[str]:
+    """The captions under the hidden layer's picture (ui/panel "hidden_caption")."""
+    return [p["text"] for p in panel(at, "hidden_caption") if p["t"] == "caption"]
+
+
 def test_neurons_view_is_the_layers_activations():
     at = opened(ds="spiral", h="6,6")
     click(at, "Epoch")
@@ -79,7 +84,7 @@ def test_neurons_view_is_the_layers_activations():
     fig = figures(at)["hidden"]
     assert fig["layout"]["xaxis"]["title"]["text"] == "neuron 3"
     assert fig["layout"]["xaxis"]["range"] == [-1.05, 1.05]  # tanh: fixed, no jumping
-    assert any("neurons 3 and 5" in c.value for c in at.caption)
+    assert any("neurons 3 and 5" in c for c in captions(at))
 
 
 def test_pca_view_is_the_centred_projection_and_keeps_its_signs():
@@ -93,7 +98,7 @@ def test_pca_view_is_the_centred_projection_and_keeps_its_signs():
                                atol=1e-12)
     shown_layer(at, 2, lambda B: (B - A.mean(axis=0)) @ components.T)
     assert figures(at)["hidden"]["layout"]["xaxis"]["title"]["text"] == "PC 1"
-    assert any("PC 1 holds" in c.value for c in at.caption)
+    assert any("PC 1 holds" in c for c in captions(at))
     for _ in range(3):  # each step's picture keeps the last one's orientation
         click(at, "Step")
         now = at.session_state["page_state"]["hidden"]["pca"][2]
@@ -192,7 +197,7 @@ def test_uploaded_data_with_three_inputs_shows_points_only_and_says_why(at):
     upload(at, raw)
     fig = figures(at)["hidden"]
     assert [t["name"] for t in fig["data"]] == ["train"]
-    assert any("3 inputs" in c.value and "only the points" in c.value for c in at.caption)
+    assert any("3 inputs" in c and "only the points" in c for c in captions(at))
     tr = at.session_state["trainer"]
     A = tr.net.forward(tr.X).a[2]
     assert np.array_equal(values(trace(fig, "train")["x"]), A[:, 0].astype(np.float32))

@@ -17,6 +17,8 @@ from tests.app_helpers import (
     on_page,
     panel,
     panel_table,
+    panels,
+    part_text,
     plots,
 )
 from ui.inspect import snapshot
@@ -65,15 +67,17 @@ def test_step_through_breakdown_equals_the_engine(at, layer, k, j):
     at.selectbox(key="w_st_from").set_value("bias" if k is None else k).run()
     at.selectbox(key="w_st_to").set_value(j).run()
     assert not at.exception
-    diff = next(c.value for c in at.caption if "minus the engine" in c.value)
+    chain = panel(at, "st_chain")  # the breakdown in LaTeX, then its captions
+    diff = next(p["text"] for p in chain if p["t"] == "caption" and "minus the engine" in
+                p["text"])
     assert abs(float(diff.rsplit(":", 1)[1])) < 1e-12
     tr = at.session_state["trainer"]
     snap = snapshot(tr)
     b = breakdown(tr.net, snap.cache, snap.grads, snap.Y, tr.loss, tr.reduction, layer, j, k)
     engine = snap.grads.weights[layer][k, j] if k is not None else snap.grads.biases[layer][j]
     assert abs(b.total - engine) < 1e-12
-    assert at.latex and "engine" in at.latex[0].value
-    contributions = at.dataframe[0].value["contribution"].to_numpy()
+    assert chain[0]["t"] == "latex" and "engine" in chain[0]["tex"]
+    contributions = panel_table(at, "st_contributions")["contribution"].to_numpy()
     assert np.sum(contributions) == pytest.approx(b.total - b.penalty, abs=1e-12)
     assert np.all(np.diff(np.abs(contributions)) <= 0)  # largest first
 
@@ -90,18 +94,19 @@ def test_single_sample_walk_reaches_the_input_layer(at):
     n_layers = at.session_state["trainer"].net.n_layers
     for _ in range(2 * n_layers):
         click(at, "Next layer")
-    assert any("reached layer 1" in s.value for s in at.success)
-    walk_table = at.dataframe[-1].value
+    assert any(p["t"] == "alert" and p["kind"] == "success" and "reached layer 1" in p["text"]
+               for p in panel(at, "walk_table"))
+    walk_table = panel_table(at, "walk_table")
     assert walk_table["δ = ∂C_s/∂z"].notna().all()
 
 
 def test_lesson_page_steps_and_demonstrates_both_mistakes(at):
     on_page(at, "app_pages/lesson.py")
-    assert len(at.latex) >= 6
+    assert len(_lesson_latex(at)) >= 6
     click(at, "100 steps")
     assert at.session_state["lesson"]["trainer"].step == 100
     # The derivation's sum is the engine's gradient.
-    text = next(x.value for x in at.latex if "engine" in x.value)
+    text = next(x for x in _lesson_latex(at) if "engine" in x)
     assert "engine" in text
     at.selectbox(key="lesson_gc_variant").set_value("double_sigmoid").run()
     click(at, "Run gradient check")
@@ -172,7 +177,8 @@ def test_every_page_offers_the_same_last_step_or_next_batch_choice(at):
 
     on_page(at, "app_pages/step_through.py")  # the choice follows the user to the next page
     assert at.radio(key="w_gradient_of").value == "next"
-    assert any("step 4's mini-batch" in c.value for c in at.caption)
+    (shows,) = panel(at, "st_caption")  # "Showing …": what the page's numbers are of
+    assert shows["t"] == "caption" and "step 4's mini-batch" in shows["text"]
 
     on_page(at, "app_pages/playground.py")  # ...and the diagram's hovers show the same gradient
     assert at.radio(key="w_gradient_of").value == "next"
@@ -228,6 +234,8 @@ def test_edit_a_weight_from_the_gradients_and_step_through_pages(at):
     assert not at.exception
     assert at.session_state["trainer"].net.weights[0][1, 2] == -0.75
     on_page(at, "app_pages/step_through.py")  # its pickers choose the parameter there
+    assert not [n for n in at.number_input if n.label == "Type a value"]  # closed: not run
+    at.session_state["x_st_edit"] = True  # open "Edit this parameter by hand"
     at.selectbox(key="w_st_layer").set_value(1).run()
     at.selectbox(key="w_st_from").set_value("bias").run()
     at.selectbox(key="w_st_to").set_value(3).run()
@@ -323,6 +331,12 @@ def test_gradient_check_box_follows_the_verdict(at, monkeypatch, rels, box, word
     assert sorted(statuses) == sorted(gv.STATUS_TEXT.get(c.status, c.status) for c in checks)
 
 
+def _lesson_latex(at) -> list[str]:
+    """The Lesson's LaTeX, in page order: its panels' LaTeX parts (the derivation's, the
+    matrix form's)."""
+    return [part_text(p) for parts in panels(at).values() for p in parts if p["t"] == "latex"]
+
+
 def _shown(text: str) -> float:
     """A number as the Lesson's LaTeX writes it: (−x) for negatives, a\\times 10^{e}."""
     text = re.sub(r"[(){}\s]", "", text.replace("−", "-")).replace(r"\times10^", "e")
@@ -331,6 +345,7 @@ def _shown(text: str) -> float:
 
 def _type_by_hand(at, k: int, value: float) -> str:
     (box,) = [n for n in at.number_input if n.label == f"New {param_name(1, k, 0)}"]
+    assert box.value is None  # the box starts empty (and is a fresh one after "Set it")
     box.set_value(value).run()
     next(b for b in at.button if b.label == "Set it").click().run()
     assert not at.exception
@@ -350,7 +365,7 @@ def test_lesson_by_hand_accepts_what_the_shown_digits_give_and_says_how_close(at
     fork = tr.fork()
     fork.finish_step()
     exact = fork.net.weights[1][k, 0]  # what Step computes
-    (rule,) = [x.value.strip("$\n ") for x in at.latex if r"\leftarrow" in x.value]
+    (rule,) = [x.strip("$\n ") for x in _lesson_latex(at) if r"\leftarrow" in x]
     w_text, rest = rule.split(" = ", 1)[1].split(" - ", 1)
     eta_text, rest = rest.split(r"\cdot", 1)
     g_text, result_text = rest.split(" = ")
@@ -378,8 +393,11 @@ def test_the_lessons_results_are_numbers_not_parenthesised(at):
     import re
 
     on_page(at, "app_pages/lesson.py")
-    texts = [x.value for x in at.latex]
+    texts = _lesson_latex(at)
     assert any(re.search(r"\\cdot\(\{-", t) for t in texts)  # negative factor: in (…)
     assert any(re.search(r"= \{-", t) for t in texts)  # a negative result: a number
     assert not any(re.search(r"=\s*\(\{?-", t) for t in texts), texts
-    assert not any("set it to (" in m.value for m in at.markdown)
+    said = [m.value for m in at.markdown] + [p["text"] for parts in panels(at).values()
+                                            for p in parts if p["t"] in ("md", "caption")]
+    assert any("set it to " in m for m in said)  # "Step would set it to": in a panel
+    assert not any("set it to (" in m for m in said)

@@ -409,6 +409,7 @@ def test_a_huge_typed_weight_is_refused_and_every_page_stays_usable(at):
     assert not at.exception
     assert np.array_equal(trainer(at).net.weights[0], before) and trainer(at).events == []
     at.session_state["x_grad_edit"] = True  # Gradients: "Edit a weight by hand" open
+    at.session_state["x_st_edit"] = True  # Step-through: "Edit this parameter by hand" open
     for page in ("app_pages/gradients.py", "app_pages/step_through.py"):
         at.switch_page(page).run()
         assert not at.exception and _by_label(at.number_input, "Type a value")

@@ -13,7 +13,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import click, on_page
+from tests.app_helpers import click, on_page, panel
 
 
 def send_label(widget, label: str | list[str]) -> None:
@@ -124,7 +124,9 @@ def test_saved_points_keep_their_choice_when_the_oldest_is_dropped(at):
     assert list(at.button_group(key=key).options) == [
         f"step {s}" for s in range(2, 8)]
     assert saved_labels(at, key) == ["step 3", "step 5"]
-    assert "Choose three saved points" in at.info[0].value
+    (why,) = panel(at, "surface_captions")  # no surface: the page's info box says why
+    assert why["t"] == "alert" and why["kind"] == "info"
+    assert "Choose three saved points" in why["text"]
 
 
 CSV = b"a,b,label\n" + b"".join(f"{i % 7},{i % 5},{i % 2}\n".encode() for i in range(40))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import fairness, session, share_io
 from ui.classroom import apply_presenter_style
-from ui.live_component import ensure_static_files
+from ui.live_component import ensure_static_files, preload
 from ui.texts import RECONNECTED, plain
 
 
@@ -34,6 +34,7 @@ def main() -> None:
 def run_page() -> None:
     st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
     ensure_static_files()
+    preload()  # the page's scripts and plotly.js, fetched while the server runs the rest
     session.init()
     apply_presenter_style()
     reconnect_notice()

@@ -19,9 +19,9 @@ from ui import inspect, panel, session, stepping
 from ui.distributions_view import distributions_section
 from ui.edit_param import edit_panel
 from ui.gradcheck_view import gradient_check_section
+from ui.lazy import lazy_expander
 from ui.optimizer_state import optimizer_state_section
 from ui.page_previews import Previews
-from ui.stepping import lazy_expander
 from viz.gradients import clickable, matrix_heatmap, per_layer_lines
 
 

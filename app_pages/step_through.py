@@ -12,9 +12,9 @@ from ui import inspect, panel, session, stepping
 from ui.compgraph_view import graph_walk
 from ui.edit_param import edit_panel
 from ui.latex import breakdown_latex, hidden_latex
+from ui.lazy import lazy_expander
 from ui.page_previews import Previews
 from ui.planes import boundary_view
-from ui.stepping import lazy_expander
 from ui.texts import walk_phase
 from viz.boundary import boundary_figure
 from viz.network import DiagramData, network_figure

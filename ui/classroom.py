@@ -10,6 +10,7 @@ from viz.user_text import chart_text
 
 from . import session
 from .charts import chart
+from .lazy import lazy_expander
 
 PANELS = {
     "data": "Data controls",
@@ -84,7 +85,10 @@ def _keep() -> None:
 
 def compare_section() -> None:
     snapshots = session.snapshots()
-    with st.expander(f"Compare runs ({len(snapshots)} kept)", expanded=bool(snapshots)):
+    with lazy_expander(f"Compare runs ({len(snapshots)} kept)", "x_compare",
+                       expanded=bool(snapshots)) as is_open:
+        if not is_open:
+            return
         with st.container(horizontal=True, vertical_alignment="bottom", wrap=True):
             st.text_input("Name", key="w_snapshot_name", max_chars=60,
                           placeholder="e.g. lr 0.3", width=320,

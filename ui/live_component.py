@@ -5,9 +5,10 @@ Streamlit sends a component's JavaScript with every rerun, so the component itse
 few lines that import the view once from the app's static files (``./static``, served at
 ``/app/static``; no CDN), next to the plotly.js that ships in the plotly package.
 
-The view is the ES modules of ``ui/live/`` (``main.js`` the entry, one job a module). They
-are served from ``static/live-<hash of them all>/``: a deploy with other modules imports
-them from another folder, so a browser never mixes a cached old module with new ones. The
+The view is the ES modules of ``ui/live/`` (``main.js`` the entry, one job a module),
+served joined into one (``ui.live_bundle``: one request on a first load, not three rounds)
+from ``static/live-<hash of them all>/``: a deploy with other modules imports them from
+another folder, so a browser never mixes a cached old module with new ones. The
 stepping bar is one script, ``ui/stepping_bar.js``, versioned by a query string.
 """
 
@@ -22,6 +23,8 @@ from pathlib import Path
 import plotly
 import streamlit as st
 
+from . import live_bundle
+
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "static"
 HERE = Path(__file__).parent
@@ -30,6 +33,7 @@ KEY = "live_view"
 EVENTS = ("play", "pause", "want", "clicked", "added", "scene")
 KEEP_LIVE = 4  # static/live-* copies kept: a replica of an older deploy may serve one
 SCRIPTS = ("stepping_bar", "panel", "previews")  # ui/<name>.js, each one component
+BUNDLE = "bundle.js"  # ui/live's modules as one, beside them in static/live-<hash>/
 
 
 # plotly.js's "basic" bundle (ui/vendor/): the trace types it draws. It loads and runs in
@@ -50,9 +54,10 @@ def live_files() -> list[Path]:
 
 
 def live_version() -> str:
-    """``live-<hash>``: the folder of static/ that holds this checkout's ``ui/live``."""
+    """``live-<hash>``: the folder of static/ that holds this checkout's ``ui/live`` and
+    their bundle (so the bundler's own code counts too)."""
     h = hashlib.blake2b(digest_size=6)
-    for path in live_files():
+    for path in [*live_files(), Path(live_bundle.__file__)]:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"live-{h.hexdigest()}"
 
@@ -90,6 +95,8 @@ def ensure_live_copy() -> Path:
         part.mkdir()
         for path in live_files():
             shutil.copyfile(path, part / path.name)
+        (part / BUNDLE).write_text(live_bundle.bundle(
+            {p.name: p.read_text() for p in live_files() if p.suffix == ".js"}))
         try:
             os.rename(part, target)
         except OSError:  # another replica was first: its copy is the same
@@ -126,14 +133,51 @@ def _importer(path: str) -> str:
 
 
 def _live_loader() -> str:
-    """The live view's: ui/live/main.js, from the copy named by the modules' content."""
-    return _importer(f"{live_version()}/main.js")
+    """The live view's: ui/live's modules as one (``ui.live_bundle``), from the copy
+    named by their content."""
+    return _importer(f"{live_version()}/{BUNDLE}")
+
+
+def script_path(name: str) -> str:
+    """Where a one-script component's ui/<name>.js is served (under app/static/),
+    versioned by its content."""
+    version = hashlib.blake2b((HERE / f"{name}.js").read_bytes(), digest_size=6).hexdigest()
+    return f"{name}.js?v={version}"
 
 
 def _loader(name: str) -> str:
     """A one-script component's: ui/<name>.js, versioned by its content."""
-    version = hashlib.blake2b((HERE / f"{name}.js").read_bytes(), digest_size=6).hexdigest()
-    return _importer(f"{name}.js?v={version}")
+    return _importer(script_path(name))
+
+
+# The first load: every script the page's components import, fetched at once as the first
+# run's first element arrives (the sidebar's), and plotly.js loaded and run meanwhile,
+# where each component would import its own only once mounted (and the live view's
+# modules one import level after another, plotly.js last).
+PRELOAD_JS = """
+export default function (component) {
+  const { data } = component;
+  if (!data || window.__bpPreloaded) return;
+  window.__bpPreloaded = true;
+  const url = (path) => new URL("app/static/" + path, document.baseURI).href;
+  for (const path of data.modules) {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = url(path);
+    document.head.appendChild(link);
+  }
+  import(url(data.plotly)).then((m) => m.loadPlotly("basic")).catch(() => {});
+}
+"""
+
+
+def preload() -> None:
+    """Draw the (invisible) preloader in the sidebar: call early in the app's run."""
+    version = live_version()
+    modules = [f"{version}/{BUNDLE}", f"{version}/plotly.js", f"{version}/png.js"]
+    modules += [script_path(name) for name in (*SCRIPTS, "plot")]
+    with st.sidebar:
+        _PRELOAD(key="bp_preload", data={"modules": modules, "plotly": f"{version}/plotly.js"})
 
 
 _COMPONENTS = {
@@ -142,6 +186,9 @@ _COMPONENTS = {
         css=(HERE / f"{name}.css").read_text() if (HERE / f"{name}.css").exists() else None,
         isolate_styles=False,  # Plotly puts its CSS in the document head
     ) for name in SCRIPTS}
+_PRELOAD = st.components.v2.component(
+    "backprop_preload", js=PRELOAD_JS, css=".st-key-bp_preload { display: none; }",
+    isolate_styles=False)
 _COMPONENTS["live_view"] = st.components.v2.component(
     "backprop_live_view", js=_live_loader(), css=(LIVE / "live_view.css").read_text(),
     isolate_styles=False)

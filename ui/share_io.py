@@ -12,6 +12,7 @@ from backprop_core.policy.config import with_start_settings
 from data_io import exports, share
 
 from . import session
+from .lazy import lazy_expander
 from .texts import plain
 from .widget_values import seed_widgets
 
@@ -144,7 +145,9 @@ def exports_section() -> None:
 
 
 def panel() -> None:
-    with st.expander("Share · save · export", expanded=False):
+    with lazy_expander("Share · save · export", "x_share") as is_open:
+        if not is_open:
+            return
         share_section()
         st.divider()
         save_load_section()

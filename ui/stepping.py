@@ -4,7 +4,6 @@ metrics row, the choice of gradient and the batch they inspect."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -33,15 +32,6 @@ def gradient_choice(tr: bc.Trainer, view: session.View) -> None:
         help="Between steps: the gradient the last step computed and applied, or the one "
              "the next mini-batch will give at the current weights. In the middle of a step "
              "there is one: the current step's.")
-
-
-@contextmanager
-def lazy_expander(label: str, key: str):
-    """An expander whose body runs only while it is open (yields whether it is): a closed
-    one's widgets, redrawn by every Step, would change the page after the Step's preview."""
-    box = st.expander(label, key=key, on_change="rerun")
-    with box:
-        yield box.open
 
 
 def fragment_rerun() -> bool:

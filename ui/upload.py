@@ -15,6 +15,7 @@ from data_io.csv_data import (
 )
 
 from . import session
+from .lazy import lazy_expander
 from .texts import plain
 
 TASKS = {"classification": "Classification (2–10 classes)", "regression": "Regression"}
@@ -26,7 +27,10 @@ def _limits_text() -> str:
 
 
 def upload_section() -> None:
-    with st.expander("Your own data (CSV)", expanded=session.config().is_custom):
+    with lazy_expander("Your own data (CSV)", "x_upload",
+                       expanded=session.config().is_custom) as is_open:
+        if not is_open:
+            return
         st.caption(_limits_text())
         upload = st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="w_csv")
         if upload is None:

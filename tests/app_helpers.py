@@ -247,3 +247,22 @@ def metric(at, label: str) -> str:
                     if m["label"] == label:
                         return m["value"]
     raise KeyError(label)
+
+
+def expander_open(at, key: str) -> bool:
+    """Whether the keyed expander ``key`` (ui/lazy.py's ``lazy_expander``) was drawn open
+    in the last run."""
+    (found,) = [e for e in at.expander if e.proto.id.endswith(f"-{key}")]
+    return found.proto.expanded
+
+
+def open_panel(at, key: str) -> AppTest:
+    """Open the lazy expander ``key`` (``x_upload``, ``x_share``, ``x_compare``...) as a click
+    on its summary does: its state set, the page run again (its body is drawn only while
+    open); no exception may follow."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert expander_open(at, key), key
+    return at
+

@@ -12,7 +12,7 @@ import backprop_core as bc
 from backprop_core.analyses.confusion import confusion_matrix
 from backprop_core.analyses.hidden import PER_GAP, grid_lines, principal_axes
 from backprop_core.policy.config import inputs
-from tests.app_helpers import APP, bar_error, button, click, metric, panel
+from tests.app_helpers import APP, bar_error, button, click, metric, open_panel, panel
 from tests.app_helpers import figures as chart_figures
 from viz.hidden import polylines
 
@@ -185,6 +185,7 @@ def test_confusion_matrices_and_accuracy_curves(params, k):
 
 def upload(at, raw: bytes) -> None:
     at.switch_page("app_pages/playground.py").run()
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value(("d.csv", raw, "text/csv")).run()
     click(at, "Train on this data")
     at.switch_page(PAGE).run()

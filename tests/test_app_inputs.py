@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import backprop_core as bc
 from backprop_core.policy.offered import OFFERED, Choices
 from data_io import share
-from tests.app_helpers import APP, button, live_packet, text_of
+from tests.app_helpers import APP, button, live_packet, open_panel, text_of
 
 WIDGETS = {  # setting -> (widget key, what it holds for a value, link params it needs)
     "noise": ("w_noise", lambda v: round(v * 100), {}),
@@ -132,6 +132,7 @@ def test_markdown_in_an_upload_is_shown_as_text():
                     for i in range(40)))
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value(("![p](http://e.org/x).csv", raw, "text/csv")).run()
     next(b for b in at.button if b.label == "Train on this data").click().run()
     assert not at.exception
@@ -155,6 +156,7 @@ def saved_run(steps: int = 12) -> dict:
 
 def load(at, saved) -> None:
     raw = saved if isinstance(saved, bytes) else json.dumps(saved).encode()
+    open_panel(at, "x_share")  # "Share · save · export"
     at.file_uploader(key="w_load_file").set_value(("run.json", raw, "application/json")).run()
 
 
@@ -210,6 +212,7 @@ def uploaded_session(**meta_changes) -> bytes:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     raw = b"a,b,t\n" + b"".join(f"{i % 7},{i % 3},{i % 2}\n".encode() for i in range(40))
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value(("d.csv", raw, "text/csv")).run()
     next(b for b in at.button if b.label == "Train on this data").click().run()
     meta = dict(at.session_state["custom_meta"], **meta_changes)

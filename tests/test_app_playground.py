@@ -15,6 +15,7 @@ from tests.app_helpers import (
     figures,
     live_metric,
     live_packet,
+    open_panel,
     press,
     text_of,
 )
@@ -220,6 +221,7 @@ def test_presenter_view_hides_chosen_panels_and_keeps_the_run(at):
 
 
 def test_compare_runs_overlays_kept_loss_curves(at):
+    open_panel(at, "x_compare")  # "Compare runs (0 kept)": closed while none is kept
     for lr in (0.03, 0.3):
         at.select_slider(key="w_lr").set_value(lr).run()
         button(at, "Reset").click().run()

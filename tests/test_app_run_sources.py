@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import backprop_core as bc
 from data_io import session_file
-from tests.app_helpers import button, click, opened, started_app
+from tests.app_helpers import button, click, open_panel, opened, started_app
 from tests.test_app_one_run import same, state_of
 
 ACTIONS = ("Step", "phase", "lr", "Undo", "edit", "freeze", "momentum")
@@ -57,6 +57,7 @@ def test_a_run_made_in_the_ui_is_the_same_from_the_address_bar_and_a_file(action
     log = [e for e in tr.events if e[0] <= tr.step]
 
     address = {k: at.query_params[k] for k in at.query_params}
+    open_panel(at, "x_share")  # "Share · save · export"
     click(at, "Share link")  # the link a teacher copies from the sidebar
     link = at.session_state["results"]["share_link"]
     shared = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))

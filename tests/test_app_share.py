@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import backprop_core as bc
 from data_io import share
-from tests.app_helpers import click, opened
+from tests.app_helpers import click, expander_open, open_panel, opened
 
 APP = "../app.py"
 
@@ -34,6 +34,7 @@ def params_of(tr):
 
 
 def test_upload_a_good_csv_and_train(at):
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value(("points.csv", GOOD_CSV, "text/csv")).run()
     assert not at.exception
     at.selectbox(key="w_csv_target").set_value("label").run()
@@ -52,6 +53,7 @@ def test_upload_a_good_csv_and_train(at):
 def test_bad_csvs_leave_the_old_data_alone(at, name):
     raw, message = BAD_CSVS[name]
     before = params_of(trainer(at))
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value((name, raw, "text/csv")).run()
     assert not at.exception
     shown = " ".join(e.value for e in at.error)
@@ -63,6 +65,7 @@ def test_bad_csvs_leave_the_old_data_alone(at, name):
 
 def test_missing_values_offer_to_drop_rows(at):
     raw = b"a,b,t\n1,2,0\n3,,1\n5,6,0\n7,8,1\n9,x,0\n2,1,1\n4,3,0\n"
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value(("gaps.csv", raw, "text/csv")).run()
     at.selectbox(key="w_csv_target").set_value("t").run()
     drop = at.checkbox(key="w_csv_drop")
@@ -70,6 +73,71 @@ def test_missing_values_offer_to_drop_rows(at):
     drop.check().run()
     click(at, "Train on this data")
     assert len(trainer(at).X) + len(trainer(at).X_test) == 5
+
+
+def widget_keys(at) -> set[str]:
+    """The keys of every widget (and keyed element) the last run drew."""
+    return {k for k in (getattr(node, "key", None) for node in at._tree) if k}
+
+
+SHARE_WIDGETS = {"w_share_step", "b_share", "b_save", "w_load_file", "b_weights", "b_history",
+                 "b_script"}
+UPLOAD_WIDGETS = {"w_csv", "w_csv_target", "w_csv_task", "b_csv_use"}
+COMPARE_WIDGETS = {"w_snapshot_name", "b_keep", "b_clear_runs"}
+
+
+def test_the_sidebar_panels_draw_their_widgets_only_while_open(at):
+    """ui/lazy.py: a closed panel's body is not run, so none of its widgets exist; opening
+    it draws them, closing it takes them away again."""
+    for key in ("x_share", "x_upload", "x_compare"):  # all closed on a first load
+        assert not expander_open(at, key), key
+    assert not widget_keys(at) & (SHARE_WIDGETS | UPLOAD_WIDGETS | COMPARE_WIDGETS | {"w_csv"})
+    assert not at.get("file_uploader") and not at.get("download_button")
+    assert "Share link" not in [b.label for b in at.button]
+
+    open_panel(at, "x_share")
+    assert SHARE_WIDGETS <= widget_keys(at)
+    assert [f.key for f in at.get("file_uploader")] == ["w_load_file"]
+    assert "Share link" in [b.label for b in at.button]
+    assert not widget_keys(at) & (UPLOAD_WIDGETS | COMPARE_WIDGETS)  # the others stay shut
+
+    at.session_state["x_share"] = False
+    at.run()
+    assert not at.exception and not expander_open(at, "x_share")
+    assert not widget_keys(at) & SHARE_WIDGETS
+
+    open_panel(at, "x_upload")
+    assert "w_csv" in widget_keys(at) and not widget_keys(at) & SHARE_WIDGETS
+    open_panel(at, "x_compare")
+    assert COMPARE_WIDGETS <= widget_keys(at)
+
+
+def test_closing_the_upload_panel_keeps_the_uploaded_data_as_the_runs_data(at):
+    open_panel(at, "x_upload")
+    at.file_uploader(key="w_csv").set_value(("points.csv", GOOD_CSV, "text/csv")).run()
+    at.selectbox(key="w_csv_target").set_value("label").run()
+    click(at, "Train on this data")
+    tr, meta = trainer(at), dict(at.session_state["custom_meta"])
+    assert at.session_state["config"].is_custom and meta["file"] == "points.csv"
+    assert expander_open(at, "x_upload")  # open by default while the run uses an upload
+    X, Y, params = tr.X.copy(), tr.Y.copy(), params_of(tr)
+
+    at.session_state["x_upload"] = False
+    at.run()
+    assert not at.exception and not expander_open(at, "x_upload")
+    assert not widget_keys(at) & UPLOAD_WIDGETS  # the uploader itself is gone
+    assert at.session_state["config"].is_custom and at.session_state["config"].dataset == \
+        "custom" and at.session_state["w_dataset"] == "custom"
+    assert at.session_state["custom_meta"] == meta
+    kept = trainer(at)
+    assert np.array_equal(kept.X, X) and np.array_equal(kept.Y, Y)
+    assert all(np.array_equal(a, b) for a, b in zip(params_of(kept), params, strict=True))
+    click(at, "Epoch")  # and the run trains on it
+    assert trainer(at).epoch == 1 and np.array_equal(trainer(at).X, X)
+    assert at.session_state["config"].is_custom and at.session_state["w_dataset"] == "custom"
+    at.run()  # and stays so on later reruns, the panel still shut
+    assert not expander_open(at, "x_upload") and at.session_state["config"].is_custom
+    assert np.array_equal(trainer(at).X, X)
 
 
 def test_share_link_reproduces_the_run_bit_for_bit():
@@ -110,6 +178,7 @@ def test_save_and_load_a_session_file(at):
     raw = json.dumps(saved).encode()
     before, step = params_of(tr), tr.step
     click(at, "Reset")
+    open_panel(at, "x_share")  # "Share · save · export"
     at.file_uploader(key="w_load_file").set_value(("run.json", raw, "application/json")).run()
     assert not at.exception
     loaded = trainer(at)
@@ -126,6 +195,7 @@ def test_save_and_load_a_session_file(at):
 def test_loading_a_bad_session_file_changes_nothing(at, raw, message):
     click(at, "Step")
     before = params_of(trainer(at))
+    open_panel(at, "x_share")  # "Share · save · export"
     at.file_uploader(key="w_load_file").set_value(("bad.json", raw, "application/json")).run()
     assert not at.exception
     assert any("nothing changed" in e.value and message in e.value for e in at.error)
@@ -136,6 +206,7 @@ def test_loading_a_bad_session_file_changes_nothing(at, raw, message):
 
 def test_share_button_shows_a_link_that_decodes_to_the_run(at):
     click(at, "Step")
+    open_panel(at, "x_share")  # "Share · save · export"
     click(at, "Share link")
     link = at.session_state["results"]["share_link"]
     query = link.split("?", 1)[1]
@@ -145,6 +216,7 @@ def test_share_button_shows_a_link_that_decodes_to_the_run(at):
 
 
 def test_inspection_pages_work_on_uploaded_data(at):
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value(("points.csv", GOOD_CSV, "text/csv")).run()
     at.selectbox(key="w_csv_target").set_value("label").run()
     click(at, "Train on this data")

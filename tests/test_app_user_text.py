@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import APP, figures, live_packet, on_page
+from tests.app_helpers import APP, figures, live_packet, on_page, open_panel
 from ui.texts import WORD_JOINER, plain
 from viz.user_text import chart_text, hover_text, short_labels, shorten
 
@@ -38,6 +38,7 @@ def hostile_csv() -> bytes:
 def uploaded():
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value(("www.example.org.csv", hostile_csv(),
                                              "text/csv")).run()
     next(b for b in at.button if b.label == "Train on this data").click().run()

@@ -13,7 +13,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import click, on_page, panel
+from tests.app_helpers import click, on_page, open_panel, panel
 
 
 def send_label(widget, label: str | list[str]) -> None:
@@ -135,6 +135,7 @@ CSV = b"a,b,label\n" + b"".join(f"{i % 7},{i % 5},{i % 2}\n".encode() for i in r
 def test_the_dataset_stays_the_uploaded_csv_when_the_browser_sends_an_older_label(at):
     """Its label carries the file's name, so a click sent before the page showed a new
     file's name brings the old one: that must not switch the run to the first data set."""
+    open_panel(at, "x_upload")  # "Your own data (CSV)"
     at.file_uploader(key="w_csv").set_value(("mine.csv", CSV, "text/csv")).run()
     click(at, "Train on this data")
     assert not at.exception and at.session_state["w_dataset"] == "custom"

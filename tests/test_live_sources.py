@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from backprop_core.network.schedules import SCHEDULES, Schedule
+from ui import live_bundle, live_packet
 from ui import live_component as lc
-from ui import live_packet
 from viz import live_frames as lf
 from viz import network
 from viz.boundary import BATCH_MARKER
@@ -142,8 +142,11 @@ def test_the_static_copy_is_versioned_and_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(lc, "STATIC", static)
     first = lc.ensure_live_copy()
     assert first.name == lc.live_version() and first.parent == static
-    assert {p.name: p.read_bytes() for p in first.iterdir()} == {
-        p.name: p.read_bytes() for p in LIVE.iterdir() if p.is_file()}
+    # ui/live's files, and beside them the bundle of its modules (ui/live_bundle.py).
+    copied = {p.name: p.read_bytes() for p in first.iterdir()}
+    assert copied.pop(lc.BUNDLE).decode() == live_bundle.bundle(
+        {p.name: p.read_text() for p in LIVE.glob("*.js")})
+    assert copied == {p.name: p.read_bytes() for p in LIVE.iterdir() if p.is_file()}
     assert not [p for p in static.iterdir() if p.name.startswith(".")]  # no parts left
     # Any change to any module makes another folder; old ones stay, the oldest go.
     made = [first]
@@ -160,8 +163,8 @@ def test_the_static_copy_is_versioned_and_whole(tmp_path, monkeypatch):
     assert old.name == first.name and old.stat().st_mtime >= made[-1].stat().st_mtime
 
 
-def test_the_loader_imports_main_from_the_versioned_folder():
-    assert f"app/static/{lc.live_version()}/main.js" in lc._live_loader()
+def test_the_loader_imports_the_bundle_from_the_versioned_folder():
+    assert f"app/static/{lc.live_version()}/{lc.BUNDLE}" in lc._live_loader()
     assert os.path.exists(ROOT / ".gitignore")
     assert "static/" in (ROOT / ".gitignore").read_text().splitlines()
 

@@ -13,29 +13,38 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CHROMIUM_ARGS, ROOT, free_port, start_server, wait_idle  # noqa: E402
 
-# The Playground shows a Step at once (a preview) and is measured against TF Playground by
-# bench_vs_tfp.py; here, the pages that re-render in Streamlit.
+# Every page shows a Step at once (a preview: ui/page_previews.py) and bench_vs_tfp.py
+# times each page's Step → page idle against TF Playground; here, the same two pages until
+# the rerun after the click has finished too (the server's side of a Step).
 PAGES = {"Gradients": "Gradients", "Step-through": "Step-through"}
 
 CLICK_JS = r"""
 async (label) => {
   const raf = () => new Promise(r => requestAnimationFrame(r));
   const app = () => document.querySelector('[data-testid="stApp"]');
-  const step = () => (document.querySelector(".bp-metric-value[data-label='Step']")
-      || document.querySelector('[data-testid="stMetricValue"]'))?.textContent;
+  const step = () => document.querySelector(".bp-metric-value[data-label='Step'], " +
+      ".bp-panel-metric-value[data-label='Step']")?.textContent;
   const btn = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === label);
   const before = step(), t0 = performance.now();
+  let ran = false;  // the click's rerun has ended (the preview alone changes the step)
+  const watch = new MutationObserver((rs) => {
+    if (rs.some(r => r.oldValue === 'running')) ran = true;
+  });
+  watch.observe(app(), {attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
   btn.click();
   while (performance.now() - t0 < 10000) {
     await raf();
     const drawn = [...document.querySelectorAll('.js-plotly-plot')]
         .every(g => g.querySelector('.main-svg'));
-    if (step() !== before && app().getAttribute('data-test-script-state') === 'notRunning'
-        && drawn && !document.querySelector('[data-testid="stSkeleton"]')) {
+    if (step() !== before && ran && drawn
+        && !document.querySelector('[data-testid="stSkeleton"]')) {
+      watch.disconnect();
       await raf(); await raf();
       return performance.now() - t0;
     }
   }
+  watch.disconnect();
   return null;
 }
 """

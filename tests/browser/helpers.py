@@ -103,3 +103,63 @@ def type_weight(page: Page, value: str) -> None:
     wait_for_idle(page)
     page.keyboard.press("Escape")  # close the popover
     wait_for_idle(page)
+
+
+# True once ``el``'s box has stayed put for ``ms`` with no expander animating its height.
+# An expander animates its height for 0.5 s when it opens and whenever its content grows
+# (a rerun drawing more of a panel), moving everything below it, and starts 10 ms after
+# the resize: a click whose mouse-down and mouse-up straddle such a move is lost (its
+# ``click`` goes to the elements' common parent), which Playwright's own check of a
+# steady box over two frames does not rule out.
+_STEADY_JS = """([el, ms]) => {
+  const r = el.getBoundingClientRect();
+  const box = [r.x, r.y, r.width, r.height].join();
+  const now = performance.now();
+  const moving = document.getAnimations().some((a) => a.playState === "running"
+    && a.effect && a.effect.target && a.effect.target.tagName === "DETAILS");
+  if (moving || el.__bpBox !== box) {
+    el.__bpBox = box;
+    el.__bpSince = now;
+    return false;
+  }
+  return now - el.__bpSince >= ms;
+}"""
+
+
+def wait_until_steady(page: Page, locator, ms: int = 300, timeout: float = 15000) -> None:
+    """Wait until the page is idle and ``locator``'s element has stopped moving."""
+    wait_for_idle(page)
+    handle = locator.element_handle(timeout=timeout)
+    page.wait_for_function(_STEADY_JS, arg=[handle, ms], polling=50, timeout=timeout)
+
+
+def click_steady(page: Page, locator) -> None:
+    """Click ``locator`` once it has stopped moving (see ``_STEADY_JS``); then wait for the
+    rerun the click starts."""
+    wait_until_steady(page, locator)
+    locator.click()
+    wait_for_idle(page)
+
+
+def open_panel(page: Page, label: str) -> None:
+    """Open the sidebar's expander ``label`` ("Your own data (CSV)", "Share · save · export",
+    "Compare runs"): its body is drawn only while it is open (ui/lazy.py), so the click
+    reruns the page; wait for that rerun to draw the body and for the panel to stop
+    growing."""
+    summary = page.locator("[data-testid='stExpander'] summary", has_text=label)
+    panel = summary.locator("xpath=..")  # its <details> ("Data" holds "Your own data")
+    click_steady(page, summary)
+    panel.locator("[data-testid='stExpanderDetails'] [data-testid='stElementContainer']"
+                  ).first.wait_for(timeout=30000)
+    wait_until_steady(page, panel)
+
+
+def train_on_csv(page: Page, path) -> None:
+    """Open "Your own data (CSV)", choose the file at ``path`` and click "Train on this
+    data" once the panel has drawn its choices (the run's new data then draw: wait on
+    what the test expects)."""
+    open_panel(page, "Your own data (CSV)")
+    uploader = page.locator("[data-testid='stFileUploader']", has_text="CSV file")
+    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    wait_for_idle(page)
+    click_steady(page, page.get_by_role("button", name="Train on this data"))

@@ -13,6 +13,7 @@ from .helpers import (
     metric_value,
     open_app,
     open_link,
+    open_panel,
     type_weight,
     wait_for_idle,
 )
@@ -109,7 +110,7 @@ def test_link_with_changes_by_hand_replays_every_weight(page, browser, app_serve
     assert -1.25 in weights  # frozen: it kept its value through the steps
     assert page.get_by_text("Dashed black: frozen (never updated).").count() == 1
     page.screenshot(path=str(artifacts_dir / "frozen_weight.png"))
-    page.get_by_text("Share · save · export").click()
+    open_panel(page, "Share · save · export")
     click(page, "Share link")
     link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
     log = unquote(link)

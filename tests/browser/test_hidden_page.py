@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import format_errors, go_to_page, open_app, wait_for_idle, wait_for_render
+from .helpers import (
+    format_errors,
+    go_to_page,
+    open_app,
+    train_on_csv,
+    wait_for_idle,
+    wait_for_render,
+)
 from .test_playground import click, step_value
 
 pytestmark = pytest.mark.browser
@@ -130,10 +137,7 @@ def test_uploaded_data_with_three_inputs_shows_points_only(page, app_server, art
     csv.write_text("a,b,c,t\n" + "".join(f"{i % 7},{i % 3},{(i * i) % 5},{i % 2}\n"
                                           for i in range(80)))
     open_app(page, app_server, charts=3)
-    page.get_by_text("Your own data (CSV)").click()
-    uploader = page.locator("[data-testid='stFileUploader']", has_text="CSV file")
-    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(csv))
-    page.get_by_role("button", name="Train on this data").click()
+    train_on_csv(page, csv)
     wait_for_idle(page)
     page.get_by_text("Now training on three.csv", exact=False).first.wait_for(timeout=15000)
     go_to_page(page, "Hidden space")

@@ -18,6 +18,8 @@ from .helpers import (
     metric_value,
     open_app,
     open_link,
+    open_panel,
+    train_on_csv,
     wait_for_idle,
     wait_for_render,
 )
@@ -53,7 +55,7 @@ def history_value(page) -> int:
 
 
 def share_link(page) -> str:
-    page.get_by_text("Share · save · export").click()
+    open_panel(page, "Share · save · export")
     click(page, "Share link")
     return page.locator("[data-testid='stCode'] code").first.inner_text().strip()
 
@@ -182,10 +184,7 @@ def test_the_live_view_loads_plotlys_basic_bundle_and_the_full_one_only_when_nee
     rng = random.Random(0)
     rows = [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(4000)]
     csv.write_text("a,b,t\n" + "".join(f"{a:.4f},{b:.4f},{int(a * b > 0)}\n" for a, b in rows))
-    page.get_by_text("Your own data (CSV)").click()
-    uploader = page.locator("[data-testid='stFileUploader']", has_text="CSV file")
-    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(csv))
-    page.get_by_role("button", name="Train on this data").click()
+    train_on_csv(page, csv)
     page.wait_for_function("() => window.__bpPlotlyKind === 'full'", timeout=30000)
     wait_for_idle(page)
     page.wait_for_function(

@@ -10,6 +10,7 @@ from .helpers import (
     metric_value,
     open_app,
     open_link,
+    open_panel,
     wait_for_idle,
     wait_for_render,
 )
@@ -56,7 +57,7 @@ def test_share_link_in_a_fresh_browser_replays_every_weight(page, browser, app_s
     click(page, "Forward")  # and a link taken mid-step
     step, loss = step_value(page), metric_text(page, "Train loss + L2 penalty")
     weights = page.evaluate(PARAMS_JS)
-    page.get_by_text("Share · save · export").click()
+    open_panel(page, "Share · save · export")
     click(page, "Share link")
     link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
     assert f"step={step}" in link and "ev=" in link and "ph=1" in link
@@ -80,7 +81,7 @@ def test_save_a_session_file_and_load_it_back(page, app_server, tmp_path):
     for _ in range(4):
         click(page, "Step")
     step, loss = step_value(page), metric_text(page, "Train loss")
-    page.get_by_text("Share · save · export").click()
+    open_panel(page, "Share · save · export")
     with page.expect_download(timeout=30000) as download:
         page.get_by_role("button", name="Save session file").click()
     # The name is fixed: the sidebar (where the button is) is not redrawn by a Step in the

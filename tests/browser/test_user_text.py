@@ -8,7 +8,14 @@ import pytest
 
 from tests.test_app_user_text import COLUMN, hostile_csv
 
-from .helpers import format_errors, go_to_page, open_app, wait_for_idle, wait_for_render
+from .helpers import (
+    format_errors,
+    go_to_page,
+    open_app,
+    train_on_csv,
+    wait_for_idle,
+    wait_for_render,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -35,10 +42,7 @@ def test_an_uploads_names_are_text_and_stay_on_the_page(page, app_server, artifa
     csv.write_bytes(hostile_csv())
     page.set_viewport_size({"width": 1280, "height": 720})
     open_app(page, app_server, charts=3)
-    page.get_by_text("Your own data (CSV)").click()
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(csv))
-    wait_for_idle(page)
-    page.get_by_role("button", name="Train on this data").click()
+    train_on_csv(page, csv)
     wait_for_idle(page)
     wait_for_render(page)
     page.get_by_text("Boundary view: Plane of").wait_for(timeout=15000)

@@ -37,18 +37,6 @@ def token() -> str | None:
     return None if current is None else current.token
 
 
-def current() -> Previews | None:
-    return _CURRENT.get()
-
-
-def _of_trainer(make: Callable) -> Callable:
-    """``make``, marked as taking the trainer alone."""
-    def of(t):
-        return make(t)
-    of.of_trainer = True
-    return of
-
-
 class Previews:
     """The blocks of one run of a page (or fragment) for ``trainer``; ``context(t)`` gives
     the arguments each block's function takes (default: the trainer alone). As a context
@@ -81,10 +69,8 @@ class Previews:
               of_trainer: bool = False) -> None:
         """A panel whose parts are ``make(*context)`` (``of_trainer``: ``make(trainer)``,
         e.g. above the widgets the context depends on)."""
-        if of_trainer:
-            make = _of_trainer(make)
-        panel(make(*self.now()) if not of_trainer else make(self.trainer), key, where)
-        self.blocks.append(("panel", key, make, {}))
+        panel(make(self.trainer) if of_trainer else make(*self.now()), key, where)
+        self.blocks.append(("panel", key, make, {"of_trainer": of_trainer}))
 
     def chart(self, key: str, make: Callable[..., dict | None], where=st, pick: bool = False,
               **opts):
@@ -123,7 +109,7 @@ class Previews:
         args = None
         out = []
         for kind, key, make, opts in self.blocks:
-            if getattr(make, "of_trainer", False):
+            if opts.get("of_trainer"):
                 made = make(fork)
             else:
                 args = self.context(fork) if args is None else args

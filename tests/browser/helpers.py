@@ -21,11 +21,14 @@ def wait_for_idle(page: Page, timeout: float = 30000) -> None:
 
 
 # True once lazily loaded element code has arrived (Streamlit shows `stSkeleton` until then),
-# every Plotly chart (a page's chart, ui/plot.js's ``.bp-figure``, or the live-charts
-# component's) has drawn its SVG
+# every custom component has drawn its content (a component's code loads after its host
+# element appears; the invisible preloader draws nothing), every Plotly chart (a page's
+# chart, ui/plot.js's ``.bp-figure``, or the live-charts component's) has drawn its SVG
 # and the web fonts are loaded.
 _RENDERED_JS = """() =>
     !document.querySelector("[data-testid='stSkeleton']")
+    && [...document.querySelectorAll("[data-testid^='stBidiComponent']")]
+        .every((el) => el.closest(".st-key-bp_preload") || el.querySelector("[class*='bp-']"))
     && [...document.querySelectorAll(".bp-figure, .bp-chart")]
         .every((el) => el.querySelector(".main-svg"))
     && document.fonts.status === "loaded"

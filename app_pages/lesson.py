@@ -24,10 +24,7 @@ PRESET = bc.get_preset("article")
 
 
 def lesson_trainer(seed: int = 0) -> bc.Trainer:
-    net = bc.Network(PRESET.layer_sizes, PRESET.activations, seed=seed)
-    return bc.Trainer(net, PRESET.X, PRESET.Y, loss=PRESET.loss, reduction=PRESET.reduction,
-                      optimizer=bc.SGD(PRESET.learning_rate), batch_size=PRESET.batch_size,
-                      shuffle=False)
+    return PRESET.trainer(seed)
 
 
 def state() -> dict:

@@ -138,6 +138,7 @@ class Direction:
     """"Which way will this parameter move after this Update?" up, down or stays."""
 
     choices = ("up", "down", "stays")
+    fields = ("param",)
 
     def prompt(self, spec: dict) -> str:
         return f"Which way will {Param.parse(spec['param']).name()} move in this step's Update?"
@@ -166,6 +167,7 @@ class Gradient:
     """"What is ∂C/∂p for this mini-batch?" to 3 significant digits."""
 
     digits = 3
+    fields = ("param",)
 
     def prompt(self, spec: dict) -> str:
         name = Param.parse(spec["param"]).name()
@@ -197,6 +199,8 @@ class Gradient:
 class LargestGradient:
     """"Which neuron of layer l has the largest |∂C/∂b|?" (its bias gradient: δ summed over
     the mini-batch, how strongly the cost pulls on that neuron)."""
+
+    fields = ("layer",)
 
     def prompt(self, spec: dict) -> str:
         return (f"Which neuron of layer {spec['layer']} has the largest |∂C/∂b| for this "
@@ -240,6 +244,8 @@ class TurnsOrange:
     calls blue now (output > 0.5, class 1: ``trainer.correct``'s line) and orange after
     ``steps`` steps. Binary classification on two raw inputs only."""
 
+    fields = ("steps",)
+
     def prompt(self, spec: dict) -> str:
         return (f"Pick a point that is blue now and will be orange after {spec['steps']} "
                 "step(s).")
@@ -261,7 +267,7 @@ class TurnsOrange:
         turned = (before.predict(X)[:, 0] > 0.5) & (ahead.net.predict(X)[:, 0] <= 0.5)
         share = float(turned.mean())
         where = P[turned].mean(axis=0) if turned.any() else None
-        text = (f"{share:.0%} of the plane turned orange"
+        text = (f"{share:.1%} of the plane turned orange"
                 + (f", around ({where[0]:.2f}, {where[1]:.2f})" if where is not None else ""))
         return Truth(None, text, {"before": before, "after": ahead.net,
                                   "features": tuple(features), "share": share})
@@ -286,6 +292,7 @@ class Diverges:
     for a loss that has left its normal range)."""
 
     choices = ("yes", "no")
+    fields = ("steps",)
 
     def prompt(self, spec: dict) -> str:
         return (f"Will this run diverge within {spec['steps']} steps (its loss growing past "
@@ -322,9 +329,14 @@ QUESTIONS = MappingProxyType({
 })
 
 
+def prompt(spec: dict) -> str:
+    """The question put to the student: the lesson's own words, or its kind's."""
+    return spec.get("prompt") or question(spec).prompt(spec)
+
+
 def question(spec: object) -> object:
     """The kind of ``spec``; QuestionError if it names none."""
     kind = spec.get("kind") if isinstance(spec, dict) else None
-    if kind not in QUESTIONS:
+    if not isinstance(kind, str) or kind not in QUESTIONS:
         raise QuestionError(f"kind: {str(kind)[:30]!r} is not one of {', '.join(QUESTIONS)}")
     return QUESTIONS[kind]

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..network.network import Network
+from ..network.optimizers import SGD
+from ..training.trainer import Trainer
+
 
 @dataclass(frozen=True, eq=False)
 class Preset:
@@ -31,6 +35,14 @@ class Preset:
     batch_size: int
     epochs: int
     description: str
+
+    def trainer(self, seed: int = 0) -> Trainer:
+        """A fresh run of this example: its network (initialised from ``seed``), its data
+        in order (no shuffling, as the texts do), its loss, reduction and learning rate."""
+        net = Network(self.layer_sizes, self.activations, seed=seed)
+        return Trainer(net, self.X, self.Y, loss=self.loss, reduction=self.reduction,
+                       optimizer=SGD(self.learning_rate), batch_size=self.batch_size,
+                       shuffle=False)
 
 
 def article_preset() -> Preset:

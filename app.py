@@ -4,9 +4,10 @@ import zlib
 
 import streamlit as st
 
-from ui import fairness, session, share_io
+from ui import fairness, lesson_player, session, share_io
 from ui.classroom import apply_presenter_style
 from ui.live_component import ensure_static_files, preload
+from ui.navigation import PAGES
 from ui.texts import RECONNECTED, plain
 
 
@@ -43,16 +44,14 @@ def run_page() -> None:
     # The page scripts live in app_pages/, not pages/: Streamlit runs a file of a folder
     # named pages/ by itself (its older multipage mode) when a page's address is the first
     # one a fresh server is asked for, without this script, so the session is not set up.
-    pages = [
-        st.Page("app_pages/playground.py", title="Playground", default=True),
-        st.Page("app_pages/gradients.py", title="Gradients"),
-        st.Page("app_pages/step_through.py", title="Step-through"),
-        st.Page("app_pages/lesson.py", title="Lesson"),
-        st.Page("app_pages/hidden_space.py", title="Hidden space"),
-        st.Page("app_pages/loss_surface.py", title="Loss surface"),
-    ]
+    pages = {title: st.Page(script, title=title, default=title == "Playground")
+             for title, script in PAGES.items()}
     # Presenting, the sidebar is collapsed: the pages stay one click away at the top.
-    st.navigation(pages, position="top" if session.view().presenter else "sidebar").run()
+    menu = st.navigation(list(pages.values()),
+                         position="top" if session.view().presenter else "sidebar")
+    lesson_player.from_address()
+    lesson_player.draw(pages, menu)  # a lesson being played: its stop, above every page
+    menu.run()
 
 
 main()

@@ -21,7 +21,9 @@ preset, unless it says otherwise); ``text`` is Markdown shown as text, with live
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import backprop_core as bc
@@ -39,6 +41,7 @@ MAX_RUN = 4_000  # characters of a stop's link query
 MAX_STEP = 5_000  # a stop opens within seconds: the run is played up to its step
 MAX_PROMPT = 300
 MAX_MESSAGE = 300
+LESSON_KEY, STOP_KEY = "lesson", "stop"  # an address's lesson (a shipped one's name) and stop
 
 
 class LessonError(ValueError):
@@ -179,6 +182,8 @@ def check_stop(stop: Stop) -> bc.Trainer:
         if unknown:
             raise QuestionError(f"question: unknown field {sorted(map(str, unknown))[0][:30]!r}")
         _text(spec.get("prompt", ""), "question: prompt", MAX_PROMPT)
+        if stop.preset and spec["kind"] == "turns_orange":
+            raise QuestionError("question: turns_orange needs a run on the plane, not a preset")
         kind.check(spec, tr)
     return tr
 
@@ -197,3 +202,13 @@ def _checked_run(stop: Stop) -> bc.Trainer:
     if bad is not None:
         raise LessonError(f"run: change {bad.index + 1} of its log does not fit the run")
     return tr
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "lessons"
+NAME = re.compile(r"^[a-z0-9_]{1,40}$")  # a shipped lesson's name: its file's, in links
+
+
+def shipped(pages: tuple[str, ...] = (RUN_PAGE, PRESET_PAGE)) -> dict[str, Lesson]:
+    """The lessons in the repository's ``lessons/`` folder, by name (their file's stem)."""
+    return {p.stem: read(p.read_bytes(), pages) for p in sorted(SHIPPED.glob("*.json"))
+            if NAME.match(p.stem)}

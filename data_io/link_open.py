@@ -53,3 +53,22 @@ def affordable(step: int, events: list, tr: bc.Trainer, warnings: list[str]
 
 def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def replay(tr: bc.Trainer, step: int, events: list, phase: int = 0) -> None:
+    """Train ``tr`` up to ``step``, making each change of ``events`` (checked, as
+    ``checked_log`` gives them) at its step, then run ``phase`` phases of the next step:
+    the run a link (or a lesson's stop) holds, at once, the numbers Play's catch-up gives.
+    ValueError (from the trainer) if a change does not fit after all."""
+    events = list(events)
+    while tr.diverged is None:
+        if events and events[0][0] <= tr.step:
+            _, kind, payload = events.pop(0)
+            tr.apply_change(kind, payload)
+            continue
+        until = min(step, events[0][0]) if events else step
+        if until <= tr.step:
+            break
+        tr.run_steps(until - tr.step)
+    for _ in range(phase if tr.step == step and tr.diverged is None else 0):
+        tr.run_phase()

@@ -27,6 +27,9 @@ from markdown_it import MarkdownIt
 from .live_component import component
 
 _MD = MarkdownIt("commonmark", {"html": False})  # raw HTML in a text is shown as text
+# A file's text (a lesson's): no images and no links either, so nothing it says loads or
+# leads anywhere; what they would have been is shown as text.
+_USER_MD = MarkdownIt("commonmark", {"html": False}).disable(["image", "link", "autolink"])
 ALERTS = ("success", "info", "warning", "error")
 
 
@@ -35,7 +38,7 @@ _MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\$)")
 _SLOT = "\u2063MATH{}\u2063"  # an invisible separator around a number: never in a text
 
 
-def _html(text: str) -> str:
+def _html(text: str, md: MarkdownIt = _MD) -> str:
     """Markdown ``text`` as HTML, its inline maths as ``<span class="bp-math">`` holding
     the TeX (as text) for KaTeX to typeset in the browser."""
     maths: list[str] = []
@@ -43,7 +46,7 @@ def _html(text: str) -> str:
     def hold(m: re.Match) -> str:
         maths.append(m.group(1))
         return _SLOT.format(len(maths) - 1)
-    html = _MD.render(_MATH.sub(hold, text)).strip()
+    html = md.render(_MATH.sub(hold, text)).strip()
     for i, tex in enumerate(maths):
         html = html.replace(_SLOT.format(i), f'<span class="bp-math">{escape(tex)}</span>')
     return html
@@ -52,6 +55,11 @@ def _html(text: str) -> str:
 def markdown(text: str, small: bool = False) -> dict:
     """Markdown ``text`` (``small``: as ``st.caption`` shows it), $inline maths$ too."""
     return {"t": "caption" if small else "md", "html": _html(text), "text": text}
+
+
+def file_markdown(text: str) -> dict:
+    """Markdown from a file (a lesson's text): as ``markdown``, with no images or links."""
+    return {"t": "md", "html": _html(text, _USER_MD), "text": text}
 
 
 def caption(text: str) -> dict:

@@ -17,6 +17,7 @@ import backprop_core as bc
 from backprop_core.policy.config import apply_live_settings, needs_rebuild, with_trainer_settings
 from backprop_core.training.stopping import StopCondition
 from data_io import link_open, session_file, share
+from data_io.lesson_file import LESSON_KEY, STOP_KEY
 
 from .play_ahead import Ahead
 
@@ -31,6 +32,8 @@ WARNINGS = "warnings"  # problems shown until dismissed
 LOCK = "run_lock"  # see run_lock()
 PREVIOUS = "previous_runs"  # runs replaced by a new network, data, Reset or a file
 NEXT = "next_runs"  # runs Undo replaced by the one before them, which Redo brings back
+LESSON_RUN = "lesson_run"  # the lesson being played: its file, its stop, the answers given
+LESSON_ADDRESS = "lesson_address"  # a new session's address named a lesson: (name, stop, run?)
 
 
 @dataclass
@@ -99,7 +102,11 @@ def init() -> None:
     live view plays up to them in short slices, with progress, and Pause stops it."""
     if CONFIG in st.session_state:
         return
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    params = {key: st.query_params.get_all(key) for key in st.query_params
+              if key not in (LESSON_KEY, STOP_KEY)}
+    if LESSON_KEY in st.query_params:  # the lesson player opens it (ui/lesson_player.py)
+        st.session_state[LESSON_ADDRESS] = (st.query_params.get(LESSON_KEY, ""),
+                                            st.query_params.get(STOP_KEY, "1"), bool(params))
     decoded = share.decode(params) if params else None
     warnings = list(decoded.warnings) if decoded else []
     config = decoded.config if decoded else bc.RunConfig()
@@ -280,6 +287,40 @@ def lesson() -> dict | None:
 
 def set_lesson(value: dict) -> None:
     st.session_state[LESSON] = value
+
+
+def lesson_run() -> dict | None:
+    """The lesson being played ({"lesson", "name", "stop", "answers"}), or None."""
+    return st.session_state.get(LESSON_RUN)
+
+
+def set_lesson_run(value: dict | None) -> None:
+    st.session_state[LESSON_RUN] = value
+
+
+def take_lesson_address() -> tuple[str, str, bool] | None:
+    """The lesson a new session's address named, once."""
+    return st.session_state.pop(LESSON_ADDRESS, None)
+
+
+def open_stop_run(decoded: share.Decoded, why: str) -> list[str]:
+    """Replace the run with the one a lesson's stop holds (a share link's run, built and
+    trained to its step at once: a stop opens at a few thousand steps at most); the run
+    before is kept for Undo. Returns what could not be done, as a link's warnings say."""
+    warnings: list[str] = []
+    c = decoded.config
+    data, tr = bc.build(c)
+    events, step, phase = link_open.checked_log(decoded, c, tr, warnings)
+    step, events = link_open.affordable(step or 0, events, tr, warnings)
+    link_open.replay(tr, step, events, phase)
+    keep_previous_run(why)
+    st.session_state[CONFIG], st.session_state[DATA], st.session_state[TRAINER] = c, data, tr
+    set_playing(False)
+    if decoded.presenter:
+        view().presenter, view().hidden_panels = True, set(decoded.hidden)
+    _show_trainer_settings(tr)  # the settings in effect at its step, in the widgets
+    live().app_rerun = True
+    return warnings
 
 
 def snapshots() -> list[dict]:

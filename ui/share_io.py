@@ -11,7 +11,7 @@ import backprop_core as bc
 from backprop_core.policy.config import with_start_settings
 from data_io import exports, share
 
-from . import session
+from . import lesson_player, session
 from .lazy import lazy_expander
 from .texts import plain
 from .widget_values import seed_widgets
@@ -53,6 +53,7 @@ def mirror_url() -> None:
         params = run_params(None if tr.diverged is not None or fresh else tr.step)
     except share.LogTooLong:
         params = run_params(None)
+    params = {**params, **lesson_player.address_params()}  # and the lesson's stop, if any
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

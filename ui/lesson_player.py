@@ -1,0 +1,213 @@
+"""The lesson being played, above every page: where it is (stop k of n, its title), the
+stop's text with the run's live numbers, its question (the student answers first, then
+the app runs the step and shows the engine's answer beside theirs), Back and Next.
+
+A stop opens its run at once (``session.open_stop_run``) or, for a preset, the Lesson
+page's own network, and switches to the page it names. The address carries the lesson's
+name and stop beside the run (``share_io.mirror_url``), so a link opens a lesson at a stop.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import streamlit as st
+
+import backprop_core as bc
+from backprop_core.analyses import live_text
+from backprop_core.analyses.questions import QuestionError, prompt, question
+from data_io import lesson_file
+from data_io.lesson_file import LESSON_KEY, STOP_KEY, Lesson, Stop
+from data_io.query_text import Bad, parse_float
+
+from . import panel, session
+from .navigation import PAGES
+from .texts import plain
+
+
+@functools.cache
+def shipped() -> dict[str, Lesson]:
+    """The lessons that come with the app (``lessons/``), checked once per process."""
+    return lesson_file.shipped(tuple(PAGES))
+
+
+def read_upload(raw: bytes) -> Lesson:
+    """A lesson file someone uploaded, checked whole (LessonError says what is wrong)."""
+    return lesson_file.read(raw, tuple(PAGES))
+
+
+# --------------------------------------------------------------------------- opening stops
+
+
+def start(lesson: Lesson, name: str | None, stop: int = 0) -> None:
+    """Play ``lesson`` (``name``: a shipped one's, for links) from ``stop`` (0-based)."""
+    session.set_lesson_run({"lesson": lesson, "name": name, "stop": 0, "answers": {}})
+    open_stop(stop)
+
+
+def open_stop(k: int) -> None:
+    """Show stop ``k``: its run (the run before is kept for Undo) on its page."""
+    state = session.lesson_run()
+    k = max(0, min(int(k), len(state["lesson"].stops) - 1))
+    stop = state["lesson"].stops[k]
+    state["stop"], state["switch"] = k, True
+    state["answers"].pop(k, None)
+    if stop.preset:
+        session.set_lesson({"trainer": stop.trainer(), "comparison": None})
+        return
+    problems = session.open_stop_run(stop.decoded(), f"opened stop {k + 1} of a lesson")
+    if problems:
+        session.add_warning("The stop's run was not opened whole: " + "; ".join(problems))
+
+
+def leave() -> None:
+    session.set_lesson_run(None)
+
+
+def from_address() -> None:
+    """A new session's address with ``lesson=…&stop=…``: that shipped lesson at that stop
+    (1-based); its run is the address's own when the address has one (a reload keeps the
+    run on screen), else the stop's."""
+    address = session.take_lesson_address()
+    if address is not None:
+        open_address(*address)
+
+
+def open_address(name: str, stop_text: str, run_in_address: bool) -> None:
+    lesson = shipped().get(name)
+    if lesson is None:
+        session.add_warning(f"lesson: there is no lesson called {plain(name[:40])!s}")
+        return
+    digits = stop_text.strip()
+    k = int(digits) - 1 if digits.isdigit() and len(digits) < 6 else 0
+    k = max(0, min(k, len(lesson.stops) - 1))
+    if run_in_address and not lesson.stops[k].preset:
+        session.set_lesson_run({"lesson": lesson, "name": name, "stop": k, "answers": {}})
+    else:
+        start(lesson, name, k)
+
+
+def address_params() -> dict[str, str]:
+    """The lesson's part of the address: its name and stop (a shipped lesson only)."""
+    state = session.lesson_run()
+    if state is None or state["name"] is None:
+        return {}
+    return {LESSON_KEY: state["name"], STOP_KEY: str(state["stop"] + 1)}
+
+
+# --------------------------------------------------------------------------- the box
+
+
+def trainer_of(stop: Stop) -> bc.Trainer:
+    """The run a stop's numbers and question are about."""
+    if stop.preset:
+        if session.lesson() is None:
+            session.set_lesson({"trainer": stop.trainer(), "comparison": None})
+        return session.lesson()["trainer"]
+    return session.trainer()
+
+
+def draw(pages: dict, current) -> None:
+    """The lesson's box above the page ``current`` (switching first to the stop's page,
+    once, when a stop has just opened)."""
+    state = session.lesson_run()
+    if state is None:
+        return
+    lesson, k = state["lesson"], state["stop"]
+    stop = lesson.stops[k]
+    if state.pop("switch", False) and current.title != stop.page_title:
+        st.switch_page(pages[stop.page_title])
+    with st.container(border=True, key="lesson_player"):
+        head, nav = st.columns([5, 2], vertical_alignment="center")
+        head.markdown(f"**{plain(lesson.title)}** · stop {k + 1} of {len(lesson.stops)}: "
+                      f"**{plain(stop.title)}**")
+        head.progress((k + 1) / len(lesson.stops))
+        back, forward, out = nav.columns(3)
+        back.button("Back", key="b_lesson_back", disabled=k == 0, on_click=open_stop,
+                    args=(k - 1,), use_container_width=True)
+        forward.button("Next", key="b_lesson_next", disabled=k + 1 == len(lesson.stops),
+                       on_click=open_stop, args=(k + 1,), type="primary",
+                       use_container_width=True)
+        out.button("Leave", key="b_lesson_leave", on_click=leave, use_container_width=True,
+                   help="Stop playing the lesson; the run stays as it is.")
+        tr = trainer_of(stop)
+        if stop.text:
+            panel.panel([panel.file_markdown(live_text.fill(stop.text, tr))],
+                        key="lesson_text")
+        if stop.question is not None:
+            question_area(stop, k, tr)
+
+
+def question_area(stop: Stop, k: int, tr: bc.Trainer) -> None:
+    spec = stop.question
+    st.markdown(f"**Question.** {plain(prompt(spec))}")
+    answered = session.lesson_run()["answers"].get(k)
+    if answered is not None:
+        (st.success if answered["correct"] else st.error)(
+            ("Right. " if answered["correct"] else "Not this time. ") + answered["text"])
+        st.button("Ask again from here", key="b_lesson_again", on_click=_forget, args=(k,),
+                  help="Ask the same question of the run as it is now.")
+        return
+    answer = answer_widget(spec, tr, k)
+    st.button("Answer, then run it", key="b_lesson_answer", type="primary",
+              on_click=_answer, args=(k, answer), disabled=answer is None)
+
+
+def _forget(k: int) -> None:
+    session.lesson_run()["answers"].pop(k, None)
+
+
+def answer_widget(spec: dict, tr: bc.Trainer, k: int):
+    """The student's answer as the question's kind takes it, or None while there is none
+    (or it does not read as one)."""
+    kind, key = spec["kind"], f"w_lesson_answer_{k}"
+    if kind in ("direction", "diverges"):
+        return st.radio("Your answer", question(spec).choices, index=None, horizontal=True,
+                        key=key)
+    if kind == "largest_gradient":
+        n = question(spec).neurons(spec, tr)
+        return st.selectbox("Your answer: neuron", list(range(n)), index=None, key=key)
+    if kind == "gradient":
+        return _number(st.text_input("Your answer", key=key, placeholder="e.g. -0.0123"))
+    x1, x2 = st.columns(2)
+    a = _number(x1.text_input("x₁ of your point", key=key + "_x1", placeholder="e.g. 1.5"))
+    b = _number(x2.text_input("x₂ of your point", key=key + "_x2", placeholder="e.g. -2"))
+    return None if a is None or b is None else (a, b)
+
+
+def _number(text: str) -> float | None:
+    """A typed number through the one check every typed number goes through."""
+    if not text or not text.strip():
+        return None
+    try:
+        value = parse_float(text)
+    except Bad as exc:
+        st.caption(plain(f"Not a number: {exc}"))
+        return None
+    return value if math.isfinite(value) else None
+
+
+@session.exclusive
+def _answer(k: int, answer) -> None:
+    """The engine's answer for the run as it is (worked out on a fork), then the run
+    itself taken there, and both answers kept for the stop."""
+    state = session.lesson_run()
+    stop = state["lesson"].stops[k]
+    spec, tr = stop.question, trainer_of(stop)
+    kind = question(spec)
+    try:
+        if spec["kind"] == "turns_orange":
+            data = session.dataset()
+            truth = kind.truth(spec, tr, session.config().features,
+                               bc.dataset_extent(data.X_all))
+        else:
+            truth = kind.truth(spec, tr)
+    except QuestionError as exc:
+        state["answers"][k] = {"correct": False, "text": f"The engine cannot answer: {exc}"}
+        return
+    graded = kind.grade(answer, truth)
+    if tr.diverged is None:
+        kind.advance(spec, tr)
+    state["answers"][k] = {"correct": graded.correct, "text": graded.text}
+    session.live().app_rerun = True

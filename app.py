@@ -37,6 +37,7 @@ def run_page() -> None:
     ensure_static_files()
     preload()  # the page's scripts and plotly.js, fetched while the server runs the rest
     session.init()
+    lesson_player.from_address()  # a new session's address naming a lesson: its stop
     apply_presenter_style()
     reconnect_notice()
     warnings_notice()
@@ -49,7 +50,6 @@ def run_page() -> None:
     # Presenting, the sidebar is collapsed: the pages stay one click away at the top.
     menu = st.navigation(list(pages.values()),
                          position="top" if session.view().presenter else "sidebar")
-    lesson_player.from_address()
     lesson_player.draw(pages, menu)  # a lesson being played: its stop, above every page
     menu.run()
 

@@ -10,7 +10,6 @@ name and stop beside the run (``share_io.mirror_url``), so a link opens a lesson
 from __future__ import annotations
 
 import functools
-import math
 
 import streamlit as st
 
@@ -142,59 +141,92 @@ def draw(pages: dict, current) -> None:
 def question_area(stop: Stop, k: int, tr: bc.Trainer) -> None:
     spec = stop.question
     st.markdown(f"**Question.** {plain(prompt(spec))}")
-    answered = session.lesson_run()["answers"].get(k)
+    state = session.lesson_run()
+    answered = state["answers"].get(k)
     if answered is not None:
         (st.success if answered["correct"] else st.error)(
             ("Right. " if answered["correct"] else "Not this time. ") + answered["text"])
         st.button("Ask again from here", key="b_lesson_again", on_click=_forget, args=(k,),
                   help="Ask the same question of the run as it is now.")
         return
-    answer = answer_widget(spec, tr, k)
+    answer_widgets(spec, tr, k)
+    if state.pop("unanswered", None) == k:
+        st.warning("Give your answer first: the engine's comes after it.")
+    # Never disabled: a number typed and not yet entered arrives with this click, so the
+    # answer is read when the click is handled, not when the button was drawn.
     st.button("Answer, then run it", key="b_lesson_answer", type="primary",
-              on_click=_answer, args=(k, answer), disabled=answer is None)
+              on_click=_answer, args=(k,))
 
 
 def _forget(k: int) -> None:
     session.lesson_run()["answers"].pop(k, None)
 
 
-def answer_widget(spec: dict, tr: bc.Trainer, k: int):
-    """The student's answer as the question's kind takes it, or None while there is none
-    (or it does not read as one)."""
-    kind, key = spec["kind"], f"w_lesson_answer_{k}"
+def _key(k: int, part: str = "") -> str:
+    return f"w_lesson_answer_{k}{part}"
+
+
+def answer_widgets(spec: dict, tr: bc.Trainer, k: int) -> None:
+    """The widgets the question's kind takes its answer with (``given`` reads them)."""
+    kind = spec["kind"]
     if kind in ("direction", "diverges"):
-        return st.radio("Your answer", question(spec).choices, index=None, horizontal=True,
-                        key=key)
-    if kind == "largest_gradient":
+        st.radio("Your answer", question(spec).choices, index=None, horizontal=True,
+                 key=_key(k))
+    elif kind == "largest_gradient":
         n = question(spec).neurons(spec, tr)
-        return st.selectbox("Your answer: neuron", list(range(n)), index=None, key=key)
-    if kind == "gradient":
-        return _number(st.text_input("Your answer", key=key, placeholder="e.g. -0.0123"))
-    x1, x2 = st.columns(2)
-    a = _number(x1.text_input("x₁ of your point", key=key + "_x1", placeholder="e.g. 1.5"))
-    b = _number(x2.text_input("x₂ of your point", key=key + "_x2", placeholder="e.g. -2"))
-    return None if a is None or b is None else (a, b)
+        st.selectbox("Your answer: neuron", list(range(n)), index=None, key=_key(k))
+    elif kind == "gradient":
+        st.text_input("Your answer", key=_key(k), placeholder="e.g. -0.0123")
+    else:
+        x1, x2 = st.columns(2)
+        x1.text_input("x₁ of your point", key=_key(k, "_x1"), placeholder="e.g. 1.5")
+        x2.text_input("x₂ of your point", key=_key(k, "_x2"), placeholder="e.g. -2")
+    problem = _typed_problem(spec, k)
+    if problem:
+        st.caption(plain(problem))
 
 
-def _number(text: str) -> float | None:
-    """A typed number through the one check every typed number goes through."""
-    if not text or not text.strip():
+def _typed(spec: dict, k: int) -> list[str]:
+    parts = ("_x1", "_x2") if spec["kind"] == "turns_orange" else ("",)
+    return [st.session_state.get(_key(k, p)) or "" for p in parts]
+
+
+def _typed_problem(spec: dict, k: int) -> str | None:
+    """What is wrong with a number typed so far (a number goes through the one check)."""
+    if spec["kind"] not in ("gradient", "turns_orange"):
         return None
+    for text in _typed(spec, k):
+        try:
+            if text.strip():
+                parse_float(text)
+        except Bad as exc:
+            return f"Not a number: {exc}"
+    return None
+
+
+def given(spec: dict, k: int):
+    """The student's answer as the question's kind takes it, or None while there is none
+    (or a typed number does not read as one)."""
+    if spec["kind"] not in ("gradient", "turns_orange"):
+        return st.session_state.get(_key(k))
     try:
-        value = parse_float(text)
-    except Bad as exc:
-        st.caption(plain(f"Not a number: {exc}"))
+        values = [parse_float(t) for t in _typed(spec, k)]
+    except Bad:
         return None
-    return value if math.isfinite(value) else None
+    return values[0] if len(values) == 1 else tuple(values)
 
 
 @session.exclusive
-def _answer(k: int, answer) -> None:
+def _answer(k: int) -> None:
     """The engine's answer for the run as it is (worked out on a fork), then the run
     itself taken there, and both answers kept for the stop."""
     state = session.lesson_run()
     stop = state["lesson"].stops[k]
     spec, tr = stop.question, trainer_of(stop)
+    answer = given(spec, k)
+    if answer is None:
+        state["unanswered"] = k
+        return
     kind = question(spec)
     try:
         if spec["kind"] == "turns_orange":

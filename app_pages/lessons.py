@@ -4,7 +4,7 @@ every page (ui/lesson_player.py)."""
 import streamlit as st
 
 from data_io.lesson_file import LESSON_KEY, STOP_KEY, LessonError
-from ui import lesson_player, session
+from ui import lesson_author, lesson_player, session
 from ui.texts import plain
 
 FILE_LIMIT_MB = 1
@@ -49,6 +49,7 @@ def main() -> None:
     for name, lesson in lesson_player.shipped().items():
         lesson_card(name, lesson, name)
     upload_section()
+    lesson_author.author_section()
 
 
 main()

@@ -160,3 +160,43 @@ def test_live_numbers_follow_the_run():
     press(at, "step")
     after = live_text.fill(stop.text, at.session_state["trainer"])
     assert after != before and panel_text(at, "lesson_text") == after
+
+
+def test_a_lesson_written_in_the_app():
+    """Run, add it as a stop with a question, a stop that does not fit is refused by name,
+    reorder, play it, and its file reads back to the same lesson."""
+    at = started_app()
+    for _ in range(3):
+        press(at, "step")
+    theta = at.session_state["trainer"].net.theta.copy()
+    on_page(at, "app_pages/lessons.py")
+    at.text_input(key="w_author_lesson_title").input("Mine").run()
+    at.text_input(key="w_author_title").input("Three steps in").run()
+    at.text_area(key="w_author_text").input("Loss {{loss}}, ∂C/∂w {{grad w1:0,0}}").run()
+    at.selectbox(key="w_author_kind").set_value("direction").run()
+    at.text_input(key="w_author_param").input("w2:1,0").run()
+    at.button(key="b_author_add").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.text_input(key="w_author_title").input("Too far").run()
+    at.text_input(key="w_author_param").input("w9:0,0").run()
+    at.button(key="b_author_add").click().run()
+    (error,) = at.error
+    assert "this stop ('Too far'): w9:0,0: the network has layers 1 to" in \
+        error.value.replace("\\", "")
+    at.selectbox(key="w_author_kind").set_value("diverges").run()
+    at.number_input(key="w_author_steps").set_value(7).run()
+    at.text_input(key="w_author_title").input("Diverges?").run()
+    at.button(key="b_author_add").click().run()
+    at.button(key="b_author_down_0").click().run()  # "Three steps in" second now
+    draft = at.session_state["lesson_draft"]["stops"]
+    assert [s.title for s in draft] == ["Diverges?", "Three steps in"]
+    assert draft[1].question == {"kind": "direction", "param": "w2:1,0"}
+    assert draft[0].question == {"kind": "diverges", "steps": 7}
+    assert draft[1].decoded().step == 3
+    at.button(key="b_author_play").click().run()
+    assert not at.exception, at.exception
+    assert "stop 1 of 2" in player_text(at)
+    at.button(key="b_lesson_next").click().run()
+    assert np.array_equal(at.session_state["trainer"].net.theta, theta)  # the run captured
+    written = lesson_file.write(at.session_state["lesson_run"]["lesson"])
+    assert lesson_file.read(written).stops == tuple(draft)

@@ -124,11 +124,11 @@ def draw(pages: dict, current) -> None:
         head.progress((k + 1) / len(lesson.stops))
         back, forward, out = nav.columns(3)
         back.button("Back", key="b_lesson_back", disabled=k == 0, on_click=open_stop,
-                    args=(k - 1,), use_container_width=True)
+                    args=(k - 1,), width="stretch")
         forward.button("Next", key="b_lesson_next", disabled=k + 1 == len(lesson.stops),
                        on_click=open_stop, args=(k + 1,), type="primary",
-                       use_container_width=True)
-        out.button("Leave", key="b_lesson_leave", on_click=leave, use_container_width=True,
+                       width="stretch")
+        out.button("Leave", key="b_lesson_leave", on_click=leave, width="stretch",
                    help="Stop playing the lesson; the run stays as it is.")
         tr = trainer_of(stop)
         if stop.text:

@@ -33,6 +33,7 @@ LOCK = "run_lock"  # see run_lock()
 PREVIOUS = "previous_runs"  # runs replaced by a new network, data, Reset or a file
 NEXT = "next_runs"  # runs Undo replaced by the one before them, which Redo brings back
 LESSON_RUN = "lesson_run"  # the lesson being played: its file, its stop, the answers given
+LESSON_DRAFT = "lesson_draft"  # a lesson being written in the app: title, summary, stops
 LESSON_ADDRESS = "lesson_address"  # a new session's address named a lesson: (name, stop, run?)
 
 
@@ -296,6 +297,11 @@ def lesson_run() -> dict | None:
 
 def set_lesson_run(value: dict | None) -> None:
     st.session_state[LESSON_RUN] = value
+
+
+def lesson_draft() -> dict:
+    """The lesson being written ({"title", "summary", "stops": [Stop, ...]})."""
+    return st.session_state.setdefault(LESSON_DRAFT, {"title": "", "summary": "", "stops": []})
 
 
 def take_lesson_address() -> tuple[str, str, bool] | None:

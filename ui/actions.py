@@ -3,13 +3,15 @@ callbacks, before the page is drawn, so everything drawn afterwards shows the re
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import backprop_core as bc
 from backprop_core.policy import budget
 from backprop_core.policy.config import point_sample, with_trainer_settings
 
-from . import session
+from . import lesson_player, session
 from .live_component import event
 from .widget_values import seed_widgets
 
@@ -157,10 +159,14 @@ def clicked() -> None:
 def added() -> None:
     value = event("added")
     view, c = session.view(), session.config()
-    if (isinstance(value, list) and len(value) == 2 and view.draw_label is not None
-            and not c.is_custom):
+    if not (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, int | float) and math.isfinite(v) for v in value)):
+        return
+    if view.draw_label is not None and not c.is_custom:
         click_on_plane(float(value[0]), float(value[1]))
         session.live().app_rerun = True  # the history slider and the notice
+    elif lesson_player.take_plane_click(float(value[0]), float(value[1])):
+        session.live().app_rerun = True  # the lesson's question shows the point
 
 
 NEAR = 0.02  # a click this close to a training point (share of the plot's width) is on it

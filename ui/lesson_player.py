@@ -178,12 +178,28 @@ def answer_widgets(spec: dict, tr: bc.Trainer, k: int) -> None:
     elif kind == "gradient":
         st.text_input("Your answer", key=_key(k), placeholder="e.g. -0.0123")
     else:
+        st.caption("Click your point on the Playground's boundary chart, or type it.")
         x1, x2 = st.columns(2)
         x1.text_input("x₁ of your point", key=_key(k, "_x1"), placeholder="e.g. 1.5")
         x2.text_input("x₂ of your point", key=_key(k, "_x2"), placeholder="e.g. -2")
     problem = _typed_problem(spec, k)
     if problem:
         st.caption(plain(problem))
+
+
+def take_plane_click(x: float, y: float) -> bool:
+    """A click on the boundary chart while the stop asks for a point: it is the answer
+    (the boxes show it); False when no such question waits."""
+    state = session.lesson_run()
+    if state is None:
+        return False
+    k = state["stop"]
+    spec = state["lesson"].stops[k].question
+    if spec is None or spec["kind"] != "turns_orange" or k in state["answers"]:
+        return False
+    st.session_state[_key(k, "_x1")] = f"{x:.3f}"
+    st.session_state[_key(k, "_x2")] = f"{y:.3f}"
+    return True
 
 
 def _typed(spec: dict, k: int) -> list[str]:

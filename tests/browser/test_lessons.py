@@ -99,3 +99,25 @@ def test_quick_next_clicks_each_count_and_a_link_opens_a_stop(page, app_server):
     go_to_page(page, "Gradients")  # the player stays above every page
     assert where(page)[0] == 5
     assert not page.console_errors, format_errors(page.console_errors)
+
+
+def test_a_click_on_the_boundary_chart_is_the_point_asked_for(page, app_server):
+    """"Click where the boundary will turn orange": the click on the Playground's boundary
+    chart fills in the point, the engine judges it."""
+    open_app(page, app_server + "/?lesson=why_depth&stop=1", timeout=90000, charts=3)
+    canvas = page.locator(".bp-cell-boundary canvas.bp-under")
+    canvas.scroll_into_view_if_needed()
+    plot = canvas.bounding_box()
+    page.mouse.click(plot["x"] + plot["width"] * 0.3, plot["y"] + plot["height"] * 0.7)
+    x1 = page.locator(PLAYER).get_by_label("x₁ of your point")
+    page.wait_for_function("(el) => el.value !== ''", arg=x1.element_handle(), timeout=30000)
+    x, y = float(x1.input_value()), float(page.locator(PLAYER).get_by_label(
+        "x₂ of your point").input_value())
+    assert x < 0 < -y  # left of the middle, below it: where the click was
+    page.locator(PLAYER).get_by_role("button", name="Answer, then run it").click()
+    wait_for_idle(page)
+    verdict = page.locator(PLAYER).locator("[data-testid='stAlert']")
+    verdict.wait_for(timeout=30000)
+    assert f"At your point ({x:.2f}, {y:.2f})" in verdict.inner_text()
+    assert page.locator(".bp-metric-value[data-label='Step']").inner_text() == "20"
+    assert not page.console_errors, format_errors(page.console_errors)

@@ -3,7 +3,7 @@ every page (ui/lesson_player.py)."""
 
 import streamlit as st
 
-from data_io.lesson_file import LESSON_KEY, STOP_KEY, LessonError
+from data_io.lesson_file import LessonError
 from ui import lesson_author, lesson_player, session
 from ui.texts import plain
 
@@ -20,8 +20,7 @@ def lesson_card(name: str | None, lesson, key: str) -> None:
         start.button("Start", key=f"b_start_{key}", type="primary",
                      on_click=lesson_player.start, args=(lesson, name))
         if name is not None:  # a shipped lesson has an address: a link opens it at stop 1
-            link.markdown(f"Link: [`?{LESSON_KEY}={name}&{STOP_KEY}=1`]"
-                          f"(?{LESSON_KEY}={name}&{STOP_KEY}=1)")
+            link.code(lesson_player.link(name), language=None)
 
 
 def upload_section() -> None:

@@ -200,3 +200,12 @@ def test_a_lesson_written_in_the_app():
     assert np.array_equal(at.session_state["trainer"].net.theta, theta)  # the run captured
     written = lesson_file.write(at.session_state["lesson_run"]["lesson"])
     assert lesson_file.read(written).stops == tuple(draft)
+
+
+def test_a_link_to_a_stop_in_presenter_view_opens_the_stops_run():
+    """View settings beside a stop (present=1) are not a run: the stop's run opens."""
+    stop = LESSONS["learning_rate"].stops[4]
+    at = opened({"lesson": "learning_rate", "stop": "5", "present": "1"})
+    assert at.session_state["view"].presenter
+    assert at.session_state["config"] == stop.decoded().config
+    assert at.session_state["trainer"].step == stop.decoded().step

@@ -10,6 +10,7 @@ name and stop beside the run (``share_io.mirror_url``), so a link opens a lesson
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -85,6 +86,14 @@ def open_address(name: str, stop_text: str, run_in_address: bool) -> None:
         session.set_lesson_run({"lesson": lesson, "name": name, "stop": k, "answers": {}})
     else:
         start(lesson, name, k)
+
+
+def link(name: str, stop: int = 1) -> str:
+    """The address that opens shipped lesson ``name`` at ``stop`` (1-based) on this server:
+    the app's root (the page's address without the page) with the lesson's parameters."""
+    scheme, netloc, path, _, _ = urlsplit(st.context.url or "http://localhost:8501/")
+    root = path.rsplit("/", 1)[0] + "/"
+    return urlunsplit((scheme, netloc, root, urlencode({LESSON_KEY: name, STOP_KEY: stop}), ""))
 
 
 def address_params() -> dict[str, str]:

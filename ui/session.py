@@ -106,8 +106,10 @@ def init() -> None:
     params = {key: st.query_params.get_all(key) for key in st.query_params
               if key not in (LESSON_KEY, STOP_KEY)}
     if LESSON_KEY in st.query_params:  # the lesson player opens it (ui/lesson_player.py)
+        # a run of its own (a reload of a stop's run, stepped on): an address with a step
         st.session_state[LESSON_ADDRESS] = (st.query_params.get(LESSON_KEY, ""),
-                                            st.query_params.get(STOP_KEY, "1"), bool(params))
+                                            st.query_params.get(STOP_KEY, "1"),
+                                            share.STEP_KEY in params)
     decoded = share.decode(params) if params else None
     warnings = list(decoded.warnings) if decoded else []
     config = decoded.config if decoded else bc.RunConfig()

@@ -209,3 +209,25 @@ def test_a_link_to_a_stop_in_presenter_view_opens_the_stops_run():
     assert at.session_state["view"].presenter
     assert at.session_state["config"] == stop.decoded().config
     assert at.session_state["trainer"].step == stop.decoded().step
+
+
+def test_a_stop_hides_the_panels_it_says_while_the_lesson_plays():
+    from app_helpers import bar
+
+    from data_io.lesson_file import Lesson, Stop
+    lesson = Lesson("Focus", (Stop("Only Step", run="ds=xor&hide=phases,history"),
+                              Stop("Everything", run="ds=xor")))
+    at = started_app()
+    on_page(at, "app_pages/lessons.py")
+    at.file_uploader(key="w_lesson_file").set_value(
+        ("focus.json", lesson_file.write(lesson), "application/json")).run()
+    at.button(key="b_start_upload").click().run()
+    kinds = [b["kind"] for b in bar(at)["buttons"]]
+    assert "forward" not in kinds and "step" in kinds and not bar(at)["show_history"]
+    assert not at.session_state["view"].presenter
+    at.button(key="b_lesson_next").click().run()
+    assert "forward" in [b["kind"] for b in bar(at)["buttons"]]
+    at.button(key="b_lesson_back").click().run()
+    at.button(key="b_lesson_leave").click().run()  # no lesson: every panel again
+    on_page(at, "app_pages/playground.py")
+    assert "forward" in [b["kind"] for b in bar(at)["buttons"]] and bar(at)["show_history"]

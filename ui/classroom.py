@@ -67,8 +67,11 @@ def apply_presenter_style() -> None:
 
 
 def shown(panel: str) -> bool:
+    """Whether ``panel`` is on screen: the hidden ones are hidden while presenting, and
+    while a lesson plays (its stop says which)."""
     view = session.view()
-    return not (view.presenter and panel in view.hidden_panels)
+    hiding = view.presenter or session.lesson_run() is not None
+    return not (hiding and panel in view.hidden_panels)
 
 
 def default_name() -> str:

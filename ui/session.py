@@ -324,8 +324,12 @@ def open_stop_run(decoded: share.Decoded, why: str) -> list[str]:
     keep_previous_run(why)
     st.session_state[CONFIG], st.session_state[DATA], st.session_state[TRAINER] = c, data, tr
     set_playing(False)
+    # The stop's panels: hidden while the lesson plays (presenting or not), as it says.
+    view().hidden_panels = set(decoded.hidden)
     if decoded.presenter:
-        view().presenter, view().hidden_panels = True, set(decoded.hidden)
+        view().presenter = True
+        st.session_state.pop("w_presenter", None)  # the switch is drawn anew, on
+    st.session_state.pop("w_hide", None)
     _show_trainer_settings(tr)  # the settings in effect at its step, in the widgets
     live().app_rerun = True
     return warnings

@@ -44,6 +44,22 @@ if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy
 fi
 
+# A live class across replicas keeps its state in Redis (Debian's redis-server); the
+# tests start their own servers on free ports.
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        SUDO=""
+    elif command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "error: redis-server is missing and neither root nor sudo is available;" >&2
+        echo "       install it with: apt-get install -y redis-server" >&2
+        exit 1
+    fi
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
+fi
+
 "$PYTHON" -m ruff check .
 
 status=0

@@ -1,0 +1,186 @@
+"""A live class: its rules over a ``class_store`` (memory or Redis; no Streamlit).
+
+A teacher starts a class and gets a short code (for students to type) and a secret (kept
+in the teacher's session only: it never appears in a link). With the secret the teacher
+publishes what the class follows (a run as a share link's query, the lesson and stop, the
+page), asks a question and reveals the engine's answer. Students join with the code, read
+what the teacher published and answer the open question, one answer each (a new one
+replaces theirs); nothing they send can change the teacher's run or another's answer.
+
+Codes are 6 characters from 31 that cannot be mistaken for one another (887 million
+codes); joining is rate-limited per client, so codes cannot be tried quickly. A class
+expires CLASS_TTL_S after the teacher last published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import secrets
+from dataclasses import dataclass
+
+from .class_store import ClassStore
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+CODE_LENGTH = 6
+CLASS_TTL_S = 4 * 3600
+JOIN_WINDOW_S, JOIN_LIMIT = 60, 20  # join attempts per client and minute
+MAX_ANSWER_CHARS = 200  # an answer as JSON
+MAX_NAME = 40
+MAX_STUDENTS = 300
+MAX_STATE_CHARS = 20_000  # what the teacher publishes (a link is at most ~16 kB)
+
+
+class ClassError(ValueError):
+    """Refused: no such class, not the teacher, a bad answer, too many tries."""
+
+
+@dataclass(frozen=True)
+class Teacher:
+    code: str
+    secret: str
+
+
+def _k(code: str, part: str) -> str:
+    return f"class:{code}:{part}"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normal_code(text: str) -> str:
+    """A typed code as stored: capitals, no spaces or dashes; ClassError if it is none."""
+    code = "".join(str(text).split()).replace("-", "").upper()
+    if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
+        raise ClassError(f"a class code is {CODE_LENGTH} letters and digits")
+    return code
+
+
+def start(store: ClassStore) -> Teacher:
+    """A new class; the teacher's code and secret."""
+    secret = secrets.token_urlsafe(24)
+    for _ in range(20):
+        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        if store.put_new(_k(code, "teacher"), _digest(secret), CLASS_TTL_S):
+            return Teacher(code, secret)
+    raise ClassError("no free class code: try again")
+
+
+def resume(store: ClassStore, teacher: Teacher) -> None:
+    """The class again, after its store lost it (a Redis restarted without its data): the
+    teacher's session still holds the code and secret, and publishes again after this."""
+    if not store.put_new(_k(teacher.code, "teacher"), _digest(teacher.secret), CLASS_TTL_S):
+        _check_teacher(store, teacher)  # still there, or taken by another class meanwhile
+
+
+def _check_teacher(store: ClassStore, teacher: Teacher) -> None:
+    stored = store.get(_k(teacher.code, "teacher"))
+    if stored is None:
+        raise ClassError("this class has ended (it expired)")
+    if not hmac.compare_digest(stored, _digest(teacher.secret)):
+        raise ClassError("only the class's teacher can do that")
+
+
+def publish(store: ClassStore, teacher: Teacher, state: dict) -> int:
+    """What the class follows now; returns its version (1, 2, ...). Renews the class."""
+    _check_teacher(store, teacher)
+    text = json.dumps(state, separators=(",", ":"))
+    if len(text) > MAX_STATE_CHARS:
+        raise ClassError("the run is too long to share with the class")
+    version = store.incr(_k(teacher.code, "version"), CLASS_TTL_S)
+    store.put(_k(teacher.code, "state"), json.dumps({"version": version, "state": state}),
+              CLASS_TTL_S)
+    store.put(_k(teacher.code, "teacher"), _digest(teacher.secret), CLASS_TTL_S)
+    return version
+
+
+def join(store: ClassStore, code_text: str, client: str) -> str:
+    """The class's code if it exists; at most JOIN_LIMIT tries a minute per ``client``."""
+    if store.incr(f"join:{client}", JOIN_WINDOW_S) > JOIN_LIMIT:
+        raise ClassError("too many tries: wait a minute")
+    code = normal_code(code_text)
+    if store.get(_k(code, "teacher")) is None:
+        raise ClassError("no class has this code (or it has ended)")
+    return code
+
+
+def followed(store: ClassStore, code: str) -> tuple[int, dict] | None:
+    """(version, state) the teacher published last, or None (nothing yet, or ended)."""
+    text = store.get(_k(code, "state"))
+    if text is None:
+        return None
+    record = json.loads(text)
+    return record["version"], record["state"]
+
+
+def ask(store: ClassStore, teacher: Teacher, spec: dict, prompt: str, options: dict) -> int:
+    """Open a question for the class (``options``: what answers may be, e.g. the choices
+    or the number of neurons); returns its number."""
+    _check_teacher(store, teacher)
+    qid = store.incr(_k(teacher.code, "qid"), CLASS_TTL_S)
+    store.put(_k(teacher.code, "question"), json.dumps(
+        {"id": qid, "spec": spec, "prompt": prompt, "options": options, "revealed": None}),
+        CLASS_TTL_S)
+    return qid
+
+
+def question(store: ClassStore, code: str) -> dict | None:
+    text = store.get(_k(code, "question"))
+    return None if text is None else json.loads(text)
+
+
+def checked_answer(q: dict, answer: object) -> object:
+    """``answer`` as the question takes it; ClassError if it is not one."""
+    kind, options = q["spec"]["kind"], q["options"]
+    if kind in ("direction", "diverges"):
+        if answer not in options["choices"]:
+            raise ClassError(f"an answer is one of {', '.join(options['choices'])}")
+        return answer
+    if kind == "largest_gradient":
+        if not (isinstance(answer, int) and not isinstance(answer, bool)
+                and 0 <= answer < options["neurons"]):
+            raise ClassError(f"an answer is a neuron from 0 to {options['neurons'] - 1}")
+        return answer
+    values = answer if kind == "turns_orange" else [answer]
+    if not (isinstance(values, list | tuple) and len(values) == (2 if kind == "turns_orange"
+                                                                 else 1)
+            and all(isinstance(v, int | float) and not isinstance(v, bool)
+                    and math.isfinite(v) and abs(v) < 1e12 for v in values)):
+        raise ClassError("an answer is a finite number" if kind == "gradient"
+                         else "an answer is a point (x₁, x₂)")
+    return [float(v) for v in values] if kind == "turns_orange" else float(values[0])
+
+
+def answer(store: ClassStore, code: str, qid: int, student: str, name: str,
+           value: object) -> None:
+    """A student's answer to question ``qid`` (theirs replaced if they answer again)."""
+    q = question(store, code)
+    if q is None or q["id"] != qid:
+        raise ClassError("this question is closed")
+    if q["revealed"] is not None:
+        raise ClassError("the answer has been shown: this question is closed")
+    record = json.dumps({"name": str(name)[:MAX_NAME], "answer": checked_answer(q, value)})
+    if len(record) > MAX_ANSWER_CHARS + MAX_NAME * 4:
+        raise ClassError("the answer is too long")
+    answers = store.hgetall(_k(code, f"answers:{qid}"))
+    if str(student) not in answers and len(answers) >= MAX_STUDENTS:
+        raise ClassError("the class is full")
+    store.hset(_k(code, f"answers:{qid}"), str(student)[:64], record, CLASS_TTL_S)
+
+
+def answers(store: ClassStore, code: str, qid: int) -> list[dict]:
+    """Every student's answer to question ``qid``: {"name", "answer"} each."""
+    return [json.loads(v) for v in store.hgetall(_k(code, f"answers:{qid}")).values()]
+
+
+def reveal(store: ClassStore, teacher: Teacher, qid: int, truth: dict) -> None:
+    """Show the engine's answer (``truth``: its text and answer) to the class."""
+    _check_teacher(store, teacher)
+    q = question(store, teacher.code)
+    if q is None or q["id"] != qid:
+        raise ClassError("this question is closed")
+    q["revealed"] = truth
+    store.put(_k(teacher.code, "question"), json.dumps(q), CLASS_TTL_S)

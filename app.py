@@ -4,7 +4,7 @@ import zlib
 
 import streamlit as st
 
-from ui import fairness, lesson_player, session, share_io
+from ui import class_view, fairness, lesson_player, session, share_io
 from ui.classroom import apply_presenter_style
 from ui.live_component import ensure_static_files, preload
 from ui.navigation import PAGES
@@ -38,6 +38,7 @@ def run_page() -> None:
     preload()  # the page's scripts and plotly.js, fetched while the server runs the rest
     session.init()
     lesson_player.from_address()  # a new session's address naming a lesson: its stop
+    class_view.from_address()  # a join link: the class code, ready to join
     apply_presenter_style()
     reconnect_notice()
     warnings_notice()
@@ -50,7 +51,10 @@ def run_page() -> None:
     # Presenting, the sidebar is collapsed: the pages stay one click away at the top.
     menu = st.navigation(list(pages.values()),
                          position="top" if session.view().presenter else "sidebar")
+    class_view.publish(menu.title)  # a teacher's screen (run, stop, page) to the class
+    class_view.draw(pages, menu)  # a live class: the teacher's or a student's bar
     lesson_player.draw(pages, menu)  # a lesson being played: its stop, above every page
+    class_view.sidebar()
     menu.run()
 
 

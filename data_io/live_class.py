@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from .class_store import ClassStore
 
+JOIN_KEY = "class"  # a join link's parameter: the class code, filled in for the student
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 6
 CLASS_TTL_S = 4 * 3600
@@ -107,6 +108,16 @@ def join(store: ClassStore, code_text: str, client: str) -> str:
     return code
 
 
+def register(store: ClassStore, code: str, student: str, name: str) -> int:
+    """A student in the class (``student``: their session's random id); how many joined."""
+    return store.hset(_k(code, "students"), str(student)[:64], str(name)[:MAX_NAME],
+                      CLASS_TTL_S)
+
+
+def students(store: ClassStore, code: str) -> int:
+    return len(store.hgetall(_k(code, "students")))
+
+
 def followed(store: ClassStore, code: str) -> tuple[int, dict] | None:
     """(version, state) the teacher published last, or None (nothing yet, or ended)."""
     text = store.get(_k(code, "state"))
@@ -171,9 +182,9 @@ def answer(store: ClassStore, code: str, qid: int, student: str, name: str,
     store.hset(_k(code, f"answers:{qid}"), str(student)[:64], record, CLASS_TTL_S)
 
 
-def answers(store: ClassStore, code: str, qid: int) -> list[dict]:
-    """Every student's answer to question ``qid``: {"name", "answer"} each."""
-    return [json.loads(v) for v in store.hgetall(_k(code, f"answers:{qid}")).values()]
+def answers(store: ClassStore, code: str, qid: int) -> dict[str, dict]:
+    """Every student's answer to question ``qid``, by student: {"name", "answer"} each."""
+    return {s: json.loads(v) for s, v in store.hgetall(_k(code, f"answers:{qid}")).items()}
 
 
 def reveal(store: ClassStore, teacher: Teacher, qid: int, truth: dict) -> None:

@@ -39,6 +39,9 @@ def test_a_class_from_start_to_reveal(store):
     code = live_class.join(store, teacher.code.lower()[:3] + "-" + teacher.code[3:], "c1")
     assert code == teacher.code
     assert live_class.followed(store, code) is None
+    assert live_class.register(store, code, "s0", "Ada") == 1
+    assert live_class.register(store, code, "s0", "Ada L.") == 1  # joined again
+    assert live_class.students(store, code) == 1
     assert live_class.publish(store, teacher, {"run": "ds=xor&step=3"}) == 1
     assert live_class.publish(store, teacher, {"run": "ds=xor&step=4"}) == 2
     assert live_class.followed(store, code) == (2, {"run": "ds=xor&step=4"})
@@ -47,8 +50,8 @@ def test_a_class_from_start_to_reveal(store):
         live_class.answer(store, code, qid, f"s{k}", f"Student {k}", "up" if k % 3 else "down")
     live_class.answer(store, code, qid, "s0", "Student 0", "up")  # changed their mind
     got = live_class.answers(store, code, qid)
-    assert len(got) == 30
-    assert sum(a["answer"] == "up" for a in got) == 21
+    assert len(got) == 30 and got["s0"] == {"name": "Student 0", "answer": "up"}
+    assert sum(a["answer"] == "up" for a in got.values()) == 21
     live_class.reveal(store, teacher, qid, {"answer": "down", "text": "went down"})
     assert live_class.question(store, code)["revealed"]["answer"] == "down"
     with pytest.raises(ClassError, match="closed"):

@@ -43,12 +43,7 @@ def question_spec(kind: str) -> dict | None:
 def _run_query() -> str:
     """The run on screen as its share link's query (its settings alone when its log is
     more than a link carries)."""
-    tr = session.trainer()
-    try:
-        params = share_io.run_params(tr.step)
-    except share.LogTooLong:
-        params = share_io.run_params(None)
-    return share.to_query_string(params)
+    return share.to_query_string(share_io.run_params_or_settings(session.trainer().step))
 
 
 def _add() -> None:

@@ -65,6 +65,27 @@ def leave() -> None:
     session.set_lesson_run(None)
 
 
+def follow(name: str | None, stop_text: str | None) -> None:
+    """A class's student at the teacher's stop of a shipped lesson (its run comes from
+    the teacher, not from the stop), or in no lesson."""
+    lesson = shipped().get(name) if name else None
+    if lesson is None:
+        session.set_lesson_run(None)
+        return
+    digits = str(stop_text or "1").strip()
+    k = max(0, min(int(digits) - 1 if digits.isdigit() and len(digits) < 6 else 0,
+                   len(lesson.stops) - 1))
+    state = session.lesson_run()
+    if state is None or state["lesson"] is not lesson or state["stop"] != k:
+        session.set_lesson_run({"lesson": lesson, "name": name, "stop": k, "answers": {}})
+
+
+def _following() -> bool:
+    """A student of a live class who follows the teacher: the teacher moves the lesson."""
+    me = session.live_class()
+    return me is not None and me["role"] == "student" and me["mode"] == "follow"
+
+
 def from_address() -> None:
     """A new session's address with ``lesson=…&stop=…``: that shipped lesson at that stop
     (1-based); its run is the address's own when the address has one (a reload keeps the
@@ -131,20 +152,26 @@ def draw(pages: dict, current) -> None:
         head.markdown(f"**{plain(lesson.title)}** · stop {k + 1} of {len(lesson.stops)}: "
                       f"**{plain(stop.title)}**")
         head.progress((k + 1) / len(lesson.stops))
-        back, forward, out = nav.columns(3)
-        back.button("Back", key="b_lesson_back", disabled=k == 0, on_click=open_stop,
-                    args=(k - 1,), width="stretch")
-        forward.button("Next", key="b_lesson_next", disabled=k + 1 == len(lesson.stops),
-                       on_click=open_stop, args=(k + 1,), type="primary",
-                       width="stretch")
-        out.button("Leave", key="b_lesson_leave", on_click=leave, width="stretch",
-                   help="Stop playing the lesson; the run stays as it is.")
+        if _following():
+            nav.caption("The teacher moves the lesson on.")
+        else:
+            nav_buttons(nav, k, len(lesson.stops))
         tr = trainer_of(stop)
         if stop.text:
             panel.panel([panel.file_markdown(live_text.fill(stop.text, tr))],
                         key="lesson_text")
-        if stop.question is not None:
-            question_area(stop, k, tr)
+        if stop.question is not None and session.live_class() is None:
+            question_area(stop, k, tr)  # in a class, the teacher asks it of everyone
+
+
+def nav_buttons(nav, k: int, n: int) -> None:
+    back, forward, out = nav.columns(3)
+    back.button("Back", key="b_lesson_back", disabled=k == 0, on_click=open_stop,
+                args=(k - 1,), width="stretch")
+    forward.button("Next", key="b_lesson_next", disabled=k + 1 == n, on_click=open_stop,
+                   args=(k + 1,), type="primary", width="stretch")
+    out.button("Leave", key="b_lesson_leave", on_click=leave, width="stretch",
+               help="Stop playing the lesson; the run stays as it is.")
 
 
 def question_area(stop: Stop, k: int, tr: bc.Trainer) -> None:
@@ -241,6 +268,21 @@ def given(spec: dict, k: int):
     return values[0] if len(values) == 1 else tuple(values)
 
 
+def current_stop() -> Stop | None:
+    state = session.lesson_run()
+    return None if state is None else state["lesson"].stops[state["stop"]]
+
+
+def truth_of(spec: dict, tr: bc.Trainer):
+    """The engine's answer to ``spec`` for ``tr`` now, worked out on a fork (a point's
+    question on the plane the Playground shows); QuestionError if it has none."""
+    kind = question(spec)
+    if spec["kind"] == "turns_orange":
+        return kind.truth(spec, tr, session.config().features,
+                          bc.dataset_extent(session.dataset().X_all))
+    return kind.truth(spec, tr)
+
+
 @session.exclusive
 def _answer(k: int) -> None:
     """The engine's answer for the run as it is (worked out on a fork), then the run
@@ -254,12 +296,7 @@ def _answer(k: int) -> None:
         return
     kind = question(spec)
     try:
-        if spec["kind"] == "turns_orange":
-            data = session.dataset()
-            truth = kind.truth(spec, tr, session.config().features,
-                               bc.dataset_extent(data.X_all))
-        else:
-            truth = kind.truth(spec, tr)
+        truth = truth_of(spec, tr)
     except QuestionError as exc:
         state["answers"][k] = {"correct": False, "text": f"The engine cannot answer: {exc}"}
         return

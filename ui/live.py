@@ -17,7 +17,7 @@ import backprop_core as bc
 from backprop_core.analyses.explain import param_name
 from backprop_core.training.stopping import STOPS, StopCondition
 
-from . import actions, fairness, live_packet, session, share_io
+from . import actions, class_view, fairness, live_packet, session, share_io
 from .classroom import shown
 from .edit_param import edit_panel
 from .live_component import live_view
@@ -153,6 +153,8 @@ def draw_live_charts() -> None:
         st.rerun(scope="app")
     live.scene_sent, live.loss_sent = sent.scene, sent.loss
     live_view(packet, actions.LIVE_EVENTS)
+    if playing:  # a teacher's class sees Play too, a few times a second
+        class_view.publish_playing(share_io.run_params_or_settings(tr.step))
     if plain and tr.diverged is None:  # the next frames, made while these are on screen
         live.ahead.start(key, functools.partial(live_packet.next_frame, inp),
                          session.run_lock())

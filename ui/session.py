@@ -18,6 +18,7 @@ from backprop_core.policy.config import apply_live_settings, needs_rebuild, with
 from backprop_core.training.stopping import StopCondition
 from data_io import link_open, session_file, share
 from data_io.lesson_file import LESSON_KEY, STOP_KEY
+from data_io.live_class import JOIN_KEY
 
 from .play_ahead import Ahead
 
@@ -34,6 +35,7 @@ PREVIOUS = "previous_runs"  # runs replaced by a new network, data, Reset or a f
 NEXT = "next_runs"  # runs Undo replaced by the one before them, which Redo brings back
 LESSON_RUN = "lesson_run"  # the lesson being played: its file, its stop, the answers given
 LESSON_DRAFT = "lesson_draft"  # a lesson being written in the app: title, summary, stops
+LIVE_CLASS = "live_class"  # this session's part in a live class (teacher or student), if any
 LESSON_ADDRESS = "lesson_address"  # a new session's address named a lesson: (name, stop, run?)
 
 
@@ -104,7 +106,7 @@ def init() -> None:
     if CONFIG in st.session_state:
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params
-              if key not in (LESSON_KEY, STOP_KEY)}
+              if key not in (LESSON_KEY, STOP_KEY, JOIN_KEY)}
     if LESSON_KEY in st.query_params:  # the lesson player opens it (ui/lesson_player.py)
         # a run of its own (a reload of a stop's run, stepped on): an address with a step
         st.session_state[LESSON_ADDRESS] = (st.query_params.get(LESSON_KEY, ""),
@@ -306,6 +308,16 @@ def lesson_draft() -> dict:
     return st.session_state.setdefault(LESSON_DRAFT, {"title": "", "summary": "", "stops": []})
 
 
+def live_class() -> dict | None:
+    """This session in a live class: {"role": "teacher", "code", "secret", ...} or
+    {"role": "student", "code", "id", "name", "mode": "follow" | "explore", ...}."""
+    return st.session_state.get(LIVE_CLASS)
+
+
+def set_live_class(value: dict | None) -> None:
+    st.session_state[LIVE_CLASS] = value
+
+
 def take_lesson_address() -> tuple[str, str, bool] | None:
     """The lesson a new session's address named, once."""
     return st.session_state.pop(LESSON_ADDRESS, None)
@@ -333,6 +345,25 @@ def open_stop_run(decoded: share.Decoded, why: str) -> list[str]:
     _show_trainer_settings(tr)  # the settings in effect at its step, in the widgets
     live().app_rerun = True
     return warnings
+
+
+def follow_run(decoded: share.Decoded) -> list[str]:
+    """The teacher's run, as a student following a class gets it: trained on from the run
+    on screen when that is the same run further back (the teacher stepped or played on:
+    only the new steps are trained), else opened anew (``open_stop_run``). Returns what
+    could not be done."""
+    tr, warnings = trainer(), []
+    if decoded.config == config() and tr.diverged is None and tr.phase_index == 0:
+        events, step, phase = link_open.checked_log(decoded, config(), tr, warnings)
+        step, n = step or 0, len(tr.events)  # a fresh run's address has no step
+        if (not warnings and step >= tr.step and tuple(events[:n]) == tuple(tr.events)
+                and all(e[0] >= tr.step for e in events[n:])):
+            step, later = link_open.affordable(step, events[n:], tr, warnings)
+            link_open.replay(tr, step, later, phase)
+            set_playing(False)
+            _show_trainer_settings(tr)
+            return warnings
+    return open_stop_run(decoded, "followed the teacher")
 
 
 def snapshots() -> list[dict]:

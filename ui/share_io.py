@@ -33,6 +33,14 @@ def run_params(step: int | None) -> dict[str, str]:
         phase=tr.phase_index if step == tr.step else 0)
 
 
+def run_params_or_settings(step: int) -> dict[str, str]:
+    """``run_params(step)``, or the settings alone when the log is more than a link holds."""
+    try:
+        return run_params(step)
+    except share.LogTooLong:
+        return run_params(None)
+
+
 def share_url(step: int | None) -> str:
     """The app's address with ``run_params(step)`` as its query."""
     url = st.context.url or "http://localhost:8501/"

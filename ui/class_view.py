@@ -1,0 +1,429 @@
+"""A live class in the app, above every page (data_io/live_class.py holds its rules):
+
+- the teacher's bar: the class code, the link and its QR code, how many have joined, the
+  open question's answers as they arrive, Reveal; what the teacher's screen shows (the run,
+  the lesson's stop, the page) is published at every change, and while Play runs;
+- the student's bar: following the teacher (their screen shows the teacher's run, stop and
+  page within a second) or exploring on their own from there, "Back to the teacher", and
+  the question the teacher asked, answered here, then judged by the engine on reveal.
+
+The sidebar's "Live class" panel starts or joins one. When the class store does not
+answer (Redis gone away), both keep what they have and say "class paused"; it resumes by
+itself when the store is back.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import time
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import streamlit as st
+
+from backprop_core.analyses.questions import prompt, question
+from data_io import class_store, live_class, share
+from data_io.class_store import StoreDown
+from data_io.lesson_file import LESSON_KEY, STOP_KEY
+from data_io.live_class import JOIN_KEY, ClassError, Teacher
+
+from . import lesson_player, session
+from .lazy import lazy_expander
+from .texts import plain
+
+POLL_S = 1.0  # a student's screen asks for the teacher's news this often
+PLAY_PUBLISH_S = 0.5  # while the teacher plays, the class gets the run this often
+
+
+@st.cache_resource
+def store() -> class_store.ClassStore:
+    """The class store of this process: Redis when configured, else its own memory."""
+    return class_store.store_from_env()
+
+
+def _client() -> str:
+    """Who tries codes, for the rate limit: the address the balancer saw, else ours."""
+    forwarded = (st.context.headers or {}).get("X-Forwarded-For", "")
+    return (forwarded.split(",")[0].strip() or st.context.ip_address or "local")[:64]
+
+
+def join_link(code: str) -> str:
+    scheme, netloc, path, _, _ = urlsplit(st.context.url or "http://localhost:8501/")
+    root = path.rsplit("/", 1)[0] + "/"
+    return urlunsplit((scheme, netloc, root, urlencode({JOIN_KEY: code}), ""))
+
+
+def qr_png(text: str) -> bytes:
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=5, border=2)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- sidebar
+
+
+def _start() -> None:
+    try:
+        t = live_class.start(store())
+    except (ClassError, StoreDown) as exc:
+        session.set_notice(f"No class was started: {exc}", "warning")
+        return
+    session.set_live_class({"role": "teacher", "code": t.code, "secret": t.secret,
+                            "published": None, "paused": False, "last_play": 0.0})
+
+
+def _join() -> None:
+    state = st.session_state
+    try:
+        code = live_class.join(store(), state.get("w_class_code", ""), _client())
+    except (ClassError, StoreDown) as exc:
+        session.set_notice(f"Not joined: {exc}", "warning")
+        return
+    student, name = secrets.token_hex(8), str(state.get("w_class_name", ""))
+    try:
+        live_class.register(store(), code, student, name)
+    except StoreDown as exc:
+        session.set_notice(f"Not joined: {exc}", "warning")
+        return
+    session.set_live_class({"role": "student", "code": code, "id": student,
+                            "name": name[:live_class.MAX_NAME],
+                            "mode": "follow", "version": 0, "seen": None, "sent": None,
+                            "paused": False})
+
+
+def _leave() -> None:
+    session.set_live_class(None)
+
+
+def from_address() -> None:
+    """A join link (``?class=CODE``): its code in the join box, the panel open."""
+    code = st.query_params.get(JOIN_KEY)
+    if code and session.live_class() is None:
+        st.session_state["w_class_code"] = code[:9]
+
+
+def sidebar() -> None:
+    """The sidebar's "Live class" panel (open when a join link brought the student)."""
+    linked = bool(st.session_state.get("w_class_code"))  # a code typed, or from a link
+    with st.sidebar, lazy_expander("Live class", "x_class", expanded=linked) as is_open:
+        if is_open:
+            sidebar_panel()
+
+
+def sidebar_panel() -> None:
+    """Start a class (teacher) or join one with its code (student)."""
+    me = session.live_class()
+    if me is not None:
+        role = "teaching" if me["role"] == "teacher" else "in"
+        st.markdown(f"You are {role} class **{me['code']}**.")
+        st.button("Leave the class" if me["role"] == "student" else "End the class",
+                  key="b_class_leave", on_click=_leave)
+        return
+    st.button("Start a class", key="b_class_start", on_click=_start,
+              help="Students join with its code and follow what you show.")
+    st.text_input("Class code", key="w_class_code", max_chars=9)
+    st.text_input("Your name (optional)", key="w_class_name", max_chars=live_class.MAX_NAME)
+    st.button("Join", key="b_class_join", on_click=_join)
+
+
+# --------------------------------------------------------------------------- the teacher
+
+
+def _teacher(me: dict) -> Teacher:
+    return Teacher(me["code"], me["secret"])
+
+
+def _screen(page_title: str) -> dict:
+    """What the class follows: the run as the address holds it (its lesson and stop too)
+    and the page."""
+    params = {k: v for k, v in st.query_params.items() if k != JOIN_KEY}
+    return {"params": params, "page": page_title}
+
+
+def _publish(me: dict, screen: dict) -> None:
+    """``screen`` to the class if it changed; "paused" while the store does not answer
+    (and the class resumed once it does)."""
+    if screen == me["published"] and not me["paused"]:
+        return
+    try:
+        if me["paused"]:
+            live_class.resume(store(), _teacher(me))
+        live_class.publish(store(), _teacher(me), screen)
+    except StoreDown:
+        me["paused"] = True
+        return
+    except ClassError as exc:
+        session.set_notice(f"The class ended: {exc}", "warning")
+        session.set_live_class(None)
+        return
+    me["published"], me["paused"] = screen, False
+
+
+def publish(page_title: str) -> None:
+    """After the address shows the run (app.py): the teacher's screen to the class."""
+    me = session.live_class()
+    if me is not None and me["role"] == "teacher":
+        _publish(me, _screen(page_title))
+
+
+def publish_playing(params: dict) -> None:
+    """While the teacher plays (the live view's fragment): the run at its step, at most
+    every PLAY_PUBLISH_S."""
+    me = session.live_class()
+    if me is None or me["role"] != "teacher" or me["published"] is None:
+        return
+    now = time.monotonic()
+    if now - me["last_play"] < PLAY_PUBLISH_S:
+        return
+    me["last_play"] = now
+    screen = dict(me["published"])
+    screen["params"] = {**params, **{k: v for k, v in screen["params"].items()
+                                     if k in (LESSON_KEY, STOP_KEY)}}
+    _publish(me, screen)
+
+
+def _ask(spec: dict, options: dict) -> None:
+    me = session.live_class()
+    try:
+        me["qid"] = live_class.ask(store(), _teacher(me), spec, prompt(spec), options)
+        me["revealed"] = None
+    except (StoreDown, ClassError) as exc:
+        session.set_notice(f"Not asked: {exc}", "warning")
+
+
+def _options(spec: dict, tr) -> dict:
+    kind = question(spec)
+    if spec["kind"] in ("direction", "diverges"):
+        return {"choices": list(kind.choices)}
+    if spec["kind"] == "largest_gradient":
+        return {"neurons": kind.neurons(spec, tr)}
+    return {}
+
+
+def _reveal(spec: dict) -> None:
+    """The engine's answer (on a fork of the teacher's run), every student's judged by
+    it, shown to the class; then the teacher's run goes there (and the class with it)."""
+    me = session.live_class()
+    stop = lesson_player.current_stop()
+    tr = lesson_player.trainer_of(stop)
+    kind = question(spec)
+    truth = lesson_player.truth_of(spec, tr)
+    try:
+        given = live_class.answers(store(), me["code"], me["qid"])
+        verdicts = {sid: kind.grade(_as_answer(spec, a["answer"]), truth).correct
+                    for sid, a in given.items()}
+        live_class.reveal(store(), _teacher(me), me["qid"],
+                          {"text": truth.text, "verdicts": verdicts,
+                           "answer": None if spec["kind"] == "turns_orange" else truth.answer})
+    except (StoreDown, ClassError) as exc:
+        session.set_notice(f"Not revealed: {exc}", "warning")
+        return
+    me["revealed"] = me["qid"]
+    if tr.diverged is None:
+        kind.advance(spec, tr)
+    me["rerun"] = True  # the whole page: the run has moved
+
+
+def _as_answer(spec: dict, value):
+    return tuple(value) if spec["kind"] == "turns_orange" else value
+
+
+def tally(spec: dict, given: dict[str, dict]) -> str:
+    """The class's answers in a line of Markdown: counts of each choice, or the numbers'
+    spread, or how many points came."""
+    values = [a["answer"] for a in given.values()]
+    if not values:
+        return "No answers yet."
+    if spec["kind"] in ("direction", "diverges", "largest_gradient"):
+        counts = {}
+        for v in values:
+            counts[v] = counts.get(v, 0) + 1
+        return " · ".join(f"**{plain(str(v))}**: {n}" for v, n in sorted(
+            counts.items(), key=lambda item: -item[1]))
+    if spec["kind"] == "gradient":
+        values = sorted(values)
+        return (f"{len(values)} answers: from {values[0]:.3g} to {values[-1]:.3g}, "
+                f"median {values[len(values) // 2]:.3g}")
+    return f"{len(values)} points"
+
+
+def teacher_bar(me: dict) -> None:
+    link = join_link(me["code"])
+    with st.container(border=True, key="class_bar"):
+        info, qr = st.columns([5, 1])
+        try:
+            joined = live_class.students(store(), me["code"])
+        except StoreDown:
+            joined, me["paused"] = None, True
+        info.markdown(f"**Live class {me['code']}** · join with this code on the Lessons "
+                      f"page's sidebar, or at the link · "
+                      f"{'?' if joined is None else joined} joined")
+        info.code(link, language=None)
+        qr.image(qr_png(link), caption="Join", width=120)
+        if me["paused"]:
+            st.warning("Class paused: the class store does not answer. Students keep what "
+                       "they have; the class resumes when it is back.")
+        stop = lesson_player.current_stop()
+        if stop is None or stop.question is None:
+            st.caption("A lesson's stop with a question can be asked of the whole class.")
+            return
+        spec = stop.question
+        asked = me.get("qid") is not None and me.get("asked") == spec
+        if not asked:
+            tr = lesson_player.trainer_of(stop)
+            if st.button("Ask the class", key="b_class_ask", type="primary"):
+                _ask(spec, _options(spec, tr))
+                me["asked"] = spec
+                st.rerun()
+            return
+        answers_view(me, spec)
+
+
+@st.fragment(run_every=POLL_S)
+def answers_view(me: dict, spec: dict) -> None:
+    """The open question's answers as they arrive (every POLL_S), and Reveal."""
+    if me.pop("rerun", False):
+        st.rerun(scope="app")
+    st.markdown(f"**Asked:** {plain(prompt(spec))}")
+    try:
+        given = live_class.answers(store(), me["code"], me["qid"])
+    except StoreDown:
+        st.warning("Class paused: the class store does not answer.")
+        return
+    st.markdown(tally(spec, given))
+    if me.get("revealed") == me["qid"]:
+        st.success("Revealed to the class.")
+        return
+    st.button("Reveal the engine's answer", key="b_class_reveal", on_click=_reveal,
+              args=(spec,), disabled=not given)
+
+
+# --------------------------------------------------------------------------- a student
+
+
+def _follow_now() -> None:
+    me = session.live_class()
+    me["mode"], me["version"] = "follow", 0  # the teacher's screen at the next look
+
+
+def _explore() -> None:
+    session.live_class()["mode"] = "explore"
+
+
+def apply(me: dict, version: int, screen: dict) -> None:
+    """The teacher's screen on this student's: the run (trained on from the one shown
+    when it is the same run further back), the lesson's stop, the page (switched to at the
+    next full run)."""
+    params = {k: v for k, v in screen["params"].items() if k not in (LESSON_KEY, STOP_KEY)}
+    decoded = share.decode({k: [v] for k, v in params.items()})
+    problems = session.follow_run(decoded)
+    if problems:
+        session.add_warning("The teacher's run was not followed whole: " + "; ".join(problems))
+    lesson_player.follow(screen["params"].get(LESSON_KEY), screen["params"].get(STOP_KEY))
+    me["version"], me["page"] = version, screen.get("page")
+
+
+def look(me: dict) -> bool:
+    """The class's news (a new screen while following; a question asked or revealed);
+    True when this page must be drawn again."""
+    try:
+        news = live_class.followed(store(), me["code"])
+        q = live_class.question(store(), me["code"])
+    except StoreDown:
+        changed, me["paused"] = not me["paused"], True
+        return changed
+    changed, me["paused"] = me["paused"], False
+    if news is not None and me["mode"] == "follow" and news[0] != me["version"]:
+        apply(me, *news)
+        changed = True
+    seen = None if q is None else (q["id"], q["revealed"] is not None)
+    if seen != me["seen"]:
+        me["seen"], me["question"] = seen, q
+        changed = True
+    return changed
+
+
+@st.fragment(run_every=POLL_S)
+def poll() -> None:
+    me = session.live_class()
+    if me is not None and me["role"] == "student" and look(me):
+        st.rerun(scope="app")
+
+
+def _send(spec: dict) -> None:
+    me = session.live_class()
+    value = lesson_player.given(spec, "class")
+    if value is None:
+        me["sent"] = ("problem", "Give your answer first.")
+        return
+    try:
+        live_class.answer(store(), me["code"], me["question"]["id"], me["id"], me["name"],
+                          list(value) if isinstance(value, tuple) else value)
+    except (ClassError, StoreDown) as exc:
+        me["sent"] = ("problem", f"Not sent: {exc}")
+        return
+    me["sent"] = ("ok", me["question"]["id"], value)
+
+
+def student_question(me: dict) -> None:
+    q = me.get("question")
+    if q is None:
+        return
+    spec = q["spec"]
+    st.markdown(f"**The teacher asks:** {plain(q['prompt'])}")
+    if q["revealed"] is not None:
+        verdict = q["revealed"]["verdicts"].get(me["id"])
+        text = plain(q["revealed"]["text"])
+        if verdict is None:
+            st.info(f"You did not answer. The engine: {text}.")
+        else:
+            (st.success if verdict else st.error)(
+                ("Right. " if verdict else "Not this time. ") + f"The engine: {text}.")
+        return
+    stop = lesson_player.current_stop()
+    tr = lesson_player.trainer_of(stop) if stop is not None else session.trainer()
+    lesson_player.answer_widgets(spec, tr, "class")
+    sent = me.get("sent")
+    if sent and sent[0] == "ok" and sent[1] == q["id"]:
+        st.caption(plain(f"Sent: {sent[2]}. You may change it until the teacher reveals."))
+    elif sent and sent[0] == "problem":
+        st.warning(plain(sent[1]))
+    st.button("Send my answer", key="b_class_send", type="primary", on_click=_send,
+              args=(spec,))
+
+
+def student_bar(me: dict, pages: dict, current) -> None:
+    if me.get("page") and me["mode"] == "follow" and me["page"] != current.title \
+            and me["page"] in pages:
+        page, me["page"] = me["page"], None
+        st.switch_page(pages[page])
+    with st.container(border=True, key="class_bar"):
+        line, act = st.columns([5, 2], vertical_alignment="center")
+        following = me["mode"] == "follow"
+        line.markdown(f"**Live class {me['code']}** · "
+                      + ("following the teacher" if following else "exploring on your own"))
+        if following:
+            act.button("Explore on my own", key="b_class_explore", on_click=_explore,
+                       width="stretch", help="Go on from here yourself; the teacher's "
+                       "screen waits for you.")
+        else:
+            act.button("Back to the teacher", key="b_class_back", on_click=_follow_now,
+                       type="primary", width="stretch")
+        if me["paused"]:
+            st.warning("Class paused: the class cannot be reached now. You keep what you "
+                       "have; it resumes by itself.")
+        student_question(me)
+        poll()
+
+
+def draw(pages: dict, current) -> None:
+    """The class's bar above the page, for the teacher or a student (nothing otherwise)."""
+    me = session.live_class()
+    if me is None:
+        return
+    if me["role"] == "teacher":
+        teacher_bar(me)
+    else:
+        student_bar(me, pages, current)

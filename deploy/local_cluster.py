@@ -13,6 +13,10 @@ admin socket that :meth:`LocalCluster.server_stats` reads. From Python::
         c.server_session_counts()   # {"r1": 1, "r2": 0}: open connections per replica
         c.kill(0)                   # SIGKILL replica r1 (a crash); c.start_replica(0) again
 
+With ``redis=True`` (the command's default) it also runs a Redis server (deploy/
+redis_server.py) and gives every replica its address, so a live class is one class
+whichever replica its students land on; ``c.redis.stop()`` / ``.start()`` at will.
+
 Every wait is bounded; ``stop()`` (also on leaving the ``with``) ends every process it
 started, and only those; on Linux they also get SIGTERM if the thread that started them
 ends first (start a cluster from a thread that outlives it, e.g. the main one).
@@ -40,7 +44,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `deploy` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from data_io.class_store import REDIS_URL_ENV  # noqa: E402
 from deploy.haproxy_cfg import COOKIE, Replica, render  # noqa: E402
+from deploy.redis_server import RedisServer  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVE = REPO_ROOT / "deploy" / "serve.sh"
@@ -109,7 +115,8 @@ class LocalCluster:
 
     def __init__(self, replicas: int = 2, port: int = 0, *, bind: str = "127.0.0.1",
                  stats_port: int = 0, log_dir: str | os.PathLike | None = None,
-                 start_timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> None:
+                 start_timeout: float = 60.0, extra_args: tuple[str, ...] = (),
+                 redis: bool = False) -> None:
         if replicas < 1:
             raise ValueError("replicas must be at least 1")
         self.count = replicas
@@ -128,6 +135,8 @@ class LocalCluster:
         self._procs: list[subprocess.Popen | None] = [None] * replicas
         self._haproxy: subprocess.Popen | None = None
         self.config_path = self.log_dir / "haproxy.cfg"
+        # A live class's state, shared by every replica (BACKPROP_REDIS_URL in their env).
+        self.redis = RedisServer(self.log_dir) if redis else None
 
     # -- addresses ----------------------------------------------------------------------
     @property
@@ -160,6 +169,8 @@ class LocalCluster:
     def start(self) -> LocalCluster:
         """Start every replica, wait for their health, then HAProxy, until it sees all up."""
         try:
+            if self.redis is not None:
+                self.redis.start()
             for i in range(self.count):
                 self._spawn_replica(i)
             for i in range(self.count):
@@ -179,6 +190,8 @@ class LocalCluster:
         for i in range(self.count):
             _end(self._procs[i])
             self._procs[i] = None
+        if self.redis is not None:
+            self.redis.stop()
         shutil.rmtree(self._sock_dir, ignore_errors=True)
         if self._own_log_dir:
             shutil.rmtree(self.log_dir, ignore_errors=True)
@@ -186,6 +199,8 @@ class LocalCluster:
     def _spawn_replica(self, i: int) -> None:
         env = dict(os.environ, PORT=str(self.replica_ports[i]), ADDRESS="127.0.0.1",
                    PYTHON=sys.executable)
+        if self.redis is not None:
+            env[REDIS_URL_ENV] = self.redis.url
         with open(self.replica_log_path(i), "ab") as log:
             self._procs[i] = subprocess.Popen(
                 ["sh", str(SERVE), *self.extra_args], cwd=REPO_ROOT, env=env,
@@ -304,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="the balancer's address (127.0.0.1; 0.0.0.0 to serve a class)")
     p.add_argument("--stats-port", type=int, default=0,
                    help="port of the stats page on 127.0.0.1 (a free one)")
+    p.add_argument("--no-redis", action="store_true",
+                   help="no Redis: each replica keeps its own live classes")
     a = p.parse_args(argv)
     state = {"started": False, "stop": False}
 
@@ -315,13 +332,15 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     cluster = LocalCluster(replicas=a.replicas, port=a.port, bind=a.bind,
-                           stats_port=a.stats_port)
+                           stats_port=a.stats_port, redis=not a.no_redis)
     with cluster:
         state["started"] = True
         print(f"Balancer: {cluster.url}  (bound to {a.bind}:{a.port})", flush=True)
         print(f"Stats:    {cluster.stats_url}", flush=True)
         for name, url in zip(cluster.replica_names, cluster.replica_urls, strict=True):
             print(f"Replica {name}: {url}", flush=True)
+        if cluster.redis is not None:
+            print(f"Redis:    {cluster.redis.url}  (live classes, shared)", flush=True)
         print(f"Logs:     {cluster.log_dir}  (Ctrl-C stops everything)", flush=True)
         while not state["stop"]:
             time.sleep(0.5)

@@ -6,10 +6,10 @@ on a real Redis server, which goes away and comes back mid-class."""
 import numpy as np
 import pytest
 from app_helpers import on_page, open_panel, opened, press, started_app
-from redis_server import RedisServer
 
 from backprop_core.analyses.questions import question
 from data_io import class_store
+from deploy.redis_server import RedisServer
 from ui import class_view
 
 

@@ -5,11 +5,11 @@ and a Redis that goes away and comes back."""
 import threading
 
 import pytest
-from redis_server import RedisServer
 
 from data_io import class_store, live_class
 from data_io.class_store import MemoryStore, RedisStore, StoreDown
 from data_io.live_class import ClassError
+from deploy.redis_server import RedisServer
 
 
 @pytest.fixture(scope="module")

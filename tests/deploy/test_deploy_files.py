@@ -152,7 +152,7 @@ def test_compose_file_matches_the_balancer_config():
     services = compose["services"]
     cfg = (DEPLOY / "haproxy.compose.cfg").read_text()
     servers = re.findall(r"^    server \S+ (\w+):(\d+) cookie", cfg, re.M)
-    apps = sorted(name for name in services if name != "haproxy")
+    apps = sorted(name for name in services if name not in ("haproxy", "redis"))
     assert apps == sorted(host for host, _ in servers) and len(apps) >= 2
     assert all(port == str(haproxy_cfg.APP_PORT) for _, port in servers)
     for name in apps:
@@ -169,19 +169,26 @@ def test_compose_file_matches_the_balancer_config():
     assert "8080:8080" in lb["ports"]
     assert {n: d["condition"] for n, d in lb["depends_on"].items()} == {
         n: "service_healthy" for n in apps}
+    redis = services["redis"]  # one class across replicas: every replica has its address
+    assert re.fullmatch(r"redis:\d+\.\d+\.\d+", redis["image"]), "pin Redis's image"
+    assert "ports" not in redis
+    for name in apps:
+        assert services[name]["environment"]["BACKPROP_REDIS_URL"] == "redis://redis:6379/0"
 
 
 # -- Kubernetes -------------------------------------------------------------------------
 
-def _k8s() -> dict[str, dict]:
+def _k8s() -> dict[tuple[str, str], dict]:
     docs = [d for f in K8S for d in yaml.safe_load_all(f.read_text()) if d]
-    return {d["kind"]: d for d in docs}
+    return {(d["kind"], d["metadata"]["name"]): d for d in docs}
 
 
 def test_k8s_manifests_say_what_a_class_needs():
     objs = _k8s()
-    assert set(objs) == {"Deployment", "Service", "Ingress"}
-    dep, svc, ing = objs["Deployment"], objs["Service"], objs["Ingress"]
+    app, redis = "backprop-playground", "backprop-redis"
+    assert set(objs) == {("Deployment", app), ("Service", app), ("Ingress", app),
+                         ("Deployment", redis), ("Service", redis)}
+    dep, svc, ing = objs["Deployment", app], objs["Service", app], objs["Ingress", app]
     labels = dep["spec"]["template"]["metadata"]["labels"]
     assert dep["spec"]["replicas"] == 2
     assert dep["spec"]["selector"]["matchLabels"].items() <= labels.items()
@@ -208,6 +215,12 @@ def test_k8s_manifests_say_what_a_class_needs():
     assert int(notes["nginx.ingress.kubernetes.io/proxy-send-timeout"]) >= 3600
     backend = ing["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend["name"] == svc["metadata"]["name"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    rsvc = objs["Service", redis]
+    assert env["BACKPROP_REDIS_URL"] == (f"redis://{rsvc['metadata']['name']}:"
+                                         f"{rsvc['spec']['ports'][0]['port']}/0")
+    assert rsvc["spec"]["selector"].items() <= \
+        objs["Deployment", redis]["spec"]["template"]["metadata"]["labels"].items()
 
 
 @pytest.mark.parametrize("version", K8S_VERSIONS)
@@ -216,7 +229,8 @@ def test_kubernetes_validate_accepts_the_manifests(version):
     result = _run([_tool("kubernetes-validate"), "--strict", "-k", version,
                    *map(str, K8S)])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("passed") == len(K8S), result.stdout
+    resources = sum(1 for f in K8S for d in yaml.safe_load_all(f.read_text()) if d)
+    assert result.stdout.count("passed") == resources, result.stdout
 
 
 def test_kubernetes_validate_catches_a_mistake(tmp_path):

@@ -1,5 +1,6 @@
-"""A real Redis server for tests (Debian's ``redis-server``, as scripts/test.sh installs
-it): on a free port of 127.0.0.1, nothing saved to disk; stopped and started again at will."""
+"""A Redis server for a live class across replicas (Debian's ``redis-server``; scripts/
+test.sh and the Dockerfile's docs install it): on a free port of 127.0.0.1, nothing saved
+to disk; stopped and started again at will (``LocalCluster`` and the tests use it)."""
 
 from __future__ import annotations
 

@@ -161,11 +161,16 @@ def _publish(me: dict, screen: dict) -> None:
     me["published"], me["paused"] = screen, False
 
 
-def publish(page_title: str) -> None:
-    """After the address shows the run (app.py): the teacher's screen to the class."""
+def publish(page_title: str | None = None) -> None:
+    """The teacher's screen to the class, once the address shows the run (share_io's
+    mirror_url, on every page and in fragments); ``page_title``: the page now (app.py
+    knows it; a fragment's rerun keeps the last)."""
     me = session.live_class()
-    if me is not None and me["role"] == "teacher":
-        _publish(me, _screen(page_title))
+    if me is None or me["role"] != "teacher":
+        return
+    if page_title is not None:
+        me["page_title"] = page_title
+    _publish(me, _screen(me.get("page_title", "Playground")))
 
 
 def publish_playing(params: dict) -> None:

@@ -11,7 +11,7 @@ import backprop_core as bc
 from backprop_core.policy.config import with_start_settings
 from data_io import exports, share
 
-from . import lesson_player, session
+from . import class_view, lesson_player, session
 from .lazy import lazy_expander
 from .texts import plain
 from .widget_values import seed_widgets
@@ -64,6 +64,7 @@ def mirror_url() -> None:
     params = {**params, **lesson_player.address_params()}  # and the lesson's stop, if any
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
+    class_view.publish()  # a teacher's class sees it too
 
 
 def share_section() -> None:

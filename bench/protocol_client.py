@@ -50,6 +50,12 @@ class Session:
     errors: list[str] = field(default_factory=list)
     last_header: dict | None = None
     cookie: str | None = None  # the balancer's sticky cookie, if any
+    components: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (id, fragment)
+    widgets: dict[str, str] = field(default_factory=dict)  # key -> id: expanders, radios
+    texts: list[str] = field(default_factory=list)  # the last run's Markdown
+    alerts: list[str] = field(default_factory=list)  # the last run's st.success/error/...
+    auto_reruns: dict[str, float] = field(default_factory=dict)  # fragment -> seconds
+    bar_log: dict = field(default_factory=lambda: {"id": "proto", "seq": 0, "items": []})
 
     async def connect(self) -> RunResult:
         parts = urlsplit(self.url)
@@ -82,6 +88,8 @@ class Session:
         start = time.perf_counter()
         await self.ws.send(self._message(widgets, fragment))
         frames, first_step, playing = 0, None, False
+        if not fragment:  # a whole run: the page drawn anew, its fragments asked for anew
+            self.texts, self.alerts, self.auto_reruns = [], [], {}
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), timeout)
             self.bytes_in += len(raw)
@@ -92,6 +100,10 @@ class Session:
                 self.page_hash = msg.new_session.page_script_hash or self.page_hash
             elif kind == "navigation":  # the page st.navigation runs: reruns must name it
                 self.page_hash = msg.navigation.page_script_hash or self.page_hash
+            elif kind == "auto_rerun":  # a fragment the browser reruns every interval
+                self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                self.auto_reruns.clear()
             elif kind == "delta":
                 got = self._delta(msg.delta)
                 if got is not None:
@@ -106,6 +118,11 @@ class Session:
 
     def _delta(self, delta) -> tuple[int, int | None, bool] | None:
         """Remember widget ids; unpack a live-view packet: (frames, first step, playing)."""
+        if delta.WhichOneof("type") == "add_block":
+            block = delta.add_block
+            if block.WhichOneof("type") == "expandable" and block.expandable.id:
+                self.widgets[block.expandable.id.rsplit("-", 1)[-1]] = block.expandable.id
+            return None
         if delta.WhichOneof("type") != "new_element":
             return None
         el = delta.new_element
@@ -113,10 +130,19 @@ class Session:
         if kind == "button":
             key = el.button.id.rsplit("-", 1)[-1]
             self.ids[key], self.fragments[key] = el.button.id, delta.fragment_id
+        elif kind == "radio":
+            self.widgets[el.radio.id.rsplit("-", 1)[-1]] = el.radio.id
+        elif kind == "markdown":
+            self.texts.append(el.markdown.body)
+        elif kind == "alert":
+            self.alerts.append(el.alert.body)
         elif kind == "exception":
             self.errors.append(el.exception.message)
         elif kind == "bidi_component":
             comp = el.bidi_component
+            self.components[comp.component_name] = (comp.id, delta.fragment_id)
+            if not comp.component_name.endswith("backprop_live_view"):
+                return None
             self.ids["live"], self.fragments["live"] = comp.id, delta.fragment_id
             if comp.WhichOneof("data") == "bytes":
                 header, _ = unpack(comp.bytes)
@@ -143,6 +169,39 @@ class Session:
     async def click(self, key: str) -> RunResult:
         """Click a Streamlit button (e.g. ``b_step``): reruns the fragment it lives in."""
         return await self.rerun([self._button(key)], self.fragments.get(key, ""))
+
+    async def step(self, kind: str = "step") -> RunResult:
+        """A click on the stepping bar: its log of clicks, grown by one (ui/stepping_bar.js)."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        log = self.bar_log
+        log["seq"] += 1
+        log["items"] = [*log["items"][-20:], [log["seq"], kind, None]]
+        bar_id, fragment = self.components["backprop_stepping_bar"]
+        state = WidgetState(id=bar_id, json_value=json.dumps({"log": {
+            "id": log["id"], "items": log["items"]}}))
+        return await self.rerun([state], fragment)
+
+    async def open_expander(self, key: str) -> RunResult:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        return await self.rerun([WidgetState(id=self.widgets[key], bool_value=True)])
+
+    async def click_with(self, key: str, widgets: list) -> RunResult:
+        """Click a button with other widgets' values, as the browser sends them together."""
+        return await self.rerun([*widgets, self._button(key)], self.fragments.get(key, ""))
+
+    def choice(self, key: str, option: str):
+        """A radio's value (the option's text), for ``click_with``."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        return WidgetState(id=self.widgets[key], string_value=option)
+
+    async def auto_rerun(self) -> RunResult | None:
+        """What the browser's timer does: rerun the first fragment that asks for it."""
+        if not self.auto_reruns:
+            return None
+        return await self.rerun(fragment=list(self.auto_reruns)[-1])  # the latest run's
 
     async def play(self, play_id: int) -> RunResult:
         return await self.rerun(self._event("play", {"id": play_id}), self.fragments["live"])

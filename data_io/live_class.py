@@ -8,7 +8,7 @@ what the teacher published and answer the open question, one answer each (a new 
 replaces theirs); nothing they send can change the teacher's run or another's answer.
 
 Codes are 6 characters from 31 that cannot be mistaken for one another (887 million
-codes); joining is rate-limited per client, so codes cannot be tried quickly. A class
+codes); wrong codes are rate-limited per client, so codes cannot be tried quickly. A class
 expires CLASS_TTL_S after the teacher last published.
 """
 
@@ -27,7 +27,7 @@ JOIN_KEY = "class"  # a join link's parameter: the class code, filled in for the
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 6
 CLASS_TTL_S = 4 * 3600
-JOIN_WINDOW_S, JOIN_LIMIT = 60, 20  # join attempts per client and minute
+JOIN_WINDOW_S, JOIN_LIMIT = 60, 20  # wrong codes per client (address) and minute
 MAX_ANSWER_CHARS = 200  # an answer as JSON
 MAX_NAME = 40
 MAX_STUDENTS = 300
@@ -99,12 +99,19 @@ def publish(store: ClassStore, teacher: Teacher, state: dict) -> int:
 
 
 def join(store: ClassStore, code_text: str, client: str) -> str:
-    """The class's code if it exists; at most JOIN_LIMIT tries a minute per ``client``."""
-    if store.incr(f"join:{client}", JOIN_WINDOW_S) > JOIN_LIMIT:
-        raise ClassError("too many tries: wait a minute")
-    code = normal_code(code_text)
-    if store.get(_k(code, "teacher")) is None:
-        raise ClassError("no class has this code (or it has ended)")
+    """The class's code if it exists. Wrong codes are limited to JOIN_LIMIT a minute per
+    ``client`` (its address): codes cannot be tried quickly, while a whole class behind
+    one school address joins at once (right codes are never counted)."""
+    failures = store.get(f"join-failed:{client}")
+    if failures is not None and int(failures) >= JOIN_LIMIT:
+        raise ClassError("too many wrong codes: wait a minute")
+    try:
+        code = normal_code(code_text)
+        if store.get(_k(code, "teacher")) is None:
+            raise ClassError("no class has this code (or it has ended)")
+    except ClassError:
+        store.incr(f"join-failed:{client}", JOIN_WINDOW_S)
+        raise
     return code
 
 

@@ -80,12 +80,6 @@ def follow(name: str | None, stop_text: str | None) -> None:
         session.set_lesson_run({"lesson": lesson, "name": name, "stop": k, "answers": {}})
 
 
-def _following() -> bool:
-    """A student of a live class who follows the teacher: the teacher moves the lesson."""
-    me = session.live_class()
-    return me is not None and me["role"] == "student" and me["mode"] == "follow"
-
-
 def from_address() -> None:
     """A new session's address with ``lesson=…&stop=…``: that shipped lesson at that stop
     (1-based); its run is the address's own when the address has one (a reload keeps the
@@ -152,7 +146,7 @@ def draw(pages: dict, current) -> None:
         head.markdown(f"**{plain(lesson.title)}** · stop {k + 1} of {len(lesson.stops)}: "
                       f"**{plain(stop.title)}**")
         head.progress((k + 1) / len(lesson.stops))
-        if _following():
+        if session.following_class():
             nav.caption("The teacher moves the lesson on.")
         else:
             nav_buttons(nav, k, len(lesson.stops))

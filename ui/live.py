@@ -140,7 +140,8 @@ def draw_live_charts() -> None:
                                   target_what=live.target_what,
                                   budget_s=FIRST_BUDGET_S if app_rerun
                                   else live_packet.FRAME_BUDGET_S,
-                                  ready=live.ahead.take(key, live.want) if plain else None)
+                                  ready=live.ahead.take(key, live.want) if plain else None,
+                                  play_preview=not session.following_class())
     live.events = tuple(events)  # what is left of a link's settings log
     if inp.stopped:  # Play until...: reached
         session.set_notice(inp.stopped)

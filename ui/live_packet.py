@@ -146,7 +146,7 @@ def next_batch_gradient(tr: bc.Trainer) -> bc.Gradients | None:
     return fork.grads if fork.diverged is None else None
 
 
-def previews(inp: LiveInput) -> dict[str, Frame]:
+def previews(inp: LiveInput, with_play: bool = True) -> dict[str, Frame]:
     """What the next phase and the next Step will show, computed on a fork of the trainer
     (the same engine, the same numbers): the browser shows them the moment the button is
     clicked, and the rerun that really runs the phase brings the identical state."""
@@ -160,7 +160,7 @@ def previews(inp: LiveInput) -> dict[str, Frame]:
             out[kind] = capture(inp, exact=True, tr=fork)
 
     inp.trainer.ahead(see)
-    play = play_preview(inp)
+    play = play_preview(inp) if with_play else None
     if play is not None:
         out["play"] = play
     return out
@@ -379,11 +379,14 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
           send_loss: bool = True, until: int | None = None,
           events: list | None = None, target_what: str = "link",
           budget_s: float = FRAME_BUDGET_S,
-          ready: list[Frame] | None = None) -> tuple[bytes, list[Frame]]:
+          ready: list[Frame] | None = None,
+          play_preview: bool = True) -> tuple[bytes, list[Frame]]:
     """The packet (bytes for the browser) and the frames in it. Updates ``sent``.
     ``until``: playing up to that step (a share link's), shown as progress; ``budget_s``:
     the time its frames may take (Play's first packet takes little: it is awaited);
-    ``ready``: frames of this Play made ahead (``play_ahead``), sent first."""
+    ``ready``: frames of this Play made ahead (``play_ahead``), sent first;
+    ``play_preview``: Play's first frame made ahead too (not for a class's follower, whose
+    page the teacher moves: it saves a class's replicas that work on every change)."""
     tr = inp.trainer
     header: dict = {"v": 1, "playing": playing, "play_id": play_id,
                     "spf": inp.steps_per_frame, "frames": [],
@@ -410,7 +413,7 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
         frames = ready + play_frames(inp, want - len(ready), budget_s, until=until,
                                      events=events)
     if not playing:
-        ahead = previews(inp)
+        ahead = previews(inp, with_play=play_preview)
         header["previews"] = {}
         for kind, frame in ahead.items():
             index = next((i for i, f in enumerate(frames) if f is frame), None)

@@ -318,6 +318,12 @@ def set_live_class(value: dict | None) -> None:
     st.session_state[LIVE_CLASS] = value
 
 
+def following_class() -> bool:
+    """This session is a class's student who follows the teacher (whose screen moves it)."""
+    me = live_class()
+    return me is not None and me["role"] == "student" and me["mode"] == "follow"
+
+
 def take_lesson_address() -> tuple[str, str, bool] | None:
     """The lesson a new session's address named, once."""
     return st.session_state.pop(LESSON_ADDRESS, None)

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from protocol_client import Session  # noqa: E402
+from protocol_client import Session, play_for  # noqa: E402
 
 from data_io import live_class  # noqa: E402
 from data_io.class_store import RedisStore  # noqa: E402
@@ -117,6 +117,24 @@ async def run(url: str, redis_url: str, n: int, changes: int) -> dict:
     for s in students:
         s.stepping = False
     out["steps"] = [x for s in students for x in s.step_seconds]
+    # 2b. the teacher plays for a while: how far behind the students' pages are.
+    before = max(max(s.seen) for s in students)
+    lags = []
+
+    async def watch_lag() -> None:
+        while not watching["stop"]:
+            await asyncio.sleep(1.0)
+            shown = (teacher.last_header or {}).get("frames") or [{}]
+            t_step = shown[-1].get("step")
+            if t_step is not None:
+                lags.append([t_step - max(s.seen) for s in students])
+
+    watching = {"stop": False}
+    watcher = asyncio.create_task(watch_lag())
+    played = await play_for(teacher, 10.0)
+    watching["stop"] = True
+    await watcher
+    out["play"] = {"fps": played["fps"], "lags": lags, "before": before}
     for s in students:
         s.stop = True
     await asyncio.gather(*tasks)
@@ -171,6 +189,11 @@ def main() -> None:
     print(f"  students' Step while following (click → rerun finished): p50 "
           f"{pct(steps, 50):.0f} ms, p95 {pct(steps, 95):.0f} ms ({len(steps)} clicks)   "
           "target p95 <= 500 ms")
+    play = out["play"]
+    worst = [max(row) for row in play["lags"]] or [0]
+    print(f"  the teacher playing for 10 s ({play['fps']:.0f} frames/s): students' pages "
+          f"behind by at most {max(worst)} steps, median {statistics.median(worst):.0f} "
+          "(sampled every second)")
     print(f"  answers: {args.students} sent, the teacher's page counts {out['teacher_count']}, "
           f"Redis holds {out['stored']} (the very answers sent: {out['stored_match']}); "
           f"verdicts shown to {out['verdicts']} students")

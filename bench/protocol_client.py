@@ -2,9 +2,11 @@
 frontend speaks (BackMsg / ForwardMsg protobufs on ``/_stcore/stream``), so a bench
 measures the server alone, not 30 browsers on two cores.
 
-It knows just enough of the Playground: the Step button (a click is a trigger on its
-widget id, rerunning its fragment) and the live view's events (Play, then "want" requests
-for more frames from the view's fragment, as ``ui/live_view.js`` sends them). Loopback only.
+It knows just enough of the app: the stepping bar (a Step is its log of clicks grown by
+one, as ``ui/stepping_bar.js`` sends it), Streamlit buttons (a trigger on the widget id,
+rerunning its fragment), a keyed expander opened, a radio's choice, the fragments the
+server asks the browser to rerun on a timer, and the live view's events (Play, then "want"
+requests for more frames, as ``ui/live/wire.js`` sends them). Loopback only.
 """
 
 from __future__ import annotations

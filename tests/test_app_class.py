@@ -155,3 +155,17 @@ def test_redis_going_away_pauses_the_class_and_it_resumes(redis_store):
         assert not any("Class paused" in w.value for w in ada.warning)
     finally:
         again.stop()
+
+
+def test_the_teachers_count_of_answers():
+    """What the projector shows as answers arrive: counts per choice, a histogram of
+    numbers to 3 significant digits."""
+    def given(*values):
+        return {f"s{k}": {"name": "", "answer": v} for k, v in enumerate(values)}
+    assert class_view.tally({"kind": "direction"}, {}) == "No answers yet."
+    assert class_view.tally({"kind": "direction"}, given("up", "down", "up")) == \
+        "**up**: 2 · **down**: 1"
+    numbers = given(-0.02081, -0.0208, -0.02079, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
+    assert class_view.tally({"kind": "gradient"}, numbers) == (
+        "**-0.0208**: 3 · **0.5**: 1 · **1**: 1 · **2**: 1 · **3**: 1 · **4**: 1 · others: 2")
+    assert class_view.tally({"kind": "turns_orange"}, given([1, 2], [0, 0])) == "2 points"

@@ -231,3 +231,16 @@ def test_a_stop_hides_the_panels_it_says_while_the_lesson_plays():
     at.button(key="b_lesson_leave").click().run()  # no lesson: every panel again
     on_page(at, "app_pages/playground.py")
     assert "forward" in [b["kind"] for b in bar(at)["buttons"]] and bar(at)["show_history"]
+
+
+def test_the_stop_list_goes_to_any_stop():
+    at = opened({"lesson": "why_depth", "stop": "1"})
+    (box,) = [s for s in at.selectbox if s.key.startswith("w_lesson_stop_")]
+    assert box.value == 0 and len(box.options) == len(LESSONS["why_depth"].stops)
+    box.set_value(4).run()
+    assert not at.exception, at.exception
+    assert at.session_state["lesson_run"]["stop"] == 4
+    assert at.session_state["config"] == LESSONS["why_depth"].stops[4].decoded().config
+    at.button(key="b_lesson_back").click().run()
+    (box,) = [s for s in at.selectbox if s.key.startswith("w_lesson_stop_")]
+    assert box.value == 3  # the list shows the stop, however it was reached

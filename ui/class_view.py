@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from backprop_core.analyses.questions import prompt, question
+from backprop_core.analyses.questions import prompt, question, significant
 from data_io import class_store, live_class, share
 from data_io.class_store import StoreDown
 from data_io.lesson_file import LESSON_KEY, STOP_KEY
@@ -32,6 +32,7 @@ from .lazy import lazy_expander
 from .texts import plain
 
 POLL_S = 0.5  # a student's screen asks for the teacher's news this often (p95 <= 1 s)
+HISTOGRAM_BARS = 6  # the most given values of a number asked for, each with its count
 PLAY_PUBLISH_S = 0.5  # while the teacher plays, the class gets the run this often
 
 
@@ -247,10 +248,14 @@ def tally(spec: dict, given: dict[str, dict]) -> str:
             counts[v] = counts.get(v, 0) + 1
         return " · ".join(f"**{plain(str(v))}**: {n}" for v, n in sorted(
             counts.items(), key=lambda item: -item[1]))
-    if spec["kind"] == "gradient":
-        values = sorted(values)
-        return (f"{len(values)} answers: from {values[0]:.3g} to {values[-1]:.3g}, "
-                f"median {values[len(values) // 2]:.3g}")
+    if spec["kind"] == "gradient":  # a histogram of the values, to 3 significant digits
+        counts: dict[float, int] = {}
+        for v in values:
+            counts[significant(v)] = counts.get(significant(v), 0) + 1
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        shown = " · ".join(f"**{v:.3g}**: {n}" for v, n in top[:HISTOGRAM_BARS])
+        rest = sum(n for _, n in top[HISTOGRAM_BARS:])
+        return shown + (f" · others: {rest}" if rest else "")
     return f"{len(values)} points"
 
 

@@ -10,6 +10,7 @@ name and stop beside the run (``share_io.mirror_url``), so a link opens a lesson
 from __future__ import annotations
 
 import functools
+import zlib
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -146,6 +147,8 @@ def draw(pages: dict, current) -> None:
         head.markdown(f"**{plain(lesson.title)}** · stop {k + 1} of {len(lesson.stops)}: "
                       f"**{plain(stop.title)}**")
         head.progress((k + 1) / len(lesson.stops))
+        if not session.following_class():
+            stop_list(head, lesson, k)
         if session.following_class():
             nav.caption("The teacher moves the lesson on.")
         else:
@@ -156,6 +159,16 @@ def draw(pages: dict, current) -> None:
                         key="lesson_text")
         if stop.question is not None and session.live_class() is None:
             question_area(stop, k, tr)  # in a class, the teacher asks it of everyone
+
+
+def stop_list(where, lesson: Lesson, k: int) -> None:
+    """Every stop's title, to go to any (keyed by the lesson: its options are its own)."""
+    key = f"w_lesson_stop_{zlib.crc32(lesson.title.encode()) % 10**8}_{len(lesson.stops)}"
+    st.session_state[key] = k  # the stop shown, whichever way it was reached
+    where.selectbox("Stops", list(range(len(lesson.stops))), key=key,
+                    format_func=lambda i: f"{i + 1}. {lesson.stops[i].title}",
+                    on_change=lambda: open_stop(st.session_state[key]),
+                    label_visibility="collapsed")
 
 
 def nav_buttons(nav, k: int, n: int) -> None:

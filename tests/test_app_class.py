@@ -169,3 +169,20 @@ def test_the_teachers_count_of_answers():
     assert class_view.tally({"kind": "gradient"}, numbers) == (
         "**-0.0208**: 3 · **0.5**: 1 · **1**: 1 · **2**: 1 · **3**: 1 · **4**: 1 · others: 2")
     assert class_view.tally({"kind": "turns_orange"}, given([1, 2], [0, 0])) == "2 points"
+
+
+def test_a_teacher_going_back_takes_the_class_back_exactly(store_kind):
+    teacher, code = teacher_app()
+    ada = student_app(code, "Ada")
+    for _ in range(5):
+        press(teacher, "step")
+    teacher.run()
+    ada.run()
+    assert ada.session_state["trainer"].step == 5
+    press(teacher, "undo")
+    press(teacher, "undo")
+    teacher.run()
+    ada.run()
+    assert ada.session_state["trainer"].step == teacher.session_state["trainer"].step == 3
+    assert np.array_equal(ada.session_state["trainer"].net.theta,
+                          teacher.session_state["trainer"].net.theta)

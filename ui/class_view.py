@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from backprop_core.analyses.questions import prompt, question, significant
+from backprop_core.analyses.questions import QuestionError, prompt, question, significant
 from data_io import class_store, live_class, share
 from data_io.class_store import StoreDown
 from data_io.lesson_file import LESSON_KEY, STOP_KEY
@@ -215,7 +215,11 @@ def _reveal(spec: dict) -> None:
     stop = lesson_player.current_stop()
     tr = lesson_player.trainer_of(stop)
     kind = question(spec)
-    truth = lesson_player.truth_of(spec, tr)
+    try:
+        truth = lesson_player.truth_of(spec, tr)
+    except QuestionError as exc:
+        session.set_notice(f"The engine cannot answer this now: {exc}", "warning")
+        return
     try:
         given = live_class.answers(store(), me["code"], me["qid"])
         verdicts = {sid: kind.grade(_as_answer(spec, a["answer"]), truth).correct
@@ -327,8 +331,7 @@ def apply(me: dict, version: int, screen: dict) -> None:
     when it is the same run further back), the lesson's stop, the page (switched to at the
     next full run)."""
     params = {k: v for k, v in screen["params"].items() if k not in (LESSON_KEY, STOP_KEY)}
-    decoded = share.decode({k: [v] for k, v in params.items()})
-    problems = session.follow_run(decoded)
+    problems = session.follow_run(share.decode({k: [v] for k, v in params.items()}))
     if problems:
         session.add_warning("The teacher's run was not followed whole: " + "; ".join(problems))
     lesson_player.follow(screen["params"].get(LESSON_KEY), screen["params"].get(STOP_KEY))

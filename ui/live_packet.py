@@ -191,6 +191,9 @@ def play_preview(inp: LiveInput) -> Frame | None:
     return capture(inp, exact=False, tr=fork) if fork.diverged is None else None
 
 
+# What playing up to a step (``until``) is doing, by ``target_what``.
+TARGET_TEXT = {"link": "Opening the link", "epoch": "Finishing the epoch"}
+
 EPOCH = "epoch"  # a speed: one epoch per frame (TF Playground's Play), whatever its steps
 SPEEDS = (1, 2, 5, 10, 20, 30, 50, 100, 200, EPOCH)  # steps per frame, or EPOCH
 
@@ -391,8 +394,7 @@ def build(inp: LiveInput, playing: bool, play_id: int, want: int, sent: Sent,
     header: dict = {"v": 1, "playing": playing, "play_id": play_id,
                     "spf": inp.steps_per_frame, "frames": [],
                     "target": until if playing else None,
-                    "target_text": "Opening the link" if target_what == "link"
-                    else "Finishing the epoch"}
+                    "target_text": TARGET_TEXT[target_what]}
     sc = scene(inp)
     header["scene_id"] = digest(sc)
     if header["scene_id"] != sent.scene:

@@ -354,21 +354,29 @@ def open_stop_run(decoded: share.Decoded, why: str) -> list[str]:
 
 
 def follow_run(decoded: share.Decoded) -> list[str]:
-    """The teacher's run, as a student following a class gets it: trained on from the run
-    on screen when that is the same run further back (the teacher stepped or played on:
-    only the new steps are trained), else opened anew (``open_stop_run``). Returns what
-    could not be done."""
+    """The teacher's run, as a student following a class gets it: when the run on screen
+    is the same run further back (the teacher stepped or played on), only the new steps
+    are trained; further on on the same run (the teacher paused on an earlier frame than
+    the last one shared), back to that step, exactly; else the run is opened anew
+    (``open_stop_run``). Returns what could not be done."""
     tr, warnings = trainer(), []
     if decoded.config == config() and tr.diverged is None and tr.phase_index == 0:
         events, step, phase = link_open.checked_log(decoded, config(), tr, warnings)
         step, n = step or 0, len(tr.events)  # a fresh run's address has no step
-        if (not warnings and step >= tr.step and tuple(events[:n]) == tuple(tr.events)
-                and all(e[0] >= tr.step for e in events[n:])):
+        if not warnings and step >= tr.step and tuple(events[:n]) == tuple(tr.events) \
+                and all(e[0] >= tr.step for e in events[n:]):
             step, later = link_open.affordable(step, events[n:], tr, warnings)
             link_open.replay(tr, step, later, phase)
-            set_playing(False)
-            _show_trainer_settings(tr)
-            return warnings
+        elif not warnings and step < tr.step \
+                and tuple(e for e in tr.events if e[0] <= step) == tuple(events):
+            tr.goto(step)
+            for _ in range(phase):
+                tr.run_phase()
+        else:
+            return open_stop_run(decoded, "followed the teacher")
+        set_playing(False)
+        _show_trainer_settings(tr)
+        return warnings
     return open_stop_run(decoded, "followed the teacher")
 
 

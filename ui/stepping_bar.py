@@ -68,7 +68,7 @@ def status(tr: bc.Trainer, playing: bool, phases_text: bool,
     if not live_play:
         playing = False
     if playing and live.target is not None:
-        what = "Opening the link" if live.target_what == "link" else "Finishing the epoch"
+        what = live_packet.TARGET_TEXT[live.target_what]
         return {"kind": "text", "text": f"**{what}**: training up to step {live.target:,}, "
                 "in slices (other users wait for none of it). Pause stops where it is."}
     if playing:

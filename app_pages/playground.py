@@ -17,7 +17,11 @@ def header() -> None:
 
 
 def main() -> None:
-    session.apply_config(controls.sidebar())  # the live area then mirrors the address
+    if session.following_class():  # the teacher sets the run: no settings to change here
+        st.sidebar.caption("Following the teacher: the settings are the teacher's. "
+                           "Explore on your own to change them.")
+    else:
+        session.apply_config(controls.sidebar())  # the live area then mirrors the address
     header()
     notice = session.take_notice()  # news (problems stay above the page until dismissed)
     if notice:

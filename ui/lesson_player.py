@@ -162,13 +162,21 @@ def draw(pages: dict, current) -> None:
 
 
 def stop_list(where, lesson: Lesson, k: int) -> None:
-    """Every stop's title, to go to any (keyed by the lesson: its options are its own)."""
-    key = f"w_lesson_stop_{zlib.crc32(lesson.title.encode()) % 10**8}_{len(lesson.stops)}"
-    st.session_state[key] = k  # the stop shown, whichever way it was reached
-    where.selectbox("Stops", list(range(len(lesson.stops))), key=key,
-                    format_func=lambda i: f"{i + 1}. {lesson.stops[i].title}",
-                    on_change=lambda: open_stop(st.session_state[key]),
+    """Every stop's title, to go to any. It shows no choice of its own (the stop shown is
+    said above it): a value it kept could be sent back after a quick Next and take the
+    lesson back; after a choice it is empty again."""
+    key = f"w_lesson_goto_{zlib.crc32(lesson.title.encode()) % 10**8}_{len(lesson.stops)}"
+    where.selectbox("Go to a stop", list(range(len(lesson.stops))), index=None, key=key,
+                    format_func=lambda i: f"{i + 1}. {lesson.stops[i].title}"
+                    + (" (here)" if i == k else ""),
+                    placeholder="Go to a stop…", on_change=_go_to, args=(key,),
                     label_visibility="collapsed")
+
+
+def _go_to(key: str) -> None:
+    chosen, st.session_state[key] = st.session_state.get(key), None
+    if chosen is not None:
+        open_stop(chosen)
 
 
 def nav_buttons(nav, k: int, n: int) -> None:

@@ -31,7 +31,7 @@ def answer(page, spec: dict) -> None:
     if kind in ("direction", "diverges"):
         player.locator("[data-testid='stRadio'] [role='radiogroup'] label").first.click()
     elif kind == "largest_gradient":
-        player.locator("[data-testid='stSelectbox']").click()
+        player.locator("[data-testid='stSelectbox']", has_text="Your answer").click()
         page.get_by_role("option").first.click()
     elif kind == "gradient":
         box = player.get_by_label("Your answer")

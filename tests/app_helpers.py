@@ -104,6 +104,29 @@ def press(at, kind: str, arg=None, run: bool = True) -> AppTest:
     return at._run(states)
 
 
+def lesson_nav(at) -> dict:
+    """What the lesson player's Back/Next/Leave were sent last (ui/lesson_nav.js)."""
+    return json.loads(component(at, "lesson_nav").proto.json)
+
+
+def nav(at, kind: str, run: bool = True) -> AppTest:
+    """A click on the lesson player's ``kind`` ("back", "next", "leave") as the browser
+    sends it: its log of clicks grown by one. ``run=False`` only queues it."""
+    data = lesson_nav(at)
+    logs = at.__dict__.setdefault("_bp_logs", {})
+    log = logs.setdefault("nav " + data["lesson"], {"id": "apptest-nav", "seq": 0, "items": []})
+    done = data["applied"].get(log["id"], 0)
+    log["seq"] += 1
+    log["items"] = [i for i in log["items"] if i[0] > done] + [[log["seq"], kind, None]]
+    if not run:
+        return at
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(
+        id=component(at, "lesson_nav").proto.id,
+        json_value=json.dumps({"log": {"id": log["id"], "items": log["items"]}})))
+    return at._run(states)
+
+
 def live_metric(at, label: str) -> str:
     """A value of the live view's metrics row, as the browser shows it."""
     header, _ = live_packet(at)

@@ -5,7 +5,7 @@ on a real Redis server, which goes away and comes back mid-class."""
 
 import numpy as np
 import pytest
-from app_helpers import on_page, open_panel, opened, press, started_app
+from app_helpers import nav, on_page, open_panel, opened, press, started_app
 
 from backprop_core.analyses.questions import question
 from data_io import class_store
@@ -97,7 +97,7 @@ def test_a_question_asked_of_the_class(store_kind):
     students = [student_app(code, f"S{k}") for k in range(3)]
     on_page(teacher, "app_pages/lessons.py")
     teacher.button(key="b_start_why_depth").click().run()
-    teacher.button(key="b_lesson_next").click().run()  # stop 2: which way will w moves
+    nav(teacher, "next")  # stop 2: which way will w moves
     teacher.run()
     stop = teacher.session_state["lesson_run"]["lesson"].stops[1]
     truth = question(stop.question).truth(stop.question, teacher.session_state["trainer"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import on_page, opened, panel_text, panels, press, started_app
+from app_helpers import lesson_nav, nav, on_page, opened, panel_text, panels, press, started_app
 
 import backprop_core as bc
 from backprop_core.analyses import live_text
@@ -89,9 +89,9 @@ def test_a_shipped_lesson_plays_through(name):
             assert after.step == expected.step and after.phase_index == expected.phase_index
             assert np.array_equal(after.net.theta, expected.net.theta)
         if k + 1 < len(lesson.stops):
-            at.button(key="b_lesson_next").click().run()
+            nav(at, "next")
             assert not at.exception, at.exception
-    assert at.button(key="b_lesson_next").disabled
+    assert lesson_nav(at)["stop"] == lesson_nav(at)["stops"] - 1  # Next: drawn disabled
 
 
 def test_a_wrong_answer_shows_the_engines_beside_it():
@@ -196,7 +196,7 @@ def test_a_lesson_written_in_the_app():
     at.button(key="b_author_play").click().run()
     assert not at.exception, at.exception
     assert "stop 1 of 2" in player_text(at)
-    at.button(key="b_lesson_next").click().run()
+    nav(at, "next")
     assert np.array_equal(at.session_state["trainer"].net.theta, theta)  # the run captured
     written = lesson_file.write(at.session_state["lesson_run"]["lesson"])
     assert lesson_file.read(written).stops == tuple(draft)
@@ -225,10 +225,10 @@ def test_a_stop_hides_the_panels_it_says_while_the_lesson_plays():
     kinds = [b["kind"] for b in bar(at)["buttons"]]
     assert "forward" not in kinds and "step" in kinds and not bar(at)["show_history"]
     assert not at.session_state["view"].presenter
-    at.button(key="b_lesson_next").click().run()
+    nav(at, "next")
     assert "forward" in [b["kind"] for b in bar(at)["buttons"]]
-    at.button(key="b_lesson_back").click().run()
-    at.button(key="b_lesson_leave").click().run()  # no lesson: every panel again
+    nav(at, "back")
+    nav(at, "leave")  # no lesson: every panel again
     on_page(at, "app_pages/playground.py")
     assert "forward" in [b["kind"] for b in bar(at)["buttons"]] and bar(at)["show_history"]
 
@@ -243,5 +243,18 @@ def test_the_stop_list_goes_to_any_stop():
     assert at.session_state["config"] == LESSONS["why_depth"].stops[4].decoded().config
     (box,) = [s for s in at.selectbox if s.key.startswith("w_lesson_goto_")]
     assert box.value is None  # empty again: nothing to send back after a quick Next
-    at.button(key="b_lesson_back").click().run()
+    nav(at, "back")
     assert at.session_state["lesson_run"]["stop"] == 3
+
+
+def test_quick_next_clicks_each_count():
+    """Three Next clicks made before the server answers: three stops on (Streamlit's own
+    buttons folded them into one)."""
+    at = opened({"lesson": "why_depth", "stop": "1"})
+    nav(at, "next", run=False)
+    nav(at, "next", run=False)
+    nav(at, "next")
+    assert at.session_state["lesson_run"]["stop"] == 3
+    nav(at, "back")
+    assert at.session_state["lesson_run"]["stop"] == 2
+    assert lesson_nav(at)["stop"] == 2

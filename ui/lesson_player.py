@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import zlib
+from functools import partial
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -22,7 +23,8 @@ from data_io import lesson_file
 from data_io.lesson_file import LESSON_KEY, STOP_KEY, Lesson, Stop
 from data_io.query_text import Bad, parse_float
 
-from . import panel, session
+from . import panel, session, stepping_bar
+from .live_component import component
 from .navigation import PAGES
 from .texts import plain
 
@@ -179,14 +181,28 @@ def _go_to(key: str) -> None:
         open_stop(chosen)
 
 
+NAV = "lesson_nav"  # the player's click log, applied as the stepping bar's are
+
+
+def _nav_step(by: int):
+    def run(_arg) -> None:
+        state = session.lesson_run()
+        if state is not None:
+            open_stop(state["stop"] + by)
+    return run
+
+
+NAV_ACTIONS = {"back": _nav_step(-1), "next": _nav_step(1), "leave": lambda _arg: leave()}
+
+
 def nav_buttons(nav, k: int, n: int) -> None:
-    back, forward, out = nav.columns(3)
-    back.button("Back", key="b_lesson_back", disabled=k == 0, on_click=open_stop,
-                args=(k - 1,), width="stretch")
-    forward.button("Next", key="b_lesson_next", disabled=k + 1 == n, on_click=open_stop,
-                   args=(k + 1,), type="primary", width="stretch")
-    out.button("Leave", key="b_lesson_leave", on_click=leave, width="stretch",
-               help="Stop playing the lesson; the run stays as it is.")
+    """Back, Next, Leave: every quick click counts (ui/lesson_nav.js keeps a log of them)."""
+    lesson = session.lesson_run()["lesson"]
+    data = {"lesson": f"{zlib.crc32(lesson.title.encode())}-{n}", "stop": k, "stops": n,
+            "applied": dict(stepping_bar.applied_of(NAV))}
+    with nav:
+        component(NAV)(key=stepping_bar.key_of(NAV), data=data,
+                       on_log_change=partial(stepping_bar.apply_log, False, NAV, NAV_ACTIONS))
 
 
 def question_area(stop: Stop, k: int, tr: bc.Trainer) -> None:

@@ -35,7 +35,8 @@ LIVE = HERE / "live"  # the live view's modules (and its CSS)
 KEY = "live_view"
 EVENTS = ("play", "pause", "want", "clicked", "added", "scene")
 KEEP_LIVE = 4  # static/live-* copies kept: a replica of an older deploy may serve one
-SCRIPTS = ("stepping_bar", "panel", "previews")  # ui/<name>.js, each one component
+SCRIPTS = ("stepping_bar", "panel", "previews", "lesson_nav")  # ui/<name>.js, one component each
+CSS_OF = {"lesson_nav": "stepping_bar"}  # a script drawing the stepping bar's buttons
 BUNDLE = "bundle.js"  # ui/live's modules as one, beside them in static/live-<hash>/
 
 
@@ -202,7 +203,8 @@ def preload() -> None:
 _COMPONENTS = {
     name: st.components.v2.component(
         f"backprop_{name}", js=_loader(name),
-        css=(HERE / f"{name}.css").read_text() if (HERE / f"{name}.css").exists() else None,
+        css=(HERE / f"{CSS_OF.get(name, name)}.css").read_text()
+        if (HERE / f"{CSS_OF.get(name, name)}.css").exists() else None,
         isolate_styles=False,  # Plotly puts its CSS in the document head
     ) for name in SCRIPTS}
 _PRELOAD = st.components.v2.component(

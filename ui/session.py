@@ -36,6 +36,7 @@ NEXT = "next_runs"  # runs Undo replaced by the one before them, which Redo brin
 LESSON_RUN = "lesson_run"  # the lesson being played: its file, its stop, the answers given
 LESSON_DRAFT = "lesson_draft"  # a lesson being written in the app: title, summary, stops
 LIVE_CLASS = "live_class"  # this session's part in a live class (teacher or student), if any
+FORGET_CLASS = "forget_class"  # the browser is to forget the class it keeps for a reload
 LESSON_ADDRESS = "lesson_address"  # a new session's address named a lesson: (name, stop, run?)
 
 
@@ -316,6 +317,14 @@ def live_class() -> dict | None:
 
 def set_live_class(value: dict | None) -> None:
     st.session_state[LIVE_CLASS] = value
+
+
+def forget_class_in_browser() -> None:
+    st.session_state[FORGET_CLASS] = True
+
+
+def take_forget_class() -> bool:
+    return bool(st.session_state.pop(FORGET_CLASS, False))
 
 
 def following_class() -> bool:

@@ -61,7 +61,8 @@ def mirror_url() -> None:
         params = run_params(None if tr.diverged is not None or fresh else tr.step)
     except share.LogTooLong:
         params = run_params(None)
-    params = {**params, **lesson_player.address_params()}  # and the lesson's stop, if any
+    params = {**params, **lesson_player.address_params(),  # and the lesson's stop, if any,
+              **class_view.address_params()}  # and a student's class
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     class_view.publish()  # a teacher's class sees it too

@@ -111,13 +111,17 @@ def stepping_bar(tr: bc.Trainer, playing: bool, live: bool = False,
                               on_log_change=partial(apply_log, live, target, table))
 
 
-def _key(target: str) -> str:
+def key_of(target: str) -> str:
+    """The component key of the click log of ``target`` (a bar's, the lesson player's)."""
     return KEY if target == "run" else f"{KEY}_{target}"
 
 
-def _applied(target: str = "run") -> OrderedDict:
-    """{page's log id: last seq applied} for the bar of ``target``."""
+def applied_of(target: str = "run") -> OrderedDict:
+    """{page's log id: last seq applied} for the click log of ``target``."""
     return st.session_state.setdefault(APPLIED, {}).setdefault(target, OrderedDict())
+
+
+_key, _applied = key_of, applied_of
 
 
 def _entries(value, kinds=None) -> tuple[str, list] | None:

@@ -15,6 +15,7 @@ itself when the store is back.
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
 import secrets
 import time
@@ -44,9 +45,17 @@ def store() -> class_store.ClassStore:
 
 
 def _client() -> str:
-    """Who tries codes, for the rate limit: the address the balancer saw, else ours."""
-    forwarded = (st.context.headers or {}).get("X-Forwarded-For", "")
-    return (forwarded.split(",")[0].strip() or st.context.ip_address or "local")[:64]
+    """Who tries codes, for the rate limit: the connection's address; behind the balancer
+    (a loopback or private address), the one it added last to X-Forwarded-For (HAProxy's
+    ``option forwardfor`` appends it; the entries before are the client's to write)."""
+    peer = st.context.ip_address or "local"
+    header = (st.context.headers or {}).get("X-Forwarded-For", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
+    try:
+        behind = ipaddress.ip_address(peer).is_private  # loopback counts as private
+    except ValueError:
+        behind = False
+    return (forwarded[-1] if forwarded and behind else peer)[:64]
 
 
 def join_link(code: str) -> str:

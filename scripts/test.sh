@@ -14,51 +14,31 @@ fi
 
 PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
+# apt_need PACKAGE PATH: install Debian's PACKAGE unless PATH (its program) is there.
+apt_need() {
+    if command -v "$(basename "$2")" >/dev/null 2>&1 || [ -x "$2" ]; then
+        return
+    fi
+    if [ "$(id -u)" -eq 0 ]; then
+        SUDO=""
+    elif command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "error: $2 is missing and neither root nor sudo is available;" >&2
+        echo "       install it with: apt-get install -y $1" >&2
+        exit 1
+    fi
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "$1"
+}
+
 # Browser tests use Debian's chromium (apt), never a downloaded browser.
-if [ ! -x /usr/bin/chromium ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "error: /usr/bin/chromium is missing and neither root nor sudo is available;" >&2
-        echo "       install it with: apt-get install -y chromium" >&2
-        exit 1
-    fi
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-fi
-
+apt_need chromium /usr/bin/chromium
 # The deployment tests (tests/deploy) put Debian's HAProxy in front of the app's replicas.
-if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "error: haproxy is missing and neither root nor sudo is available;" >&2
-        echo "       install it with: apt-get install -y haproxy" >&2
-        exit 1
-    fi
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy
-fi
-
+apt_need haproxy /usr/sbin/haproxy
 # A live class across replicas keeps its state in Redis (Debian's redis-server); the
 # tests start their own servers on free ports.
-if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "error: redis-server is missing and neither root nor sudo is available;" >&2
-        echo "       install it with: apt-get install -y redis-server" >&2
-        exit 1
-    fi
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
-fi
+apt_need redis-server /usr/bin/redis-server
 
 "$PYTHON" -m ruff check .
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from json_fuzz import JSON, paths
 
 from backprop_core.analyses import live_text
 from backprop_core.analyses.questions import QuestionError
@@ -96,25 +97,6 @@ def test_live_text_fills_in_the_run():
     assert f"{tr.net.weights[0][0, 0]:.4g}" in text
     with pytest.raises(QuestionError):
         live_text.check("{{nope}}", (2, 1))
-
-
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**20, 10**20) |
-    st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=4),
-    max_leaves=12)
-
-
-def paths(value, prefix=()):
-    out = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out += paths(v, (*prefix, k))
-    elif isinstance(value, list):
-        for k, v in enumerate(value[:3]):
-            out += paths(v, (*prefix, k))
-    return out
 
 
 PATHS = paths(VALID)

@@ -8,6 +8,7 @@ import json
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from json_fuzz import JSON, paths
 
 import backprop_core as bc
 from data_io import session_file
@@ -24,26 +25,6 @@ def _valid() -> dict:
 
 
 VALID = _valid()
-
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**20, 10**20) |
-    st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=4),
-    max_leaves=12)
-
-
-def paths(value, prefix=()):
-    """Every path into the JSON tree (dict keys and list indices), shallow ones first."""
-    out = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out += paths(v, (*prefix, k))
-    elif isinstance(value, list):
-        for k, v in enumerate(value[:3]):  # the first few items of long arrays
-            out += paths(v, (*prefix, k))
-    return out
-
 
 PATHS = paths(VALID)
 

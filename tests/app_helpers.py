@@ -85,13 +85,16 @@ def bar_enabled(at, label: str) -> bool:
     return s[kind] if kind in ("undo", "redo") else not s["playing"]
 
 
-def press(at, kind: str, arg=None, run: bool = True) -> AppTest:
-    """What a click on the stepping bar sends, as the browser sends it: the page's log of
-    clicks grown by one entry (those the server has applied are dropped), with every other
-    widget's value. ``run=False`` only queues it (quick clicks while the server is busy)."""
-    data = bar(at)  # each bar (the run's, the Lesson's network's) keeps a log of its own
+def _click_log(at, name: str, log_key: str, log_id: str, kind: str, arg,
+               run: bool) -> AppTest:
+    """A click on a component that keeps a log of clicks (ui/<name>.js: the stepping bar,
+    the lesson player's buttons), as the browser sends it: the log grown by one entry (those
+    the server has applied are dropped), with every other widget's value. ``run=False``
+    only queues it (quick clicks while the server is busy)."""
+    found = component(at, name)
+    data = json.loads(found.proto.json)
     logs = at.__dict__.setdefault("_bp_logs", {})
-    log = logs.setdefault(data["target"], {"id": "apptest", "seq": 0, "items": []})
+    log = logs.setdefault(log_key, {"id": log_id, "seq": 0, "items": []})
     done = data["applied"].get(log["id"], 0)
     log["seq"] += 1
     log["items"] = [i for i in log["items"] if i[0] > done] + [[log["seq"], kind, arg]]
@@ -99,9 +102,15 @@ def press(at, kind: str, arg=None, run: bool = True) -> AppTest:
         return at
     states = at._tree.get_widget_states()
     states.widgets.append(WidgetState(
-        id=component(at, "stepping_bar").proto.id,
+        id=found.proto.id,
         json_value=json.dumps({"log": {"id": log["id"], "items": log["items"]}})))
     return at._run(states)
+
+
+def press(at, kind: str, arg=None, run: bool = True) -> AppTest:
+    """A click on the stepping bar's ``kind`` (each bar, the run's or the Lesson page's
+    network's, keeps a log of its own)."""
+    return _click_log(at, "stepping_bar", bar(at)["target"], "apptest", kind, arg, run)
 
 
 def lesson_nav(at) -> dict:
@@ -110,21 +119,9 @@ def lesson_nav(at) -> dict:
 
 
 def nav(at, kind: str, run: bool = True) -> AppTest:
-    """A click on the lesson player's ``kind`` ("back", "next", "leave") as the browser
-    sends it: its log of clicks grown by one. ``run=False`` only queues it."""
-    data = lesson_nav(at)
-    logs = at.__dict__.setdefault("_bp_logs", {})
-    log = logs.setdefault("nav " + data["lesson"], {"id": "apptest-nav", "seq": 0, "items": []})
-    done = data["applied"].get(log["id"], 0)
-    log["seq"] += 1
-    log["items"] = [i for i in log["items"] if i[0] > done] + [[log["seq"], kind, None]]
-    if not run:
-        return at
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(
-        id=component(at, "lesson_nav").proto.id,
-        json_value=json.dumps({"log": {"id": log["id"], "items": log["items"]}})))
-    return at._run(states)
+    """A click on the lesson player's ``kind`` ("back", "next", "leave"); a log per lesson."""
+    return _click_log(at, "lesson_nav", "nav " + lesson_nav(at)["lesson"], "apptest-nav",
+                      kind, None, run)
 
 
 def live_metric(at, label: str) -> str:

@@ -14,12 +14,12 @@ itself when the store is back.
 
 from __future__ import annotations
 
+import functools
 import io
 import ipaddress
 import json
 import secrets
 import time
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -31,6 +31,7 @@ from data_io.live_class import JOIN_KEY, ClassError, Teacher
 
 from . import lesson_player, session
 from .lazy import lazy_expander
+from .navigation import app_url
 from .texts import plain
 
 POLL_S = 0.5  # a student's screen asks for the teacher's news this often (p95 <= 1 s)
@@ -58,13 +59,9 @@ def _client() -> str:
     return (forwarded[-1] if forwarded and behind else peer)[:64]
 
 
-def join_link(code: str) -> str:
-    scheme, netloc, path, _, _ = urlsplit(st.context.url or "http://localhost:8501/")
-    root = path.rsplit("/", 1)[0] + "/"
-    return urlunsplit((scheme, netloc, root, urlencode({JOIN_KEY: code}), ""))
-
-
+@functools.lru_cache(maxsize=64)
 def qr_png(text: str) -> bytes:
+    """The QR code of ``text`` as a PNG (a class's link: drawn on every teacher's rerun)."""
     import segno
 
     out = io.BytesIO()
@@ -350,7 +347,7 @@ def tally(spec: dict, given: dict[str, dict]) -> str:
 
 
 def teacher_bar(me: dict) -> None:
-    link = join_link(me["code"])
+    link = app_url({JOIN_KEY: me["code"]})
     with st.container(border=True, key="class_bar"):
         info, qr = st.columns([5, 1])
         try:

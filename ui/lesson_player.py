@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import zlib
 from functools import partial
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -25,7 +24,7 @@ from data_io.query_text import Bad, parse_float
 
 from . import panel, session, stepping_bar
 from .live_component import component
-from .navigation import PAGES
+from .navigation import PAGES, app_url
 from .texts import plain
 
 
@@ -75,9 +74,7 @@ def follow(name: str | None, stop_text: str | None) -> None:
     if lesson is None:
         session.set_lesson_run(None)
         return
-    digits = str(stop_text or "1").strip()
-    k = max(0, min(int(digits) - 1 if digits.isdigit() and len(digits) < 6 else 0,
-                   len(lesson.stops) - 1))
+    k = stop_index(lesson, stop_text)
     state = session.lesson_run()
     if state is None or state["lesson"] is not lesson or state["stop"] != k:
         session.set_lesson_run({"lesson": lesson, "name": name, "stop": k, "answers": {}})
@@ -97,21 +94,24 @@ def open_address(name: str, stop_text: str, run_in_address: bool) -> None:
     if lesson is None:
         session.add_warning(f"lesson: there is no lesson called {plain(name[:40])!s}")
         return
-    digits = stop_text.strip()
-    k = int(digits) - 1 if digits.isdigit() and len(digits) < 6 else 0
-    k = max(0, min(k, len(lesson.stops) - 1))
+    k = stop_index(lesson, stop_text)
     if run_in_address and not lesson.stops[k].preset:
         session.set_lesson_run({"lesson": lesson, "name": name, "stop": k, "answers": {}})
     else:
         start(lesson, name, k)
 
 
+def stop_index(lesson: Lesson, text: str | None) -> int:
+    """An address's stop (1-based text) as an index into ``lesson``'s stops: the first
+    stop when it is not a number, the nearest one when it is out of range."""
+    digits = str(text or "1").strip()
+    k = int(digits) - 1 if digits.isdigit() and len(digits) < 6 else 0
+    return max(0, min(k, len(lesson.stops) - 1))
+
+
 def link(name: str, stop: int = 1) -> str:
-    """The address that opens shipped lesson ``name`` at ``stop`` (1-based) on this server:
-    the app's root (the page's address without the page) with the lesson's parameters."""
-    scheme, netloc, path, _, _ = urlsplit(st.context.url or "http://localhost:8501/")
-    root = path.rsplit("/", 1)[0] + "/"
-    return urlunsplit((scheme, netloc, root, urlencode({LESSON_KEY: name, STOP_KEY: stop}), ""))
+    """The address that opens shipped lesson ``name`` at ``stop`` (1-based) on this server."""
+    return app_url({LESSON_KEY: name, STOP_KEY: stop})
 
 
 def address_params() -> dict[str, str]:

@@ -35,15 +35,17 @@ def checked_log(decoded: share.Decoded, c: bc.RunConfig, tr: bc.Trainer,
 
 def affordable(step: int, events: list, tr: bc.Trainer, warnings: list[str]
                ) -> tuple[int, list]:
-    """The link's step and changes, or as many steps as fit the budget and the changes up
-    to there (both said in ``warnings``)."""
+    """The link's step and changes, or as many steps after ``tr``'s as fit the budget and
+    the changes up to there (both said in ``warnings``)."""
     per_step = trainer_step_seconds(tr)
-    if step * per_step <= LINK_BUDGET_S:
+    todo = step - tr.step
+    if todo * per_step <= LINK_BUDGET_S:
         return step, events
-    fits = affordable_steps(LINK_BUDGET_S, per_step)
-    warnings.append(f"step: {step:,} steps of this network would take about "
-                    f"{_duration(step * per_step)} of server time; opening at step {fits:,} "
-                    f"(about {_duration(fits * per_step)}) instead, press Play to go on")
+    fits = tr.step + affordable_steps(LINK_BUDGET_S, per_step)
+    warnings.append(f"step: {todo:,} steps of this network would take about "
+                    f"{_duration(todo * per_step)} of server time; opening at step {fits:,} "
+                    f"(about {_duration((fits - tr.step) * per_step)}) instead, press Play "
+                    "to go on")
     later = [e for e in events if e[0] > fits]
     if later:
         warnings.append(f"ev: {len(later)} change(s) after step {fits:,} (the first at step "

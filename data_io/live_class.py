@@ -32,6 +32,8 @@ MAX_ANSWER_CHARS = 200  # an answer as JSON
 MAX_NAME = 40
 MAX_STUDENTS = 300
 MAX_STATE_CHARS = 20_000  # what the teacher publishes (a link is at most ~16 kB)
+MAX_HANDED_CHARS = 1_000_000  # a run's state handed over (the 6x8 network's: ~100 kB)
+HANDED_TTL_S = 20  # students read it within a poll of its version
 
 
 class ClassError(ValueError):
@@ -85,17 +87,33 @@ def _check_teacher(store: ClassStore, teacher: Teacher) -> None:
         raise ClassError("only the class's teacher can do that")
 
 
-def publish(store: ClassStore, teacher: Teacher, state: dict) -> int:
-    """What the class follows now; returns its version (1, 2, ...). Renews the class."""
+def publish(store: ClassStore, teacher: Teacher, state: dict,
+            handed: dict | None = None) -> int:
+    """What the class follows now; returns its version (1, 2, ...). Renews the class.
+    ``handed``: the run's state for followers to take over (``follow_state``, while Play
+    runs), kept HANDED_TTL_S beside this version."""
     _check_teacher(store, teacher)
     text = json.dumps(state, separators=(",", ":"))
     if len(text) > MAX_STATE_CHARS:
         raise ClassError("the run is too long to share with the class")
+    handed_text = None if handed is None else json.dumps(handed, separators=(",", ":"))
+    if handed_text is not None and len(handed_text) > MAX_HANDED_CHARS:
+        handed_text = None  # followers train the steps instead
     version = store.incr(_k(teacher.code, "version"), CLASS_TTL_S)
-    store.put(_k(teacher.code, "state"), json.dumps({"version": version, "state": state}),
-              CLASS_TTL_S)
+    if handed_text is not None:
+        store.put(_k(teacher.code, f"handed:{version}"), handed_text, HANDED_TTL_S)
+    store.put(_k(teacher.code, "state"), json.dumps(
+        {"version": version, "state": state, "handed": handed_text is not None}),
+        CLASS_TTL_S)
     store.put(_k(teacher.code, "teacher"), _digest(teacher.secret), CLASS_TTL_S)
     return version
+
+
+def handed(store: ClassStore, code: str, version: int) -> object | None:
+    """The state handed over with ``version`` (JSON, to be checked by who takes it), or
+    None (none was, or it expired)."""
+    text = store.get(_k(code, f"handed:{version}"))
+    return None if text is None else json.loads(text)
 
 
 def join(store: ClassStore, code_text: str, client: str) -> str:
@@ -125,13 +143,14 @@ def students(store: ClassStore, code: str) -> int:
     return len(store.hgetall(_k(code, "students")))
 
 
-def followed(store: ClassStore, code: str) -> tuple[int, dict] | None:
-    """(version, state) the teacher published last, or None (nothing yet, or ended)."""
+def followed(store: ClassStore, code: str) -> tuple[int, dict, bool] | None:
+    """(version, state, whether a state was handed over with it) the teacher published
+    last, or None (nothing yet, or ended)."""
     text = store.get(_k(code, "state"))
     if text is None:
         return None
     record = json.loads(text)
-    return record["version"], record["state"]
+    return record["version"], record["state"], record.get("handed", False)
 
 
 def ask(store: ClassStore, teacher: Teacher, spec: dict, prompt: str, options: dict) -> int:

@@ -1,6 +1,8 @@
 """What the file fuzzers share (session files, lesson files): random JSON values, and
 every path into a valid file's tree, for a field to be replaced by one."""
 
+import copy
+
 from hypothesis import strategies as st
 
 JSON = st.recursive(
@@ -21,3 +23,21 @@ def paths(value, prefix=()):
         for k, v in enumerate(value[:3]):  # the first few items of long arrays
             out += paths(v, (*prefix, k))
     return out
+
+
+DELETE = "__delete__"  # a field's value that removes the field instead
+VALUES = st.one_of(JSON, st.just(DELETE))  # what a field is replaced by
+
+
+def mutated(valid, path: tuple, value):
+    """A copy of ``valid`` with the field at ``path`` replaced by ``value`` (removed when it
+    is DELETE)."""
+    data = copy.deepcopy(valid)
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    if value == DELETE:
+        parent.pop(path[-1])
+    else:
+        parent[path[-1]] = value
+    return data

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from json_fuzz import JSON, paths
+from json_fuzz import JSON, mutated, paths
 
 from backprop_core.analyses import live_text
 from backprop_core.analyses.questions import QuestionError
@@ -117,12 +117,7 @@ def check_contract(data) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(PATHS), JSON)
 def test_fuzz_one_field_replaced(path, value):
-    data = copy.deepcopy(VALID)
-    node = data
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    check_contract(data)
+    check_contract(mutated(VALID, path, value))
 
 
 @settings(max_examples=100, deadline=None)

@@ -44,7 +44,7 @@ def test_a_class_from_start_to_reveal(store):
     assert live_class.students(store, code) == 1
     assert live_class.publish(store, teacher, {"run": "ds=xor&step=3"}) == 1
     assert live_class.publish(store, teacher, {"run": "ds=xor&step=4"}) == 2
-    assert live_class.followed(store, code) == (2, {"run": "ds=xor&step=4"})
+    assert live_class.followed(store, code) == (2, {"run": "ds=xor&step=4"}, False)
     qid = live_class.ask(store, teacher, Q, "Which way?", OPTIONS)
     for k in range(30):
         live_class.answer(store, code, qid, f"s{k}", f"Student {k}", "up" if k % 3 else "down")
@@ -103,6 +103,21 @@ def test_codes_cannot_be_tried_quickly_but_a_class_joins_at_once(store):
     for text in ("", "ABC", "ABCDEFG", "ABCDE0", "<script>"):
         with pytest.raises(ClassError, match="6 letters"):
             live_class.normal_code(text)
+
+
+def test_a_state_handed_over_goes_with_its_version_only(store):
+    teacher = live_class.start(store)
+    live_class.publish(store, teacher, {"run": "step=5"}, {"step": 4, "state": [1.5]})
+    live_class.publish(store, teacher, {"run": "step=9"}, {"step": 8, "state": [2.5]})
+    assert live_class.followed(store, teacher.code) == (2, {"run": "step=9"}, True)
+    assert live_class.handed(store, teacher.code, 1) == {"step": 4, "state": [1.5]}
+    assert live_class.handed(store, teacher.code, 2) == {"step": 8, "state": [2.5]}
+    live_class.publish(store, teacher, {"run": "step=9"})  # paused: nothing handed
+    assert live_class.followed(store, teacher.code)[2] is False
+    assert live_class.handed(store, teacher.code, 3) is None
+    big = {"state": [0.1] * (live_class.MAX_HANDED_CHARS // 3)}
+    live_class.publish(store, teacher, {"run": "step=10"}, big)  # too big: the steps then
+    assert live_class.followed(store, teacher.code)[2] is False
 
 
 def test_a_class_expires():

@@ -2,13 +2,12 @@
 contract: no exception but ValueError escapes, a refusal names the field, and anything
 accepted is a run that saves and loads again to the very same numbers."""
 
-import copy
 import json
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from json_fuzz import JSON, paths
+from json_fuzz import JSON, VALUES, mutated, paths
 
 import backprop_core as bc
 from data_io import session_file
@@ -47,20 +46,9 @@ def check_contract(data: dict | bytes) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(PATHS), st.one_of(JSON, st.just("__delete__")))
+@given(st.sampled_from(PATHS), VALUES)
 def test_a_valid_file_mutated_in_one_field(path, value):
-    data = copy.deepcopy(VALID)
-    parent = data
-    for key in path[:-1]:
-        parent = parent[key]
-    if value == "__delete__":
-        if isinstance(parent, dict):
-            del parent[path[-1]]
-        else:
-            parent.pop(path[-1])
-    else:
-        parent[path[-1]] = value
-    check_contract(data)
+    check_contract(mutated(VALID, path, value))
 
 
 @settings(max_examples=100, deadline=None)

@@ -24,7 +24,7 @@ import time
 import streamlit as st
 
 from backprop_core.analyses.questions import QuestionError, prompt, question, significant
-from data_io import class_store, live_class, share
+from data_io import class_store, follow_state, live_class, share
 from data_io.class_store import StoreDown
 from data_io.lesson_file import LESSON_KEY, STOP_KEY
 from data_io.live_class import JOIN_KEY, ClassError, Teacher
@@ -226,15 +226,16 @@ def _screen(page_title: str) -> dict:
     return {"params": params, "page": page_title}
 
 
-def _publish(me: dict, screen: dict) -> None:
-    """``screen`` to the class if it changed; "paused" while the store does not answer
-    (and the class resumed once it does)."""
+def _publish(me: dict, screen: dict, handed: dict | None = None) -> None:
+    """``screen`` to the class if it changed (``handed``: the run's state with it, while
+    Play runs); "paused" while the store does not answer (and the class resumed once it
+    does)."""
     if screen == me["published"] and not me["paused"]:
         return
     try:
         if me["paused"]:
             live_class.resume(store(), _teacher(me))
-        live_class.publish(store(), _teacher(me), screen)
+        live_class.publish(store(), _teacher(me), screen, handed)
     except StoreDown:
         me["paused"] = True
         return
@@ -259,7 +260,9 @@ def publish(page_title: str | None = None) -> None:
 
 def publish_playing(params: dict) -> None:
     """While the teacher plays (the live view's fragment): the run at its step, at most
-    every PLAY_PUBLISH_S."""
+    every PLAY_PUBLISH_S, with its state handed over (``follow_state``: a student takes it
+    instead of training the steps since the last look; the records of the steps since the
+    teacher's publish before last go with it, for their loss curves)."""
     me = session.live_class()
     if me is None or me["role"] != "teacher" or me["published"] is None:
         return
@@ -270,7 +273,13 @@ def publish_playing(params: dict) -> None:
     screen = dict(me["published"])
     screen["params"] = {**params, **{k: v for k, v in screen["params"].items()
                                      if k in (LESSON_KEY, STOP_KEY)}}
-    _publish(me, screen)
+    tr = session.trainer()
+    sent = me.setdefault("play_steps", [])  # the steps handed over lately
+    handed = None
+    if tr.step > 0 and tr.phase_index == 0 and tr.diverged is None:
+        handed = follow_state.pack(tr, since=sent[0] if len(sent) > 1 else 0)
+        sent[:] = [*sent[-1:], tr.step]
+    _publish(me, screen, handed)
 
 
 def _ask(spec: dict, options: dict) -> None:
@@ -409,12 +418,13 @@ def _explore() -> None:
     session.live_class()["mode"] = "explore"
 
 
-def apply(me: dict, version: int, screen: dict) -> None:
+def apply(me: dict, version: int, screen: dict, handed: bool = False) -> None:
     """The teacher's screen on this student's: the run (trained on from the one shown
-    when it is the same run further back), the lesson's stop, the page (switched to at the
-    next full run)."""
+    when it is the same run further back, or the state the teacher ``handed`` over
+    taken), the lesson's stop, the page (switched to at the next full run)."""
     params = {k: v for k, v in screen["params"].items() if k not in (LESSON_KEY, STOP_KEY)}
-    problems = session.follow_run(share.decode({k: [v] for k, v in params.items()}))
+    state = live_class.handed(store(), me["code"], version) if handed else None
+    problems = session.follow_run(share.decode({k: [v] for k, v in params.items()}), state)
     if problems:
         session.add_warning("The teacher's run was not followed whole: " + "; ".join(problems))
     lesson_player.follow(screen["params"].get(LESSON_KEY), screen["params"].get(STOP_KEY))

@@ -15,8 +15,9 @@ import streamlit as st
 
 import backprop_core as bc
 from backprop_core.policy.config import apply_live_settings, needs_rebuild, with_trainer_settings
+from backprop_core.training import catch_up
 from backprop_core.training.stopping import StopCondition
-from data_io import link_open, session_file, share
+from data_io import follow_state, link_open, session_file, share
 from data_io.lesson_file import LESSON_KEY, STOP_KEY
 from data_io.live_class import JOIN_KEY
 
@@ -338,16 +339,19 @@ def take_lesson_address() -> tuple[str, str, bool] | None:
     return st.session_state.pop(LESSON_ADDRESS, None)
 
 
-def open_stop_run(decoded: share.Decoded, why: str) -> list[str]:
+def open_stop_run(decoded: share.Decoded, why: str, handed: dict | None = None) -> list[str]:
     """Replace the run with the one a lesson's stop holds (a share link's run, built and
     trained to its step at once: a stop opens at a few thousand steps at most); the run
-    before is kept for Undo. Returns what could not be done, as a link's warnings say."""
+    before is kept for Undo. ``handed``: the state of that run a class's teacher handed
+    over (``follow_state``), taken instead of training the steps it covers. Returns what
+    could not be done, as a link's warnings say."""
     warnings: list[str] = []
     c = decoded.config
     data, tr = bc.build(c)
     events, step, phase = link_open.checked_log(decoded, c, tr, warnings)
-    step, events = link_open.affordable(step or 0, events, tr, warnings)
-    link_open.replay(tr, step, events, phase)
+    later = _take_over(tr, handed, step or 0, events)
+    step, later = link_open.affordable(step or 0, later, tr, warnings)
+    link_open.replay(tr, step, later, phase)
     keep_previous_run(why)
     st.session_state[CONFIG], st.session_state[DATA], st.session_state[TRAINER] = c, data, tr
     set_playing(False)
@@ -362,11 +366,29 @@ def open_stop_run(decoded: share.Decoded, why: str) -> list[str]:
     return warnings
 
 
-def follow_run(decoded: share.Decoded) -> list[str]:
+def _take_over(tr: bc.Trainer, handed: dict | None, step: int, events: list) -> list:
+    """``tr`` (before ``step``, its log a start of ``events``) at the state ``handed``
+    over, when it fits: the changes still to make (all of ``events`` after ``tr``'s log
+    when it does not; the steps are then trained, the same numbers, only slower)."""
+    own = len([e for e in tr.events if e[0] <= tr.step])
+    if handed is None:
+        return events[own:]
+    try:
+        snap, records = follow_state.unpack(handed, tr, events)
+        if not snap.step < step:
+            return events[own:]
+        catch_up.take_over(tr, snap, [e for e in events if e[0] <= snap.step], records)
+    except (bc.StateError, ValueError):
+        return events[own:]
+    return [e for e in events if e[0] > snap.step]
+
+
+def follow_run(decoded: share.Decoded, handed: dict | None = None) -> list[str]:
     """The teacher's run, as a student following a class gets it: when the run on screen
     is the same run further back (the teacher stepped or played on), only the new steps
-    are trained; further on on the same run (the teacher paused on an earlier frame than
-    the last one shared), back to that step, exactly; else the run is opened anew
+    are trained, or the state ``handed`` over is taken (``follow_state``: while the teacher
+    plays); further on on the same run (the teacher paused on an earlier frame than the
+    last one shared), back to that step, exactly; else the run is opened anew
     (``open_stop_run``). Returns what could not be done."""
     tr, warnings = trainer(), []
     if decoded.config == config() and tr.diverged is None and tr.phase_index == 0:
@@ -374,7 +396,8 @@ def follow_run(decoded: share.Decoded) -> list[str]:
         step, n = step or 0, len(tr.events)  # a fresh run's address has no step
         if not warnings and step >= tr.step and tuple(events[:n]) == tuple(tr.events) \
                 and all(e[0] >= tr.step for e in events[n:]):
-            step, later = link_open.affordable(step, events[n:], tr, warnings)
+            later = _take_over(tr, handed, step, events)
+            step, later = link_open.affordable(step, later, tr, warnings)
             link_open.replay(tr, step, later, phase)
         elif not warnings and step < tr.step \
                 and tuple(e for e in tr.events if e[0] <= step) == tuple(events):
@@ -382,11 +405,11 @@ def follow_run(decoded: share.Decoded) -> list[str]:
             for _ in range(phase):
                 tr.run_phase()
         else:
-            return open_stop_run(decoded, "followed the teacher")
+            return open_stop_run(decoded, "followed the teacher", handed)
         set_playing(False)
         _show_trainer_settings(tr)
         return warnings
-    return open_stop_run(decoded, "followed the teacher")
+    return open_stop_run(decoded, "followed the teacher", handed)
 
 
 def snapshots() -> list[dict]:

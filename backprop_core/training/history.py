@@ -198,6 +198,17 @@ class History:
                             for c, v in self.columns.items()}
             steps = self.columns["step"]
 
+    def extend(self, records: Iterable[StepRecord]) -> None:
+        """Steps after the last one recorded, in order, with gaps where some are not
+        (another trainer's records of steps this one did not train: ``catch_up``)."""
+        for record in records:
+            if record.step <= self.last_step:
+                raise ValueError(f"history expects a step after {self.last_step}, "
+                                 f"got {record.step}")
+            self._push(record)
+        if len(self) > MAX_RECORDS:
+            self._thin()
+
     def insert(self, record: StepRecord) -> None:
         """A step gone to again (after thinning had dropped it), in its place."""
         steps = self.columns["step"]
@@ -272,19 +283,38 @@ class History:
         """Columns as ``to_dict`` wrote them: steps from 0, increasing (gaps where a long
         run was thinned). An ``OPTIONAL_COLUMNS`` column may be missing (saved before it
         existed): None in every record."""
+        records = records_from_dict(data)
+        if records and records[0].step != 0:
+            raise ValueError(f"history steps must start at 0, got {records[0].step}")
         history = cls()
-        n = len(data["step"])
-        data = {**{c: [None] * n for c in OPTIONAL_COLUMNS}, **data}
-        for c in COLUMNS:
-            if len(data[c]) != n:
-                raise ValueError(f"history column {c!r} has {len(data[c])} entries, expected {n}")
-        for k in range(n):
-            values = {c: data[c][k] for c in COLUMNS}
-            for c in LAYER_COLUMNS:
-                if values[c] is not None:
-                    values[c] = tuple(values[c])
-            if (k == 0) != (values["step"] == 0) or values["step"] <= history.last_step:
-                raise ValueError(f"history steps must start at 0 and increase, got "
-                                 f"{values['step']} after {history.last_step}")
-            history._push(StepRecord(**values))
+        for record in records:
+            history._push(record)
         return history
+
+
+def records_to_dict(records: Iterable[StepRecord]) -> dict[str, list]:
+    """Records as columns, in ``History.to_dict``'s form."""
+    records = list(records)
+    return {c: [list(v) if isinstance(v, tuple) else v
+                for v in (getattr(r, c) for r in records)] for c in COLUMNS}
+
+
+def records_from_dict(data: dict[str, list]) -> list[StepRecord]:
+    """The records of columns as ``History.to_dict`` writes them (of all steps or some),
+    steps increasing; an ``OPTIONAL_COLUMNS`` column may be missing: None in each."""
+    n = len(data["step"])
+    data = {**{c: [None] * n for c in OPTIONAL_COLUMNS}, **data}
+    for c in COLUMNS:
+        if len(data[c]) != n:
+            raise ValueError(f"history column {c!r} has {len(data[c])} entries, expected {n}")
+    records: list[StepRecord] = []
+    for k in range(n):
+        values = {c: data[c][k] for c in COLUMNS}
+        for c in LAYER_COLUMNS:
+            if values[c] is not None:
+                values[c] = tuple(values[c])
+        if records and values["step"] <= records[-1].step:
+            raise ValueError(f"history steps must increase, got {values['step']} after "
+                             f"{records[-1].step}")
+        records.append(StepRecord(**values))
+    return records

@@ -120,14 +120,27 @@ def _check_json(value, path: str) -> None:
 # --- reading ------------------------------------------------------------------------------
 def _read_history(value, n_layers: int) -> History:
     path = "state.history"
+    columns = read_history_columns(value, n_layers, path)
+    if not columns["step"]:
+        raise StateError(f"{path}.step: empty; step 0 is always recorded")
+    if columns["step"][0] != 0:
+        raise StateError(f"{path}.step[0]: expected steps from 0, increasing")
+    try:
+        return History.from_dict(columns)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StateError(f"{path}: {exc}") from None
+
+
+def read_history_columns(value, n_layers: int, path: str) -> dict[str, list]:
+    """History columns as ``History.to_dict`` writes them, each value checked (StateError
+    naming the first bad one): steps increasing, numbers where numbers belong, ``n_layers``
+    of them in a per-layer column. Files saved before the weights-only norms existed have
+    no such columns: absent there."""
     if not isinstance(value, dict):
         raise StateError(f"{path}: expected an object")
-    # Files saved before the weights-only norms existed have no such columns: absent there.
     columns = {c: field(value, c, path, list) for c in COLUMNS
                if c not in OPTIONAL_COLUMNS or c in value}
     n = len(columns["step"])
-    if n < 1:
-        raise StateError(f"{path}.step: empty; step 0 is always recorded")
     for c, values in columns.items():
         if len(values) != n:
             raise StateError(f"{path}.{c}: {len(values)} entries, expected {n}")
@@ -135,10 +148,9 @@ def _read_history(value, n_layers: int) -> History:
             where = f"{path}.{c}[{k}]"
             if c in ("step", "epoch"):
                 previous = values[k - 1] if k and c == "step" else -1
-                bad_step = (c == "step" and type(v) is int
-                            and (v <= previous or (k == 0) != (v == 0)))
+                bad_step = c == "step" and type(v) is int and v <= previous
                 if type(v) is not int or v < 0 or bad_step:
-                    wanted = "steps from 0, increasing" if c == "step" else "an int >= 0"
+                    wanted = "steps increasing" if c == "step" else "an int >= 0"
                     raise StateError(f"{where}: expected {wanted}")
             elif c.endswith("_norms"):
                 if v is None and c != "weight_norms":
@@ -148,10 +160,7 @@ def _read_history(value, n_layers: int) -> History:
                     raise StateError(f"{where}: expected {n_layers} numbers")
             elif not (is_number(v) or (v is None and c not in ("train_loss", "penalty"))):
                 raise StateError(f"{where}: expected a number")
-    try:
-        return History.from_dict(columns)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StateError(f"{path}: {exc}") from None
+    return columns
 
 
 def trainer_from_dict(data: Any, offered: bool = False) -> Trainer:

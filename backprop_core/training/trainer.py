@@ -496,8 +496,10 @@ class Trainer:
             self._after_change(kind)
 
     def _after_change(self, kind: str) -> None:
-        if kind == "regularization" and self.next_phase == "update":
-            self._backward(record=True)  # the gradients shown used the old penalty
+        if kind == "regularization":  # the step's penalty, as a replay records it
+            if self.next_phase == "update":
+                self._backward(record=True)  # the gradients shown used the old penalty
+            self._record_again()
         elif kind == "edit":  # the phases already run in this step, with the new value
             phases = self.phase_index
             if phases >= 1:

@@ -8,7 +8,9 @@ student's page does what the browser does: it reruns the class's polling fragmen
 interval the server asked for (ui/class_view.POLL_S). Three phases:
 
 1. follow: the teacher clicks Step every 2 s; for each click, the time from sending it to
-   each student's page showing that step (its live view's step) → p50 / p95 / max;
+   each student's page showing that step (its live view's step) → p50 / p95 / max; then
+   the teacher plays for 10 s: each second, the step the teacher's page shows, and the time
+   until each student's page shows it or a later one → p50 / p95 / max;
 2. stepping while following: the teacher goes on stepping, and every student also clicks
    Step every ~2 s: click → rerun finished, p50 / p95;
 3. a question: the teacher asks the class (a lesson stop's question), every student answers
@@ -48,15 +50,29 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
+def reach(shown: list[tuple[float, int]], t: float, step: int) -> float:
+    """Seconds from ``t`` (the teacher's page showed ``step``) until a student's page
+    (``shown``: its (time, step) in order) showed that step or a later one: 0 when it
+    already did at ``t`` (the teacher publishes the step trained, a little ahead of the
+    frame on its screen); inf: never, within the run."""
+    before = [s for when, s in shown if when <= t]
+    if before and before[-1] >= step:
+        return 0.0
+    later = [when for when, s in shown if when > t and s >= step]
+    return min(later) - t if later else float("inf")
+
+
 class Student:
     def __init__(self, url: str, code: str, k: int):
         self.s = Session(url, query=f"class={code}")
         self.k, self.seen, self.step_seconds = k, {}, []  # seen: step -> first time shown
+        self.shown: list[tuple[float, int]] = []  # (time, step) of every page drawn
         self.stepping, self.stop = False, False
 
     def shows(self, step: int | None) -> None:
-        if step is not None and step not in self.seen:
-            self.seen[step] = time.perf_counter()
+        if step is not None:
+            self.shown.append((time.perf_counter(), step))
+            self.seen.setdefault(step, self.shown[-1][0])
 
     async def start(self) -> None:
         await self.s.connect()
@@ -121,12 +137,15 @@ async def run(url: str, redis_url: str, n: int, changes: int) -> dict:
     before = max(max(s.seen) for s in students)
     lags = []
 
+    samples = []  # (time, step the teacher's page shows)
+
     async def watch_lag() -> None:
         while not watching["stop"]:
             await asyncio.sleep(1.0)
             shown = (teacher.last_header or {}).get("frames") or [{}]
             t_step = shown[-1].get("step")
             if t_step is not None:
+                samples.append((time.perf_counter(), t_step))
                 lags.append([t_step - max(s.seen) for s in students])
 
     watching = {"stop": False}
@@ -134,7 +153,11 @@ async def run(url: str, redis_url: str, n: int, changes: int) -> dict:
     played = await play_for(teacher, 10.0)
     watching["stop"] = True
     await watcher
-    out["play"] = {"fps": played["fps"], "lags": lags, "before": before}
+    shown = (teacher.last_header or {}).get("frames") or [{}]
+    await teacher.pause(7, shown[-1].get("step", 0))  # as a teacher does: at the frame shown
+    await asyncio.sleep(2.0)  # arrivals of the last samples
+    out["play"] = {"fps": played["fps"], "lags": lags, "before": before,
+                   "reach": [reach(s.shown, t, step) for t, step in samples for s in students]}
     for s in students:
         s.stop = True
     await asyncio.gather(*tasks)
@@ -175,6 +198,7 @@ def main() -> None:
     ap.add_argument("--students", type=int, default=30)
     ap.add_argument("--replicas", type=int, default=2)
     ap.add_argument("--changes", type=int, default=12)
+    ap.add_argument("--verbose", action="store_true", help="each Play sample's arrivals")
     args = ap.parse_args()
     with LocalCluster(replicas=args.replicas, redis=True) as cluster:
         out = asyncio.run(run(cluster.url, cluster.redis.url, args.students, args.changes))
@@ -194,10 +218,18 @@ def main() -> None:
     print(f"  the teacher playing for 10 s ({play['fps']:.0f} frames/s): students' pages "
           f"behind by at most {max(worst)} steps, median {statistics.median(worst):.0f} "
           "(sampled every second)")
+    play_ms = [1000 * x for x in play["reach"]]
+    print(f"  teacher's Play frame → every student's page shows that step or later: p50 "
+          f"{pct(play_ms, 50):.0f} ms, p95 {pct(play_ms, 95):.0f} ms, max {max(play_ms):.0f} "
+          f"ms ({len(play_ms)} samples)   target p95 <= 1000 ms")
     print(f"  answers: {args.students} sent, the teacher's page counts {out['teacher_count']}, "
           f"Redis holds {out['stored']} (the very answers sent: {out['stored_match']}); "
           f"verdicts shown to {out['verdicts']} students")
     print(f"  errors: {len(out['errors'])} {out['errors'][:3]}")
+    if "--verbose" in sys.argv:
+        print("  play samples (reach per student, ms):",
+              [[int(min(1000 * x, 1e9)) for x in play["reach"][k:k + args.students]]
+               for k in range(0, len(play["reach"]), args.students)])
 
 
 if __name__ == "__main__":

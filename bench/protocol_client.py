@@ -100,6 +100,9 @@ class Session:
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = msg.new_session.page_script_hash or self.page_hash
+                if not msg.metadata.run.fragment_ids:  # a whole run (also one a
+                    # fragment asked for with st.rerun(scope="app")): the page anew
+                    self.texts, self.alerts, self.auto_reruns = [], [], {}
             elif kind == "navigation":  # the page st.navigation runs: reruns must name it
                 self.page_hash = msg.navigation.page_script_hash or self.page_hash
             elif kind == "auto_rerun":  # a fragment the browser reruns every interval

@@ -31,12 +31,13 @@ from data_io.live_class import JOIN_KEY, ClassError, Teacher
 
 from . import lesson_player, session
 from .lazy import lazy_expander
-from .navigation import app_url
+from .navigation import LIVE_AREA_PAGE, app_url
 from .texts import plain
 
 POLL_S = 0.5  # a student's screen asks for the teacher's news this often (p95 <= 1 s)
+PLAY_POLL_S = 0.25  # ... and while the teacher plays (each look then has news to show)
 HISTOGRAM_BARS = 6  # the most given values of a number asked for, each with its count
-PLAY_PUBLISH_S = 0.5  # while the teacher plays, the class gets the run this often
+PLAY_PUBLISH_S = 0.2  # while the teacher plays, the class gets the run this often
 
 
 @st.cache_resource
@@ -273,6 +274,7 @@ def publish_playing(params: dict) -> None:
     screen = dict(me["published"])
     screen["params"] = {**params, **{k: v for k, v in screen["params"].items()
                                      if k in (LESSON_KEY, STOP_KEY)}}
+    screen["playing"] = True
     tr = session.trainer()
     sent = me.setdefault("play_steps", [])  # the steps handed over lately
     handed = None
@@ -418,37 +420,69 @@ def _explore() -> None:
     session.live_class()["mode"] = "explore"
 
 
-def apply(me: dict, version: int, screen: dict, handed: bool = False) -> None:
+def apply(me: dict, version: int, screen: dict, handed: bool = False) -> str:
     """The teacher's screen on this student's: the run (trained on from the one shown
     when it is the same run further back, or the state the teacher ``handed`` over
-    taken), the lesson's stop, the page (switched to at the next full run)."""
+    taken), the lesson's stop, the page (switched to at the next full run). Returns what
+    must be drawn again: "run" when only the run moved on (the live area draws it by
+    itself), else "page"."""
     params = {k: v for k, v in screen["params"].items() if k not in (LESSON_KEY, STOP_KEY)}
     state = live_class.handed(store(), me["code"], version) if handed else None
     problems = session.follow_run(share.decode({k: [v] for k, v in params.items()}), state)
     if problems:
         session.add_warning("The teacher's run was not followed whole: " + "; ".join(problems))
-    lesson_player.follow(screen["params"].get(LESSON_KEY), screen["params"].get(STOP_KEY))
-    me["version"], me["page"] = version, screen.get("page")
+    lesson = (screen["params"].get(LESSON_KEY), screen["params"].get(STOP_KEY))
+    lesson_player.follow(*lesson)
+    view = (lesson, screen.get("page"), bool(screen.get("playing")))
+    # Only the run moved on, the teacher playing as before, no lesson's text to fill in.
+    run_only = view == me.get("view") and view[2] and lesson == (None, None)
+    me["version"], me["page"], me["view"] = version, screen.get("page"), view
+    return "run" if run_only and not problems else "page"
 
 
-def look(me: dict) -> bool:
-    """The class's news (a new screen while following; a question asked or revealed);
-    True when this page must be drawn again."""
+def look(me: dict) -> str | None:
+    """The class's news (a new screen while following; a question asked or revealed):
+    None when there is none, "run" when only the teacher's run moved on (the live area
+    draws it by itself: the teacher plays), "page" when this page must be drawn again (a
+    lesson's stop shows the run's numbers in its text: drawn again too)."""
     try:
         news = live_class.followed(store(), me["code"])
         q = live_class.question(store(), me["code"])
     except StoreDown:
         changed, me["paused"] = not me["paused"], True
-        return changed
-    changed, me["paused"] = me["paused"], False
+        return "page" if changed else None
+    what, me["paused"] = "page" if me["paused"] else None, False
     if news is not None and me["mode"] == "follow" and news[0] != me["version"]:
-        apply(me, *news)
-        changed = True
+        got = apply(me, *news)
+        what = "page" if what == "page" else got
     seen = None if q is None else (q["id"], q["revealed"] is not None)
     if seen != me["seen"]:
         me["seen"], me["question"] = seen, q
-        changed = True
-    return changed
+        what = "page"
+    return what
+
+
+def following_play() -> bool:
+    """Whether this is a student following a teacher who plays: the live area looks for
+    the class's news itself (``live_poll``), so each of Play's steps the teacher hands
+    over moves it on without the whole page drawn again (while the teacher steps, the
+    class bar's own small fragment looks, and a change draws the page again)."""
+    me = session.live_class()
+    return me is not None and me["role"] == "student" and me["mode"] == "follow" \
+        and bool(me.get("view")) and me["view"][2]
+
+
+def following_in_live_area(current_title: str) -> bool:
+    return following_play() and current_title == LIVE_AREA_PAGE
+
+
+def live_poll() -> None:
+    """In the live area's fragment (every PLAY_POLL_S while following the teacher's Play):
+    the class's news; the
+    whole page again unless only the run moved on."""
+    me = session.live_class()
+    if me is not None and me["role"] == "student" and look(me) == "page":
+        st.rerun(scope="app")
 
 
 @st.fragment(run_every=POLL_S)
@@ -521,7 +555,8 @@ def student_bar(me: dict, pages: dict, current) -> None:
             st.warning("Class paused: the class cannot be reached now. You keep what you "
                        "have; it resumes by itself.")
         student_question(me)
-        poll()
+        if not following_in_live_area(current.title):
+            poll()
 
 
 def draw(pages: dict, current) -> None:

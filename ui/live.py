@@ -174,6 +174,8 @@ def live_area() -> None:
     """The outer fragment: everything of the live area that Streamlit draws (a Step click
     reruns it: interactive work, which goes before others' frames of Play)."""
     with fairness.interactive():
+        if class_view.following_play():
+            class_view.live_poll()
         draw_live_area()
 
 
@@ -238,4 +240,6 @@ def options_row(tr: bc.Trainer, view: session.View, playing: bool) -> None:
 def run() -> None:
     # A full page run: the browser's view may have been mounted anew, so send it all.
     session.live().scene_sent = session.live().loss_sent = None
-    st.fragment(session.exclusive(live_area))()
+    # A class's student following the teacher's Play: the area looks for the news itself.
+    every = class_view.PLAY_POLL_S if class_view.following_play() else None
+    st.fragment(session.exclusive(live_area), run_every=every)()

@@ -14,6 +14,7 @@ PAGES = {
     "Loss surface": "app_pages/loss_surface.py",
     "Lessons": "app_pages/lessons.py",
 }
+LIVE_AREA_PAGE = "Playground"  # the page with the live area (ui/live.py), Play's page
 
 
 def app_url(params: dict) -> str:

@@ -20,7 +20,8 @@ from ui.stepping_bar import stepping_bar
 from viz.numbers import sig
 from viz.surface import surface_figure
 
-PRESET = bc.get_preset("article")
+PRESET_NAME = "article"
+PRESET = bc.get_preset(PRESET_NAME)
 
 
 def lesson_trainer(seed: int = 0) -> bc.Trainer:
@@ -28,9 +29,7 @@ def lesson_trainer(seed: int = 0) -> bc.Trainer:
 
 
 def state() -> dict:
-    if session.lesson() is None:
-        session.set_lesson({"trainer": lesson_trainer(), "comparison": None})
-    return session.lesson()
+    return session.lesson() or session.open_lesson_net(PRESET_NAME)
 
 
 @session.exclusive

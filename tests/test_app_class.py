@@ -186,3 +186,31 @@ def test_a_teacher_going_back_takes_the_class_back_exactly(store_kind):
     assert ada.session_state["trainer"].step == teacher.session_state["trainer"].step == 3
     assert np.array_equal(ada.session_state["trainer"].net.theta,
                           teacher.session_state["trainer"].net.theta)
+
+
+def lesson_theta(at):
+    return at.session_state["lesson"]["trainer"].net.theta
+
+
+def test_the_lesson_pages_network_is_followed_steps_edits_and_reset():
+    """The Lesson page's worked example (no address holds it): the teacher's steps, a
+    weight typed by hand and a Reset reach the students, bit for bit."""
+    teacher, code = teacher_app()
+    ada = student_app(code, "Ada")
+    on_page(teacher, "app_pages/lesson.py")
+    press(teacher, "steps")  # 100 epochs
+    press(teacher, "step")
+    teacher.session_state["lesson"]["trainer"].set_param(1, "weights", (2, 0), 0.25)
+    press(teacher, "step")
+    teacher.run()
+    ada.run()
+    assert ada.session_state["lesson"]["trainer"].step == 102
+    assert ada.session_state["lesson"]["trainer"].events == \
+        teacher.session_state["lesson"]["trainer"].events
+    assert np.array_equal(lesson_theta(ada), lesson_theta(teacher))
+    press(teacher, "reset")
+    teacher.run()
+    ada.run()
+    assert ada.session_state["lesson"]["trainer"].step == 0
+    assert np.array_equal(lesson_theta(ada), lesson_theta(teacher))
+    assert not ada.exception and not teacher.exception

@@ -221,10 +221,16 @@ def _teacher(me: dict) -> Teacher:
 
 
 def _screen(page_title: str) -> dict:
-    """What the class follows: the run as the address holds it (its lesson and stop too)
-    and the page."""
+    """What the class follows: the run as the address holds it (its lesson and stop too),
+    the page, and the Lesson page's own network (a worked example: no address holds it)."""
     params = {k: v for k, v in st.query_params.items() if k != JOIN_KEY}
-    return {"params": params, "page": page_title}
+    screen = {"params": params, "page": page_title}
+    net = session.lesson()
+    if net is not None:
+        tr = net["trainer"]
+        screen["lesson_net"] = {"preset": net["preset"], "step": tr.step,
+                                "events": [list(e) for e in tr.events if e[0] <= tr.step]}
+    return screen
 
 
 def _publish(me: dict, screen: dict, handed: dict | None = None) -> None:
@@ -429,11 +435,12 @@ def apply(me: dict, version: int, screen: dict, handed: bool = False) -> str:
     params = {k: v for k, v in screen["params"].items() if k not in (LESSON_KEY, STOP_KEY)}
     state = live_class.handed(store(), me["code"], version) if handed else None
     problems = session.follow_run(share.decode({k: [v] for k, v in params.items()}), state)
+    problems += session.follow_lesson_net(screen.get("lesson_net"))
     if problems:
         session.add_warning("The teacher's run was not followed whole: " + "; ".join(problems))
     lesson = (screen["params"].get(LESSON_KEY), screen["params"].get(STOP_KEY))
     lesson_player.follow(*lesson)
-    view = (lesson, screen.get("page"), bool(screen.get("playing")))
+    view = (lesson, screen.get("page"), bool(screen.get("playing")), screen.get("lesson_net"))
     # Only the run moved on, the teacher playing as before, no lesson's text to fill in.
     run_only = view == me.get("view") and view[2] and lesson == (None, None)
     me["version"], me["page"], me["view"] = version, screen.get("page"), view

@@ -56,7 +56,7 @@ def open_stop(k: int) -> None:
     state["stop"], state["switch"] = k, True
     state["answers"].pop(k, None)
     if stop.preset:
-        session.set_lesson({"trainer": stop.trainer(), "comparison": None})
+        session.open_lesson_net(stop.preset)
         return
     problems = session.open_stop_run(stop.decoded(), f"opened stop {k + 1} of a lesson")
     if problems:
@@ -128,9 +128,10 @@ def address_params() -> dict[str, str]:
 def trainer_of(stop: Stop) -> bc.Trainer:
     """The run a stop's numbers and question are about."""
     if stop.preset:
-        if session.lesson() is None:
-            session.set_lesson({"trainer": stop.trainer(), "comparison": None})
-        return session.lesson()["trainer"]
+        net = session.lesson()
+        if net is None or net.get("preset") != stop.preset:
+            net = session.open_lesson_net(stop.preset)
+        return net["trainer"]
     return session.trainer()
 
 

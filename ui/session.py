@@ -16,6 +16,7 @@ import streamlit as st
 import backprop_core as bc
 from backprop_core.policy.config import apply_live_settings, needs_rebuild, with_trainer_settings
 from backprop_core.training import catch_up
+from backprop_core.training.changes import check_log
 from backprop_core.training.stopping import StopCondition
 from data_io import follow_state, link_open, session_file, share
 from data_io.lesson_file import LESSON_KEY, STOP_KEY
@@ -289,11 +290,15 @@ def walk() -> dict:
 
 
 def lesson() -> dict | None:
+    """The Lesson page's own network ({"trainer", "preset", "comparison"}), or None."""
     return st.session_state.get(LESSON)
 
 
-def set_lesson(value: dict) -> None:
-    st.session_state[LESSON] = value
+def open_lesson_net(preset: str = "article") -> dict:
+    """The Lesson page's network anew: a fresh run of ``preset`` (a worked example)."""
+    st.session_state[LESSON] = {"trainer": bc.get_preset(preset).trainer(), "preset": preset,
+                                "comparison": None}
+    return st.session_state[LESSON]
 
 
 def lesson_run() -> dict | None:
@@ -384,32 +389,62 @@ def _take_over(tr: bc.Trainer, handed: dict | None, step: int, events: list) -> 
 
 
 def follow_run(decoded: share.Decoded, handed: dict | None = None) -> list[str]:
-    """The teacher's run, as a student following a class gets it: when the run on screen
-    is the same run further back (the teacher stepped or played on), only the new steps
-    are trained, or the state ``handed`` over is taken (``follow_state``: while the teacher
-    plays); further on on the same run (the teacher paused on an earlier frame than the
-    last one shared), back to that step, exactly; else the run is opened anew
-    (``open_stop_run``). Returns what could not be done."""
+    """The teacher's run, as a student following a class gets it: the run on screen moved
+    to it when it is the same run (``follow_on``), else opened anew (``open_stop_run``);
+    ``handed``: the state the teacher handed over while playing (``follow_state``).
+    Returns what could not be done."""
     tr, warnings = trainer(), []
-    if decoded.config == config() and tr.diverged is None and tr.phase_index == 0:
+    if decoded.config == config():
         events, step, phase = link_open.checked_log(decoded, config(), tr, warnings)
-        step, n = step or 0, len(tr.events)  # a fresh run's address has no step
-        if not warnings and step >= tr.step and tuple(events[:n]) == tuple(tr.events) \
-                and all(e[0] >= tr.step for e in events[n:]):
-            later = _take_over(tr, handed, step, events)
-            step, later = link_open.affordable(step, later, tr, warnings)
-            link_open.replay(tr, step, later, phase)
-        elif not warnings and step < tr.step \
-                and tuple(e for e in tr.events if e[0] <= step) == tuple(events):
-            tr.goto(step)
-            for _ in range(phase):
-                tr.run_phase()
-        else:
-            return open_stop_run(decoded, "followed the teacher", handed)
-        set_playing(False)
-        _show_trainer_settings(tr)
-        return warnings
+        if not warnings and follow_on(tr, events, step or 0, phase, handed, warnings):
+            set_playing(False)
+            _show_trainer_settings(tr)
+            return warnings
     return open_stop_run(decoded, "followed the teacher", handed)
+
+
+def follow_on(tr: bc.Trainer, events: list, step: int, phase: int, handed: dict | None,
+              warnings: list[str]) -> bool:
+    """``tr`` at ``step`` (and ``phase`` phases into the next) of the run whose log is
+    ``events`` (checked), when that is ``tr``'s own run further on (only the new steps
+    trained, or the state ``handed`` over taken) or further back (gone back to, exactly);
+    False, ``tr`` untouched, when it is another run."""
+    if tr.diverged is not None or tr.phase_index != 0:
+        return False
+    n = len(tr.events)  # a fresh run's address has no step: 0
+    if step >= tr.step and tuple(events[:n]) == tuple(tr.events) \
+            and all(e[0] >= tr.step for e in events[n:]):
+        later = _take_over(tr, handed, step, events)
+        step, later = link_open.affordable(step, later, tr, warnings)
+        link_open.replay(tr, step, later, phase)
+        return True
+    if step < tr.step and tuple(e for e in tr.events if e[0] <= step) == tuple(events):
+        tr.goto(step)
+        for _ in range(phase):
+            tr.run_phase()
+        return True
+    return False
+
+
+def follow_lesson_net(spec: dict | None) -> list[str]:
+    """The teacher's Lesson-page network (``spec``: {"preset", "step", "events"} as the
+    teacher's screen says it, or None: the student's own is left as it is) on this
+    student's Lesson page: followed on as ``follow_on`` does, or made anew. Returns what
+    could not be done."""
+    if spec is None:
+        return []
+    try:
+        name, step = spec["preset"], int(spec["step"])
+        if name not in bc.PRESETS or not 0 <= step <= share.MAX_STEP:
+            raise ValueError(f"no such worked example at step {step}")
+        events = check_log(spec["events"], bc.get_preset(name).trainer().shape(), step)
+        net, warnings = lesson(), []
+        if net is None or net.get("preset") != name \
+                or not follow_on(net["trainer"], events, step, 0, None, warnings):
+            follow_on(open_lesson_net(name)["trainer"], events, step, 0, None, warnings)
+        return warnings
+    except (KeyError, TypeError, ValueError) as exc:
+        return [f"the Lesson page's network: {exc}"]
 
 
 def snapshots() -> list[dict]:

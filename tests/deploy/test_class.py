@@ -98,6 +98,27 @@ def test_a_class_across_replicas_with_redis(class_cluster, browser):
     click(ada, "Back to the teacher")
     wait_step(ada, 4)
 
+    # The teacher plays: both pages move on with it while it plays (the teacher hands its
+    # state over), then stop on the very step the teacher paused on, and follow a Step.
+    click(teacher, "Play")
+    seen = {ada: [], bob: []}
+    for _ in range(12):
+        teacher.wait_for_timeout(400)
+        for page, steps in seen.items():
+            steps.append(step_of(page))
+    click(teacher, "Pause")
+    paused = step_of(teacher)
+    for page, steps in seen.items():
+        moves = sorted(set(steps))
+        assert len(moves) >= 4 and moves[0] > 4 and moves[-1] > 100, steps
+        wait_step(page, paused)
+    click(teacher, "Step")
+    wait_step(ada, paused + 1)
+    wait_step(bob, paused + 1)
+    click(teacher, "Reset")
+    wait_step(ada, 0)
+    wait_step(bob, 0)
+
     # A question asked of the class: the lesson's stop 2 asks which way a weight moves.
     go_to_page(teacher, "Lessons")
     teacher.locator(".st-key-b_start_why_depth button").click()

@@ -4,7 +4,7 @@ import zlib
 
 import streamlit as st
 
-from ui import class_view, fairness, lesson_player, session, share_io
+from ui import class_teacher, class_view, fairness, lesson_player, session, share_io
 from ui.classroom import apply_presenter_style
 from ui.live_component import ensure_static_files, preload
 from ui.navigation import PAGES
@@ -51,7 +51,7 @@ def run_page() -> None:
     # Presenting, the sidebar is collapsed: the pages stay one click away at the top.
     menu = st.navigation(list(pages.values()),
                          position="top" if session.view().presenter else "sidebar")
-    class_view.publish(menu.title)  # a teacher's screen (run, stop, page) to the class
+    class_teacher.publish(menu.title)  # a teacher's screen (run, stop, page) to the class
     class_view.draw(pages, menu)  # a live class: the teacher's or a student's bar
     lesson_player.draw(pages, menu)  # a lesson being played: its stop, above every page
     class_view.sidebar()

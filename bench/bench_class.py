@@ -5,7 +5,7 @@ browsers, as bench_load.py) on replicas behind HAProxy, the class's state in Red
 
 Every session is a websocket through the balancer (students land on either replica). Each
 student's page does what the browser does: it reruns the class's polling fragment at the
-interval the server asked for (ui/class_view.POLL_S). Three phases:
+interval the server asked for (ui/class_state.POLL_S). Three phases:
 
 1. follow: the teacher clicks Step every 2 s; for each click, the time from sending it to
    each student's page showing that step (its live view's step) → p50 / p95 / max; then

@@ -10,7 +10,7 @@ from app_helpers import nav, on_page, open_panel, opened, press, started_app
 from backprop_core.analyses.questions import question
 from data_io import class_store
 from deploy.redis_server import RedisServer
-from ui import class_view
+from ui import class_state, class_teacher
 
 
 def use_store(monkeypatch, server: RedisServer | None) -> None:
@@ -19,7 +19,7 @@ def use_store(monkeypatch, server: RedisServer | None) -> None:
         monkeypatch.setenv(class_store.REDIS_URL_ENV, server.url)
     else:
         monkeypatch.delenv(class_store.REDIS_URL_ENV, raising=False)
-    class_view.store.clear()  # the process's store, chosen again from the configuration
+    class_state.store.clear()  # the process's store, chosen again from the configuration
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -27,7 +27,7 @@ def store_kind(request, monkeypatch, tmp_path):
     server = RedisServer(tmp_path).start() if request.param == "redis" else None
     use_store(monkeypatch, server)
     yield server
-    class_view.store.clear()
+    class_state.store.clear()
     if server is not None:
         server.stop()
 
@@ -37,7 +37,7 @@ def redis_store(monkeypatch, tmp_path):
     server = RedisServer(tmp_path).start()
     use_store(monkeypatch, server)
     yield server
-    class_view.store.clear()
+    class_state.store.clear()
     server.stop()
 
 
@@ -162,13 +162,13 @@ def test_the_teachers_count_of_answers():
     numbers to 3 significant digits."""
     def given(*values):
         return {f"s{k}": {"name": "", "answer": v} for k, v in enumerate(values)}
-    assert class_view.tally({"kind": "direction"}, {}) == "No answers yet."
-    assert class_view.tally({"kind": "direction"}, given("up", "down", "up")) == \
+    assert class_teacher.tally({"kind": "direction"}, {}) == "No answers yet."
+    assert class_teacher.tally({"kind": "direction"}, given("up", "down", "up")) == \
         "**up**: 2 · **down**: 1"
     numbers = given(-0.02081, -0.0208, -0.02079, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
-    assert class_view.tally({"kind": "gradient"}, numbers) == (
+    assert class_teacher.tally({"kind": "gradient"}, numbers) == (
         "**-0.0208**: 3 · **0.5**: 1 · **1**: 1 · **2**: 1 · **3**: 1 · **4**: 1 · others: 2")
-    assert class_view.tally({"kind": "turns_orange"}, given([1, 2], [0, 0])) == "2 points"
+    assert class_teacher.tally({"kind": "turns_orange"}, given([1, 2], [0, 0])) == "2 points"
 
 
 def test_a_teacher_going_back_takes_the_class_back_exactly(store_kind):

@@ -17,7 +17,16 @@ import backprop_core as bc
 from backprop_core.analyses.explain import param_name
 from backprop_core.training.stopping import STOPS, StopCondition
 
-from . import actions, class_view, fairness, live_packet, session, share_io
+from . import (
+    actions,
+    class_state,
+    class_student,
+    class_teacher,
+    fairness,
+    live_packet,
+    session,
+    share_io,
+)
 from .classroom import shown
 from .edit_param import edit_panel
 from .live_component import live_view
@@ -155,7 +164,7 @@ def draw_live_charts() -> None:
     live.scene_sent, live.loss_sent = sent.scene, sent.loss
     live_view(packet, actions.LIVE_EVENTS)
     if playing:  # a teacher's class sees Play too, a few times a second
-        class_view.publish_playing(share_io.run_params_or_settings(tr.step))
+        class_teacher.publish_playing(share_io.run_params_or_settings(tr.step))
     if plain and tr.diverged is None:  # the next frames, made while these are on screen
         live.ahead.start(key, functools.partial(live_packet.next_frame, inp),
                          session.run_lock())
@@ -174,8 +183,8 @@ def live_area() -> None:
     """The outer fragment: everything of the live area that Streamlit draws (a Step click
     reruns it: interactive work, which goes before others' frames of Play)."""
     with fairness.interactive():
-        if class_view.following_play():
-            class_view.live_poll()
+        if class_student.following_play():
+            class_student.live_poll()
         draw_live_area()
 
 
@@ -241,5 +250,5 @@ def run() -> None:
     # A full page run: the browser's view may have been mounted anew, so send it all.
     session.live().scene_sent = session.live().loss_sent = None
     # A class's student following the teacher's Play: the area looks for the news itself.
-    every = class_view.PLAY_POLL_S if class_view.following_play() else None
+    every = class_state.PLAY_POLL_S if class_student.following_play() else None
     st.fragment(session.exclusive(live_area), run_every=every)()

@@ -11,7 +11,7 @@ import backprop_core as bc
 from backprop_core.policy.config import with_start_settings
 from data_io import exports, share
 
-from . import class_view, lesson_player, session
+from . import class_teacher, class_view, lesson_player, session
 from .lazy import lazy_expander
 from .texts import plain
 from .widget_values import seed_widgets
@@ -65,7 +65,7 @@ def mirror_url() -> None:
               **class_view.address_params()}  # and a student's class
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
-    class_view.publish()  # a teacher's class sees it too
+    class_teacher.publish()  # a teacher's class sees it too
 
 
 def share_section() -> None:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
 import secrets
 from dataclasses import dataclass
+
+from backprop_core.analyses import questions
 
 from .class_store import ClassStore
 
@@ -170,25 +171,12 @@ def question(store: ClassStore, code: str) -> dict | None:
 
 
 def checked_answer(q: dict, answer: object) -> object:
-    """``answer`` as the question takes it; ClassError if it is not one."""
-    kind, options = q["spec"]["kind"], q["options"]
-    if kind in ("direction", "diverges"):
-        if answer not in options["choices"]:
-            raise ClassError(f"an answer is one of {', '.join(options['choices'])}")
-        return answer
-    if kind == "largest_gradient":
-        if not (isinstance(answer, int) and not isinstance(answer, bool)
-                and 0 <= answer < options["neurons"]):
-            raise ClassError(f"an answer is a neuron from 0 to {options['neurons'] - 1}")
-        return answer
-    values = answer if kind == "turns_orange" else [answer]
-    if not (isinstance(values, list | tuple) and len(values) == (2 if kind == "turns_orange"
-                                                                 else 1)
-            and all(isinstance(v, int | float) and not isinstance(v, bool)
-                    and math.isfinite(v) and abs(v) < 1e12 for v in values)):
-        raise ClassError("an answer is a finite number" if kind == "gradient"
-                         else "an answer is a point (x₁, x₂)")
-    return [float(v) for v in values] if kind == "turns_orange" else float(values[0])
+    """``answer`` as the question's kind takes it (``questions``: each kind checks its
+    own); ClassError if it is not one."""
+    try:
+        return questions.question(q["spec"]).answer(answer, q["options"])
+    except questions.QuestionError as exc:
+        raise ClassError(str(exc)) from None
 
 
 def answer(store: ClassStore, code: str, qid: int, student: str, name: str,

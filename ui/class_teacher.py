@@ -115,15 +115,6 @@ def _ask(spec: dict, options: dict) -> None:
         session.set_notice(f"Not asked: {exc}", "warning")
 
 
-def _options(spec: dict, tr) -> dict:
-    kind = question(spec)
-    if spec["kind"] in ("direction", "diverges"):
-        return {"choices": list(kind.choices)}
-    if spec["kind"] == "largest_gradient":
-        return {"neurons": kind.neurons(spec, tr)}
-    return {}
-
-
 def _reveal(spec: dict) -> None:
     """The engine's answer (on a fork of the teacher's run), every student's judged by
     it, shown to the class; then the teacher's run goes there (and the class with it)."""
@@ -204,7 +195,7 @@ def teacher_bar(me: dict) -> None:
         if not asked:
             tr = lesson_player.trainer_of(stop)
             if st.button("Ask the class", key="b_class_ask", type="primary"):
-                _ask(spec, _options(spec, tr))
+                _ask(spec, question(spec).options(spec, tr))
                 me["asked"] = spec
                 st.rerun()
             return

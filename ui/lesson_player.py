@@ -241,7 +241,7 @@ def answer_widgets(spec: dict, tr: bc.Trainer, k: int) -> None:
         st.radio("Your answer", question(spec).choices, index=None, horizontal=True,
                  key=_key(k))
     elif kind == "largest_gradient":
-        n = question(spec).neurons(spec, tr)
+        n = question(spec).options(spec, tr)["neurons"]
         st.selectbox("Your answer: neuron", list(range(n)), index=None, key=_key(k))
     elif kind == "gradient":
         st.text_input("Your answer", key=_key(k), placeholder="e.g. -0.0123")

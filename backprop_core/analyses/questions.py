@@ -114,6 +114,22 @@ def significant(x: float, digits: int = 3) -> float:
     return round(x, digits - 1 - math.floor(math.log10(abs(x))))
 
 
+def _choice(value: object, options: dict) -> object:
+    if value not in options["choices"]:
+        raise QuestionError(f"an answer is one of {', '.join(options['choices'])}")
+    return value
+
+
+def _numbers(value: object, n: int, what: str) -> list[float]:
+    """``n`` finite numbers (not bools, below 10¹² in size), as floats."""
+    values = value if n > 1 else [value]
+    if not (isinstance(values, list | tuple) and len(values) == n
+            and all(isinstance(v, int | float) and not isinstance(v, bool)
+                    and math.isfinite(v) and abs(v) < 1e12 for v in values)):
+        raise QuestionError(f"an answer is {what}")
+    return [float(v) for v in values]
+
+
 @dataclass(frozen=True)
 class Truth:
     """The engine's answer: ``answer`` in the form a student gives one (None where it
@@ -156,6 +172,14 @@ class Direction:
         return Truth(way, f"{p.name()} went {way}: {before:.6g} → {after:.6g} "
                           f"(change {after - before:+.3g})", {"before": before, "after": after})
 
+    def options(self, spec: dict, tr: Trainer) -> dict:
+        """What an answer may be (sent to whoever answers, and checked by ``answer``)."""
+        return {"choices": list(self.choices)}
+
+    def answer(self, value: object, options: dict) -> object:
+        """An answer from outside (JSON) as this kind takes it; QuestionError if none."""
+        return _choice(value, options)
+
     def grade(self, answer: object, truth: Truth) -> Graded:
         return Graded(answer == truth.answer, f"You said {answer}. {truth.text}.")
 
@@ -181,6 +205,12 @@ class Gradient:
         p = Param.parse(spec["param"])
         g = p.grad(batch_gradients(tr))
         return Truth(g, f"∂C/∂{p.name()} = {g:.6g}", {"value": g})
+
+    def options(self, spec: dict, tr: Trainer) -> dict:
+        return {}
+
+    def answer(self, value: object, options: dict) -> float:
+        return _numbers(value, 1, "a finite number")[0]
 
     def grade(self, answer: object, truth: Truth) -> Graded:
         g = truth.facts["value"]
@@ -212,8 +242,14 @@ class LargestGradient:
         if not isinstance(layer, int) or isinstance(layer, bool) or not 1 <= layer <= n_layers:
             raise QuestionError(f"layer: {str(layer)[:20]!r} is not a layer from 1 to {n_layers}")
 
-    def neurons(self, spec: dict, tr: Trainer) -> int:
-        return tr.net.layer_sizes[spec["layer"]]
+    def options(self, spec: dict, tr: Trainer) -> dict:
+        return {"neurons": tr.net.layer_sizes[spec["layer"]]}
+
+    def answer(self, value: object, options: dict) -> int:
+        n = options["neurons"]
+        if not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value < n):
+            raise QuestionError(f"an answer is a neuron from 0 to {n - 1}")
+        return value
 
     def truth(self, spec: dict, tr: Trainer) -> Truth:
         g = np.abs(batch_gradients(tr).biases[spec["layer"] - 1])
@@ -254,6 +290,12 @@ class TurnsOrange:
         _steps(spec)
         if tr.task != "binary":
             raise QuestionError("turns_orange needs a two-class data set")
+
+    def options(self, spec: dict, tr: Trainer) -> dict:
+        return {}
+
+    def answer(self, value: object, options: dict) -> list[float]:
+        return _numbers(value, 2, "a point (x₁, x₂)")
 
     def truth(self, spec: dict, tr: Trainer, features: tuple[str, ...],
               extent: tuple[float, float, float, float], resolution: int = 60) -> Truth:
@@ -312,6 +354,12 @@ class Diverges:
         return Truth("yes" if grew else "no",
                      f"{'yes' if grew else 'no'}: the training loss went {start:.4g} → {end:.4g} "
                      f"in {spec['steps']} steps", {"start": start, "end": end})
+
+    def options(self, spec: dict, tr: Trainer) -> dict:
+        return {"choices": list(self.choices)}
+
+    def answer(self, value: object, options: dict) -> object:
+        return _choice(value, options)
 
     def grade(self, answer: object, truth: Truth) -> Graded:
         return Graded(answer == truth.answer, f"You said {answer}. The engine: {truth.text}.")

@@ -31,6 +31,7 @@ from backprop_core.analyses import live_text
 from backprop_core.analyses.questions import QuestionError, question
 
 from . import share
+from .json_file import capped, read_object
 
 FORMAT, VERSION = "backprop-playground-lesson", 1
 MAX_BYTES = 256_000
@@ -98,9 +99,7 @@ def read(raw: bytes, pages: tuple[str, ...] = (RUN_PAGE, PRESET_PAGE)) -> Lesson
     try:
         return _read(raw, pages)
     except (LessonError, QuestionError, ValueError) as exc:
-        text = str(exc)
-        text = text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
-        raise LessonError(text) from None
+        raise LessonError(capped(str(exc), MAX_MESSAGE)) from None
 
 
 def write(lesson: Lesson) -> bytes:
@@ -114,14 +113,7 @@ def write(lesson: Lesson) -> bytes:
 def _read(raw: bytes, pages: tuple[str, ...]) -> Lesson:
     if not isinstance(raw, bytes | bytearray) or len(raw) > MAX_BYTES:
         raise LessonError(f"a lesson file is at most {MAX_BYTES // 1000} kB")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LessonError(f"not a lesson file (JSON: {exc})") from None
-    except RecursionError:
-        raise LessonError("nested too deeply to be a lesson file") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise LessonError(f"format: expected {FORMAT!r} (not a lesson file of this app)")
+    data = read_object(raw, FORMAT, "lesson file")
     if data.get("version") != VERSION:
         raise LessonError(f"version: {str(data.get('version'))[:20]!r} is not {VERSION}, "
                           "the version this app reads")

@@ -10,7 +10,6 @@ match the saved trainer, and the description of uploaded data.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
@@ -26,6 +25,8 @@ from backprop_core.policy.config import (
 from backprop_core.policy.offered import SCHEDULE_FIELDS, problems
 from backprop_core.policy.quote import quote
 from backprop_core.training.serialize import FORMAT
+
+from .json_file import capped, read_object
 
 MAX_TEXT = 200  # characters of a file name, column or class name kept from a file
 
@@ -47,21 +48,11 @@ def read(raw: bytes) -> Loaded:
     try:
         return _read(raw)
     except ValueError as exc:
-        text = str(exc)
-        if len(text) > MAX_MESSAGE:
-            text = text[: MAX_MESSAGE - 1] + "…"
-        raise ValueError(text) from None
+        raise ValueError(capped(str(exc), MAX_MESSAGE)) from None
 
 
 def _read(raw: bytes) -> Loaded:
-    try:
-        saved = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not a session file (JSON: {exc})") from None
-    except RecursionError:
-        raise ValueError("state: nested too deeply to be a session file") from None
-    if not isinstance(saved, dict) or saved.get("format") != FORMAT:
-        raise ValueError(f"state.format: expected {FORMAT!r} (not a session file of this app)")
+    saved = read_object(raw, FORMAT, "session file", "state.")
     config = _config(saved)  # cheap checks first: the engine state may cost a replay
     try:
         # offered: every logged change a value the widgets show, data of an upload's size

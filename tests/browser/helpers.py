@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page
 
 APP_SELECTOR = "[data-testid='stApp']"
@@ -166,3 +168,13 @@ def train_on_csv(page: Page, path) -> None:
     uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     wait_for_idle(page)
     click_steady(page, page.get_by_role("button", name="Train on this data"))
+
+
+PLAYER = ".st-key-lesson_player"  # the lesson player above every page
+WHERE = re.compile(r"stop (\d+) of (\d+)")
+
+
+def where(page) -> tuple[int, int]:
+    """The lesson player's stop, as (k, of n), 1-based."""
+    m = WHERE.search(page.locator(PLAYER).inner_text())
+    return int(m.group(1)), int(m.group(2))

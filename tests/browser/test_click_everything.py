@@ -26,6 +26,7 @@ from .helpers import (
     open_app,
     wait_for_idle,
     wait_for_render,
+    where,
 )
 
 pytestmark = pytest.mark.browser
@@ -152,6 +153,7 @@ def test_every_page_survives_steps_and_phases_clicked(page, app_server, artifact
             graph = graph_title(page)
             assert ("of its 838 nodes" in graph) == (network == "6x8"), graph
             page.screenshot(path=str(artifacts_dir / f"{name}_graph.png"))
+    lessons_clicked_fast(page, artifacts_dir, network)
     assert page.console_errors == [], format_errors(page.console_errors)
     assert page.external_requests == [], format_errors(page.external_requests)
     # The stepping bar's phases on every page but the Lesson (its own network, Step only).
@@ -159,6 +161,24 @@ def test_every_page_survives_steps_and_phases_clicked(page, app_server, artifact
         t for t in PAGES if t != "Lesson"], done
     print(f"{network}: {time.monotonic() - started:.1f} s;", {
         t: f"step {b} -> {a}" for t, (_, b, a) in done.items()})
+
+
+def lessons_clicked_fast(page, artifacts_dir, network: str) -> None:
+    """The Lessons page, from this network's run: a lesson started, then its player's Next
+    and Back as bursts of real clicks 50 ms apart; each counts (the player keeps a log)."""
+    go_to_page(page, "Lessons")
+    no_exception(page, "Lessons, opened")
+    click(page, "Start", wait=True)
+    settle(page)
+    assert where(page) == (1, where(page)[1])
+    burst(page, "Next", 3)
+    settle(page)
+    assert where(page)[0] == 4, where(page)
+    burst(page, "Back", 2)
+    settle(page)
+    assert where(page)[0] == 2, where(page)
+    no_exception(page, "Lessons, after Next and Back")
+    page.screenshot(path=str(artifacts_dir / f"click_{network}_Lessons.png"))
 
 
 CRASH = '''import streamlit as st

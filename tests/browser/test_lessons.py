@@ -5,23 +5,23 @@ Next clicks each count; a link opens a lesson at a stop. No console error anywhe
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
-from .helpers import format_errors, go_to_page, open_app, wait_for_idle, wait_for_render
+from .helpers import (
+    PLAYER,
+    format_errors,
+    go_to_page,
+    open_app,
+    wait_for_idle,
+    wait_for_render,
+    where,
+)
 
 pytestmark = pytest.mark.browser
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
-PLAYER = ".st-key-lesson_player"
-WHERE = re.compile(r"stop (\d+) of (\d+)")
-
-
-def where(page) -> tuple[int, int]:
-    m = WHERE.search(page.locator(PLAYER).inner_text())
-    return int(m.group(1)), int(m.group(2))
 
 
 def answer(page, spec: dict) -> None:

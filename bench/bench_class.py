@@ -79,10 +79,14 @@ class Student:
         run = await self.s.click("b_class_join")
         self.shows(run.step)
 
+    def interval(self) -> float:
+        """The page's poll as the server asks for it now (the fragment its last whole run
+        drew: the class bar's, or the live area's while the teacher plays)."""
+        return list(self.s.auto_reruns.values())[-1] if self.s.auto_reruns else 0.5
+
     async def live(self) -> None:
         """The page's poll at the interval asked for; Step every ~2 s while ``stepping``."""
-        interval = next(iter(self.s.auto_reruns.values()), 0.5)
-        next_poll = time.perf_counter() + random.uniform(0, interval)
+        next_poll = time.perf_counter() + random.uniform(0, self.interval())
         next_step = time.perf_counter() + random.uniform(0, 2.0)
         while not self.stop:
             now = time.perf_counter()
@@ -94,7 +98,7 @@ class Student:
             if now >= next_poll:
                 run = await self.s.auto_rerun()
                 self.shows(run.step if run else None)
-                next_poll += interval
+                next_poll = max(next_poll + self.interval(), time.perf_counter())
             await asyncio.sleep(max(0.0, min(next_poll, next_step if self.stepping
                                              else next_poll) - time.perf_counter()))
 

@@ -28,6 +28,7 @@ class StoreDown(RuntimeError):
 
 class ClassStore(Protocol):
     def get(self, key: str) -> str | None: ...
+    def get_many(self, *keys: str) -> list[str | None]: ...
     def put(self, key: str, value: str, ttl_s: int) -> None: ...
     def put_new(self, key: str, value: str, ttl_s: int) -> bool: ...
     def incr(self, key: str, ttl_s: int) -> int: ...
@@ -56,6 +57,9 @@ class MemoryStore:
         with self._lock:
             value = self._live(key)
             return value if isinstance(value, str) else None
+
+    def get_many(self, *keys: str) -> list[str | None]:
+        return [self.get(k) for k in keys]
 
     def put(self, key: str, value: str, ttl_s: int) -> None:
         with self._lock:
@@ -120,6 +124,10 @@ class RedisStore:
 
     def get(self, key: str) -> str | None:
         return self._call(lambda r: r.get(self._prefix + key))
+
+    def get_many(self, *keys: str) -> list[str | None]:
+        """Several keys in one round trip (a student's look: the screen and the question)."""
+        return list(self._call(lambda r: r.mget([self._prefix + k for k in keys])))
 
     def put(self, key: str, value: str, ttl_s: int) -> None:
         self._call(lambda r: r.set(self._prefix + key, value, ex=ttl_s))

@@ -147,11 +147,20 @@ def students(store: ClassStore, code: str) -> int:
 def followed(store: ClassStore, code: str) -> tuple[int, dict, bool] | None:
     """(version, state, whether a state was handed over with it) the teacher published
     last, or None (nothing yet, or ended)."""
-    text = store.get(_k(code, "state"))
+    return _followed(store.get(_k(code, "state")))
+
+
+def _followed(text: str | None) -> tuple[int, dict, bool] | None:
     if text is None:
         return None
     record = json.loads(text)
     return record["version"], record["state"], record.get("handed", False)
+
+
+def news(store: ClassStore, code: str) -> tuple[tuple[int, dict, bool] | None, dict | None]:
+    """A student's look, in one round trip: ``followed`` and ``question``."""
+    state, q = store.get_many(_k(code, "state"), _k(code, "question"))
+    return _followed(state), None if q is None else json.loads(q)
 
 
 def ask(store: ClassStore, teacher: Teacher, spec: dict, prompt: str, options: dict) -> int:

@@ -46,6 +46,8 @@ def test_a_class_from_start_to_reveal(store):
     assert live_class.publish(store, teacher, {"run": "ds=xor&step=4"}) == 2
     assert live_class.followed(store, code) == (2, {"run": "ds=xor&step=4"}, False)
     qid = live_class.ask(store, teacher, Q, "Which way?", OPTIONS)
+    assert live_class.news(store, code) == (live_class.followed(store, code),
+                                            live_class.question(store, code))
     for k in range(30):
         live_class.answer(store, code, qid, f"s{k}", f"Student {k}", "up" if k % 3 else "down")
     live_class.answer(store, code, qid, "s0", "Student 0", "up")  # changed their mind

@@ -54,8 +54,7 @@ def look(me: dict) -> str | None:
     draws it by itself: the teacher plays), "page" when this page must be drawn again (a
     lesson's stop shows the run's numbers in its text: drawn again too)."""
     try:
-        news = live_class.followed(store(), me["code"])
-        q = live_class.question(store(), me["code"])
+        news, q = live_class.news(store(), me["code"])
     except StoreDown:
         changed, me["paused"] = not me["paused"], True
         return "page" if changed else None

@@ -200,8 +200,9 @@ def draw_live_area() -> None:
         st.fragment(session.exclusive(live_charts))()
     with top:
         stepping_row(tr, view, playing)
-    with top if not view.presenter else below:
-        options_row(tr, view, playing)
+    if not class_student.following_play():  # a class watching the teacher's Play: its
+        with top if not view.presenter else below:  # options come back when it pauses
+            options_row(tr, view, playing)
     if c.is_custom:
         plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
         st.caption(plain(f"Boundary view: {plane.description} "

@@ -110,7 +110,7 @@ def test_a_class_across_replicas_with_redis(class_cluster, browser):
     paused = step_of(teacher)
     for page, steps in seen.items():
         moves = sorted(set(steps))
-        assert len(moves) >= 4 and moves[0] > 4 and moves[-1] > 100, steps
+        assert len(moves) >= 4 and moves[-1] > 100, steps  # moving while it plays
         wait_step(page, paused)
     click(teacher, "Step")
     wait_step(ada, paused + 1)

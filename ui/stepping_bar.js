@@ -13,6 +13,11 @@
 // live view (or the page's previews, ui/previews.js, for the token of the same run) shows
 // the matching pictures (the "bp:click" event). Clicks beyond that show
 // what is certain (the phase that comes next, the step number) until the server answers.
+//
+// The keyboard (PhET's simulations are the model): each shortcut presses its button on the
+// bar on screen (``KEYS``; the same click, the same log), Space the live view's Play; "?"
+// or the bar's "Shortcuts (?)" button opens a dialog listing them, where they can be turned
+// off (WCAG 2.1.4: single-character shortcuts must be; remembered in localStorage).
 
 const LOGS = {};  // by target: the run's bar, the Lesson's own network's...
 
@@ -23,6 +28,7 @@ function logOf(target) {
   }
   return LOGS[target];
 }
+const BARS = new Set();  // every bar mounted: the keys act on the one on screen
 const PHASES = ["forward", "backward", "update"];
 const MAX_ITEMS = 500;  // a page that cannot reach its server stops queueing here
 
@@ -48,6 +54,8 @@ function mount(parent) {
               data: null, shown: null, kinds: "" };
   slider.addEventListener("input", () => showHistory(B, Number(slider.value)));
   slider.addEventListener("change", () => click(B, "goto", Number(slider.value)));
+  BARS.add(B);
+  listenForKeys();
   return B;
 }
 
@@ -61,13 +69,20 @@ function makeButtons(B, buttons) {
     const btn = el("button", "bp-bar-button bp-bar-" + b.kind, B.buttons);
     btn.type = "button";
     btn.textContent = b.label;
-    btn.title = b.help || "";
+    nameKey(btn, keyOf(b.kind), b.help || "");
     btn.dataset.kind = b.kind;
     btn.addEventListener("click", () => click(B, b.kind, b.arg ?? null));
     B.byKind[b.kind] = btn;
     if (b.kind === "update") el("span", "bp-bar-gap", B.buttons);
     if (b.kind === "epoch") el("span", "bp-bar-gap", B.buttons);
   }
+  const help = el("button", "bp-bar-button bp-bar-keys", B.buttons);
+  help.type = "button";
+  help.textContent = "Shortcuts (?)";
+  nameKey(help, keyOf("help"), "Keyboard shortcuts");
+  help.setAttribute("aria-label", "Keyboard shortcuts (?)");
+  help.setAttribute("aria-haspopup", "dialog");
+  help.addEventListener("click", () => openHelp(B));
 }
 
 // ---- what a click does before the server answers -----------------------------------------
@@ -186,6 +201,187 @@ function update(B, data) {
   let s = data.state;
   for (const [, kind, arg] of LOG.items) s = enabled(s, kind) ? predict(B, s, kind, arg) : s;
   show(B, s);
+}
+
+// ---- the keyboard ------------------------------------------------------------------------
+// What each key does: ``key`` as KeyboardEvent.key has it (letters in lower case),
+// ``shift`` when it must be held (or not), ``name`` as the help and the tooltips say it.
+// ``kind``: the bar's button it presses (absent from a bar without it: nothing);
+// ``play``: the live view's Play/Pause; ``native``: a key a focused control already uses.
+const KEYS = [
+  { key: " ", name: "Space", aria: "Space", play: true, native: true, what: "Play / Pause" },
+  { key: "arrowright", name: "→ (Right arrow)", aria: "ArrowRight", kind: "step", native: true,
+    repeat: true },
+  { key: "f", name: "F", aria: "F", kind: "forward" },
+  { key: "b", name: "B", aria: "B", kind: "backward" },
+  { key: "u", name: "U", aria: "U", kind: "update" },
+  { key: "e", name: "E", aria: "E", kind: "epoch" },
+  { key: "z", shift: false, name: "Z", aria: "Z", kind: "undo", repeat: true },
+  { key: "z", shift: true, name: "Shift+Z", aria: "Shift+Z", kind: "redo", repeat: true },
+  { key: "?", name: "?", aria: "Shift+?", help: true, what: "This list of shortcuts" },
+];
+const KEYS_OFF = "bp-keys-off";  // localStorage: "1" when the student turned them off
+const PLAY = ".bp-play";  // the live view's Play/Pause button (ui/live/main.js)
+// Where a key is the student's own: typing, or a control that moves with arrows or Space.
+const TYPING = "textarea, select, [contenteditable]:not([contenteditable='false']), " +
+  "[role='textbox'], [role='combobox'], [role='spinbutton'], [role='searchbox']";
+const NOT_TEXT = new Set(["button", "checkbox", "radio", "range", "color", "file", "submit",
+                          "reset", "image"]);
+const CONTROL = "button, a[href], input, summary, [role='button'], [role='slider'], " +
+  "[role='checkbox'], [role='radio'], [role='switch'], [role='tab'], [role='menuitem'], " +
+  "[role='option'], [role='listbox'], [role='scrollbar'], [role='grid'], [role='tree']";
+
+function keyOf(kind) {
+  return KEYS.find((k) => (kind === "help" ? k.help : k.kind === kind));
+}
+
+function nameKey(btn, k, help) {
+  // A button's tooltip names its key; assistive technology reads aria-keyshortcuts.
+  if (!k) {
+    set(btn, "title", help);
+    return;
+  }
+  set(btn, "title", `${help ? help + " " : ""}(key: ${k.name})`);
+  if (btn.getAttribute("aria-keyshortcuts") !== k.aria) {
+    btn.setAttribute("aria-keyshortcuts", k.aria);
+  }
+}
+
+function keysOn() {
+  try { return window.localStorage.getItem(KEYS_OFF) !== "1"; } catch (e) { return true; }
+}
+
+function setKeysOn(on) {
+  try {
+    if (on) window.localStorage.removeItem(KEYS_OFF);
+    else window.localStorage.setItem(KEYS_OFF, "1");
+  } catch (e) { /* private browsing: on for this page only */ }
+}
+
+function typing(t) {
+  if (!t || !t.closest) return false;
+  if (t.isContentEditable || t.closest(TYPING)) return true;
+  return t.tagName === "INPUT" && !NOT_TEXT.has((t.type || "text").toLowerCase());
+}
+
+function visible(e) {
+  return e && e.isConnected && e.getClientRects().length > 0;
+}
+
+function barOnScreen() {
+  // The run's bar where there is one, else the page's own (the Lesson's network's).
+  let found = null;
+  for (const B of BARS) {
+    if (!B.root.isConnected) {
+      BARS.delete(B);
+      continue;
+    }
+    if (!B.data || !visible(B.root)) continue;
+    if (B.data.target === "run") return B;
+    found = found || B;
+  }
+  return found;
+}
+
+function playButton() {
+  return [...document.querySelectorAll(PLAY)].find(visible) || null;
+}
+
+function onKey(ev) {
+  if (ev.defaultPrevented || ev.ctrlKey || ev.altKey || ev.metaKey || ev.isComposing) return;
+  if (HELP.dialog && HELP.dialog.open) return;  // the dialog's own keys
+  const key = (ev.key || "").toLowerCase();
+  const k = KEYS.find((x) => x.key === key && (x.shift === undefined || x.shift === ev.shiftKey));
+  if (!k || !keysOn() || typing(ev.target) || (ev.repeat && !k.repeat)) return;
+  if (k.native && ev.target.closest && ev.target.closest(CONTROL)) return;
+  const B = barOnScreen();
+  let target = null;
+  if (k.help) target = B;
+  else if (k.play) target = playButton();
+  else if (B) target = B.byKind[k.kind] || null;
+  if (!target) return;
+  ev.preventDefault();  // Space would scroll the page, → move it sideways
+  if (k.help) openHelp(B);
+  else target.click();  // a disabled button does nothing, as a click on it
+}
+
+function listenForKeys() {
+  if (window.__bpKeys) return;  // once per page: the module may be imported again
+  window.__bpKeys = true;
+  window.addEventListener("keydown", onKey);
+  // The live view's Play is drawn by another component: it learns its key when first met.
+  const name = (ev) => {
+    const play = ev.target.closest && ev.target.closest(PLAY);
+    if (play) nameKey(play, KEYS.find((k) => k.play), "Play or Pause the training");
+  };
+  document.addEventListener("pointerover", name, true);
+  document.addEventListener("focusin", name, true);
+}
+
+// ---- the help dialog ---------------------------------------------------------------------
+const HELP = { dialog: null, back: null };
+const DIAGRAM_KEYS = ".bp-diagram-keys";  // the diagram's own keys (ui/live/cursor.js)
+
+function helpDialog() {
+  if (HELP.dialog && HELP.dialog.isConnected) return HELP.dialog;
+  const d = el("dialog", "bp-keys-dialog", document.body);
+  d.setAttribute("role", "dialog");
+  d.setAttribute("aria-modal", "true");
+  d.setAttribute("aria-labelledby", "bp-keys-title");
+  Object.assign(d.style, { maxWidth: "34rem", padding: "1.25rem 1.5rem", borderRadius: "0.75rem",
+                           border: "1px solid", lineHeight: "1.5" });
+  d.addEventListener("close", () => {
+    const back = HELP.back;
+    HELP.back = null;
+    if (back && back.isConnected) back.focus();
+  });
+  HELP.dialog = d;
+  return d;
+}
+
+function helpRows(d, B) {
+  const table = el("table", "bp-keys-table", d);
+  const row = (name, what) => {
+    const tr = el("tr", "", table);
+    el("kbd", "", el("th", "", tr)).textContent = name;
+    el("td", "", tr).textContent = what;
+    tr.firstChild.style.textAlign = "left";
+    tr.firstChild.style.paddingRight = "1rem";
+  };
+  for (const k of KEYS) {
+    const btn = k.kind && B ? B.byKind[k.kind] : null;
+    if (k.kind && !btn) continue;  // not on this bar
+    if (k.play && !playButton()) continue;
+    row(k.name, btn ? btn.textContent : k.what);
+  }
+  const diagram = [...document.querySelectorAll(DIAGRAM_KEYS)].find((e) => e.isConnected);
+  if (diagram) el("p", "bp-keys-diagram", d).textContent = diagram.textContent;
+}
+
+function openHelp(B) {
+  const d = helpDialog();
+  if (d.open) return;
+  d.replaceChildren();
+  const title = el("h2", "", d);
+  title.id = "bp-keys-title";
+  title.textContent = "Keyboard shortcuts";
+  title.style.marginTop = "0";
+  helpRows(d, B);
+  el("p", "", d).textContent = "They act on the run as a click on the button does, and " +
+    "never while you type in a box.";
+  const toggle = el("label", "bp-keys-toggle", d);
+  const box = el("input", "", toggle);
+  box.type = "checkbox";
+  box.checked = keysOn();
+  box.addEventListener("change", () => setKeysOn(box.checked));
+  toggle.appendChild(document.createTextNode(" Use the single-key shortcuts"));
+  const close = el("button", "bp-bar-button bp-keys-close", el("p", "", d));
+  close.type = "button";
+  close.textContent = "Close";
+  close.addEventListener("click", () => d.close());
+  HELP.back = document.activeElement;
+  d.showModal();  // Esc closes it (the dialog's own cancel); focus then goes back
+  close.focus();
 }
 
 export default function (component) {

@@ -47,6 +47,7 @@ from backprop_core.policy.config import (
     RunConfig,
 )
 from backprop_core.policy.offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, OFFERED, offered, snap
+from viz.colors import DEFAULT_PALETTE, PALETTES
 
 from .query_text import Bad, format_value, parse_choice, parse_float, parse_int, parse_list, show
 from .share_log import (
@@ -68,6 +69,7 @@ __all__ = ["KEYS", "MAX_EVENTS", "LogTooLong", "Decoded", "decode", "encode", "f
 VERSION = "1"
 VERSION_KEY, STEP_KEY, PRESENTER_KEY, HIDE_KEY = "v", "step", "present", "hide"
 EVENTS_KEY, PHASE_KEY = "ev", "ph"  # the settings log, and a step left mid-way
+PALETTE_KEY, SHAPES_KEY = "pal", "shape"  # the view's colours, and shapes for sign and class
 # Panels a presenter can hide (ui/classroom.py shows them); a link keeps the choice.
 PANELS = ("data", "features", "network", "training", "phases", "history", "view")
 MAX_SEED = 2**63 - 1  # fits an int64 for any reader of the link
@@ -224,13 +226,15 @@ def _default(name: str, values: Mapping[str, Any]) -> Any:
 
 
 def encode(config: RunConfig, step: int | None = None, presenter: bool = False,
-           hidden: tuple[str, ...] = (), events: tuple = (), phase: int = 0) -> dict[str, str]:
+           hidden: tuple[str, ...] = (), events: tuple = (), phase: int = 0,
+           palette: str = DEFAULT_PALETTE, shapes: bool = False) -> dict[str, str]:
     """Query params for ``config``: ``v`` plus every setting that differs from its default.
 
     ``step`` (a finished-step count) and ``presenter`` are added when given / True. With a
     step, ``events`` (the trainer's settings log: (step, kind, settings), ``config`` then
     holding the settings of step 0) and ``phase`` (phases run of the next step) make the
     link reproduce a run whose settings changed on the way, or that stopped mid-step.
+    ``palette`` and ``shapes`` (how sign and class are shown) when not the defaults.
     """
     params = {VERSION_KEY: VERSION}
     values = {f.name: getattr(config, f.name) for f in fields(RunConfig)}
@@ -247,6 +251,10 @@ def encode(config: RunConfig, step: int | None = None, presenter: bool = False,
         params[PRESENTER_KEY] = "1"
         if hidden:
             params[HIDE_KEY] = ",".join(sorted(hidden))
+    if palette != DEFAULT_PALETTE:
+        params[PALETTE_KEY] = palette
+    if shapes:
+        params[SHAPES_KEY] = "1"
     return params
 
 
@@ -270,6 +278,8 @@ class Decoded:
     events: tuple = ()  # settings changes (step, kind, settings) to replay on the way
     phase: int = 0  # phases of the next step already run
     n_events: int = 0  # entries the link's log has (``events`` may be the first of them)
+    palette: str = DEFAULT_PALETTE  # the colours of sign and class (viz.colors.PALETTES)
+    shapes: bool = False  # sign and class shown by a shape too
 
     @property
     def needs_upload(self) -> bool:
@@ -314,7 +324,7 @@ def _check_version(texts: dict[str, str], warnings: list[str]) -> None:
 
 def _report_unknown(params: Any, warnings: list[str]) -> None:
     known = {VERSION_KEY, STEP_KEY, PRESENTER_KEY, HIDE_KEY, EVENTS_KEY, PHASE_KEY,
-             *_FIELD_OF_KEY}
+             PALETTE_KEY, SHAPES_KEY, *_FIELD_OF_KEY}
     if not isinstance(params, Mapping):
         return
     unknown = [k for k in params if not (isinstance(k, str) and k in known)]
@@ -445,12 +455,21 @@ def _parse_step(texts: dict[str, str], warnings: list[str]) -> int | None:
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
 
-def _parse_presenter(texts: dict[str, str], warnings: list[str]) -> bool:
-    text = texts.get(PRESENTER_KEY, "0").strip().lower()
+def _parse_flag(texts: dict[str, str], key: str, warnings: list[str]) -> bool:
+    text = texts.get(key, "0").strip().lower()
     if text in _TRUE | _FALSE:
         return text in _TRUE
-    warnings.append(f"{PRESENTER_KEY}: {show(text)} is not 1 or 0; using 0")
+    warnings.append(f"{key}: {show(text)} is not 1 or 0; using 0")
     return False
+
+
+def _parse_palette(texts: dict[str, str], warnings: list[str]) -> str:
+    name = texts.get(PALETTE_KEY, DEFAULT_PALETTE).strip().lower()
+    if name in PALETTES:
+        return name
+    warnings.append(f"{PALETTE_KEY}: unknown colours {show(name)}; known: "
+                    f"{', '.join(PALETTES)}; using {DEFAULT_PALETTE}")
+    return DEFAULT_PALETTE
 
 
 def _parse_hidden(texts: dict[str, str], warnings: list[str]) -> tuple[str, ...]:
@@ -475,12 +494,13 @@ def decode(params: Mapping[str, str | list[str]]) -> Decoded:
     values = _resolve(_parse_fields(texts, warnings), warnings)
     config = _build(values, warnings)
     step = _parse_step(texts, warnings)
-    presenter = _parse_presenter(texts, warnings)
+    presenter = _parse_flag(texts, PRESENTER_KEY, warnings)
     hidden = _parse_hidden(texts, warnings)
     events, stop, entry_texts = _parse_events(texts, step)
     phase = _parse_phase(texts, step, warnings)
     if stop is not None:  # the run as far as its log reads: exact up to there, and said
         warnings.append(stop.warning(len(entry_texts), entry_texts[stop.index]))
         step, phase = stop.step, 0
+    palette, shapes = _parse_palette(texts, warnings), _parse_flag(texts, SHAPES_KEY, warnings)
     return Decoded(config, step, presenter, tuple(warnings), hidden, events, phase,
-                   len(entry_texts))
+                   len(entry_texts), palette, shapes)

@@ -284,3 +284,22 @@ def test_a_link_whose_change_by_hand_does_not_fit_stops_there_and_says_why():
     assert not at.session_state["playing"] and at.session_state["trainer"].step == 2
     assert any("change 1 of 1" in w.value and "layer 9" in w.value and "at step 2" in
                w.value for w in at.warning)
+
+
+def test_the_colours_and_shapes_chosen_survive_a_link_and_steps():
+    from tests.app_helpers import live_packet, press
+
+    at = opened({"v": "1", "pal": "vermillion", "shape": "1"})
+    view = at.session_state["view"]
+    assert (view.palette, view.shapes) == ("vermillion", True)
+    scene = live_packet(at)[0]["scene"]
+    assert scene["network"]["geometry"]["colours"]["negative"] == "#d55e00"
+    assert scene["network"]["geometry"]["sign_cue"] is True
+    assert "vermillion class 0" in " ".join(t for _, t in scene["legend"]["items"])
+    press(at, "step")
+    at.run()
+    assert at.query_params["pal"] == "vermillion" and at.query_params["shape"] == "1"
+    at.selectbox(key="w_palette").set_value("purple").run()  # chosen on the page
+    assert at.query_params["pal"] == "purple"
+    assert live_packet(at)[0]["scene"]["network"]["geometry"]["colours"]["positive"] == \
+        "#5e3c99"

@@ -17,6 +17,7 @@ from backprop_core.policy.config import (
     TASK_PAIRINGS,
 )
 from backprop_core.policy.offered import MAX_HIDDEN_LAYERS, MAX_NEURONS, OFFERED, SCHEDULE_FIELDS
+from viz.colors import PALETTES
 
 from . import session, share_io
 from .choices import choose
@@ -81,17 +82,19 @@ def draw_controls(task: str, n_classes: int) -> None:
     view = session.view()
     # "off" is an option of its own: a None option reads as "nothing chosen" to the
     # selectbox, which then offers to clear it to "Choose an option".
+    palette = PALETTES[view.palette]
     if task == "regression":
-        options = {"off": "off", 1.0: "target +1 (blue)", 0.0: "target 0",
-                   -1.0: "target −1 (orange)"}
+        options = {"off": "off", 1.0: f"target +1 ({palette.positive_name})", 0.0: "target 0",
+                   -1.0: f"target −1 ({palette.negative_name})"}
     else:
-        names = ["orange", "blue", "green", "purple", "red"]
-        options = {"off": "off", **{float(k): f"class {k} ({names[k]})"
+        names = palette.class_names
+        options = {"off": "off", **{float(k): f"class {k} ({names[k % len(names)]})"
                                     for k in range(n_classes)}}
     current = view.draw_label if view.draw_label in options else "off"
-    chosen = st.selectbox("Click the boundary plot to add or remove", list(options),
-                          format_func=options.get, key="w_draw",
-                          index=list(options).index(current), help=_points_help())
+    # Its labels change with the colours chosen: settled before drawn (ui/choices.py).
+    chosen = choose(st.selectbox, "Click the boundary plot to add or remove", list(options),
+                    format_func=options.get, key="w_draw", default=current,
+                    help=_points_help())
     view.draw_label = None if chosen in (None, "off") else chosen
     drawn = len(session.config().extra_points)
     if drawn:  # points of a link made before drawing joined training (its "pts")

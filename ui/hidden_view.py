@@ -30,11 +30,11 @@ from backprop_core.data.datasets import dataset_extent
 from backprop_core.policy.budget import trainer_step_seconds
 from backprop_core.policy.config import inputs
 from viz.boundary import boundary_figure
+from viz.colors import DEFAULT
 from viz.confusion import accuracy_figure, confusion_figure
 from viz.hidden import hidden_figure, input_figure
 
 from . import fairness, panel, session
-from .live import COLOUR_NAMES
 from .page_previews import Previews
 from .planes import boundary_view
 from .stepping import in_fragment, metrics
@@ -299,7 +299,8 @@ def class_names(tr: bc.Trainer) -> list[str]:
     k = 2 if tr.task == "binary" else tr.Y.shape[1]
     meta = session.custom_meta() or {}
     named = meta.get("class_names") or []
-    return [str(named[m]) if m < len(named) else f"{m} ({COLOUR_NAMES[m % 10]})"
+    colours = DEFAULT.class_names  # this page draws in the default colours (viz.hidden)
+    return [str(named[m]) if m < len(named) else f"{m} ({colours[m % len(colours)]})"
             for m in range(k)]
 
 

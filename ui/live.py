@@ -16,6 +16,7 @@ import streamlit as st
 import backprop_core as bc
 from backprop_core.analyses.explain import param_name
 from backprop_core.training.stopping import STOPS, StopCondition
+from viz.colors import PALETTES
 
 from . import (
     actions,
@@ -34,9 +35,6 @@ from .planes import boundary_geometry, plane_for
 from .stepping import gradient_choice
 from .stepping_bar import stepping_bar
 from .texts import plain
-
-COLOUR_NAMES = ["orange", "blue", "green", "purple", "red", "brown", "pink", "grey", "olive",
-                "cyan"]
 
 
 def speed_control(view: session.View) -> None:
@@ -62,6 +60,17 @@ def chart_options(tr: bc.Trainer, view: session.View) -> None:
         view.discretize = st.toggle("Discretise the output", key="w_discretize",
                                     value=view.discretize)
         view.log_scale = st.toggle("Log-scale loss", key="w_log_scale", value=view.log_scale)
+        colour_controls(view)
+
+
+def colour_controls(view: session.View) -> None:
+    """The colours of sign and class, and a shape for them too (links carry both)."""
+    view.palette = st.selectbox("Colours", list(PALETTES), key="w_palette",
+                                index=list(PALETTES).index(view.palette),
+                                format_func=lambda name: PALETTES[name].label)
+    view.shapes = st.toggle("Shapes too (dashed − weights, a shape per class)",
+                            key="w_shapes", value=view.shapes,
+                            help="Sign and class told apart without colour.")
 
 
 def stop_control(view: session.View) -> None:
@@ -92,7 +101,8 @@ def custom_legend(data: bc.Dataset) -> str:
     text = "Inputs are standardised (z-scores: training mean 0, standard deviation 1)."
     names = meta.get("class_names") or []
     if data.task != "regression" and names:
-        text += " Classes: " + ", ".join(f"{COLOUR_NAMES[k % 10]} = {name}"
+        colours = PALETTES[session.view().palette].class_names
+        text += " Classes: " + ", ".join(f"{colours[k % len(colours)]} = {name}"
                                          for k, name in enumerate(names)) + "."
     elif data.task == "regression":
         text += f" Targets of “{meta.get('target', 'the target')}” are scaled to [−1, 1]."
@@ -115,7 +125,7 @@ def live_input() -> live_packet.LiveInput:
     return live_packet.LiveInput(
         tr, data, c, geometry, names, view.edge_mode, view.show_test, view.discretize,
         view.log_scale, view.presenter, view.steps_per_frame, selected_text(),
-        view.gradient_of, stop=view.stop)
+        view.gradient_of, stop=view.stop, palette=view.palette, shapes=view.shapes)
 
 
 def live_charts() -> None:
@@ -191,10 +201,10 @@ def live_area() -> None:
 def draw_live_area() -> None:
     """Presenting, the charts come right after the stepping bar and the options go below
     them, so the charts get the screen."""
+    read_view_widgets(session.view())  # the address carries some of them (colours, shapes)
     share_io.mirror_url()  # a click here reruns only this fragment: the address follows it
     tr, c, view = session.trainer(), session.config(), session.view()
     playing = session.playing()
-    read_view_widgets(view)
     top, charts, below = st.container(), st.container(), st.container()
     with charts:  # filled first: the live view's packet leaves before the widgets above it
         st.fragment(session.exclusive(live_charts))()
@@ -210,6 +220,7 @@ def draw_live_area() -> None:
 
 
 VIEW_WIDGETS = {"w_speed": "steps_per_frame", "w_edge_mode": "edge_mode",
+                "w_palette": "palette", "w_shapes": "shapes",
                 "w_show_test": "show_test", "w_discretize": "discretize",
                 "w_log_scale": "log_scale", "w_gradient_of": "gradient_of"}
 

@@ -21,6 +21,7 @@ from backprop_core.network.schedules import Schedule
 from backprop_core.policy import budget
 from backprop_core.training.stopping import StopCondition
 from viz import live_frames as lf
+from viz.colors import DEFAULT_PALETTE, PALETTES
 from viz.legend import legend
 from viz.projector import PRESENTER_SCALE
 from viz.wire import pack
@@ -62,6 +63,8 @@ class LiveInput:
     steps_per_frame: int | str  # a speed of SPEEDS
     selected_text: str
     gradient_of: str = "last"  # between steps, paused: "next" shows the next batch's
+    palette: str = DEFAULT_PALETTE  # the colours of sign and class (viz.colors.PALETTES)
+    shapes: bool = False  # sign and class shown by a shape too (dashes, marker symbols)
     problems: list = field(default_factory=list)  # a link's changes that could not be made
     stop: StopCondition = field(default_factory=StopCondition)  # Play until...
     stopped: str | None = None  # ...reached: what to tell the user
@@ -318,24 +321,25 @@ def scene(inp: LiveInput) -> dict:
     """The fixed part of the view: figures, palettes, labels (changes with the view)."""
     tr, data, g = inp.trainer, inp.data, inp.geometry
     font, heights = sizes(inp.presenter)
+    palette = PALETTES[inp.palette]
     net = lf.network_scene(tr.net, inp.feature_names, height=heights["network"],
-                           font_size=font)
+                           font_size=font, palette=palette, shapes=inp.shapes)
     X_test = g.to_2d(data.X_test) if inp.show_test else None
     boundary = lf.boundary_scene(g.extent, data.task, g.to_2d(data.X_train), data.Y_train,
                                  X_test, data.Y_test if inp.show_test else None,
                                  height=heights["boundary"], font_size=font,
-                                 axis_titles=g.titles)
+                                 axis_titles=g.titles, palette=palette, shapes=inp.shapes)
     n_out = tr.net.layer_sizes[-1]
     return {
         "network": net, "boundary": boundary, "mode": inp.edge_mode,
-        "palettes": lf.palettes(n_out).reshape(2, -1).tolist(),
+        "palettes": lf.palettes(n_out, palette).reshape(2, -1).tolist(),
         "boundary_palette": lf.PALETTE_CLASSES if data.task == "multiclass"
         else lf.PALETTE_DIVERGING,
         "thumb_palettes": lf.thumb_palettes(tr.net.activation_names, tr.net.layer_sizes),
         "metrics": metric_labels(tr), "presenter": inp.presenter, "heights": heights,
         "fit_min": round(MIN_FIT * HEIGHTS["network"]) if inp.presenter else None,
         "legend": legend(data.task, inp.edge_mode, tr.net.activation_names, n_out,
-                         frozen=bool(tr.frozen)),
+                         frozen=bool(tr.frozen), palette=palette, shapes=inp.shapes),
         "selected": inp.selected_text, "can_play": tr.diverged is None,
         "frozen": lf.frozen_indices(tr.net, tr.frozen),
         "plotly": plotly_bundle([net["figure"], boundary["figure"]]),

@@ -21,6 +21,7 @@ from backprop_core.training.stopping import StopCondition
 from data_io import follow_state, link_open, session_file, share
 from data_io.lesson_file import LESSON_KEY, STOP_KEY
 from data_io.live_class import JOIN_KEY
+from viz.colors import DEFAULT_PALETTE
 
 from .play_ahead import Ahead
 
@@ -58,6 +59,9 @@ class View:
     plane: str = "features"  # uploaded data: "features" (two of them) or "pca"
     plane_features: tuple[int, int] = (0, 1)
     stop: StopCondition = field(default_factory=StopCondition)  # Play until...
+    palette: str = DEFAULT_PALETTE  # the colours of sign and class (viz.colors.PALETTES)
+    shapes: bool = False  # sign and class shown by a shape too: dashed negative weights,
+    # a marker shape per class
 
 
 @dataclass
@@ -126,7 +130,9 @@ def init() -> None:
     _rebuild(config)
     st.session_state[PLAYING] = False
     st.session_state[VIEW] = View(presenter=bool(decoded and decoded.presenter),
-                                  hidden_panels=set(decoded.hidden) if decoded else set())
+                                  hidden_panels=set(decoded.hidden) if decoded else set(),
+                                  palette=decoded.palette if decoded else DEFAULT_PALETTE,
+                                  shapes=bool(decoded and decoded.shapes))
     step = decoded.step if decoded and not decoded.needs_upload else None
     if step is not None:  # step 0 too: changes made at it, phases run of its first step
         events, step, phase = link_open.checked_log(decoded, config, trainer(), warnings)

@@ -24,13 +24,13 @@ def run_params(step: int | None) -> dict[str, str]:
     step 0, every change made on the way and the phases run of a step in progress, so the
     link replays this very run. LogTooLong when its log is more than a link carries."""
     view, tr, c = session.view(), session.trainer(), session.config()
-    hidden = tuple(view.hidden_panels)
+    look = {"presenter": view.presenter, "hidden": tuple(view.hidden_panels),
+            "palette": view.palette, "shapes": view.shapes}
     if step is None:
-        return share.encode(c, presenter=view.presenter, hidden=hidden)
+        return share.encode(c, **look)
     return share.encode(
-        with_start_settings(c, tr), step=step, presenter=view.presenter, hidden=hidden,
-        events=tuple(e for e in tr.events if e[0] <= step),
-        phase=tr.phase_index if step == tr.step else 0)
+        with_start_settings(c, tr), step=step, events=tuple(e for e in tr.events if e[0] <= step),
+        phase=tr.phase_index if step == tr.step else 0, **look)
 
 
 def run_params_or_settings(step: int) -> dict[str, str]:

@@ -6,12 +6,14 @@ import numpy as np
 
 from .colors import (
     BATCH_HEX,
-    CLASS_HEX,
     CLASS_RGB,
+    CLASS_SYMBOLS,
+    DEFAULT,
     POINT_OUTLINE,
     POINT_OUTLINE_WIDTH,
     POINT_SCALE,
     TEST_SYMBOL,
+    Palette,
     class_rgb,
     diverging_rgb,
     faded,
@@ -44,11 +46,15 @@ def heatmap_image(output: np.ndarray, extent, task: str, discretize: bool = Fals
             "layer": "below"}
 
 
-def point_colors(Y: np.ndarray, task: str) -> list:
+def class_labels(Y: np.ndarray) -> np.ndarray:
+    """Each row's class: the argmax of one-hot targets, or a binary target's 0/1."""
+    return Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
+
+
+def point_colors(Y: np.ndarray, task: str, palette: Palette = DEFAULT) -> list:
     if task == "regression":
         return Y[:, 0].round(4).tolist()
-    labels = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
-    return [CLASS_HEX[k] for k in labels]
+    return [palette.class_hex[k % len(palette.class_hex)] for k in class_labels(Y)]
 
 
 SCALE = POINT_SCALE  # regression targets' colours (viz.hidden draws its points with it too)
@@ -64,13 +70,24 @@ def point_marker(test: bool) -> dict:
     return marker
 
 
-def _points(X, Y, task, name, test: bool, colorbar: bool = False) -> dict:
-    """Data points in the full colour of their class (or target). The legend uses separate
-    neutral swatches (see ``_legend``)."""
-    colors = point_colors(Y, task)
+def class_symbols(Y: np.ndarray, test: bool) -> list[str]:
+    """A shape per class (the second cue beside colour); test points the same shape with
+    a dot in it."""
+    return [CLASS_SYMBOLS[k % len(CLASS_SYMBOLS)] + ("-dot" if test else "")
+            for k in class_labels(Y)]
+
+
+def _points(X, Y, task, name, test: bool, colorbar: bool = False,
+            palette: Palette = DEFAULT, shapes: bool = False) -> dict:
+    """Data points in the full colour of their class (or target), and with ``shapes`` in
+    their class's shape. The legend uses separate neutral swatches (see ``_legend``)."""
+    colors = point_colors(Y, task, palette)
     marker = point_marker(test)
+    if shapes and task != "regression":
+        marker["symbol"] = class_symbols(Y, test)
     if task == "regression":
-        marker.update({"color": colors, "colorscale": SCALE, "cmin": -1, "cmax": 1,
+        marker.update({"color": colors, "colorscale": palette.point_scale, "cmin": -1,
+                       "cmax": 1,
                        "showscale": colorbar,
                        "colorbar": {"thickness": 10, "len": 0.8, "title": {"text": "target"}}})
     else:
@@ -103,15 +120,19 @@ def boundary_figure(
     height: int = 380,
     font_size: int = 12,
     axis_titles: tuple[str, str] = ("x₁", "x₂"),
+    palette: Palette = DEFAULT,
+    shapes: bool = False,
 ) -> dict:
     """Output heatmap (as an image; none when ``grid_output`` is None) + train points,
     optional test points (diamonds) and the current mini-batch (ringed). X arrays are the
     raw 2-D points (n, 2)."""
     xmin, xmax, ymin, ymax = extent
-    traces = [_points(X_train, Y_train, task, "train", test=False, colorbar=True),
+    traces = [_points(X_train, Y_train, task, "train", test=False, colorbar=True,
+                      palette=palette, shapes=shapes),
               _legend("train", {**point_marker(False), "color": "#999"})]
     if X_test is not None and Y_test is not None and len(X_test):
-        traces += [_points(X_test, Y_test, task, "test", test=True),
+        traces += [_points(X_test, Y_test, task, "test", test=True, palette=palette,
+                           shapes=shapes),
                    _legend("test", {**point_marker(True), "color": "#999"})]
     if batch is not None and len(batch):
         traces.append({"type": "scatter", "mode": "markers", "name": "mini-batch",

@@ -3,7 +3,7 @@ and the note a first-time visitor sees on the diagram (as TF Playground has)."""
 
 from __future__ import annotations
 
-from .colors import CLASS_HEX, NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX
+from .colors import DEFAULT, NEUTRAL_HEX, Palette
 
 EDGE_WORDS = {"weights": "weights w", "gradients": "gradients ∂C/∂w", "updates": "updates Δw"}
 BIAS_WORDS = {"weights": "its bias b", "gradients": "δ summed = ∂C/∂b",
@@ -29,10 +29,13 @@ def _boxes(activations: list[str]) -> str:
 
 
 def legend(task: str, edge_mode: str, activations: list[str], n_classes: int,
-           frozen: bool = False) -> dict:
-    """The scale bar's colours and the lines of text beside it (``frozen``: some parameter
-    is frozen, drawn dashed)."""
-    lines = f"{EDGE_WORDS[edge_mode]}: blue +, orange −, thicker = larger."
+           frozen: bool = False, palette: Palette = DEFAULT, shapes: bool = False) -> dict:
+    """The scale bar's colours and the lines of text beside it in ``palette``'s words
+    (``frozen``: some parameter is frozen, drawn dashed; ``shapes``: sign and class have a
+    shape too)."""
+    neg, pos = palette.negative_name, palette.positive_name
+    lines = (f"{EDGE_WORDS[edge_mode]}: {pos} +, {neg} −"
+             + (" (dashed)" if shapes else "") + ", thicker = larger.")
     if frozen:
         lines += " Dashed black: frozen (never updated)."
     items = [
@@ -43,12 +46,14 @@ def legend(task: str, edge_mode: str, activations: list[str], n_classes: int,
     if task == "multiclass":
         items.append(("Boundary", "the likeliest class, paler where unsure:"))
     elif task == "binary":
-        items.append(("Boundary", "orange class 0, blue class 1, grey unsure."))
+        items.append(("Boundary", f"{neg} class 0, {pos} class 1, grey unsure."))
     else:
-        items.append(("Boundary", "the output, orange −1 to blue +1."))
-    what = "their target, orange −1, grey 0, blue +1" if task == "regression" \
+        items.append(("Boundary", f"the output, {neg} −1 to {pos} +1."))
+    what = f"their target, {neg} −1, grey 0, {pos} +1" if task == "regression" \
         else "their class's colour"
-    items.append(("Points", f"in {what}, over the paler boundary: ● training, ◆ test."))
-    classes = CLASS_HEX[:n_classes] if task == "multiclass" else []
-    return {"bar": [NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX], "ticks": ["−1", "0", "+1"],
+    kinds = ("a shape per class (● class 0, ■ class 1, ▲ class 2…), with a dot: test"
+             if shapes and task != "regression" else "● training, ◆ test")
+    items.append(("Points", f"in {what}, over the paler boundary: {kinds}."))
+    classes = palette.class_hex[:n_classes] if task == "multiclass" else []
+    return {"bar": [palette.negative, NEUTRAL_HEX, palette.positive], "ticks": ["−1", "0", "+1"],
             "items": items, "classes": classes, "note": NOTE}

@@ -19,7 +19,7 @@ from backprop_core.analyses.explain import param_name
 from backprop_core.network.activations import label
 
 from .boundary import BATCH_MARKER, boundary_figure
-from .colors import CLASS_RGB, NEUTRAL, diverging_rgb, faded
+from .colors import DEFAULT, NEUTRAL, Palette, diverging_rgb, faded
 from .curves import (
     ACCURACY_LINE,
     CURRENT_LINE,
@@ -55,22 +55,23 @@ def class_levels(n_classes: int) -> int:
     return 256 // max(int(n_classes), 2)
 
 
-def palettes(n_classes: int) -> np.ndarray:
+def palettes(n_classes: int, palette: Palette = DEFAULT) -> np.ndarray:
     """(2, 256, 3) uint8: the diverging scale over [-1, 1], then per class c a ramp from
     neutral grey to the class colour at indices c·L … c·L + L - 1 (L = class_levels)."""
-    div = diverging_rgb(np.linspace(-1.0, 1.0, 256))
+    div = diverging_rgb(np.linspace(-1.0, 1.0, 256), palette)
+    class_rgb = palette.class_rgb
     L = class_levels(n_classes)
     cls = np.zeros((256, 3), dtype=np.uint8)
     w = np.linspace(0.0, 1.0, L)[:, None]
     for c in range(min(n_classes, 256 // L)):
-        colour = CLASS_RGB[c % len(CLASS_RGB)]
+        colour = class_rgb[c % len(class_rgb)]
         cls[c * L:(c + 1) * L] = (NEUTRAL + (colour - NEUTRAL) * w).astype(np.uint8)
     return np.stack([div, cls])
 
 
-def boundary_palettes(n_classes: int) -> np.ndarray:
+def boundary_palettes(n_classes: int, palette: Palette = DEFAULT) -> np.ndarray:
     """``palettes`` as the boundary's background paints them (``viz.colors.faded``)."""
-    return faded(palettes(n_classes))
+    return faded(palettes(n_classes, palette))
 
 
 def diverging_index(values: np.ndarray, shades: int = 256) -> np.ndarray:
@@ -203,7 +204,8 @@ def _hover_markers(net, pos) -> list[dict]:
 
 
 def network_scene(net, feature_labels: list[str], height: int, font_size: int = 12,
-                  selected: tuple[int, int, int] | None = None) -> dict:
+                  selected: tuple[int, int, int] | None = None, palette: Palette = DEFAULT,
+                  shapes: bool = False) -> dict:
     """The diagram's fixed part as a Plotly figure (neuron outlines, layer titles, input
     names, hover markers) and the geometry the browser draws edges, thumbnails and bias
     labels with (data coordinates)."""
@@ -225,7 +227,7 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
         "nodes": np.concatenate(pos).round(6).tolist(),
         "activations": [label(a) for a in net.activation_names],
         "labels": list(feature_labels), "font": font_size, "label_font": label_font(font_size),
-        "names": param_names(net), **style(),
+        "names": param_names(net), **style(palette, shapes),
     }
     return {"figure": {"data": [names, *_hover_markers(net, pos)], "layout": layout},
             "geometry": geometry}
@@ -233,7 +235,8 @@ def network_scene(net, feature_labels: list[str], height: int, font_size: int = 
 
 def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None,
                    height: int = 340, font_size: int = 12,
-                   axis_titles: tuple[str, str] = ("x₁", "x₂")) -> dict:
+                   axis_titles: tuple[str, str] = ("x₁", "x₂"), palette: Palette = DEFAULT,
+                   shapes: bool = False) -> dict:
     """The boundary plot without its picture: axes, data points and legend. The browser
     paints the output (a frame's ``grid``) on a canvas under the plot area, and the
     mini-batch's rings on one above it, in ``palettes`` (``boundary_palettes``, one per
@@ -241,7 +244,8 @@ def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None
     hidden here and shown by the frames that ring a batch, so that no phase needs a scene
     of its own."""
     fig = boundary_figure(None, extent, task, X_train, Y_train, X_test, Y_test,
-                          height=height, font_size=font_size, axis_titles=axis_titles)
+                          height=height, font_size=font_size, axis_titles=axis_titles,
+                          palette=palette, shapes=shapes)
     fig["data"].append({"type": "scatter", "mode": "markers", "name": "mini-batch",
                         "x": [None], "y": [None], "hoverinfo": "skip", "visible": False,
                         "marker": BATCH_MARKER})
@@ -249,7 +253,7 @@ def boundary_scene(extent, task: str, X_train, Y_train, X_test=None, Y_test=None
     fig["layout"]["paper_bgcolor"] = TRANSPARENT
     n_classes = Y_train.shape[1] if task == "multiclass" else 1
     return {"figure": fig, "extent": [float(v) for v in extent],
-            "palettes": boundary_palettes(n_classes).reshape(2, -1).tolist(),
+            "palettes": boundary_palettes(n_classes, palette).reshape(2, -1).tolist(),
             "batch": {"color": BATCH_MARKER["color"], "width": BATCH_MARKER["line"]["width"],
                       "radius": BATCH_MARKER["size"] / 2, "legend": len(fig["data"]) - 1}}
 

@@ -18,11 +18,13 @@ from backprop_core.analyses.explain import param_name
 from backprop_core.network.activations import label
 
 from .colors import (
+    DEFAULT,
     FROZEN_HEX,
     LABEL_BACKGROUND,
     LABEL_HEX,
     NEGATIVE_HEX,
     POSITIVE_HEX,
+    Palette,
     class_ramp,
     diverging_rgb,
 )
@@ -35,6 +37,7 @@ ASPECT = 1.35  # width / height of the box the diagram should fill
 NODE = 0.72  # neuron square side, in neuron spacings
 LABEL_DROP = 0.12  # a bias label's centre below its neuron's square, in neuron spacings
 WIDTH_BUCKETS = 5
+NEGATIVE_DASH = [6, 4]  # a negative edge's dashes (px on, off) when sign has a shape too
 # An edge of bucket ``level`` (|value| / largest |value| in fifths): its width and opacity.
 EDGE_WIDTHS = [round(0.6 + 1.6 * level, 6) for level in range(WIDTH_BUCKETS)]
 EDGE_ALPHAS = [round(0.35 + 0.13 * level, 6) for level in range(WIDTH_BUCKETS)]
@@ -116,10 +119,12 @@ def axes(pos: list[np.ndarray], layer_sizes: list[int]) -> dict:
                       "scaleanchor": "x", "scaleratio": 1, "fixedrange": True}}
 
 
-def style() -> dict:
-    """How the live view paints edges and labels (the figure here draws them alike)."""
-    return {"edge_widths": EDGE_WIDTHS, "edge_alphas": EDGE_ALPHAS,
-            "colours": {"positive": POSITIVE_HEX, "negative": NEGATIVE_HEX,
+def style(palette: Palette = DEFAULT, shapes: bool = False) -> dict:
+    """How the live view paints edges and labels (the figure here draws them alike):
+    ``shapes``, the second cue for sign beside colour, draws negative edges dashed."""
+    return {"edge_widths": EDGE_WIDTHS, "edge_alphas": EDGE_ALPHAS, "sign_cue": shapes,
+            "negative_dash": NEGATIVE_DASH,
+            "colours": {"positive": palette.positive, "negative": palette.negative,
                         "frozen": FROZEN_HEX, "label": LABEL_HEX,
                         "label_background": LABEL_BACKGROUND},
             "digits": {"tip": TIP_DIGITS, "label": LABEL_DIGITS},

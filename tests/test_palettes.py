@@ -1,0 +1,101 @@
+"""The colours of sign and class a user may choose (viz.colors.PALETTES), and shapes as a
+second cue: every palette keeps the live view's points readable on any background it
+paints, the legend says its colours' names, shapes put a symbol on each class and dashes on
+negative weights, and a share link carries both (issue 21)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import backprop_core as bc
+import viz.live_frames as lf
+from data_io import share
+from tests.test_point_contrast import (
+    CASES,
+    MIN_DELTA_E,
+    MIN_OUTLINE_CONTRAST,
+    contrast_ratio,
+    data,
+    delta_e2000,
+    point_fills,
+    rgb,
+)
+from viz.colors import CLASS_SYMBOLS, DEFAULT_PALETTE, PALETTES
+from viz.legend import legend
+
+
+def live_backgrounds(scene: dict, task: str, n_classes: int) -> np.ndarray:
+    """Every colour the live view's boundary can paint in this scene's palette."""
+    live = np.asarray(scene["palettes"], dtype=float).reshape(2, 256, 3)
+    if task == "multiclass":
+        return live[lf.PALETTE_CLASSES][: n_classes * lf.class_levels(n_classes)]
+    return live[lf.PALETTE_DIVERGING]
+
+
+def points(scene: dict) -> list[dict]:
+    """The train and test points' traces (not their legend swatches)."""
+    return [t for t in scene["figure"]["data"]
+            if t["name"] in ("train", "test") and len(t["x"]) > 1]
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+@pytest.mark.parametrize("task, n_classes", CASES)
+def test_every_palette_keeps_points_readable_on_every_background(name, task, n_classes):
+    X, Y = data(task, n_classes)
+    scene = lf.boundary_scene((-6, 6, -6, 6), task, X, Y, X, Y, palette=PALETTES[name],
+                              shapes=True)
+    bg = live_backgrounds(scene, task, n_classes)
+    for trace in points(scene):
+        fills = np.unique(point_fills(trace), axis=0)
+        worst = delta_e2000(fills[:, None], bg[None]).min(axis=1)
+        assert worst.min() >= MIN_DELTA_E, (name, trace["name"], fills[worst.argmin()])
+        ratio = contrast_ratio(rgb(trace["marker"]["line"]["color"])[None], bg)
+        assert ratio.min() >= MIN_OUTLINE_CONTRAST, (name, ratio.min())
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+def test_the_scene_paints_in_the_palette_and_the_legend_says_its_names(name):
+    palette = PALETTES[name]
+    net = bc.build(bc.RunConfig())[1].net
+    geometry = lf.network_scene(net, ["x1", "x2"], height=400, palette=palette)["geometry"]
+    assert (geometry["colours"]["negative"], geometry["colours"]["positive"]) == \
+        (palette.negative, palette.positive)
+    divergent = lf.palettes(2, palette)[lf.PALETTE_DIVERGING]
+    assert tuple(divergent[0]) == tuple(rgb(palette.negative).astype(int))
+    assert tuple(divergent[-1]) == tuple(rgb(palette.positive).astype(int))
+    words = " ".join(text for _, text in legend("binary", "weights", ["tanh"], 1,
+                                                palette=palette)["items"])
+    assert f"{palette.negative_name} class 0, {palette.positive_name} class 1" in words
+    others = {p.negative_name for p in PALETTES.values()} - {palette.negative_name}
+    assert not any(f"{w} class 0" in words for w in others)
+
+
+def test_shapes_give_each_class_a_symbol_and_negative_weights_dashes():
+    X, Y = data("multiclass", 4)
+    scene = lf.boundary_scene((-6, 6, -6, 6), "multiclass", X, Y, X, Y, shapes=True)
+    train, test = points(scene)
+    labels = Y.argmax(axis=1)
+    assert train["marker"]["symbol"] == [CLASS_SYMBOLS[k] for k in labels]
+    assert test["marker"]["symbol"] == [CLASS_SYMBOLS[k] + "-dot" for k in labels]
+    plain = lf.boundary_scene((-6, 6, -6, 6), "multiclass", X, Y, X, Y)
+    assert "symbol" not in points(plain)[0]["marker"]
+    net = bc.build(bc.RunConfig())[1].net
+    assert lf.network_scene(net, ["x1", "x2"], 400, shapes=True)["geometry"]["sign_cue"]
+    assert not lf.network_scene(net, ["x1", "x2"], 400)["geometry"]["sign_cue"]
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+@pytest.mark.parametrize("shapes", [False, True])
+def test_a_link_carries_the_palette_and_shapes(name, shapes):
+    params = share.encode(bc.RunConfig(), step=3, palette=name, shapes=shapes)
+    assert (share.PALETTE_KEY in params) == (name != DEFAULT_PALETTE)
+    decoded = share.decode({k: [v] for k, v in params.items()})
+    assert (decoded.palette, decoded.shapes, decoded.warnings) == (name, shapes, ())
+
+
+def test_a_link_with_unknown_colours_says_so_and_keeps_the_default():
+    decoded = share.decode({"pal": ["rainbow"], "shape": ["maybe"]})
+    assert decoded.palette == DEFAULT_PALETTE and decoded.shapes is False
+    assert any(w.startswith("pal: unknown colours 'rainbow'") for w in decoded.warnings)
+    assert any(w.startswith("shape: 'maybe' is not 1 or 0") for w in decoded.warnings)

@@ -16,7 +16,10 @@ from tests.app_helpers import (
     live_metric,
     live_packet,
     open_panel,
+    panel_table,
+    panels,
     press,
+    started_app,
     text_of,
 )
 from tests.app_helpers import figure as chart_figure
@@ -422,3 +425,33 @@ def test_a_huge_typed_weight_is_refused_and_every_page_stays_usable(at):
     for _ in range(3):
         button(at, "Step").click().run()
     assert trainer(at).diverged is None and not at.exception
+
+
+def flat(params) -> np.ndarray:
+    """Weights then biases, layer by layer, each weight matrix row by row (the diagram's
+    order of its parameters)."""
+    return np.concatenate([W.ravel() for W in params.weights] + list(params.biases))
+
+
+def test_the_charts_as_tables_list_every_parameter_point_and_step():
+    """The live view's text alternative: its three charts' numbers, with the run."""
+    at = started_app()
+    assert "chart_tables" not in panels(at)  # drawn only while open
+    open_panel(at, "x_chart_tables")
+    tr = at.session_state["trainer"]
+    params = panel_table(at, "chart_tables", 0)
+    assert len(params) == tr.net.n_params and params.iloc[:, 2].isna().all()
+    assert np.allclose(params["value"], flat(tr.net))
+    press(at, "step")
+    at.run()
+    tr = at.session_state["trainer"]
+    params = panel_table(at, "chart_tables", 0)
+    assert np.allclose(params["value"], flat(tr.net))
+    assert np.allclose(params.iloc[:, 2], flat(tr.grads))  # step 1's batch's gradients
+    assert not params.iloc[:, 2].isna().any()  # the gradients of step 1's batch
+    points = panel_table(at, "chart_tables", 1)
+    assert len(points) == len(tr.X)
+    assert np.allclose(points["output (P class 1)"], tr.net.predict(tr.X)[:, 0])
+    steps = panel_table(at, "chart_tables", 2)
+    assert list(steps["step"]) == [0, 1]
+    assert np.isclose(steps["train loss"].iloc[-1], tr.history[1].train_loss)

@@ -20,6 +20,7 @@ from viz.colors import PALETTES
 
 from . import (
     actions,
+    chart_tables,
     class_state,
     class_student,
     class_teacher,
@@ -217,6 +218,7 @@ def draw_live_area() -> None:
         plane = plane_for(tr, view.plane, view.plane_features, session.feature_names())
         st.caption(plain(f"Boundary view: {plane.description} "
                          f"{custom_legend(session.dataset())}"))
+    chart_tables.section()  # the charts' numbers, for screen readers and the curious
 
 
 VIEW_WIDGETS = {"w_speed": "steps_per_frame", "w_edge_mode": "edge_mode",

@@ -210,7 +210,7 @@ function update(B, data) {
 // ``play``: the live view's Play/Pause; ``native``: a key a focused control already uses.
 const KEYS = [
   { key: " ", name: "Space", aria: "Space", play: true, native: true, what: "Play / Pause" },
-  { key: "arrowright", name: "→ (Right arrow)", aria: "ArrowRight", kind: "step", native: true,
+  { key: "arrowright", name: "→ Right arrow", aria: "ArrowRight", kind: "step", native: true,
     repeat: true },
   { key: "f", name: "F", aria: "F", kind: "forward" },
   { key: "b", name: "B", aria: "B", kind: "backward" },

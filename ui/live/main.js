@@ -5,6 +5,7 @@
 // (palette-indexed pictures, float parameter values, metrics) at every rerun; see
 // viz/live_frames.py, ui/live_packet.py and viz/wire.py. This module is the component:
 // it mounts the view and hands each packet to the modules beside it.
+import { mountCursor } from "./cursor.js";
 import { el } from "./dom.js";
 import { lossHover, lossLeave, applyLoss } from "./loss.js";
 import { pause, received, start, stopped } from "./play.js";
@@ -13,6 +14,7 @@ import { listenForClicks } from "./preview.js";
 import { applyScene } from "./scene.js";
 import { refit } from "./layout.js";
 import { sameFrame, show } from "./show.js";
+import { mountSummaries } from "./summary.js";
 import { guardToasts } from "./toasts.js";
 import { mark } from "./trace.js";
 import { splitFrames, unpack } from "./wire.js";
@@ -53,6 +55,8 @@ function mount(parent) {
   play.addEventListener("click", () => (S.playing ? pause(S) : start(S)));
   cells.loss.addEventListener("mousemove", (ev) => lossHover(S, ev));
   cells.loss.addEventListener("mouseleave", () => lossLeave(S));
+  mountCursor(S);
+  mountSummaries(S);
   return S;
 }
 

@@ -72,9 +72,12 @@ function paintEdges(S, ctx, X, Y, V, start) {
     ctx.strokeStyle = key < buckets ? g.colours.positive : g.colours.negative;
     ctx.globalAlpha = g.edge_alphas[level];
     ctx.lineWidth = g.edge_widths[level];
+    // Sign by shape too, for who cannot tell the colours apart: negative ones dashed.
+    ctx.setLineDash(g.sign_cue && key >= buckets ? g.negative_dash : []);
     ctx.stroke(p);
   });
   ctx.globalAlpha = 1;
+  ctx.setLineDash([]);
 }
 
 function paintThumbs(S, f, ctx, X, Y) {

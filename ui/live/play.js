@@ -3,6 +3,7 @@
 // Pause freezes the frame on screen at once and tells the server its step.
 import { appendLoss } from "./loss.js";
 import { show } from "./show.js";
+import { describe } from "./summary.js";
 
 const MAX_QUEUE_MS = 600; // frames buffered ahead of the screen, at most (in display time)
 const RETRY_MS = 2500; // a request for frames that got no answer is sent again
@@ -117,4 +118,5 @@ export function stopped(S) {
   S.queue = [];
   S.inflight = false;
   setPlayButton(S);
+  describe(S, S.shown);  // the frame Pause landed on, whenever the last summary was
 }

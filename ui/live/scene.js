@@ -1,5 +1,6 @@
 // A new scene (the figures' fixed parts, palettes, metric labels, legend): Plotly draws
 // the diagram's and the boundary's figures once, and their events are bound once.
+import { fitCursor } from "./cursor.js";
 import { el, lut } from "./dom.js";
 import { refit, sized } from "./layout.js";
 import { showLegend } from "./legend.js";
@@ -28,6 +29,7 @@ export async function applyScene(S, scene, P) {
   showLegend(S, scene.legend);
   setPlayButton(S);
   layout(S, scene.network.geometry);
+  fitCursor(S);
   await Promise.all([
     P.react(S.gd.network, scene.network.figure.data,
             sized(scene.network.figure.layout, S, "network"), config(S, "network")),

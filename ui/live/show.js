@@ -1,7 +1,9 @@
 // Putting one frame on screen: the diagram and the boundary painted, the metrics row and
 // the progress bar written, an open hover brought up to date.
 import { paintBoundary } from "./boundary.js";
+import { paintCursor } from "./cursor.js";
 import { paintNetwork } from "./network.js";
+import { describe } from "./summary.js";
 import { renderTip } from "./tooltip.js";
 import { mark } from "./trace.js";
 
@@ -27,7 +29,10 @@ function paintMetrics(S, f) {
 export function paint(S, f, only) {
   if (!S.scene) return;
   if (!only || only === "boundary") paintBoundary(S, f);
-  if (!only || only === "network") paintNetwork(S, f);
+  if (!only || only === "network") {
+    paintNetwork(S, f);
+    paintCursor(S);
+  }
 }
 
 function sameArray(a, b) {
@@ -58,4 +63,5 @@ export function show(S, f) {
   S.frames += 1;
   S.root.dataset.frames = S.frames;
   if (S.hover) renderTip(S);
+  describe(S, f);
 }

@@ -61,7 +61,7 @@ def highlight_plot(tr: bc.Trainer, snap: inspect.Snapshot, b) -> dict:
                        60)
     fig = boundary_figure(bv.grid.output, bv.extent, data.task, bv.to_2d(data.X_train),
                           data.Y_train, batch=bv.to_2d(data.X_train[top]), height=300,
-                          axis_titles=bv.titles)
+                          axis_titles=bv.titles, **session.look())
     fig["data"][-1]["name"] = "largest contributions"
     return fig
 
@@ -187,7 +187,9 @@ def walk_section(ahead: Previews) -> None:
     diagram = DiagramData(feature_labels=session.feature_names(), highlight_layer=highlight)
     wide, height = walk_diagram_size(tr.net.layer_sizes)
     left, right = (st.container(), st.container()) if wide else st.columns([1, 1.2])
-    ahead.chart("walk_net", lambda t, s: network_figure(t.net, diagram, height=height), left)
+    look = session.look()
+    ahead.chart("walk_net", lambda t, s: network_figure(t.net, diagram, height=height, **look),
+                left)
     ahead.panel("walk_table", table, right)
 
 

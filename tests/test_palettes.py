@@ -99,3 +99,24 @@ def test_a_link_with_unknown_colours_says_so_and_keeps_the_default():
     assert decoded.palette == DEFAULT_PALETTE and decoded.shapes is False
     assert any(w.startswith("pal: unknown colours 'rainbow'") for w in decoded.warnings)
     assert any(w.startswith("shape: 'maybe' is not 1 or 0") for w in decoded.warnings)
+
+
+def test_the_step_through_diagram_and_boundary_follow_the_palette_and_shapes():
+    from viz.boundary import output_rgb
+    from viz.network import DiagramData, network_figure
+
+    palette = PALETTES["purple"]
+    net = bc.build(bc.RunConfig())[1].net
+    fig = network_figure(net, DiagramData(feature_labels=["x1", "x2"]), palette=palette,
+                         shapes=True)
+    edges = [t for t in fig["data"] if t.get("mode") == "lines"]
+    negative = [t for t in edges if t["line"]["color"] == palette.negative]
+    positive = [t for t in edges if t["line"]["color"] == palette.positive]
+    assert negative and positive and len(negative) + len(positive) == len(edges)
+    assert all("dash" in t["line"] for t in negative)
+    assert not any("dash" in t["line"] for t in positive)
+    out = output_rgb(np.array([[[0.0], [1.0]]]), "binary", palette=palette)
+    assert (out[0, 0] < out[0, 0].max()).any()  # a colour, faded from the palette's
+    assert np.allclose(out, output_rgb(np.array([[[0.0], [1.0]]]), "binary",
+                                       palette=palette))
+    assert not np.array_equal(out, output_rgb(np.array([[[0.0], [1.0]]]), "binary"))

@@ -21,7 +21,7 @@ from backprop_core.training.stopping import StopCondition
 from data_io import follow_state, link_open, session_file, share
 from data_io.lesson_file import LESSON_KEY, STOP_KEY
 from data_io.live_class import JOIN_KEY
-from viz.colors import DEFAULT_PALETTE
+from viz.colors import DEFAULT_PALETTE, PALETTES
 
 from .play_ahead import Ahead
 
@@ -199,6 +199,12 @@ def base_dataset() -> bc.Dataset:
 
 def view() -> View:
     return st.session_state[VIEW]
+
+
+def look() -> dict:
+    """The view's colours and shapes, as viz's figure builders take them."""
+    v = view()
+    return {"palette": PALETTES[v.palette], "shapes": v.shapes}
 
 
 def playing() -> bool:

@@ -6,7 +6,6 @@ import numpy as np
 
 from .colors import (
     BATCH_HEX,
-    CLASS_RGB,
     CLASS_SYMBOLS,
     DEFAULT,
     POINT_OUTLINE,
@@ -22,25 +21,27 @@ from .images import png_data_uri
 from .user_text import TITLE_CHARS, chart_text
 
 
-def output_rgb(output: np.ndarray, task: str, discretize: bool = False) -> np.ndarray:
+def output_rgb(output: np.ndarray, task: str, discretize: bool = False,
+               palette: Palette = DEFAULT) -> np.ndarray:
     """Grid output (R, R, n_out) -> the background's RGB (R, R, 3), row 0 at the bottom
     (min y): the output's colour ``faded``, so the points on it stand out."""
     if task == "multiclass":
         if discretize:  # the likeliest class, as if certain (faded like the rest)
-            return faded(CLASS_RGB[output.argmax(axis=-1)])
-        return faded(class_rgb(output))
+            return faded(palette.class_rgb[output.argmax(axis=-1)])
+        return faded(class_rgb(output, palette))
     v = output[..., 0]
     if task == "binary":
         v = 2.0 * v - 1.0  # probability of class 1 -> [-1, 1]
     if discretize:
         v = np.where(v >= 0, 1.0, -1.0)
-    return faded(diverging_rgb(v))
+    return faded(diverging_rgb(v, palette))
 
 
-def heatmap_image(output: np.ndarray, extent, task: str, discretize: bool = False) -> dict:
+def heatmap_image(output: np.ndarray, extent, task: str, discretize: bool = False,
+                  palette: Palette = DEFAULT) -> dict:
     """A Plotly layout image spanning ``extent`` = (xmin, xmax, ymin, ymax)."""
     xmin, xmax, ymin, ymax = extent
-    rgb = output_rgb(output, task, discretize)[::-1]  # image row 0 is the top
+    rgb = output_rgb(output, task, discretize, palette)[::-1]  # image row 0 is the top
     return {"source": png_data_uri(rgb), "xref": "x", "yref": "y", "x": xmin, "y": ymax,
             "sizex": xmax - xmin, "sizey": ymax - ymin, "sizing": "stretch",
             "layer": "below"}
@@ -147,7 +148,7 @@ def boundary_figure(
                   "scaleanchor": "x", "scaleratio": 1, "automargin": True,
                   "title": {"text": chart_text(axis_titles[1], TITLE_CHARS)}},
         "images": [] if grid_output is None else [
-            heatmap_image(grid_output, extent, task, discretize)],
+            heatmap_image(grid_output, extent, task, discretize, palette)],
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "plot_bgcolor": "white", "font": {"size": font_size},
         "uirevision": "boundary",

@@ -22,8 +22,6 @@ from .colors import (
     FROZEN_HEX,
     LABEL_BACKGROUND,
     LABEL_HEX,
-    NEGATIVE_HEX,
-    POSITIVE_HEX,
     Palette,
     class_ramp,
     diverging_rgb,
@@ -150,8 +148,10 @@ def _edge_values(net, mode: str, data: DiagramData) -> list[np.ndarray]:
     return net.weights
 
 
-def _edge_traces(net, pos, values: list[np.ndarray]) -> list[dict]:
-    """Line traces bucketed by sign and width; widths are relative to the largest |value|."""
+def _edge_traces(net, pos, values: list[np.ndarray], palette: Palette = DEFAULT,
+                 shapes: bool = False) -> list[dict]:
+    """Line traces bucketed by sign and width; widths are relative to the largest |value|
+    (``shapes``: negative ones dashed too)."""
     top = max((float(np.max(np.abs(v))) for v in values), default=0.0) or 1.0
     buckets: dict[tuple[bool, int], tuple[list, list]] = {}
     half = NODE / 2
@@ -167,8 +167,10 @@ def _edge_traces(net, pos, values: list[np.ndarray]) -> list[dict]:
         traces.append({
             "type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
             "showlegend": False,
-            "line": {"color": POSITIVE_HEX if positive else NEGATIVE_HEX,
-                     "width": EDGE_WIDTHS[level]},
+            "line": {"color": palette.positive if positive else palette.negative,
+                     "width": EDGE_WIDTHS[level],
+                     **({} if positive or not shapes else
+                        {"dash": f"{NEGATIVE_DASH[0]}px,{NEGATIVE_DASH[1]}px"})},
             "opacity": EDGE_ALPHAS[level],
         })
     return traces
@@ -303,7 +305,7 @@ def input_names(pos: list[np.ndarray], feature_labels: list[str]) -> tuple[list,
 THUMB_PX = 40  # pixels per neuron spacing in the composite thumbnail image
 
 
-def _node_image(net, pos, thumbs) -> dict:
+def _node_image(net, pos, thumbs, palette: Palette = DEFAULT) -> dict:
     """Every neuron's thumbnail composed into ONE transparent image over the diagram.
 
     One layout image instead of one per neuron: the browser decodes and places a single
@@ -325,8 +327,8 @@ def _node_image(net, pos, thumbs) -> dict:
         for j, (left, top) in enumerate(column):
             a = thumbs[layer][:, :, j][::-1][np.ix_(pick, pick)]  # image top row = max y
             canvas[top:top + side, left:left + side, :3] = (
-                class_ramp(a, j) if activation == "softmax" else
-                diverging_rgb(thumb_values(a, activation)))
+                class_ramp(a, j, palette) if activation == "softmax" else
+                diverging_rgb(thumb_values(a, activation), palette))
             canvas[top:top + side, left:left + side, 3] = 255
     return {"source": png_data_uri(canvas), "xref": "x", "yref": "y", "x": x0, "y": y1,
             "sizex": width / THUMB_PX, "sizey": height / THUMB_PX, "sizing": "stretch",
@@ -357,12 +359,14 @@ def _node_shapes(pos, highlight_layer, selected) -> list[dict]:
     return shapes
 
 
-def network_figure(net, data: DiagramData, mode: str = "weights", height: int = 520) -> dict:
-    """The whole diagram as a Plotly figure dict. ``mode``: weights, gradients or updates."""
+def network_figure(net, data: DiagramData, mode: str = "weights", height: int = 520,
+                   palette: Palette = DEFAULT, shapes: bool = False) -> dict:
+    """The whole diagram as a Plotly figure dict. ``mode``: weights, gradients or updates;
+    in ``palette``'s colours, negative edges dashed with ``shapes``."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {list(MODES)}")
     pos = node_positions(net.layer_sizes)
-    traces = _edge_traces(net, pos, _edge_values(net, mode, data))
+    traces = _edge_traces(net, pos, _edge_values(net, mode, data), palette, shapes)
     traces += [_labels_trace(net, pos, mode, data), _edge_hover_trace(net, pos, data),
                _node_hover_trace(net, pos, data)]
     layout = {
@@ -372,7 +376,8 @@ def network_figure(net, data: DiagramData, mode: str = "weights", height: int = 
         "hovermode": "closest", "dragmode": False,
         "shapes": _node_shapes(pos, data.highlight_layer, data.selected),
         "annotations": _layer_titles(net, pos, data.font_size),
-        "images": [_node_image(net, pos, data.thumbs)] if data.thumbs is not None else [],
+        "images": [_node_image(net, pos, data.thumbs, palette)] if data.thumbs is not None
+        else [],
         "hoverlabel": {"font": {"size": data.font_size}},
     }
     return {"data": traces, "layout": layout}

@@ -134,7 +134,8 @@ def boundary_figure(
     if X_test is not None and Y_test is not None and len(X_test):
         traces += [_points(X_test, Y_test, task, "test", test=True, palette=palette,
                            shapes=shapes),
-                   _legend("test", {**point_marker(True), "color": "#999"})]
+                   _legend("test", {**point_marker(True), "color": "#999",
+                                    **({"symbol": "circle-dot"} if shapes else {})})]
     if batch is not None and len(batch):
         traces.append({"type": "scatter", "mode": "markers", "name": "mini-batch",
                        "x": batch[:, 0].round(4).tolist(), "y": batch[:, 1].round(4).tolist(),

@@ -18,6 +18,13 @@ NEXT_PHASE = "() => document.querySelector('.bp-bar-button.bp-primary')?.dataset
 LABELS = ("() => ['network', 'boundary', 'loss'].map((n) => "
           "document.querySelector('.bp-plot.bp-' + n).getAttribute('aria-label'))")
 
+# When each frame was shown (the live view counts them in data-frames).
+WATCH_FRAMES = """() => {
+  window.__shownAt = [];
+  new MutationObserver(() => window.__shownAt.push(performance.now())).observe(
+    document.querySelector('.bp-live'), {attributes: true, attributeFilter: ['data-frames']});
+}"""
+
 
 def settle(page) -> None:
     wait_for_idle(page)
@@ -52,17 +59,27 @@ def test_a_run_by_keyboard_alone(page, app_server, artifacts_dir):
     page.evaluate("() => document.activeElement?.blur()")  # on the page, on no control
     assert step_value(page) == 0
 
-    # Play and Pause with Space: the steps go up, then stop.
+    # Play and Pause with Space: the steps go up, then stop. The browser asks for reduced
+    # motion: a few pictures a second (ui/live/motion.js), and the progress line says so.
+    page.emulate_media(reduced_motion="reduce")
+    page.evaluate(WATCH_FRAMES)
     press(page, " ")
     page.locator(PLAY, has_text="Pause").wait_for(timeout=10000)
     page.wait_for_function("() => Number(document.querySelector(\".bp-metric-value"
                            "[data-label='Step']\").textContent.replace(/,/g, '')) > 2",
                            timeout=20000)
+    page.wait_for_timeout(1500)
+    assert "Motion reduced" in page.locator(".bp-progress").inner_text()
+    page.screenshot(path=str(artifacts_dir / "keyboard_reduced_motion.png"))
+    shown = page.evaluate("() => window.__shownAt")
+    gaps = [b - a for a, b in zip(shown[1:], shown[2:], strict=False)]  # from the 2nd on
+    assert len(gaps) >= 2 and sum(gaps) / len(gaps) > 300, gaps  # normal: ~30 ms
     press(page, " ")
     page.locator(PLAY, has_text="Play").wait_for(timeout=15000)
     settle(page)
     paused = step_value(page)
-    assert paused > 2
+    assert paused > 2 and not page.locator(".bp-progress").is_visible()
+    page.emulate_media(reduced_motion="no-preference")
 
     # Step with →, once, then three times quickly: every press counts.
     labels = page.evaluate(LABELS)

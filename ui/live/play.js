@@ -2,6 +2,7 @@
 // the next batch is asked for (the "want" event) while the current one is on screen.
 // Pause freezes the frame on screen at once and tells the server its step.
 import { appendLoss } from "./loss.js";
+import { REDUCED_FPS, reducedMotion } from "./motion.js";
 import { show } from "./show.js";
 import { describe } from "./summary.js";
 
@@ -76,7 +77,9 @@ export function loop(S) {
     // of animation frames hold both rates below what the server can make.)
     const interval = rate > 0 ? 1000 / rate : 0;
     const behind = S.queue.length > Math.max(3, (rate * MAX_QUEUE_MS) / 2000);
-    if (S.queue.length && now - S.lastShownT >= (behind ? 0 : interval * 0.75)) {
+    if (reducedMotion()) {
+      showLatest(S, now);
+    } else if (S.queue.length && now - S.lastShownT >= (behind ? 0 : interval * 0.75)) {
       const f = S.queue.shift();
       show(S, f);
       appendLoss(S, f.loss);
@@ -89,6 +92,18 @@ export function loop(S) {
     S.raf = requestAnimationFrame(tick);
   };
   S.raf = requestAnimationFrame(tick);
+}
+
+function showLatest(S, now) {
+  // Reduced motion: the newest frame, a few times a second; the ones before it only add
+  // their points to the loss curve.
+  if (!S.queue.length || now - S.lastShownT < 1000 / REDUCED_FPS) return;
+  const frames = S.queue.splice(0);
+  for (const f of frames.slice(0, -1)) appendLoss(S, f.loss);
+  const f = frames[frames.length - 1];
+  show(S, f);
+  appendLoss(S, f.loss);
+  S.lastShownT = now;
 }
 
 export function received(S, h, frames) {
@@ -118,5 +133,6 @@ export function stopped(S) {
   S.queue = [];
   S.inflight = false;
   setPlayButton(S);
+  S.progress.style.display = "none";  // Play's progress line, if it had one
   describe(S, S.shown);  // the frame Pause landed on, whenever the last summary was
 }

@@ -2,20 +2,25 @@
 // the progress bar written, an open hover brought up to date.
 import { paintBoundary } from "./boundary.js";
 import { paintCursor } from "./cursor.js";
+import { REDUCED_TEXT, reducedMotion } from "./motion.js";
 import { paintNetwork } from "./network.js";
 import { describe } from "./summary.js";
 import { renderTip } from "./tooltip.js";
 import { mark } from "./trace.js";
 
 function paintProgress(S, f) {
-  // Playing up to a share link's step: how far, and that Pause stops there.
+  // Playing up to a share link's step: how far, and that Pause stops there; playing with
+  // reduced motion: that it is.
   const on = S.playing && S.target !== null && S.target !== undefined;
-  S.progress.style.display = on ? "block" : "none";
-  if (!on) return;
-  const part = Math.min(1, f.step / Math.max(1, S.target));
+  const reduced = S.playing && reducedMotion();
+  S.progress.style.display = on || reduced ? "block" : "none";
+  if (!on && !reduced) return;
+  const part = on ? Math.min(1, f.step / Math.max(1, S.target)) : 0;
   S.progress.firstChild.style.width = (100 * part).toFixed(1) + "%";
-  S.progress.lastChild.textContent = `${S.targetText}: step ${f.step.toLocaleString("en")} ` +
-    `of ${S.target.toLocaleString("en")}. Pause stops here.`;
+  const texts = on ? [`${S.targetText}: step ${f.step.toLocaleString("en")} ` +
+    `of ${S.target.toLocaleString("en")}. Pause stops here.`] : [];
+  if (reduced) texts.push(REDUCED_TEXT);
+  S.progress.lastChild.textContent = texts.join(" ");
 }
 
 function paintMetrics(S, f) {

@@ -111,6 +111,8 @@ def test_a_run_by_keyboard_alone(page, app_server, artifacts_dir):
                         labels[0]), labels[0]
     assert re.fullmatch(r"Decision boundary: step \d+, train accuracy [\d.]+ %", labels[1])
     assert re.fullmatch(r"Loss curve: step \d+, train loss \S+, test loss \S+", labels[2])
+    assert page.locator(".bp-plot.bp-boundary[role='figure'], .bp-plot.bp-loss[role='figure'],"
+                        " .bp-plot.bp-network[role='application']").count() == 3
     step = step_value(page)
     page.locator(".bp-bar").first.screenshot(path=str(artifacts_dir / "keyboard_bar.png"))
 

@@ -8,9 +8,10 @@ const PHASE_DONE = ["", ", after Forward", ", after Backward"];  // by a frame's
 const CHARTS = { boundary: "Decision boundary", loss: "Loss curve" };
 
 export function mountSummaries(S) {
-  // The network diagram is an application (ui/live/cursor.js); the other two pictures.
+  // The network diagram is an application (ui/live/cursor.js); the other two figures (not
+  // "img": Plotly's mode bar inside them has buttons, which an image may not hold).
   for (const name of Object.keys(CHARTS)) {
-    S.gd[name].setAttribute("role", "img");
+    S.gd[name].setAttribute("role", "figure");
     S.gd[name].setAttribute("aria-label", CHARTS[name]);
   }
   S.describedT = -Infinity;

@@ -1,6 +1,7 @@
 """Backprop Playground: Streamlit entry point (page config, navigation, shared state)."""
 
 import zlib
+from pathlib import Path
 
 import streamlit as st
 
@@ -9,6 +10,8 @@ from ui.classroom import apply_presenter_style
 from ui.live_component import ensure_static_files, preload
 from ui.navigation import PAGES
 from ui.texts import RECONNECTED, plain
+
+FOCUS_CSS = Path(__file__).parent / "ui" / "focus.css"  # the focus ring of every page
 
 
 def reconnect_notice() -> None:
@@ -34,6 +37,7 @@ def main() -> None:
 
 def run_page() -> None:
     st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
+    st.html(FOCUS_CSS)  # style only: Streamlit puts it out of the page's flow
     ensure_static_files()
     preload()  # the page's scripts and plotly.js, fetched while the server runs the rest
     session.init()

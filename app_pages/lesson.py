@@ -119,10 +119,11 @@ def update_of(tr: bc.Trainer, k: int) -> tuple[float, float, float]:
 def matrix_parts(tr: bc.Trainer) -> list[dict]:
     delta = gradients(tr)[1].deltas[1][:, 0]
     shown = ", ".join(value(v) for v in delta[:4])
-    return [panel.latex(rf"\delta = \big[{shown},\ \dots\big]^T,\qquad "
-                        rf"\nabla W_{{ho}} = Y_h^T\,\delta,\qquad "
+    # Two lines (the output layer's, then the hidden layer's): one is wider than a tablet.
+    return [panel.latex(rf"\begin{{gathered}}\delta = \big[{shown},\ \dots\big]^T,\qquad "
+                        rf"\nabla W_{{ho}} = Y_h^T\,\delta,\\ "
                         rf"\delta_h = (\delta\,W_{{ho}}^T)\odot Y_h\odot(1-Y_h),\qquad "
-                        rf"\nabla W_{{ih}} = X^T\delta_h")]
+                        rf"\nabla W_{{ih}} = X^T\delta_h\end{{gathered}}")]
 
 
 def derivation(ahead: Previews) -> None:

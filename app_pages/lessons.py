@@ -20,7 +20,8 @@ def lesson_card(name: str | None, lesson, key: str) -> None:
         start.button("Start", key=f"b_start_{key}", type="primary",
                      on_click=lesson_player.start, args=(lesson, name))
         if name is not None:  # a shipped lesson has an address: a link opens it at stop 1
-            link.code(lesson_player.link(name), language=None)
+            # Wrapped: a long address would scroll in a box no keyboard reaches (a tablet).
+            link.code(lesson_player.link(name), language=None, wrap_lines=True)
 
 
 def upload_section() -> None:

@@ -5,9 +5,13 @@ import streamlit as st
 from ui import classroom, controls, live, session
 from ui.texts import plain
 
-# The live area should fit one projector screen: less padding, smaller metric values.
+# The live area should fit one projector screen: less padding, smaller metric values. With
+# the sidebar collapsed (a tablet's first look) Streamlit's header is an opaque 3.75rem band
+# with the sidebar's arrow: the page then starts below it, or the header hides its top.
 COMPACT = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 1.5rem; padding-bottom: 1rem;}
+.stApp:has([data-testid="stExpandSidebarButton"]) [data-testid="stMainBlockContainer"]
+{padding-top: 4rem;}
 [data-testid="stMetricValue"] {font-size: 1.6rem;}
 </style>"""
 

@@ -70,6 +70,10 @@ function metrics(node, p) {
 
 function latex(node, p) {
   node.className = "bp-panel-latex";
+  // An equation wider than its box scrolls: reachable by keyboard to scroll it too.
+  node.tabIndex = 0;
+  node.setAttribute("role", "group");
+  node.setAttribute("aria-label", "Equation");
   const draw = (K) => {
     try {
       K.render(p.tex, node, { displayMode: true, throwOnError: false, output: "htmlAndMathml" });

@@ -328,8 +328,6 @@ function helpDialog() {
   d.setAttribute("role", "dialog");
   d.setAttribute("aria-modal", "true");
   d.setAttribute("aria-labelledby", "bp-keys-title");
-  Object.assign(d.style, { maxWidth: "34rem", padding: "1.25rem 1.5rem", borderRadius: "0.75rem",
-                           border: "1px solid", lineHeight: "1.5" });
   d.addEventListener("close", () => {
     const back = HELP.back;
     HELP.back = null;
@@ -345,8 +343,6 @@ function helpRows(d, B) {
     const tr = el("tr", "", table);
     el("kbd", "", el("th", "", tr)).textContent = name;
     el("td", "", tr).textContent = what;
-    tr.firstChild.style.textAlign = "left";
-    tr.firstChild.style.paddingRight = "1rem";
   };
   for (const k of KEYS) {
     const btn = k.kind && B ? B.byKind[k.kind] : null;
@@ -365,7 +361,6 @@ function openHelp(B) {
   const title = el("h2", "", d);
   title.id = "bp-keys-title";
   title.textContent = "Keyboard shortcuts";
-  title.style.marginTop = "0";
   helpRows(d, B);
   el("p", "", d).textContent = "They act on the run as a click on the button does, and " +
     "never while you type in a box.";

@@ -43,7 +43,7 @@ def matrices(ahead: Previews) -> int:
     net = snap.at.net  # the weights the gradient was computed at
     layer = st.selectbox("Weight layer", range(net.n_layers), key="w_grad_layer",
                          format_func=lambda i: layer_name(net, i))
-    cols = st.columns(3)
+    cols, palette = st.columns(3), session.look()["palette"]
     for key, kind, col in (("hm_w", "weights", cols[0]), ("hm_g", "grads", cols[1])):
         def make(t, s, kind=kind):
             before = " before that update" if s.source == "last" else ""
@@ -51,12 +51,13 @@ def matrices(ahead: Previews) -> int:
                 M, title = s.at.net.weights[layer], f"W{before} (rows: from, columns: to)"
             else:
                 M, title = s.grads.weights[layer], f"∂C/∂W{before}"
-            return clickable(matrix_heatmap(M, title, layer=layer))
+            return clickable(matrix_heatmap(M, title, layer=layer, palette=palette))
         cell = ahead.chart(key, make, col, pick=True)
         if cell is not None:  # a click on a cell: that weight, for "Edit a weight" below
             session.set_selected(layer, *cell)
     ahead.chart("hm_u", lambda t, s: None if t.last_update is None else matrix_heatmap(
-        t.last_update.weights[layer], update_title(t, s), layer=layer), cols[2])
+        t.last_update.weights[layer], update_title(t, s), layer=layer, palette=palette),
+        cols[2])
     ahead.panel("hm_u_none", lambda t, s: [] if t.last_update is not None else [
         panel.alert("info", "No update yet in this step: run Update (or Step) to see ΔW.")],
         cols[2])

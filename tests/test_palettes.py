@@ -119,3 +119,19 @@ def test_the_step_through_diagram_and_boundary_follow_the_palette_and_shapes():
     out = output_rgb(ends, "binary", palette=palette)[0]
     assert tuple(out[0]) == tuple(faded(rgb(palette.negative)))
     assert tuple(out[1]) == tuple(faded(rgb(palette.positive)))
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+def test_the_inspection_pages_charts_take_the_palette(name):
+    """Every chart drawn in sign or class colours takes the palette: the Gradients page's
+    matrices, the Hidden space's points (and its plane, a boundary figure)."""
+    from viz.gradients import matrix_heatmap
+    from viz.hidden import points_trace
+
+    palette = PALETTES[name]
+    heat = matrix_heatmap(np.array([[-1.0, 2.0]]), "W", palette=palette)
+    assert heat["data"][0]["colorscale"] == palette.diverging_scale
+    assert palette.diverging_scale[0][1] == palette.negative
+    X, Y = data("multiclass", 3)
+    scale = points_trace(X, Y, "multiclass", palette=palette)["marker"]["colorscale"]
+    assert [c for _, c in scale] == palette.class_hex[:3]

@@ -126,7 +126,8 @@ def graph_walk(ahead: Previews) -> None:
     mask = reached(order, position, len(graph.nodes))
     n_layers = snap.at.net.n_layers
     ahead.chart("cg_graph", lambda t, s: compgraph_figure(
-        graph_of(s, sample), node_id, phase, mask, n_layers, keep=keep))
+        graph_of(s, sample), node_id, phase, mask, n_layers, keep=keep,
+        palette=session.look()["palette"]))
     ahead.panel("cg_node", lambda t, s: node_parts(s, graph_of(s, sample), node_id, phase,
                                                    position, len(order)))
 

@@ -30,7 +30,7 @@ from backprop_core.data.datasets import dataset_extent
 from backprop_core.policy.budget import trainer_step_seconds
 from backprop_core.policy.config import inputs
 from viz.boundary import boundary_figure
-from viz.colors import DEFAULT
+from viz.colors import PALETTES
 from viz.confusion import accuracy_figure, confusion_figure
 from viz.hidden import hidden_figure, input_figure
 
@@ -248,12 +248,15 @@ def layer_section(ahead: Previews, data: bc.Dataset, c: bc.RunConfig, choice) ->
     right.markdown(f"**Hidden layer {layer}** as it sees the input space")
     rng = BOUNDED.get(tr.net.activation_names[layer - 1]) if axes == "neurons" else None
 
+    palette = session.look()["palette"]
+
     def hidden(t, v):
         if v.problem:
             return None
         lines = None if v.space.lines is None else v.proj.coords(v.space.lines[layer])
         return hidden_figure(v.proj.coords(v.space.points[layer]), data.Y_train, data.task,
-                             lines, v.proj.labels, rng, revision=f"{layer}-{axes}-{i}-{j}")
+                             lines, v.proj.labels, rng, revision=f"{layer}-{axes}-{i}-{j}",
+                             palette=palette)
     ahead.chart("hidden_layer", hidden, right)
     ahead.panel("hidden_caption", lambda t, v: [] if v.problem else [
         panel.caption(caption(v.proj, layer, t.net.layer_sizes[layer], len(data.X_train),
@@ -262,22 +265,24 @@ def layer_section(ahead: Previews, data: bc.Dataset, c: bc.RunConfig, choice) ->
 
 def input_view(tr, data, c, space: HiddenSpace, to_inputs, extent) -> dict:
     """The input plane: the network's output, the grid and the training points."""
+    palette = session.look()["palette"]
     none = (data.X_train[:0], data.Y_train[:0])  # the points come with the grid, on top
     if extent is None:  # uploaded data with other than two inputs: the Playground's plane
         view = session.view()
         bv = boundary_view(tr, data, c, view.plane, view.plane_features,
                            session.feature_names(), 100)
         plane = boundary_figure(bv.grid.output, bv.extent, data.task, *none, height=420,
-                                axis_titles=bv.titles)
+                                axis_titles=bv.titles, palette=palette)
         return input_figure(plane, None, bv.to_2d(data.X_train), data.Y_train,
-                                  data.task)
+                            data.task, palette)
     _, _, points = grid_points(extent, 100)
     with np.errstate(all="ignore"):
         output = tr.net.forward(to_inputs(points)).output.reshape(100, 100, -1)
     titles = tuple(session.feature_names()[:2]) if c.is_custom else ("x₁", "x₂")
-    plane = boundary_figure(output, extent, data.task, *none, height=420, axis_titles=titles)
+    plane = boundary_figure(output, extent, data.task, *none, height=420, axis_titles=titles,
+                            palette=palette)
     straight = space.grid[:, :, ::PER_GAP]  # in the input plane a line needs no samples
-    return input_figure(plane, straight, data.X_train, data.Y_train, data.task)
+    return input_figure(plane, straight, data.X_train, data.Y_train, data.task, palette)
 
 
 def caption(p: Projection, layer: int, size: int, n: int, extent) -> str:
@@ -299,7 +304,7 @@ def class_names(tr: bc.Trainer) -> list[str]:
     k = 2 if tr.task == "binary" else tr.Y.shape[1]
     meta = session.custom_meta() or {}
     named = meta.get("class_names") or []
-    colours = DEFAULT.class_names  # this page draws in the default colours (viz.hidden)
+    colours = PALETTES[session.view().palette].class_names
     return [str(named[m]) if m < len(named) else f"{m} ({colours[m % len(colours)]})"
             for m in range(k)]
 

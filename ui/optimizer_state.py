@@ -9,6 +9,7 @@ import streamlit as st
 import backprop_core as bc
 from viz.gradients import matrix_heatmap
 
+from . import session
 from .charts import chart
 from .inspect import Snapshot
 
@@ -74,10 +75,11 @@ def optimizer_state_section(tr: bc.Trainer, snap: Snapshot, layer: int) -> None:
     if snap.source == "last":
         st.caption("The state already holds the gradient shown above: the last update "
                    "folded it in.")
-    figures = []
+    figures, palette = [], session.look()["palette"]
     if opt.state:
         figures += [(matrix_heatmap(opt.state[slot]["weights"][layer],
-                                    f"{SLOT_TITLES[slot]}<br>t = {opt.t}", layer=layer),
+                                    f"{SLOT_TITLES[slot]}<br>t = {opt.t}", layer=layer,
+                                    palette=palette),
                      f"hm_opt_{slot}")
                     for slot in opt.slots]
     else:
@@ -89,11 +91,12 @@ def optimizer_state_section(tr: bc.Trainer, snap: Snapshot, layer: int) -> None:
         figures.append((matrix_heatmap(
             bias_corrected_step(ahead.optimizer, "weights", layer, lr),
             f"bias-corrected step<br>η·m̂/(√v̂+ε), t = {ahead.optimizer.t}, η = {lr:.4g}",
-            layer=layer),
+            layer=layer, palette=palette),
             "hm_opt_step"))
     if upcoming is not None:
         figures.append((matrix_heatmap(upcoming.weights[layer],
-                                       f"next update ΔW<br>t = {opt.t + 1}", layer=layer),
+                                       f"next update ΔW<br>t = {opt.t + 1}", layer=layer,
+                                       palette=palette),
                         "hm_opt_next"))
     if figures:
         for col, (fig, key) in zip(st.columns(len(figures)), figures, strict=True):

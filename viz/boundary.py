@@ -10,7 +10,6 @@ from .colors import (
     DEFAULT,
     POINT_OUTLINE,
     POINT_OUTLINE_WIDTH,
-    POINT_SCALE,
     TEST_SYMBOL,
     Palette,
     class_rgb,
@@ -58,7 +57,6 @@ def point_colors(Y: np.ndarray, task: str, palette: Palette = DEFAULT) -> list:
     return [palette.class_hex[k % len(palette.class_hex)] for k in class_labels(Y)]
 
 
-SCALE = POINT_SCALE  # regression targets' colours (viz.hidden draws its points with it too)
 
 
 def point_marker(test: bool) -> dict:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 POINT_MIDDLE_HEX = "#8a9096"  # regression targets' middle (``Palette.point_scale``)
+HEATMAP_MIDDLE_HEX = "#f2f2f2"  # a heatmap's zero (``Palette.diverging_scale``)
 NEUTRAL = np.array([232, 234, 235], dtype=np.float32)
 WHITE = np.array([255, 255, 255], dtype=np.float32)
 NEUTRAL_HEX = "#e8eaeb"
@@ -55,6 +56,12 @@ class Palette:
     @property
     def class_rgb(self) -> np.ndarray:
         return np.stack([rgb_of(h) for h in self.class_hex])
+
+    @property
+    def diverging_scale(self) -> list:
+        """A Plotly colour scale from negative through a near-white to positive (heatmaps
+        of weights and gradients, the computation graph's values)."""
+        return [[0.0, self.negative], [0.5, HEATMAP_MIDDLE_HEX], [1.0, self.positive]]
 
     @property
     def point_scale(self) -> list:

@@ -18,7 +18,7 @@ import numpy as np
 from backprop_core.analyses.compgraph import Graph, Node
 from backprop_core.analyses.explain import param_name, param_symbol
 
-from .gradients import DIVERGING
+from .colors import DEFAULT, Palette
 from .numbers import sig
 
 TEXT_LIMIT = 120  # up to this many nodes every node is labelled; beyond, only around the selected
@@ -112,7 +112,7 @@ def _hover(graph: Graph, n_layers: int) -> list[str]:
 
 def compgraph_figure(graph: Graph, selected: int, phase: str, reached: np.ndarray,
                      n_layers: int, height: int | None = None,
-                     keep: np.ndarray | None = None) -> dict:
+                     keep: np.ndarray | None = None, palette: Palette = DEFAULT) -> dict:
     """The graph with node ``selected`` ringed and its edges drawn dark: its parents'
     going forward (what it is computed from), its children's going backward (where its
     gradient comes from). ``reached[i]``: node i's value (forward) or gradient (backward)
@@ -158,7 +158,7 @@ def compgraph_figure(graph: Graph, selected: int, phase: str, reached: np.ndarra
         {"type": "scatter", "mode": "lines", "x": hx, "y": hy, "hoverinfo": "skip",
          "line": {"color": EDGE_ON, "width": 2}, "showlegend": False, "name": "its edges"},
         nodes_trace(rest, "not reached yet", {"color": PENDING}),
-        nodes_trace(idx, what, {"color": shown[idx].tolist(), "colorscale": DIVERGING,
+        nodes_trace(idx, what, {"color": shown[idx].tolist(), "colorscale": palette.diverging_scale,
                                 "cmin": -top, "cmax": top, "line": {"width": 0.5,
                                                                     "color": "#666"},
                                 "colorbar": {"thickness": 10, "tickformat": ".2g",

@@ -6,16 +6,18 @@ import numpy as np
 
 from backprop_core.analyses.explain import param_name
 
+from .colors import DEFAULT, Palette
 from .curves import log_axis, step_axis
 
 LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
-DIVERGING = [[0, "#f59322"], [0.5, "#f2f2f2"], [1, "#0877bd"]]
 
 
 def matrix_heatmap(M: np.ndarray, title: str, row_label: str = "from", col_label: str = "to",
-                   height: int = 260, layer: int | None = None) -> dict:
-    """A (rows = from-neuron, columns = to-neuron) matrix, colour symmetric around 0. With
-    ``layer`` (a weight layer), each cell's hover names its weight as every page does."""
+                   height: int = 260, layer: int | None = None,
+                   palette: Palette = DEFAULT) -> dict:
+    """A (rows = from-neuron, columns = to-neuron) matrix, colour symmetric around 0, in
+    ``palette``. With ``layer`` (a weight layer), each cell's hover names its weight as
+    every page does."""
     top = float(np.max(np.abs(M))) or 1.0
     rows, cols = M.shape
     names = [[param_name(layer, i, j) if layer is not None else f"{row_label} {i} → "
@@ -26,7 +28,8 @@ def matrix_heatmap(M: np.ndarray, title: str, row_label: str = "from", col_label
             # gradient of -3.48e-9 reads as that, not as 0 (rounded to 8 decimals).
             "type": "heatmap", "z": np.asarray(M, dtype=float).tolist(), "zmin": -top,
             "zmax": top,
-            "colorscale": DIVERGING, "x": list(range(cols)), "y": list(range(rows)),
+            "colorscale": palette.diverging_scale, "x": list(range(cols)),
+            "y": list(range(rows)),
             "text": names,
             "hovertemplate": "%{text}<br>%{z:.4g}<extra></extra>",
             "colorbar": {"thickness": 10, "tickformat": ".2g"},

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .boundary import SCALE
-from .colors import CLASS_HEX
+from .colors import DEFAULT, Palette
 from .user_text import chart_text
 
 LINE = {"color": "rgba(70, 70, 70, 0.4)", "width": 1}  # the grid's lines
@@ -41,21 +40,23 @@ def line_traces(lines: np.ndarray) -> list[dict]:
     return traces
 
 
-def points_trace(P: np.ndarray, Y: np.ndarray, task: str, name: str = "train") -> dict:
+def points_trace(P: np.ndarray, Y: np.ndarray, task: str, name: str = "train",
+                 palette: Palette = DEFAULT) -> dict:
     """Points (n, 2) coloured by class as on the Playground (regression: by target).
     Colours go as numbers on a colour scale: Plotly checks a list of colour names one by
     one (~10 ms for 500 points, each redraw)."""
     marker = {"size": 7, "line": {"width": 1.0, "color": "white"}}
     if task == "regression":
-        marker.update({"color": np.asarray(Y[:, 0], dtype=np.float32), "colorscale": SCALE,
-                       "cmin": -1, "cmax": 1, "showscale": True,
+        marker.update({"color": np.asarray(Y[:, 0], dtype=np.float32),
+                       "colorscale": palette.point_scale, "cmin": -1, "cmax": 1, "showscale": True,
                        "line": {"width": 1.0, "color": "#444"},
                        "colorbar": {"thickness": 10, "len": 0.8, "title": {"text": "target"}}})
     else:  # class indices on a stepless scale of the class colours: a typed array, cheap
         labels = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
         k = max(Y.shape[1], 2)
+        colours = palette.class_hex
         marker.update({"color": labels.astype(np.float32), "cmin": 0, "cmax": k - 1,
-                       "colorscale": [[m / (k - 1), CLASS_HEX[m % len(CLASS_HEX)]]
+                       "colorscale": [[m / (k - 1), colours[m % len(colours)]]
                                       for m in range(k)], "showscale": False})
     return {"type": "scattergl" if len(P) > 1500 else "scatter", "mode": "markers",
             "x": P[:, 0].astype(np.float32), "y": P[:, 1].astype(np.float32),
@@ -67,11 +68,13 @@ def points_trace(P: np.ndarray, Y: np.ndarray, task: str, name: str = "train") -
 
 def hidden_figure(points: np.ndarray, Y: np.ndarray, task: str, lines: np.ndarray | None,
                   titles: tuple[str, str], axis_range: tuple[float, float] | None = None,
-                  height: int = 420, revision: str = "hidden") -> dict:
+                  height: int = 420, revision: str = "hidden",
+                  palette: Palette = DEFAULT) -> dict:
     """The layer's plane: ``points`` (n, 2) and ``lines`` (2, n_lines, n_samples, 2) already
     projected. ``axis_range``: the same fixed range on both axes (a bounded activation),
     else Plotly fits the data. Equal aspect: distances are the layer's own."""
-    traces = (line_traces(lines) if lines is not None else []) + [points_trace(points, Y, task)]
+    traces = (line_traces(lines) if lines is not None else []) + [
+        points_trace(points, Y, task, palette=palette)]
     axis = {"showgrid": False, "zeroline": True, "zerolinecolor": "#ddd", "automargin": True}
     fixed = {"range": list(axis_range), "autorange": False} if axis_range else {}
     layout = {
@@ -85,10 +88,11 @@ def hidden_figure(points: np.ndarray, Y: np.ndarray, task: str, lines: np.ndarra
 
 
 def input_figure(plane: dict, grid: np.ndarray | None, X: np.ndarray, Y: np.ndarray,
-                 task: str) -> dict:
+                 task: str, palette: Palette = DEFAULT) -> dict:
     """The input plane: the layout of a boundary figure (``viz.boundary.boundary_figure``:
     the network's output as an image, axes, box), the grid's lines over it and the points
     (n, 2) on top, drawn as in the hidden figure, with the same hover ("train sample k")
     to find a point in both."""
     lines = line_traces(grid) if grid is not None else []
-    return {"data": [*lines, points_trace(X, Y, task)], "layout": plane["layout"]}
+    return {"data": [*lines, points_trace(X, Y, task, palette=palette)],
+            "layout": plane["layout"]}

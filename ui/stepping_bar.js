@@ -16,7 +16,7 @@
 //
 // The keyboard (PhET's simulations are the model): each shortcut presses its button on the
 // bar on screen (``KEYS``; the same click, the same log), Space the live view's Play; "?"
-// or the bar's "Shortcuts (?)" button opens a dialog listing them, where they can be turned
+// or the bar's "?" button (named "Keyboard shortcuts (?)") opens a dialog listing them, where they can be turned
 // off (WCAG 2.1.4: single-character shortcuts must be; remembered in localStorage).
 
 const LOGS = {};  // by target: the run's bar, the Lesson's own network's...
@@ -78,7 +78,7 @@ function makeButtons(B, buttons) {
   }
   const help = el("button", "bp-bar-button bp-bar-keys", B.buttons);
   help.type = "button";
-  help.textContent = "Shortcuts (?)";
+  help.textContent = "?";  // one character: the bar keeps its row (a projector's too)
   nameKey(help, keyOf("help"), "Keyboard shortcuts");
   help.setAttribute("aria-label", "Keyboard shortcuts (?)");
   help.setAttribute("aria-haspopup", "dialog");

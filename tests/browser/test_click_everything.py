@@ -153,7 +153,8 @@ def test_every_page_survives_steps_and_phases_clicked(page, app_server, artifact
             graph = graph_title(page)
             assert ("of its 838 nodes" in graph) == (network == "6x8"), graph
             page.screenshot(path=str(artifacts_dir / f"{name}_graph.png"))
-    lessons_clicked_fast(page, artifacts_dir, network)
+    if network == "default":  # a lesson's stops open runs of their own, whatever the network
+        lessons_clicked_fast(page, artifacts_dir, network)
     assert page.console_errors == [], format_errors(page.console_errors)
     assert page.external_requests == [], format_errors(page.external_requests)
     # The stepping bar's phases on every page but the Lesson (its own network, Step only).

@@ -81,7 +81,12 @@ def test_shapes_give_each_class_a_symbol_and_negative_weights_dashes():
     plain = lf.boundary_scene((-6, 6, -6, 6), "multiclass", X, Y, X, Y)
     assert "symbol" not in points(plain)[0]["marker"]
     net = bc.build(bc.RunConfig())[1].net
-    assert lf.network_scene(net, ["x1", "x2"], 400, shapes=True)["geometry"]["sign_cue"]
+    geometry = lf.network_scene(net, ["x1", "x2"], 400, shapes=True)["geometry"]
+    assert geometry["sign_cue"]
+    dashes = geometry["negative_dashes"]  # one per width: longer on thicker lines
+    assert len(dashes) == len(geometry["edge_widths"]) and dashes[0] == [6, 4]
+    assert all(b[0] >= a[0] for a, b in zip(dashes, dashes[1:], strict=False))
+    assert dashes[-1][0] > 2 * dashes[0][0]
     assert not lf.network_scene(net, ["x1", "x2"], 400)["geometry"]["sign_cue"]
 
 

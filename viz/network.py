@@ -36,6 +36,13 @@ NODE = 0.72  # neuron square side, in neuron spacings
 LABEL_DROP = 0.12  # a bias label's centre below its neuron's square, in neuron spacings
 WIDTH_BUCKETS = 5
 NEGATIVE_DASH = [6, 4]  # a negative edge's dashes (px on, off) when sign has a shape too
+
+
+def negative_dash(width: float) -> list[float]:
+    """The dashes of a negative edge ``width`` px wide: longer on thicker lines (a fixed
+    6/4 read as dots on the thickest)."""
+    k = max(1.0, width / 2)
+    return [round(d * k, 3) for d in NEGATIVE_DASH]
 # An edge of bucket ``level`` (|value| / largest |value| in fifths): its width and opacity.
 EDGE_WIDTHS = [round(0.6 + 1.6 * level, 6) for level in range(WIDTH_BUCKETS)]
 EDGE_ALPHAS = [round(0.35 + 0.13 * level, 6) for level in range(WIDTH_BUCKETS)]
@@ -121,7 +128,7 @@ def style(palette: Palette = DEFAULT, shapes: bool = False) -> dict:
     """How the live view paints edges and labels (the figure here draws them alike):
     ``shapes``, the second cue for sign beside colour, draws negative edges dashed."""
     return {"edge_widths": EDGE_WIDTHS, "edge_alphas": EDGE_ALPHAS, "sign_cue": shapes,
-            "negative_dash": NEGATIVE_DASH,
+            "negative_dashes": [negative_dash(w) for w in EDGE_WIDTHS],
             "colours": {"positive": palette.positive, "negative": palette.negative,
                         "frozen": FROZEN_HEX, "label": LABEL_HEX,
                         "label_background": LABEL_BACKGROUND},
@@ -170,7 +177,7 @@ def _edge_traces(net, pos, values: list[np.ndarray], palette: Palette = DEFAULT,
             "line": {"color": palette.positive if positive else palette.negative,
                      "width": EDGE_WIDTHS[level],
                      **({} if positive or not shapes else
-                        {"dash": f"{NEGATIVE_DASH[0]}px,{NEGATIVE_DASH[1]}px"})},
+                        {"dash": "{}px,{}px".format(*negative_dash(EDGE_WIDTHS[level]))})},
             "opacity": EDGE_ALPHAS[level],
         })
     return traces

@@ -73,7 +73,7 @@ function paintEdges(S, ctx, X, Y, V, start) {
     ctx.globalAlpha = g.edge_alphas[level];
     ctx.lineWidth = g.edge_widths[level];
     // Sign by shape too, for who cannot tell the colours apart: negative ones dashed.
-    ctx.setLineDash(g.sign_cue && key >= buckets ? g.negative_dash : []);
+    ctx.setLineDash(g.sign_cue && key >= buckets ? g.negative_dashes[level] : []);
     ctx.stroke(p);
   });
   ctx.globalAlpha = 1;
